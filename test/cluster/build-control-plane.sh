@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds kube-apiserver and etcd from the Go module proxy into a cache folder outside the repo.
+# Usage: build-control-plane.sh OUT_DIR   (idempotent: exits at once when both binaries exist)
+set -euo pipefail
+
+K8S_VERSION="${GITSEAL_K8S_VERSION:-v1.35.4}"
+ETCD_VERSION="${GITSEAL_ETCD_VERSION:-v3.6.16}"
+out="${1:?usage: build-control-plane.sh OUT_DIR}"
+
+if [ -x "$out/kube-apiserver" ] && [ -x "$out/etcd" ]; then
+  exit 0
+fi
+command -v go >/dev/null || { echo "gitseal cluster: Go is not installed; install Go >= 1.25 or set KUBEBUILDER_ASSETS to a folder holding kube-apiserver and etcd" >&2; exit 1; }
+
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
+
+build_kube_apiserver() {
+  local dir="$work/k8s" minor
+  mkdir -p "$dir"
+  # k8s.io/kubernetes requires its staging modules at v0.0.0; point each at the matching v0.<minor>.<patch>.
+  minor="v0.${K8S_VERSION#v1.}"
+  local gomod
+  gomod=$(cd "$dir" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  {
+    echo "module gitseal.dev/control-plane-build"
+    echo "go 1.25"
+    echo "require k8s.io/kubernetes $K8S_VERSION"
+    grep -E '^\s*k8s\.io/[a-z0-9-]+ => \./staging/' "$gomod" | awk -v v="$minor" '{print "replace " $1 " => " $1 " " v}'
+  } >"$dir/go.mod"
+  printf 'package tools\n\nimport _ "k8s.io/kubernetes/cmd/kube-apiserver"\n' >"$dir/tools.go"
+  (cd "$dir" && go mod tidy >/dev/null 2>&1 || true; go build -trimpath -ldflags="-s -w" -o "$out/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver)
+  mv "$out/kube-apiserver.tmp" "$out/kube-apiserver"
+}
+
+build_etcd() {
+  # etcd's server module carries replace lines, so `go install pkg@version` refuses it: build it from a wrapper module.
+  local dir="$work/etcd"
+  mkdir -p "$dir"
+  printf 'module gitseal.dev/etcd-build\n\ngo 1.25\n\nrequire go.etcd.io/etcd/server/v3 %s\n' "$ETCD_VERSION" >"$dir/go.mod"
+  printf 'package tools\n\nimport _ "go.etcd.io/etcd/server/v3"\n' >"$dir/tools.go"
+  (cd "$dir" && go mod tidy >/dev/null 2>&1 || true; go build -trimpath -ldflags="-s -w" -o "$out/etcd.tmp" go.etcd.io/etcd/server/v3)
+  mv "$out/etcd.tmp" "$out/etcd"
+}
+
+start=$(date +%s)
+[ -x "$out/etcd" ] || build_etcd
+[ -x "$out/kube-apiserver" ] || build_kube_apiserver
+echo "gitseal cluster: built kube-apiserver $K8S_VERSION and etcd $ETCD_VERSION into $out in $(( $(date +%s) - start ))s" >&2

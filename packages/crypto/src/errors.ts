@@ -1,0 +1,23 @@
+export const CryptoErrorCode = {
+  InvalidBase64: 'INVALID_BASE64',
+  DecryptFailed: 'DECRYPT_FAILED',
+  Truncated: 'TRUNCATED',
+  InvalidKey: 'INVALID_KEY',
+  InvalidCertificate: 'INVALID_CERTIFICATE',
+  ScopeMismatch: 'SCOPE_MISMATCH',
+  UnknownKey: 'UNKNOWN_KEY',
+  InvalidEnvelope: 'INVALID_ENVELOPE',
+  InvalidScope: 'INVALID_SCOPE',
+} as const;
+export type CryptoErrorCode = (typeof CryptoErrorCode)[keyof typeof CryptoErrorCode];
+
+/** The crypto layer's one error class: a code plus a one-line message that never holds secret bytes. */
+export class CryptoError extends Error {
+  override readonly name = 'CryptoError';
+  constructor(
+    readonly code: CryptoErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,1 +1,53 @@
-export {};
+export { ManifestError, ManifestErrorCode } from './errors.js';
+export {
+  BITNAMI_API_VERSION,
+  BITNAMI_GROUP,
+  GITSEAL_API_VERSION,
+  GITSEAL_GROUP,
+  isSealedSecretApiVersion,
+  Kind,
+  SEALED_SECRET_API_VERSIONS,
+  type SealedSecretApiVersion,
+} from './api-versions.js';
+export { Annotation, Label, SEALING_KEY_ACTIVE } from './annotations.js';
+export { isPlainObject, type Condition, type KubeObject, type ObjectMeta, type OwnerReference } from './object-meta.js';
+export { SecretType, type Secret } from './secret.js';
+export {
+  SealedSecretConditionType,
+  type SealedSecret,
+  type SealedSecretSpec,
+  type SealedSecretStatus,
+  type SealedSecretTemplate,
+  type SecretTemplateMeta,
+} from './sealed-secret.js';
+export {
+  GitSyncConditionType,
+  type GitRef,
+  type GitSource,
+  type GitSync,
+  type GitSyncHistoryEntry,
+  type GitSyncInventory,
+  type GitSyncSpec,
+  type GitSyncStatus,
+  type InventoryEntry,
+  type LocalObjectReference,
+  type NamespacedObjectReference,
+} from './git-sync.js';
+export { isValidNamespace, isValidObjectName, isValidSecretKey } from './names.js';
+export { describeObject } from './describe-object.js';
+export { KUBE_YAML_SCHEMA, resolveGoYamlNumber } from './kube-yaml-schema.js';
+export type { JsonValue } from './to-json-value.js';
+export {
+  DEFAULT_MANIFEST_LIMITS,
+  loadDocuments,
+  parseManifests,
+  type ManifestLimits,
+  type ParsedManifest,
+  type ParseManifestsOptions,
+} from './parse-manifests.js';
+export { readSecret, type SecretInput } from './secret-input.js';
+export { scopeOf } from './scope-of.js';
+export { buildSealedSecret, type BuildSealedSecretInput } from './sealed-secret-builder.js';
+export { isSealedValueShape, validateSealedSecret } from './validate-sealed-secret.js';
+export { formatManifests, ManifestFormat } from './write-manifests.js';
+export { replaceEncryptedData, type ReplaceEncryptedDataOptions } from './edit-encrypted-data.js';

@@ -1,0 +1,90 @@
+import type { Condition, ObjectMeta } from './object-meta.js';
+
+/** Exactly one of these selects the revision; `commit` may be combined with `branch` to pin within it. */
+export interface GitRef {
+  branch?: string;
+  tag?: string;
+  semver?: string;
+  commit?: string;
+}
+
+export interface LocalObjectReference {
+  name: string;
+}
+
+export interface NamespacedObjectReference {
+  name: string;
+  namespace?: string;
+}
+
+export interface GitSource {
+  url: string;
+  ref?: GitRef;
+  /** Directory inside the repository to render; defaults to the root. */
+  path?: string;
+  /** Secret in the GitSync's namespace with Git credentials. */
+  secretRef?: LocalObjectReference;
+}
+
+export interface GitSyncSpec {
+  source: GitSource;
+  /** Go-style duration, e.g. `5m`. */
+  interval: string;
+  prune?: boolean;
+  selfHeal?: boolean;
+  suspend?: boolean;
+  timeout?: string;
+  wait?: boolean;
+  targetNamespace?: string;
+  dependsOn?: NamespacedObjectReference[];
+  serviceAccountName?: string;
+  /** Allow plain (unsealed) Secrets in the rendered manifests. */
+  allowPlainSecrets?: boolean;
+  /** Allow a revision that renders no objects (otherwise it is refused, so a bad path cannot prune everything). */
+  allowEmpty?: boolean;
+  webhookSecretRef?: LocalObjectReference;
+}
+
+export const GitSyncConditionType = {
+  Ready: 'Ready',
+  Reconciling: 'Reconciling',
+  Stalled: 'Stalled',
+} as const;
+export type GitSyncConditionType = (typeof GitSyncConditionType)[keyof typeof GitSyncConditionType];
+
+/** One object applied by a GitSync, as recorded for pruning. */
+export interface InventoryEntry {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export interface GitSyncInventory {
+  entries: InventoryEntry[];
+}
+
+export interface GitSyncHistoryEntry {
+  revision: string;
+  /** RFC 3339 time of the attempt. */
+  time: string;
+  result: 'Succeeded' | 'Failed';
+  message?: string;
+}
+
+export interface GitSyncStatus {
+  conditions?: Condition[];
+  observedGeneration?: number;
+  lastAppliedRevision?: string;
+  lastAttemptedRevision?: string;
+  inventory?: GitSyncInventory;
+  history?: GitSyncHistoryEntry[];
+}
+
+export interface GitSync {
+  apiVersion: 'gitseal.dev/v1alpha1';
+  kind: 'GitSync';
+  metadata: ObjectMeta & { name: string };
+  spec: GitSyncSpec;
+  status?: GitSyncStatus;
+}

@@ -1,1 +1,88 @@
-export {};
+export { KubeError, KubeErrorCode, type KubeErrorDetails } from './kube-error.js';
+export {
+  apiErrorStatus,
+  describeApiError,
+  isAlreadyExists,
+  isConflict,
+  isGone,
+  isNotFound,
+  readApiError,
+  safeErrorMessage,
+  toKubeError,
+  type ApiErrorInfo,
+} from './api-error.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export {
+  currentNamespace,
+  KubeConfigSource,
+  loadKubeConfig,
+  resolveKubeConfig,
+  type LoadedKubeConfig,
+  type LoadKubeConfigOptions,
+} from './kube-config.js';
+export {
+  apiVersionPath,
+  describeObject,
+  objectKey,
+  resourcePath,
+  Resources,
+  splitObjectKey,
+  type ResourceType,
+} from './resource.js';
+export { assertOk, getJson, requestRaw, type RawRequest, type RawResponse } from './raw-request.js';
+export { diffRelist, type RelistChanges } from './relist-diff.js';
+export {
+  createInformer,
+  Informer,
+  type AddHandler,
+  type DeleteHandler,
+  type InformerOptions,
+  type InformerStats,
+  type UpdateHandler,
+} from './informer.js';
+export { WorkQueue, type ProcessKey, type WorkQueueOptions } from './work-queue.js';
+export {
+  applyObject,
+  deleteObject,
+  listObjects,
+  makeObjectApi,
+  prepareForApply,
+  readObject,
+  type ApplyOptions,
+  type DeleteOptions,
+  type ObjectReference,
+} from './server-side-apply.js';
+export {
+  createLeaderElector,
+  defaultIdentity,
+  isLeaseExpired,
+  LeaderElector,
+  type LeaderElectionOptions,
+} from './leader-election.js';
+export {
+  buildEvent,
+  EventRecorder,
+  EventType,
+  recordEvent,
+  type EventInput,
+  type EventRecorderOptions,
+  type InvolvedObject,
+} from './events.js';
+export { getViaServiceProxy, serviceProxyPath, type ServiceProxyRequest } from './service-proxy.js';
+export {
+  makeCustomObjectsApi,
+  patchStatus,
+  replaceStatus,
+  type StatusTarget,
+  type StatusWriteOptions,
+} from './status.js';
+export {
+  ConditionStatus,
+  findCondition,
+  formatKubeTime,
+  isConditionTrue,
+  removeCondition,
+  setCondition,
+  type Condition,
+  type ConditionInput,
+} from './conditions.js';

@@ -1,0 +1,110 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { toKubeError } from './api-error.js';
+import { KubeError, KubeErrorCode } from './kube-error.js';
+
+export interface RawRequest {
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below the cluster's server URL, starting with `/`. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer;
+  /** Names the target in error messages, e.g. `Service ns/name`. */
+  readonly what: string;
+  /** Whole-request deadline; default 30 s. */
+  readonly timeoutMs?: number;
+  /** Largest response body accepted; default 16 MiB. */
+  readonly maxBytes?: number;
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+function buildUrl(kc: KubeConfig, request: RawRequest): URL {
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null) throw new KubeError(KubeErrorCode.ConfigInvalid, `${request.what}: no current cluster`);
+  const url = new URL(cluster.server.replace(/\/+$/, '') + request.path);
+  for (const [key, value] of Object.entries(request.query ?? {})) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  return url;
+}
+
+/**
+ * One HTTP request to the API server with the KubeConfig's credentials and TLS settings. Resolves with any
+ * status (the caller decides what is an error); rejects only with a {@link KubeError} with a safe message
+ * (network failure, timeout, response too large).
+ */
+export async function requestRaw(kc: KubeConfig, request: RawRequest): Promise<RawResponse> {
+  const url = buildUrl(kc, request);
+  const options: https.RequestOptions = {
+    method: request.method ?? 'GET',
+    headers: { Accept: 'application/json', ...request.headers },
+  };
+  await kc.applyToHTTPSOptions(options);
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
+  const send = url.protocol === 'http:' ? http.request : https.request;
+  return new Promise<RawResponse>((resolve, reject) => {
+    let settled = false;
+    const fail = (err: KubeError): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(
+      () => fail(new KubeError(KubeErrorCode.Timeout, `${request.what}: timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const req = send(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          fail(
+            new KubeError(KubeErrorCode.ResponseTooLarge, `${request.what}: response larger than ${maxBytes} bytes`),
+          );
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('error', (err) => fail(toKubeError(err, request.what)));
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+      });
+    });
+    req.on('error', (err) => fail(toKubeError(err, request.what)));
+    req.end(request.body);
+  });
+}
+
+/** Throws a safe {@link KubeError} for a non-2xx response (reading status and reason from a Status body). */
+export function assertOk(response: RawResponse, what: string): void {
+  if (response.status >= 200 && response.status < 300) return;
+  throw toKubeError({ code: response.status, body: response.body.toString('utf8') }, what);
+}
+
+/** GET a JSON document from the API server; non-2xx responses become safe {@link KubeError}s. */
+export async function getJson<T>(kc: KubeConfig, request: Omit<RawRequest, 'method' | 'body'>): Promise<T> {
+  const response = await requestRaw(kc, request);
+  assertOk(response, request.what);
+  try {
+    return JSON.parse(response.body.toString('utf8')) as T;
+  } catch {
+    throw new KubeError(KubeErrorCode.ApiError, `${request.what}: response is not JSON`, { status: response.status });
+  }
+}

@@ -18,7 +18,10 @@ const results = {};
 let failed = false;
 for (const script of scripts) {
   console.log(`\n## ${script}`);
-  const run = spawnSync(process.execPath, [join(here, script)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = spawnSync(process.execPath, [join(here, script)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = run.stdout.trimEnd().split('\n');
   const last = lines.at(-1) ?? '';
   console.log(lines.filter((l) => l !== last || !l.startsWith('{')).join('\n'));
@@ -33,5 +36,8 @@ for (const script of scripts) {
     results[script] = { output: lines };
   }
 }
-writeFileSync(join(here, 'bench-results.json'), JSON.stringify({ at: new Date().toISOString(), results }, null, 2) + '\n');
+writeFileSync(
+  join(here, 'bench-results.json'),
+  JSON.stringify({ at: new Date().toISOString(), results }, null, 2) + '\n',
+);
 process.exit(failed ? 1 : 0);

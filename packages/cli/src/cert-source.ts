@@ -1,0 +1,79 @@
+import { parseCertificate, type CertificateInfo } from '@gitseal/crypto';
+import { CliError, wrapError } from './cli-error.js';
+import { fetchText, isUrl } from './fetch-url.js';
+import { readFileCapped } from './read-input.js';
+
+const MAX_CERT_BYTES = 256 * 1024;
+
+/** The options every command that needs the sealing certificate shares. */
+export interface CertSourceOptions {
+  readonly cert?: string;
+  readonly certFingerprint?: string;
+  readonly insecureHttp?: boolean;
+  readonly controllerNamespace?: string;
+  readonly controllerName?: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+}
+
+export interface CertPem {
+  readonly pem: string;
+  /** Names where the certificate came from, for messages: a path, a URL, or the controller. */
+  readonly source: string;
+}
+
+/** Fetches the certificate's PEM text from --cert (file or URL) or, without --cert, from the controller. */
+export async function loadCertPem(options: CertSourceOptions): Promise<CertPem> {
+  const cert = options.cert;
+  if (cert !== undefined && isUrl(cert)) {
+    const pem = await fetchText(cert, { insecureHttp: options.insecureHttp ?? false, maxBytes: MAX_CERT_BYTES });
+    return { pem, source: new URL(cert).host + new URL(cert).pathname };
+  }
+  if (cert !== undefined) {
+    const { text } = await readFileCapped(cert, MAX_CERT_BYTES);
+    return { pem: text, source: cert };
+  }
+  // Only here does the CLI touch the cluster: load that code (and @kubernetes/client-node) on demand.
+  const { fetchControllerCert } = await import('./controller-cert.js');
+  return fetchControllerCert({
+    namespace: options.controllerNamespace ?? 'gitseal-system',
+    name: options.controllerName ?? 'gitseal-controller',
+    kubeconfig: options.kubeconfig,
+    context: options.context,
+  });
+}
+
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
+
+/** `--cert-fingerprint`: checks the pin's shape, then that the certificate's key has exactly that fingerprint. */
+export function checkFingerprint(info: CertificateInfo, source: string, pin: string | undefined): void {
+  if (pin === undefined) {
+    return;
+  }
+  if (!FINGERPRINT.test(pin)) {
+    throw new CliError(
+      `--cert-fingerprint: expected SHA256:<43 base64 characters>, as printed by gitseal cert --fingerprint`,
+    );
+  }
+  if (info.fingerprint !== pin.replace(/=$/, '')) {
+    throw new CliError(
+      `${source}: certificate fingerprint ${info.fingerprint} does not match --cert-fingerprint ${pin}`,
+    );
+  }
+}
+
+/**
+ * The certificate to seal with: loaded, checked (one PEM block, X.509, RSA ≥ 2048 bits, within its validity
+ * window) and, with --cert-fingerprint, pinned.
+ */
+export async function loadSealingCert(options: CertSourceOptions, now = new Date()): Promise<CertificateInfo> {
+  const { pem, source } = await loadCertPem(options);
+  let info: CertificateInfo;
+  try {
+    info = parseCertificate(pem, now, source);
+  } catch (error) {
+    throw wrapError('', error);
+  }
+  checkFingerprint(info, source, options.certFingerprint);
+  return info;
+}

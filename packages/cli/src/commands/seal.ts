@@ -1,0 +1,240 @@
+import { Scope, scopeLabel, sealValue, type CertificateInfo, type Redacted } from '@gitseal/crypto';
+import {
+  buildSealedSecret,
+  describeObject,
+  formatManifests,
+  readSecret,
+  replaceEncryptedData,
+  scopeOf,
+  type ParsedManifest,
+  type SealedSecret,
+  type SealedSecretApiVersion,
+} from '@gitseal/manifests';
+import { loadSealingCert, type CertSourceOptions } from '../cert-source.js';
+import { CliError, ExitCode, wrapError } from '../cli-error.js';
+import { parseFromFile } from '../from-file.js';
+import { defaultEnvelope, type EnvelopeOption, type OutputFormat } from '../options.js';
+import { readFileBytesCapped, readStdinBytesCapped } from '../read-input.js';
+import { readManifestFile, readManifests } from '../read-manifests.js';
+import { scopeAnnotations, withoutScopeAnnotations } from '../scope-annotations.js';
+import { readSealedTarget } from '../sealed-target.js';
+import { existingMode, writeFileAtomic } from '../write-file-atomic.js';
+
+export interface SealOptions extends CertSourceOptions {
+  readonly file?: string;
+  readonly outputFile?: string;
+  readonly format: OutputFormat;
+  readonly apiVersion: SealedSecretApiVersion;
+  readonly envelope?: EnvelopeOption;
+  readonly scope?: Scope;
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly raw?: boolean;
+  readonly fromFile?: string;
+  readonly mergeInto?: string;
+}
+
+/** A Secret read from the input with everything sealing needs: its values and the label to bind them to. */
+interface PlannedSecret {
+  readonly where: string;
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly scope: Scope;
+  readonly label: string;
+  readonly type: string;
+  readonly immutable: boolean | undefined;
+  readonly labels: Record<string, string> | undefined;
+  readonly annotations: Record<string, string>;
+  readonly data: Map<string, Redacted>;
+}
+
+function usage(message: string): CliError {
+  return new CliError(message, ExitCode.Usage);
+}
+
+function checkCombinations(options: SealOptions): void {
+  if (options.raw && options.mergeInto !== undefined) throw usage('--raw and --merge-into cannot be combined');
+  if (!options.raw && options.fromFile !== undefined) throw usage('--from-file needs --raw');
+  if (!options.raw && options.name !== undefined) throw usage('--name needs --raw (the Secret names itself)');
+  if (options.mergeInto !== undefined && options.outputFile !== undefined) {
+    throw usage('--merge-into rewrites its file in place; it cannot be combined with --output-file');
+  }
+}
+
+function labelFor(where: string, scope: Scope, namespace: string | undefined, name: string | undefined): string {
+  try {
+    return scopeLabel(scope, namespace, name);
+  } catch {
+    throw new CliError(`${where}: ${scope} scope needs a namespace (set metadata.namespace or --namespace)`);
+  }
+}
+
+function planSecret(manifest: ParsedManifest, options: SealOptions): PlannedSecret {
+  const where = describeObject(manifest.object, manifest.source);
+  let secret;
+  let annotatedScope: Scope;
+  try {
+    secret = readSecret(manifest.object, manifest.source);
+    annotatedScope = scopeOf(manifest.object, manifest.source);
+  } catch (error) {
+    throw wrapError('', error);
+  }
+  const { metadata } = secret;
+  if (metadata.name === undefined) throw new CliError(`${where}: metadata.name is missing`);
+  if (metadata.namespace !== undefined && options.namespace !== undefined && metadata.namespace !== options.namespace) {
+    throw new CliError(
+      `${where}: metadata.namespace "${metadata.namespace}" differs from --namespace "${options.namespace}"`,
+    );
+  }
+  const namespace = metadata.namespace ?? options.namespace;
+  const scope = options.scope ?? annotatedScope;
+  return {
+    where,
+    name: metadata.name,
+    namespace,
+    scope,
+    label: labelFor(where, scope, namespace, metadata.name),
+    type: secret.type,
+    immutable: secret.immutable,
+    labels: metadata.labels,
+    annotations: withoutScopeAnnotations(metadata.annotations),
+    data: secret.data,
+  };
+}
+
+function sealData(
+  planned: Pick<PlannedSecret, 'where' | 'label' | 'data'>,
+  cert: CertificateInfo,
+  envelope: EnvelopeOption,
+): Record<string, string> {
+  const encryptedData: Record<string, string> = {};
+  for (const [itemKey, plaintext] of planned.data) {
+    try {
+      encryptedData[itemKey] = sealValue({
+        publicKey: cert.publicKey,
+        scopeLabel: planned.label,
+        itemKey,
+        plaintext,
+        envelope,
+      });
+    } catch (error) {
+      throw wrapError(`${planned.where}: key "${itemKey}"`, error);
+    } finally {
+      plaintext.wipe();
+    }
+  }
+  return encryptedData;
+}
+
+function buildOne(planned: PlannedSecret, cert: CertificateInfo, options: SealOptions): SealedSecret {
+  const envelope = options.envelope ?? defaultEnvelope(options.apiVersion);
+  const encryptedData = sealData(planned, cert, envelope);
+  const scopeMarks = scopeAnnotations(planned.scope, options.apiVersion);
+  try {
+    return buildSealedSecret({
+      apiVersion: options.apiVersion,
+      metadata: {
+        name: planned.name,
+        namespace: planned.namespace,
+        annotations: Object.keys(scopeMarks).length > 0 ? scopeMarks : undefined,
+      },
+      template: {
+        type: planned.type,
+        immutable: planned.immutable,
+        labels: planned.labels,
+        annotations: planned.annotations,
+      },
+      encryptedData,
+    });
+  } catch (error) {
+    throw wrapError(planned.where, error);
+  }
+}
+
+async function sealManifests(options: SealOptions): Promise<string> {
+  const input = await readManifests(options.file);
+  if (input.manifests.length === 0) throw new CliError(`${input.source}: no Secret found`);
+  const planned = input.manifests.map((manifest) => planSecret(manifest, options));
+  const cert = await loadSealingCert(options);
+  const sealed = planned.map((p) => buildOne(p, cert, options));
+  const text = formatManifests(sealed, options.format);
+  if (options.outputFile !== undefined) {
+    await writeFileAtomic(options.outputFile, text, { mode: (await existingMode(options.outputFile)) ?? 0o644 });
+    return '';
+  }
+  return text;
+}
+
+/** `--merge-into FILE`: seal one Secret's keys into an existing SealedSecret file, bound to that file's object. */
+async function mergeInto(path: string, options: SealOptions): Promise<string> {
+  const input = await readManifests(options.file);
+  const secrets = input.manifests;
+  if (secrets.length !== 1) {
+    throw new CliError(`${input.source}: --merge-into needs exactly one Secret, found ${secrets.length} objects`);
+  }
+  const [secretManifest] = secrets as [ParsedManifest];
+  const target = await readManifestFile(path);
+  const candidates = target.manifests.filter((m) => m.object.kind === 'SealedSecret');
+  if (candidates.length !== 1) {
+    throw new CliError(`${path}: --merge-into needs a file with exactly one SealedSecret, found ${candidates.length}`);
+  }
+  const [entry] = candidates as [ParsedManifest];
+  const sealedTarget = readSealedTarget(entry.object, path);
+  if (options.scope !== undefined && options.scope !== sealedTarget.scope) {
+    throw new CliError(`${sealedTarget.where}: is ${sealedTarget.scope}, not ${options.scope} as --scope asks`);
+  }
+  const where = describeObject(secretManifest.object, secretManifest.source);
+  let data;
+  try {
+    data = readSecret(secretManifest.object, secretManifest.source).data;
+  } catch (error) {
+    throw wrapError('', error);
+  }
+  const cert = await loadSealingCert(options);
+  const envelope = options.envelope ?? defaultEnvelope(sealedTarget.sealed.apiVersion);
+  const updates = sealData({ where, label: sealedTarget.label, data }, cert, envelope);
+  let text: string;
+  try {
+    text = replaceEncryptedData(target.text, entry.index, updates, [], { source: path, item: entry.item });
+  } catch (error) {
+    throw wrapError('', error);
+  }
+  await writeFileAtomic(path, text, { mode: (await existingMode(path)) ?? 0o644 });
+  return '';
+}
+
+/** `--raw`: one sealed value, printed as a single line (v1 base64 or a v2 `gs2:` envelope). */
+async function sealRaw(options: SealOptions): Promise<string> {
+  const scope = options.scope ?? Scope.Strict;
+  if (scope === Scope.Strict && options.name === undefined) throw new CliError('--raw: strict scope needs --name');
+  const label = labelFor('--raw', scope, options.namespace, options.name);
+  const envelope = options.envelope ?? defaultEnvelope(options.apiVersion);
+  let itemKey = '';
+  let bytes: Buffer;
+  if (options.fromFile !== undefined) {
+    const fromFile = parseFromFile(options.fromFile);
+    itemKey = fromFile.key;
+    bytes = await readFileBytesCapped(fromFile.path);
+  } else if (envelope === 'v2') {
+    throw usage('--raw with a v2 envelope binds the item key: use --from-file KEY=PATH');
+  } else {
+    bytes = await readStdinBytesCapped();
+  }
+  try {
+    const cert = await loadSealingCert(options);
+    return `${sealValue({ publicKey: cert.publicKey, scopeLabel: label, itemKey, plaintext: bytes, envelope })}\n`;
+  } catch (error) {
+    throw wrapError('--raw', error);
+  } finally {
+    bytes.fill(0);
+  }
+}
+
+/** `gitseal seal`: Secrets in, SealedSecrets out (or one raw value, or keys merged into an existing file). */
+export async function runSeal(raw: Record<string, unknown>): Promise<string> {
+  const options = raw as unknown as SealOptions;
+  checkCombinations(options);
+  if (options.raw) return sealRaw(options);
+  if (options.mergeInto !== undefined) return mergeInto(options.mergeInto, options);
+  return sealManifests(options);
+}

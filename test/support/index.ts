@@ -1,1 +1,5 @@
-export {};
+export { crdPath, installCrd } from './install-crd.js';
+export { kubeConfigFor } from './kube-config-for.js';
+export { isCI, sharedControlPlane, type SharedControlPlane } from './shared-control-plane.js';
+export { createTestNamespace, TEST_NAMESPACE_LABEL } from './test-namespace.js';
+export type { ControlPlane } from '../cluster/index.js';

@@ -1,0 +1,136 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ClusterError, ClusterErrorCode } from './cluster-error.js';
+import { isProcessAlive } from './process-liveness.js';
+
+export interface ControlPlaneBinaries {
+  kubeApiserver: string;
+  etcd: string;
+}
+
+/** Same defaults and overrides as build-control-plane.sh. */
+export function controlPlaneVersions(env: NodeJS.ProcessEnv = process.env): { kubernetes: string; etcd: string } {
+  return { kubernetes: env.GITSEAL_K8S_VERSION ?? 'v1.35.4', etcd: env.GITSEAL_ETCD_VERSION ?? 'v3.6.16' };
+}
+
+/** `${XDG_CACHE_HOME:-~/.cache}/gitseal/control-plane/<k8s>-<etcd>`: outside the repo, shared by all checkouts. */
+export function controlPlaneCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const { kubernetes, etcd } = controlPlaneVersions(env);
+  const cache = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(cache, 'gitseal', 'control-plane', `${kubernetes}-${etcd}`);
+}
+
+const buildScript = fileURLToPath(new URL('../../cluster/build-control-plane.sh', import.meta.url));
+const staleLockMs = 45 * 60_000;
+const buildTimeoutMs = 40 * 60_000;
+
+/**
+ * Finds kube-apiserver and etcd: KUBEBUILDER_ASSETS first, then the cache, else builds them once into the cache
+ * with Go (a lock keeps concurrent test files from building twice).
+ */
+export async function resolveControlPlaneBinaries(env: NodeJS.ProcessEnv = process.env): Promise<ControlPlaneBinaries> {
+  const assets = env.KUBEBUILDER_ASSETS;
+  if (assets && hasBinaries(assets)) return binariesIn(assets);
+  const cacheDir = controlPlaneCacheDir(env);
+  if (hasBinaries(cacheDir)) return binariesIn(cacheDir);
+  if (!hasGo(env)) {
+    const lacking = assets ? `KUBEBUILDER_ASSETS=${assets} lacks kube-apiserver or etcd and ` : '';
+    throw new ClusterError(
+      ClusterErrorCode.BinariesUnavailable,
+      `no control plane binaries: ${lacking}Go is not installed; install Go >= 1.25 (the first run builds them ` +
+        `into ${cacheDir}) or set KUBEBUILDER_ASSETS to a folder holding kube-apiserver and etcd`,
+    );
+  }
+  await buildOnce(cacheDir, env);
+  return binariesIn(cacheDir);
+}
+
+function binariesIn(dir: string): ControlPlaneBinaries {
+  return { kubeApiserver: join(dir, 'kube-apiserver'), etcd: join(dir, 'etcd') };
+}
+
+function hasBinaries(dir: string): boolean {
+  const { kubeApiserver, etcd } = binariesIn(dir);
+  return isExecutable(kubeApiserver) && isExecutable(etcd);
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function hasGo(env: NodeJS.ProcessEnv): boolean {
+  return spawnSync('go', ['version'], { env, stdio: 'ignore' }).status === 0;
+}
+
+async function buildOnce(cacheDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const lock = `${cacheDir}.lock`;
+  const deadline = Date.now() + buildTimeoutMs;
+  mkdirSync(dirname(lock), { recursive: true });
+  while (!tryLock(lock)) {
+    if (hasBinaries(cacheDir)) return;
+    if (Date.now() > deadline) {
+      throw new ClusterError(ClusterErrorCode.BuildFailed, `timed out waiting for another build (lock ${lock})`);
+    }
+    await sleep(2000);
+  }
+  try {
+    if (hasBinaries(cacheDir)) return;
+    await runBuild(cacheDir, env);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** mkdir is atomic: whoever creates the lock folder builds. A lock whose owner died or that is too old is broken. */
+function tryLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'owner'), String(process.pid));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if (isStale(lock)) rmSync(lock, { recursive: true, force: true });
+  return false;
+}
+
+function isStale(lock: string): boolean {
+  try {
+    if (Date.now() - statSync(lock).mtimeMs > staleLockMs) return true;
+    const owner = Number(readFileSync(join(lock, 'owner'), 'utf8'));
+    return Number.isInteger(owner) && owner > 0 && !isProcessAlive(owner);
+  } catch {
+    // The owner file is written just after the folder; give a fresh lock the benefit of the doubt.
+    return false;
+  }
+}
+
+function runBuild(cacheDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  process.stderr.write(
+    `gitseal cluster: building kube-apiserver and etcd with Go into ${cacheDir} (once, a few minutes)\n`,
+  );
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [buildScript, cacheDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-8000);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('error', (error) => reject(new ClusterError(ClusterErrorCode.BuildFailed, error.message)));
+    child.once('exit', (code) => {
+      if (code === 0 && hasBinaries(cacheDir)) return resolve();
+      const tail = output.trimEnd().split('\n').slice(-20).join('\n');
+      reject(new ClusterError(ClusterErrorCode.BuildFailed, `build-control-plane.sh failed (exit ${code}):\n${tail}`));
+    });
+  });
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// npm run -s cluster -- up --dir DIR    start etcd + kube-apiserver in the background, print the kubeconfig path
+// npm run -s cluster -- down --dir DIR  stop them and remove their data
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ClusterError } from './cluster-error.js';
+import { startControlPlane } from './control-plane.js';
+import { probeHttp } from './http-probe.js';
+import { isProcessRunning } from './process-liveness.js';
+import { readState } from './state.js';
+import { stopRecordedControlPlane } from './stop-recorded.js';
+
+let logsDir = 'DIR/logs';
+
+const usage = 'usage: npm run -s cluster -- up|down [--dir DIR]';
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const dir = resolve(values.dir ?? join(tmpdir(), 'gitseal-cluster'));
+  logsDir = join(dir, 'logs');
+  const [command, ...rest] = positionals;
+  if (rest.length > 0) throw new Error(`unexpected argument ${rest[0]}; ${usage}`);
+  if (command === 'up') return up(dir);
+  if (command === 'down') return down(dir);
+  throw new Error(command ? `unknown command ${command}; ${usage}` : usage);
+}
+
+async function up(dir: string): Promise<number> {
+  const state = readState(dir);
+  if (state && state.processes.every((p) => isProcessRunning(p.pid, p.binary))) {
+    const caPem = readFileSync(join(dir, 'pki', 'ca.crt'), 'utf8');
+    // Any HTTP answer (401 without a token included) over the recorded CA proves this is our server.
+    const { status } = await probeHttp(`${state.server}/readyz`, { caPem });
+    if (status !== 0) {
+      console.error(`gitseal cluster: already running at ${state.server}`);
+      console.log(state.kubeconfigPath);
+      return 0;
+    }
+  }
+  if (state) await stopRecordedControlPlane(dir);
+  const started = Date.now();
+  const plane = await startControlPlane({ dir, detached: true });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.error(`gitseal cluster: ready at ${plane.server} in ${seconds}s (logs in ${join(dir, 'logs')})`);
+  console.log(plane.kubeconfigPath);
+  return 0;
+}
+
+async function down(dir: string): Promise<number> {
+  const stopped = await stopRecordedControlPlane(dir);
+  console.error(stopped ? `gitseal cluster: stopped (${dir})` : `gitseal cluster: nothing running in ${dir}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // One line: a start failure's log tail stays in DIR/logs, which the message names.
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const prefix = error instanceof ClusterError ? `gitseal cluster: ${error.code}: ` : 'gitseal cluster: ';
+    console.error(prefix + message.replace(/; last log lines:$/, ` (see ${logsDir})`));
+    process.exit(1);
+  },
+);

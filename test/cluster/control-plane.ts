@@ -1,0 +1,138 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { resolveControlPlaneBinaries, type ControlPlaneBinaries } from './binaries.js';
+import { startEtcd } from './etcd.js';
+import { onProcessExit } from './exit-cleanup.js';
+import { ADMIN_USER, NON_ADMIN_USER, writeTokenAuthFile } from './identities.js';
+import { startKubeApiserver } from './kube-apiserver.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { generatePki } from './pki.js';
+import { stopProcess } from './process-liveness.js';
+import { startReaper, type Reaper } from './reaper.js';
+import type { LoggedProcess } from './spawn-logged.js';
+import { statePath, writeState } from './state.js';
+
+export interface StartControlPlaneOptions {
+  /** Folder for certificates, kubeconfigs, logs/ and etcd data. Default: a new temp folder, removed by stop(). */
+  dir?: string;
+  /** Let etcd and kube-apiserver outlive this process (the CLI's `up`); stop them with `cluster down`. */
+  detached?: boolean;
+  /** Skip the lookup (KUBEBUILDER_ASSETS, cache, build). */
+  binaries?: ControlPlaneBinaries;
+}
+
+export interface ControlPlane {
+  readonly dir: string;
+  /** Admin kubeconfig: user gitseal-admin in group system:masters. */
+  readonly kubeconfigPath: string;
+  /** Non-admin kubeconfig: user gitseal-user, no rights until a test binds a role to it. */
+  readonly userKubeconfigPath: string;
+  /** https://127.0.0.1:<port> */
+  readonly server: string;
+  readonly caPem: string;
+  readonly adminToken: string;
+  readonly userToken: string;
+  readonly userName: string;
+  /** SIGTERM then SIGKILL both processes, remove etcd data (and the folder when it was a temp folder). */
+  stop(): Promise<void>;
+}
+
+/** Starts etcd and kube-apiserver on loopback; resolves once /readyz is ok. Processes die with this process. */
+export async function startControlPlane(options: StartControlPlaneOptions = {}): Promise<ControlPlane> {
+  const binaries = options.binaries ?? (await resolveControlPlaneBinaries());
+  const ownsDir = options.dir === undefined;
+  const dir = options.dir === undefined ? await mkdtemp(join(tmpdir(), 'gitseal-cp-')) : resolve(options.dir);
+  const detached = options.detached ?? false;
+  const removable = ownsDir && !process.env.GITSEAL_KEEP_CONTROL_PLANE ? dir : join(dir, 'etcd');
+  const spawned: LoggedProcess[] = [];
+  const reaper: Reaper | undefined = detached ? undefined : startReaper();
+  const killNow = () => {
+    reaper?.disarm();
+    for (const child of spawned) if (!child.hasExited()) signalQuietly(child.pid);
+    rmSync(removable, { recursive: true, force: true });
+  };
+  const unregister = onProcessExit(killNow);
+  const onSpawn = (child: LoggedProcess) => {
+    spawned.push(child);
+    reaper?.watch(child.pid);
+  };
+  const stopAll = async () => {
+    unregister();
+    reaper?.disarm();
+    await Promise.all(spawned.map((child) => (child.hasExited() ? undefined : stopProcess(child.pid))));
+    await rm(removable, { recursive: true, force: true });
+    await rm(statePath(dir), { force: true });
+  };
+  try {
+    const plane = await launch(dir, binaries, detached, onSpawn);
+    if (detached) unregister();
+    let stopping: Promise<void> | undefined;
+    return { ...plane, stop: () => (stopping ??= stopAll()) };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function launch(
+  dir: string,
+  binaries: ControlPlaneBinaries,
+  detached: boolean,
+  onSpawn: (child: LoggedProcess) => void,
+): Promise<Omit<ControlPlane, 'stop'>> {
+  const logsDir = join(dir, 'logs');
+  const etcdDataDir = join(dir, 'etcd');
+  await rm(etcdDataDir, { recursive: true, force: true });
+  await mkdir(logsDir, { recursive: true });
+  mkdirSync(join(dir, 'apiserver-certs'), { recursive: true });
+  const pki = await generatePki(join(dir, 'pki'));
+  const tokenAuthFile = join(dir, 'pki', 'tokens.csv');
+  const { adminToken, userToken } = await writeTokenAuthFile(tokenAuthFile);
+
+  const etcd = await startEtcd({ binary: binaries.etcd, dataDir: etcdDataDir, logsDir, detached, onSpawn });
+  const apiserver = await startKubeApiserver({
+    binary: binaries.kubeApiserver,
+    etcdUrl: etcd.clientUrl,
+    pki,
+    tokenAuthFile,
+    adminToken,
+    certDir: join(dir, 'apiserver-certs'),
+    logsDir,
+    detached,
+    onSpawn,
+  });
+
+  const { server } = apiserver;
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  const userKubeconfigPath = join(dir, 'kubeconfig-user');
+  await writeKubeconfig(kubeconfigPath, { server, caPem: pki.caPem, user: ADMIN_USER, token: adminToken });
+  await writeKubeconfig(userKubeconfigPath, { server, caPem: pki.caPem, user: NON_ADMIN_USER, token: userToken });
+  await writeState(dir, {
+    server,
+    kubeconfigPath,
+    userKubeconfigPath,
+    etcdDataDir,
+    processes: [etcd.process, apiserver.process].map(({ name, pid, binary }) => ({ name, pid, binary })),
+    startedAt: new Date().toISOString(),
+  });
+  return {
+    dir,
+    kubeconfigPath,
+    userKubeconfigPath,
+    server,
+    caPem: pki.caPem,
+    adminToken,
+    userToken,
+    userName: NON_ADMIN_USER,
+  };
+}
+
+function signalQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}

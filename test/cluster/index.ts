@@ -1,0 +1,10 @@
+export {
+  controlPlaneCacheDir,
+  controlPlaneVersions,
+  resolveControlPlaneBinaries,
+  type ControlPlaneBinaries,
+} from './binaries.js';
+export { ClusterError, ClusterErrorCode } from './cluster-error.js';
+export { startControlPlane, type ControlPlane, type StartControlPlaneOptions } from './control-plane.js';
+export { ADMIN_USER, NON_ADMIN_USER } from './identities.js';
+export { stopRecordedControlPlane } from './stop-recorded.js';

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+
+/** Label on every namespace a test creates. */
+export const TEST_NAMESPACE_LABEL = 'gitseal.dev/test';
+
+/**
+ * Creates a fresh namespace `<prefix>-<random>` for one test and returns its name. Nothing deletes it: without
+ * kube-controller-manager a deleted namespace stays Terminating, and the control plane is thrown away per file.
+ */
+export async function createTestNamespace(kc: KubeConfig, prefix: string): Promise<string> {
+  const base =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 50) || 'test';
+  const name = `${base}-${randomBytes(3).toString('hex')}`;
+  await kc
+    .makeApiClient(CoreV1Api)
+    .createNamespace({ body: { metadata: { name, labels: { [TEST_NAMESPACE_LABEL]: 'true' } } } });
+  return name;
+}

@@ -4,7 +4,6 @@
 //   (b) seal-cold: one Secret with a cert file, whole process, cold, median of ≥ 10 runs (target ≤ 200 ms)
 // Prints `name: value unit (target …)` lines, then one JSON line for the bench driver.
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

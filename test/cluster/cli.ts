@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // npm run -s cluster -- up --dir DIR    start etcd + kube-apiserver in the background, print the kubeconfig path
 // npm run -s cluster -- down --dir DIR  stop them and remove their data
+// npm run -s cluster -- binaries        locate or build kube-apiserver and etcd, print their folder
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveControlPlaneBinaries } from './binaries.js';
 import { ClusterError } from './cluster-error.js';
 import { startControlPlane } from './control-plane.js';
 import { probeHttp } from './http-probe.js';
@@ -14,7 +16,7 @@ import { stopRecordedControlPlane } from './stop-recorded.js';
 
 let logsDir = 'DIR/logs';
 
-const usage = 'usage: npm run -s cluster -- up|down [--dir DIR]';
+const usage = 'usage: npm run -s cluster -- up|down [--dir DIR] | binaries';
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   if (rest.length > 0) throw new Error(`unexpected argument ${rest[0]}; ${usage}`);
   if (command === 'up') return up(dir);
   if (command === 'down') return down(dir);
+  if (command === 'binaries') return binaries();
   throw new Error(command ? `unknown command ${command}; ${usage}` : usage);
 }
 
@@ -53,6 +56,15 @@ async function up(dir: string): Promise<number> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.error(`gitseal cluster: ready at ${plane.server} in ${seconds}s (logs in ${join(dir, 'logs')})`);
   console.log(plane.kubeconfigPath);
+  return 0;
+}
+
+async function binaries(): Promise<number> {
+  const started = Date.now();
+  const found = await resolveControlPlaneBinaries();
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.error(`gitseal cluster: kube-apiserver and etcd ready in ${seconds}s`);
+  console.log(dirname(found.kubeApiserver));
   return 0;
 }
 

@@ -1,0 +1,121 @@
+import {
+  Annotation,
+  BITNAMI_API_VERSION,
+  type OwnerReference,
+  type SealedSecret,
+  type Secret,
+} from '@gitseal/manifests';
+
+/** Labels and annotations gitseal puts on the Secrets it produces. */
+export const ProducedSecret = {
+  /** Label on every produced Secret, so an informer can watch only those. */
+  Label: 'gitseal.dev/sealed-secret',
+  LabelValue: 'true',
+  Checksum: 'gitseal.dev/checksum',
+  KeyId: 'gitseal.dev/key-id',
+  DataHmac: 'gitseal.dev/data-hmac',
+} as const;
+
+export const Ownership = {
+  /** No Secret of that name exists. */
+  Absent: 'absent',
+  /** Owned by this very SealedSecret (controller ownerReference with its uid). */
+  Owned: 'owned',
+  /** Not owned by us, but marked `managed: "true"`: gitseal may take it over. */
+  Managed: 'managed',
+  /** Someone else's Secret: never overwritten. */
+  Foreign: 'foreign',
+} as const;
+export type Ownership = (typeof Ownership)[keyof typeof Ownership];
+
+export interface DesiredSecretInput {
+  readonly sealedSecret: SealedSecret;
+  /** key → base64 value: the decrypted items plus rendered template data. */
+  readonly data: Readonly<Record<string, string>>;
+  readonly checksum: string;
+  readonly keyId: string;
+  readonly dataHmac: string;
+}
+
+export function ownerReferenceFor(sealedSecret: SealedSecret): OwnerReference {
+  return {
+    apiVersion: sealedSecret.apiVersion,
+    kind: 'SealedSecret',
+    name: sealedSecret.metadata.name,
+    uid: sealedSecret.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+/** How an existing Secret relates to the SealedSecret that wants to write it. */
+export function secretOwnership(existing: Secret | undefined, sealedSecret: SealedSecret): Ownership {
+  if (!existing) return Ownership.Absent;
+  const refs = existing.metadata.ownerReferences ?? [];
+  if (refs.some((r) => r.controller === true && r.uid === sealedSecret.metadata.uid)) return Ownership.Owned;
+  const annotations = existing.metadata.annotations ?? {};
+  const managedKey = sealedSecret.apiVersion === BITNAMI_API_VERSION ? Annotation.BitnamiManaged : Annotation.Managed;
+  // Another controller's object stays foreign even when marked managed: two controllers must not fight over it.
+  const otherController = refs.some((r) => r.controller === true);
+  if (!otherController && (annotations[managedKey] === 'true' || annotations[Annotation.Managed] === 'true')) {
+    return Ownership.Managed;
+  }
+  return Ownership.Foreign;
+}
+
+/** The Secret a SealedSecret stands for: template metadata, type and immutability, the data, and our bookkeeping. */
+export function desiredSecret(input: DesiredSecretInput): Secret {
+  const { sealedSecret, data } = input;
+  const template = sealedSecret.spec.template ?? {};
+  const meta = template.metadata ?? {};
+  const secret: Secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: sealedSecret.metadata.name,
+      namespace: sealedSecret.metadata.namespace,
+      labels: { ...meta.labels, [ProducedSecret.Label]: ProducedSecret.LabelValue },
+      annotations: {
+        ...meta.annotations,
+        [ProducedSecret.Checksum]: input.checksum,
+        [ProducedSecret.KeyId]: input.keyId,
+        [ProducedSecret.DataHmac]: input.dataHmac,
+      },
+      ownerReferences: [ownerReferenceFor(sealedSecret)],
+    },
+    type: template.type ?? 'Opaque',
+    data: { ...data },
+  };
+  if (meta.finalizers && meta.finalizers.length > 0) secret.metadata.finalizers = [...meta.finalizers];
+  if (template.immutable !== undefined) secret.immutable = template.immutable;
+  return secret;
+}
+
+function sameRecord(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined) {
+  const ea = Object.entries(a ?? {});
+  if (ea.length !== Object.keys(b ?? {}).length) return false;
+  return ea.every(([k, v]) => b?.[k] === v);
+}
+
+function includesRecord(outer: Readonly<Record<string, string>> | undefined, inner: Readonly<Record<string, string>>) {
+  return Object.entries(inner).every(([k, v]) => outer?.[k] === v);
+}
+
+/**
+ * Whether the existing Secret already is the desired one: exact data, type and immutability, our owner reference,
+ * and every desired label and annotation (others may add their own labels and annotations).
+ */
+export function secretMatches(existing: Secret, desired: Secret): boolean {
+  const owner = desired.metadata.ownerReferences?.[0];
+  const owned = (existing.metadata.ownerReferences ?? []).some(
+    (r) => r.uid === owner?.uid && r.controller === true && r.kind === owner.kind && r.apiVersion === owner.apiVersion,
+  );
+  return (
+    owned &&
+    (existing.type ?? 'Opaque') === (desired.type ?? 'Opaque') &&
+    (existing.immutable ?? false) === (desired.immutable ?? false) &&
+    sameRecord(existing.data, desired.data) &&
+    includesRecord(existing.metadata.labels, desired.metadata.labels ?? {}) &&
+    includesRecord(existing.metadata.annotations, desired.metadata.annotations ?? {})
+  );
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ControllerError } from './controller-error.js';
+import { createProgram, parseFlags, type ControllerOptions } from './flags.js';
+
+async function parse(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ControllerOptions> {
+  const saved = process.env.KUBECONFIG;
+  if (env.KUBECONFIG === undefined) delete process.env.KUBECONFIG;
+  else process.env.KUBECONFIG = env.KUBECONFIG;
+  try {
+    let seen: ControllerOptions | undefined;
+    const program = createProgram('0.0.0', async (options) => {
+      seen = options;
+    }).exitOverride();
+    await program.parseAsync(['node', 'gitseal-controller', ...args]);
+    assert.ok(seen);
+    return seen;
+  } finally {
+    if (saved === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = saved;
+  }
+}
+
+test('defaults', async () => {
+  const o = await parse([]);
+  assert.equal(o.kubeconfig, undefined);
+  assert.equal(o.namespace, 'gitseal-system');
+  assert.deepEqual(o.namespaces, []);
+  assert.deepEqual(o.listenAddress, { host: '', port: 8080 });
+  assert.deepEqual(o.metricsAddress, { host: '', port: 8081 });
+  assert.equal(o.keyRenewPeriodMs, 720 * 3_600_000);
+  assert.equal(o.keySize, 4096);
+  assert.equal(o.leaderElect, true);
+  assert.equal(o.bitnamiCompat, false);
+  assert.equal(o.logLevel, 'info');
+});
+
+test('every flag is read', async () => {
+  const o = await parse([
+    '--kubeconfig',
+    '/tmp/kc',
+    '--namespace',
+    'keys',
+    '--namespaces',
+    'a, b,a',
+    '--listen-address',
+    '127.0.0.1:0',
+    '--metrics-address',
+    '[::1]:9090',
+    '--key-renew-period',
+    '1h30m',
+    '--key-size',
+    '2048',
+    '--no-leader-elect',
+    '--bitnami-compat',
+    '--log-level',
+    'debug',
+  ]);
+  assert.equal(o.kubeconfig, '/tmp/kc');
+  assert.equal(o.namespace, 'keys');
+  assert.deepEqual(o.namespaces, ['a', 'b']);
+  assert.deepEqual(o.listenAddress, { host: '127.0.0.1', port: 0 });
+  assert.deepEqual(o.metricsAddress, { host: '::1', port: 9090 });
+  assert.equal(o.keyRenewPeriodMs, 5_400_000);
+  assert.equal(o.keySize, 2048);
+  assert.equal(o.leaderElect, false);
+  assert.equal(o.bitnamiCompat, true);
+  assert.equal(o.logLevel, 'debug');
+});
+
+test('KUBECONFIG is the fallback for --kubeconfig', async () => {
+  assert.equal((await parse([], { KUBECONFIG: '/env/kc' })).kubeconfig, '/env/kc');
+  assert.equal((await parse(['--kubeconfig', '/flag'], { KUBECONFIG: '/env/kc' })).kubeconfig, '/flag');
+});
+
+test('--key-renew-period 0 disables renewal', async () => {
+  assert.equal((await parse(['--key-renew-period', '0'])).keyRenewPeriodMs, 0);
+});
+
+test('bad values are refused with a coded error', () => {
+  const base = {
+    namespace: 'gitseal-system',
+    listenAddress: ':8080',
+    metricsAddress: ':8081',
+    keyRenewPeriod: '720h',
+    keySize: '4096',
+    logLevel: 'info',
+    workers: '4',
+    resyncPeriod: '10m',
+  };
+  assert.doesNotThrow(() => parseFlags(base, {}));
+  for (const bad of [
+    { keySize: '1024' },
+    { keySize: 'big' },
+    { keyRenewPeriod: '30d' },
+    { listenAddress: '8080' },
+    { metricsAddress: ':99999' },
+    { namespace: 'Bad_NS' },
+    { namespaces: 'ok,Not OK' },
+    { logLevel: 'loud' },
+    { workers: '0' },
+  ]) {
+    assert.throws(() => parseFlags({ ...base, ...bad }, {}), ControllerError, JSON.stringify(bad));
+  }
+});

@@ -1,0 +1,132 @@
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
+import { ControllerError, ControllerErrorCode } from './controller-error.js';
+import { parseDuration } from './duration.js';
+import { parseListenAddress, type ListenAddress } from './listen-address.js';
+
+export const LogLevel = {
+  Trace: 'trace',
+  Debug: 'debug',
+  Info: 'info',
+  Warn: 'warn',
+  Error: 'error',
+  Fatal: 'fatal',
+  Silent: 'silent',
+} as const;
+export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
+
+/** Everything the controller process is configured with, after parsing and checking the flags. */
+export interface ControllerOptions {
+  readonly kubeconfig: string | undefined;
+  readonly namespace: string;
+  /** Empty: watch every namespace. */
+  readonly namespaces: readonly string[];
+  readonly listenAddress: ListenAddress;
+  readonly metricsAddress: ListenAddress;
+  /** 0 disables renewal. */
+  readonly keyRenewPeriodMs: number;
+  readonly keySize: number;
+  readonly leaderElect: boolean;
+  readonly bitnamiCompat: boolean;
+  readonly logLevel: LogLevel;
+  readonly workers: number;
+  readonly rsaWorkers: number;
+  readonly resyncPeriodMs: number;
+}
+
+/** The raw values commander hands over, before checks. */
+export interface RawFlags {
+  readonly kubeconfig?: string;
+  readonly namespace: string;
+  readonly namespaces?: string;
+  readonly listenAddress: string;
+  readonly metricsAddress: string;
+  readonly keyRenewPeriod: string;
+  readonly keySize: string;
+  readonly leaderElect?: boolean;
+  readonly bitnamiCompat?: boolean;
+  readonly logLevel: string;
+  readonly workers: string;
+  readonly rsaWorkers?: string;
+  readonly resyncPeriod: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function checkNamespace(value: string, flag: string): string {
+  if (!DNS_LABEL.test(value)) {
+    throw new ControllerError(ControllerErrorCode.InvalidFlag, `${flag}: "${value}" is not a namespace name`);
+  }
+  return value;
+}
+
+function positiveInt(value: string, flag: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+    throw new ControllerError(ControllerErrorCode.InvalidFlag, `${flag}: "${value}" is not an integer >= ${min}`);
+  }
+  return n;
+}
+
+function isLogLevel(value: string): value is LogLevel {
+  return (Object.values(LogLevel) as string[]).includes(value);
+}
+
+/** Checks raw flag values and turns them into options; env is consulted for KUBECONFIG only. */
+export function parseFlags(raw: RawFlags, env: NodeJS.ProcessEnv = process.env): ControllerOptions {
+  const namespaces = (raw.namespaces ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => checkNamespace(s, '--namespaces'));
+  if (!isLogLevel(raw.logLevel)) {
+    throw new ControllerError(
+      ControllerErrorCode.InvalidFlag,
+      `--log-level: "${raw.logLevel}" is not one of ${Object.values(LogLevel).join(', ')}`,
+    );
+  }
+  const keySize = positiveInt(raw.keySize, '--key-size', 2048);
+  if (keySize % 8 !== 0) {
+    throw new ControllerError(ControllerErrorCode.InvalidFlag, `--key-size: ${keySize} is not a multiple of 8`);
+  }
+  const kubeconfig = raw.kubeconfig ?? (env.KUBECONFIG ? env.KUBECONFIG : undefined);
+  return {
+    kubeconfig,
+    namespace: checkNamespace(raw.namespace, '--namespace'),
+    namespaces: [...new Set(namespaces)],
+    listenAddress: parseListenAddress(raw.listenAddress, '--listen-address'),
+    metricsAddress: parseListenAddress(raw.metricsAddress, '--metrics-address'),
+    keyRenewPeriodMs: parseDuration(raw.keyRenewPeriod),
+    keySize,
+    leaderElect: raw.leaderElect ?? true,
+    bitnamiCompat: raw.bitnamiCompat ?? false,
+    logLevel: raw.logLevel,
+    workers: positiveInt(raw.workers, '--workers', 1),
+    rsaWorkers: positiveInt(raw.rsaWorkers ?? String(availableParallelism()), '--rsa-workers', 1),
+    resyncPeriodMs: parseDuration(raw.resyncPeriod),
+  };
+}
+
+/** The commander program; `run` receives the checked options. */
+export function createProgram(version: string, run: (options: ControllerOptions) => Promise<void>): Command {
+  return new Command('gitseal-controller')
+    .description('Unseals SealedSecrets into Secrets (and, later, syncs GitSyncs from Git into the cluster)')
+    .version(version)
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else in-cluster)')
+    .option('--namespace <name>', "the controller's own namespace (keys, certs ConfigMap, lease)", 'gitseal-system')
+    .option('--namespaces <list>', 'watch only these namespaces, comma-separated (default: all)')
+    .option('--listen-address <addr>', 'API and probes address', ':8080')
+    .option('--metrics-address <addr>', 'Prometheus metrics address', ':8081')
+    .option('--key-renew-period <duration>', 'make a new sealing key this often (0 disables)', '720h')
+    .option('--key-size <bits>', 'RSA key size for new sealing keys', '4096')
+    .option('--leader-elect', 'use a Lease so that only one replica writes (default)')
+    .option('--no-leader-elect', 'run without leader election')
+    .option('--bitnami-compat', 'also reconcile bitnami.com SealedSecrets and import Bitnami keys')
+    .addOption(new Option('--log-level <level>', 'log level').choices(Object.values(LogLevel)).default('info'))
+    .option('--workers <n>', 'SealedSecrets reconciled at once', '4')
+    .option('--rsa-workers <n>', 'RSA worker threads (default: the number of cores)')
+    .option('--resync-period <duration>', 'full resync of every SealedSecret this often', '10m')
+    .action(async (raw: RawFlags) => {
+      await run(parseFlags(raw));
+    });
+}

@@ -1,0 +1,282 @@
+import { randomBytes, type KeyObject } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  assertOk,
+  createInformer,
+  requestRaw,
+  resourcePath,
+  Resources,
+  safeErrorMessage,
+  type Informer,
+} from '@gitseal/kube';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { Label, SEALING_KEY_ACTIVE, type Secret } from '@gitseal/manifests';
+import type { Logger } from 'pino';
+import { certsConfigMap, CERTS_CONFIG_MAP } from './certs-config-map.js';
+import { ControllerError } from './controller-error.js';
+import { buildKeySet, KeySource, KeyState, readKeySecret, type KeySet, type ManagedKey } from './key-set.js';
+import type { ControllerMetrics } from './metrics.js';
+import type { RsaWorkerPool } from './rsa-worker-pool.js';
+import { deriveDataHmacKey } from './secret-checksum.js';
+
+export interface KeyManagerOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly namespace: string;
+  readonly keySize: number;
+  /** 0 disables renewal. */
+  readonly renewPeriodMs: number;
+  readonly bitnamiCompat: boolean;
+  readonly pool: RsaWorkerPool;
+  readonly metrics: ControllerMetrics;
+  readonly logger: Logger;
+  readonly mayWrite: () => boolean;
+}
+
+const KEY_SECRET_PREFIX = 'gitseal-key-';
+const MAX_RENEW_CHECK_MS = 60 * 60_000;
+
+/**
+ * Holds the sealing keys: loads every key Secret in the controller namespace (and Bitnami's in compat mode), keeps
+ * them live through informers, generates a key when none can seal, renews on schedule (leader only), publishes
+ * the certificates in the `gitseal-certs` ConfigMap and hands the private keys to the RSA worker pool.
+ */
+export class KeyManager {
+  readonly #o: KeyManagerOptions;
+  readonly #log: Logger;
+  readonly #informers: Informer<KubernetesObject>[] = [];
+  readonly #parsed = new Map<string, { version: string; key: ManagedKey | undefined }>();
+  readonly #hmacKeys = new Map<string, Buffer>();
+  readonly #listeners = new Set<(keys: KeySet) => void>();
+  #keys: KeySet = buildKeySet([]);
+  #loaded = false;
+  #renewTimer: NodeJS.Timeout | undefined;
+  #generating: Promise<void> | undefined;
+  #publishedConfigMap = '';
+  #stopped = false;
+
+  constructor(options: KeyManagerOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ component: 'key-manager' });
+    const selectors: string[] = [Label.SealingKey];
+    if (options.bitnamiCompat) selectors.push(Label.BitnamiSealingKey);
+    for (const label of selectors) {
+      const informer = createInformer({
+        kubeConfig: options.kubeConfig,
+        resource: Resources.Secret,
+        namespace: options.namespace,
+        labelSelector: label,
+        logger: this.#log,
+      });
+      const refresh = (): void => this.#refresh();
+      informer.onAdd(refresh);
+      informer.onUpdate(refresh);
+      informer.onDelete(refresh);
+      this.#informers.push(informer);
+    }
+  }
+
+  get keys(): KeySet {
+    return this.#keys;
+  }
+
+  /** Keys loaded and a sealing key present. */
+  isReady(): boolean {
+    return this.#loaded && this.#keys.sealing !== undefined;
+  }
+
+  /** Called after every change of the key set. */
+  onChange(listener: (keys: KeySet) => void): void {
+    this.#listeners.add(listener);
+  }
+
+  /** The per-key HMAC key for produced-Secret data tags; cached, derived from the private key. */
+  hmacKeyFor = (keyId: string): Buffer | undefined => {
+    const cached = this.#hmacKeys.get(keyId);
+    if (cached) return cached;
+    const key = this.#keys.byId.get(keyId);
+    if (!key) return undefined;
+    const derived = deriveDataHmacKey(key.held.privateKey as KeyObject);
+    this.#hmacKeys.set(keyId, derived);
+    return derived;
+  };
+
+  async start(): Promise<void> {
+    for (const informer of this.#informers) informer.start();
+    await Promise.all(this.#informers.map((i) => i.waitForSync()));
+    this.#loaded = true;
+    this.#refresh();
+    await this.ensureSealingKey();
+    this.#scheduleRenewal();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#renewTimer);
+    await Promise.all(this.#informers.map((i) => i.stop()));
+    await this.#generating?.catch(() => undefined);
+  }
+
+  /** Generates a key when nothing can seal (leader only); resolves once the informer has seen the new key. */
+  async ensureSealingKey(): Promise<void> {
+    if (this.#keys.sealing || !this.#o.mayWrite()) return;
+    await this.#generateKey('no active sealing key');
+  }
+
+  /** Publishes the certificates again, e.g. after gaining leadership. */
+  async publish(): Promise<void> {
+    this.#publishedConfigMap = '';
+    await this.#publishCertificates();
+  }
+
+  #refresh(): void {
+    if (!this.#loaded || this.#stopped) return;
+    const keys: ManagedKey[] = [];
+    const seen = new Set<string>();
+    this.#informers.forEach((informer, index) => {
+      const source = index === 0 ? KeySource.Gitseal : KeySource.Bitnami;
+      for (const secret of informer.list() as unknown as Secret[]) {
+        if (secret.type !== 'kubernetes.io/tls') continue;
+        const id = `${source}:${secret.metadata.uid ?? secret.metadata.name ?? ''}`;
+        seen.add(id);
+        const version = secret.metadata.resourceVersion ?? '';
+        let entry = this.#parsed.get(id);
+        if (!entry || entry.version !== version) {
+          entry = { version, key: this.#read(secret, source) };
+          this.#parsed.set(id, entry);
+        }
+        if (entry.key) keys.push(entry.key);
+      }
+    });
+    for (const id of this.#parsed.keys()) if (!seen.has(id)) this.#parsed.delete(id);
+    const next = buildKeySet(keys);
+    const previousIds = this.#keys.keys.map((k) => `${k.held.keyId}:${k.state}`).join(',');
+    const changed = previousIds !== next.keys.map((k) => `${k.held.keyId}:${k.state}`).join(',');
+    this.#keys = next;
+    for (const id of this.#hmacKeys.keys()) if (!next.byId.has(id)) this.#hmacKeys.delete(id);
+    this.#updateMetrics();
+    if (!changed) return;
+    this.#o.pool.setKeys(next.ring.keys);
+    this.#log.info(
+      {
+        keys: next.keys.length,
+        sealingKeyId: next.sealing?.held.keyId,
+        sealingFingerprint: next.sealing?.held.fingerprint,
+      },
+      'key set changed',
+    );
+    void this.#publishCertificates();
+    for (const listener of this.#listeners) listener(next);
+  }
+
+  #read(secret: Secret, source: KeySource): ManagedKey | undefined {
+    try {
+      return readKeySecret(secret, source);
+    } catch (error) {
+      const message = error instanceof ControllerError ? error.message : 'unreadable key Secret';
+      this.#log.warn({ secret: `${secret.metadata.namespace}/${secret.metadata.name}`, error: message }, 'key ignored');
+      return undefined;
+    }
+  }
+
+  #updateMetrics(): void {
+    const { metrics } = this.#o;
+    for (const state of Object.values(KeyState)) {
+      metrics.keys.set({ state }, this.#keys.keys.filter((k) => k.state === state).length);
+    }
+    const newest = this.#keys.sealing;
+    metrics.newestKeyAge.set(newest ? Math.max(0, (Date.now() - newest.notBefore.getTime()) / 1000) : 0);
+  }
+
+  #generateKey(why: string): Promise<void> {
+    this.#generating ??= (async () => {
+      try {
+        const started = Date.now();
+        const generated = await this.#o.pool.generateKey(this.#o.keySize);
+        const name = `${KEY_SECRET_PREFIX}${randomBytes(4).toString('hex').slice(0, 5)}`;
+        const secret: Secret = {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {
+            name,
+            namespace: this.#o.namespace,
+            labels: { [Label.SealingKey]: SEALING_KEY_ACTIVE },
+          },
+          type: 'kubernetes.io/tls',
+          data: {
+            'tls.crt': Buffer.from(generated.certPem, 'utf8').toString('base64'),
+            'tls.key': Buffer.from(generated.keyPem, 'utf8').toString('base64'),
+          },
+        };
+        const what = `create key Secret ${this.#o.namespace}/${name}`;
+        const response = await requestRaw(this.#o.kubeConfig, {
+          method: 'POST',
+          path: resourcePath(Resources.Secret, this.#o.namespace),
+          what,
+          body: JSON.stringify(secret),
+          headers: { 'Content-Type': 'application/json' },
+        });
+        assertOk(response, what);
+        this.#log.info({ secret: `${this.#o.namespace}/${name}`, why, ms: Date.now() - started }, 'key generated');
+        await this.#waitForKeyCount(name);
+      } finally {
+        this.#generating = undefined;
+      }
+    })();
+    return this.#generating;
+  }
+
+  async #waitForKeyCount(secretName: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (!this.#stopped && Date.now() < deadline) {
+      if (this.#keys.keys.some((k) => k.secretName === `${this.#o.namespace}/${secretName}`)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  #scheduleRenewal(): void {
+    clearTimeout(this.#renewTimer);
+    const period = this.#o.renewPeriodMs;
+    if (period <= 0 || this.#stopped) return;
+    const newest = this.#keys.sealing;
+    const due = newest ? newest.notBefore.getTime() + period - Date.now() : 0;
+    const wait = Math.min(Math.max(due, 1_000), MAX_RENEW_CHECK_MS);
+    this.#renewTimer = setTimeout(() => {
+      void this.#renewIfDue().finally(() => this.#scheduleRenewal());
+    }, wait);
+    this.#renewTimer.unref();
+  }
+
+  async #renewIfDue(): Promise<void> {
+    const newest = this.#keys.sealing;
+    if (!this.#o.mayWrite()) return;
+    if (newest && newest.notBefore.getTime() + this.#o.renewPeriodMs > Date.now()) return;
+    try {
+      await this.#generateKey(newest ? 'renewal due' : 'no active sealing key');
+    } catch (error) {
+      this.#log.error({ error: safeErrorMessage(error, 'key renewal') }, 'key renewal failed');
+    }
+  }
+
+  async #publishCertificates(): Promise<void> {
+    if (!this.#o.mayWrite() || this.#stopped) return;
+    const configMap = certsConfigMap(this.#keys, this.#o.namespace);
+    const body = JSON.stringify(configMap);
+    if (body === this.#publishedConfigMap) return;
+    const path = resourcePath(Resources.ConfigMap, this.#o.namespace, CERTS_CONFIG_MAP);
+    const what = `apply ConfigMap ${this.#o.namespace}/${CERTS_CONFIG_MAP}`;
+    try {
+      const response = await requestRaw(this.#o.kubeConfig, {
+        method: 'PATCH',
+        path,
+        query: { fieldManager: 'gitseal-controller', force: true },
+        what,
+        body,
+        headers: { 'Content-Type': 'application/apply-patch+yaml' },
+      });
+      assertOk(response, what);
+      this.#publishedConfigMap = body;
+    } catch (error) {
+      this.#log.warn({ error: safeErrorMessage(error, what) }, 'certificates not published');
+    }
+  }
+}

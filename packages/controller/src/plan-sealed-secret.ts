@@ -1,0 +1,123 @@
+import { scopeLabel } from '@gitseal/crypto';
+import { ManifestError, scopeOf, validateSealedSecret, type SealedSecret, type Secret } from '@gitseal/manifests';
+import { ControllerError, ControllerErrorCode } from './controller-error.js';
+import { desiredSecret, ProducedSecret, secretMatches, secretOwnership, Ownership } from './desired-secret.js';
+import type { KeySet } from './key-set.js';
+import { sealedSecretChecksum, secretDataHmac } from './secret-checksum.js';
+import { renderTemplateData } from './template-data.js';
+
+/** Largest Secret the API server stores (data, all items together). */
+export const MAX_SECRET_BYTES = 1024 * 1024;
+/** Per item: the 2-byte prefix, the GCM tag and at least an RSA-2048 ciphertext. */
+const MIN_V1_OVERHEAD = 2 + 16 + 256;
+
+/** Gives the HMAC key derived from the key with this id, or undefined when the key is not held. */
+export type HmacKeyFor = (keyId: string) => Buffer | undefined;
+
+export interface ReadSealedSecret {
+  readonly sealedSecret: SealedSecret;
+  readonly object: string;
+  readonly scopeLabel: string;
+}
+
+/**
+ * Validates an object from the cache and works out the scope label it must open under. Throws ControllerError
+ * INVALID_SEALED_SECRET with a safe one-line message.
+ */
+export function readSealedSecret(object: unknown): ReadSealedSecret {
+  try {
+    const sealedSecret = validateSealedSecret(object, 'cluster');
+    const { namespace = '', name } = sealedSecret.metadata;
+    const id = `${namespace}/${name}`;
+    const label = scopeLabel(scopeOf(sealedSecret, 'cluster'), namespace, name);
+    const estimate = Object.values(sealedSecret.spec.encryptedData).reduce(
+      (sum, value) => sum + Math.max(0, Math.floor((value.length * 3) / 4) - MIN_V1_OVERHEAD),
+      0,
+    );
+    if (estimate > MAX_SECRET_BYTES) {
+      throw new ControllerError(
+        ControllerErrorCode.InvalidSealedSecret,
+        `SealedSecret ${id}: its items would make a Secret larger than the ${MAX_SECRET_BYTES}-byte limit`,
+      );
+    }
+    return { sealedSecret, object: id, scopeLabel: label };
+  } catch (error) {
+    if (error instanceof ControllerError) throw error;
+    const why = error instanceof ManifestError ? error.message.replace(/^cluster: /, '') : 'not a valid SealedSecret';
+    throw new ControllerError(ControllerErrorCode.InvalidSealedSecret, why);
+  }
+}
+
+export type SecretPlan =
+  /** The Secret belongs to someone else: report SecretNotOwned, write nothing. */
+  | { readonly kind: 'foreign' }
+  /** The Secret already holds exactly what the ciphertext opens to: no RSA needed. `repair` fixes metadata. */
+  | { readonly kind: 'intact'; readonly keyIds: readonly string[]; readonly repair: Secret | undefined }
+  /** Decrypt (in the worker pool), then write. */
+  | { readonly kind: 'unseal'; readonly preferKeyId: string | undefined };
+
+function checksumOf(sealedSecret: SealedSecret, keyIds: readonly string[]): string {
+  return sealedSecretChecksum({
+    apiVersion: sealedSecret.apiVersion,
+    namespace: sealedSecret.metadata.namespace ?? '',
+    name: sealedSecret.metadata.name,
+    encryptedData: sealedSecret.spec.encryptedData,
+    template: sealedSecret.spec.template,
+    keyId: keyIds.join(','),
+  });
+}
+
+/**
+ * Decides what a reconcile must do without any RSA: a Secret that carries our checksum for the current
+ * ciphertexts and template, opened by keys we still hold, whose data still matches its keyed HMAC, is intact.
+ */
+export function planSecret(
+  sealedSecret: SealedSecret,
+  existing: Secret | undefined,
+  keys: KeySet,
+  hmacKeyFor: HmacKeyFor,
+): SecretPlan {
+  const ownership = secretOwnership(existing, sealedSecret);
+  if (ownership === Ownership.Foreign) return { kind: 'foreign' };
+  const annotations = existing?.metadata.annotations ?? {};
+  const keyIds = (annotations[ProducedSecret.KeyId] ?? '').split(',').filter((id) => id !== '');
+  const preferKeyId = keyIds.find((id) => keys.byId.has(id));
+  if (!existing || ownership !== Ownership.Owned || keyIds.length === 0 || keyIds.some((id) => !keys.byId.has(id))) {
+    return { kind: 'unseal', preferKeyId };
+  }
+  const checksum = checksumOf(sealedSecret, keyIds);
+  const hmacKey = hmacKeyFor(keyIds[0] ?? '');
+  if (annotations[ProducedSecret.Checksum] !== checksum || !hmacKey) return { kind: 'unseal', preferKeyId };
+  const dataHmac = secretDataHmac(hmacKey, existing.data);
+  if (annotations[ProducedSecret.DataHmac] !== dataHmac) return { kind: 'unseal', preferKeyId };
+  const desired = desiredSecret({
+    sealedSecret,
+    data: existing.data ?? {},
+    checksum,
+    keyId: keyIds.join(','),
+    dataHmac,
+  });
+  return { kind: 'intact', keyIds, repair: secretMatches(existing, desired) ? undefined : desired };
+}
+
+/** The Secret to write after a successful unseal: items plus rendered template data, checksum and keyed HMAC. */
+export function buildSecret(
+  read: ReadSealedSecret,
+  decrypted: Readonly<Record<string, string>>,
+  keyIds: readonly string[],
+  hmacKeyFor: HmacKeyFor,
+): Secret {
+  const { sealedSecret } = read;
+  const data = renderTemplateData(read.object, sealedSecret.spec.template?.data, decrypted);
+  const hmacKey = hmacKeyFor(keyIds[0] ?? '');
+  if (!hmacKey) {
+    throw new ControllerError(ControllerErrorCode.Undecryptable, `SealedSecret ${read.object}: its key was removed`);
+  }
+  return desiredSecret({
+    sealedSecret,
+    data,
+    checksum: checksumOf(sealedSecret, keyIds),
+    keyId: keyIds.join(','),
+    dataHmac: secretDataHmac(hmacKey, data),
+  });
+}

@@ -1,0 +1,36 @@
+import { parentPort } from 'node:worker_threads';
+import { createKeyRing, createSelfSignedCertificate, generateKeyPairSync, type PrivateKeyRing } from '@gitseal/crypto';
+import type { RsaWorkerRequest, RsaWorkerResponse } from './rsa-worker-messages.js';
+import { resealSealedSecret, unsealSealedSecret } from './unseal-sealed-secret.js';
+
+// Entry point of one RSA worker thread (see rsa-worker-pool.ts). It holds its own copy of the key ring.
+let ring: PrivateKeyRing = createKeyRing([]);
+
+function handle(message: RsaWorkerRequest): RsaWorkerResponse | undefined {
+  switch (message.type) {
+    case 'keys':
+      ring = createKeyRing(message.keys);
+      return undefined;
+    case 'unseal': {
+      const outcome = unsealSealedSecret(ring, message.request);
+      if (outcome.ok && message.discardData) {
+        for (const key of Object.keys(outcome.data)) outcome.data[key] = '';
+      }
+      return { type: 'unseal', id: message.id, outcome };
+    }
+    case 'reseal':
+      return { type: 'reseal', id: message.id, outcome: resealSealedSecret(ring, message.request) };
+    case 'generate': {
+      const { privateKey } = generateKeyPairSync(message.bits);
+      const certPem = createSelfSignedCertificate({ privateKey });
+      const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+      // Signing the certificate is one private-key operation.
+      return { type: 'generate', id: message.id, outcome: { keyPem, certPem, rsaOperations: 1 } };
+    }
+  }
+}
+
+parentPort?.on('message', (message: RsaWorkerRequest) => {
+  const response = handle(message);
+  if (response) parentPort?.postMessage(response);
+});

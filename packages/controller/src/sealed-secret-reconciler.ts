@@ -1,0 +1,237 @@
+import type { SealedSecret, Secret } from '@gitseal/manifests';
+import { isNotFound, safeErrorMessage } from '@gitseal/kube';
+import type { Logger } from 'pino';
+import { EventType, type ClusterWrites } from './cluster-writes.js';
+import { ControllerError } from './controller-error.js';
+import { KeyState, type KeySet } from './key-set.js';
+import type { ControllerMetrics } from './metrics.js';
+import {
+  buildSecret,
+  planSecret,
+  readSealedSecret,
+  type HmacKeyFor,
+  type ReadSealedSecret,
+} from './plan-sealed-secret.js';
+import type { RsaWorkerPool } from './rsa-worker-pool.js';
+import { sealedSecretChecksum } from './secret-checksum.js';
+import {
+  desiredStatus,
+  sameStatus,
+  SyncReason,
+  type SealedSecretStatusView,
+  type SyncResult,
+} from './sealed-secret-status.js';
+
+function attemptChecksum(sealedSecret: SealedSecret, keys: KeySet): string {
+  return sealedSecretChecksum({
+    apiVersion: sealedSecret.apiVersion,
+    namespace: sealedSecret.metadata.namespace ?? '',
+    name: sealedSecret.metadata.name,
+    encryptedData: sealedSecret.spec.encryptedData,
+    template: sealedSecret.spec.template,
+    keyId: keys.ring.keys.map((k) => k.keyId).join(','),
+  });
+}
+
+/** Read access to the informer caches, by `namespace/name`. */
+export interface CacheReader<T> {
+  get(key: string): T | undefined;
+}
+
+export interface SealedSecretReconcilerOptions {
+  readonly sealedSecrets: CacheReader<unknown>;
+  readonly secrets: CacheReader<Secret>;
+  readonly writes: ClusterWrites;
+  readonly pool: RsaWorkerPool;
+  readonly keys: () => KeySet;
+  readonly hmacKeyFor: HmacKeyFor;
+  readonly metrics: ControllerMetrics;
+  readonly logger: Logger;
+  /** When false (not the leader) the reconciler writes nothing. */
+  readonly mayWrite: () => boolean;
+}
+
+/**
+ * Reconciles one SealedSecret: cache → validate → plan (no RSA when the Secret is intact) → unseal in the worker
+ * pool → write the Secret → write status (only when it changed) → next requeue delay (or none).
+ */
+export class SealedSecretReconciler {
+  readonly #o: SealedSecretReconcilerOptions;
+  /** Keys of objects last opened with a compromised key, for the gauge. */
+  readonly #compromised = new Set<string>();
+  /**
+   * The last failed unseal per object, by a checksum over its ciphertexts, template and the whole key set: the
+   * same object under the same keys fails the same way, so a status write or resync costs no RSA again.
+   */
+  readonly #failures = new Map<string, { attempt: string; message: string }>();
+
+  constructor(options: SealedSecretReconcilerOptions) {
+    this.#o = options;
+  }
+
+  async reconcile(key: string): Promise<number | void> {
+    const started = process.hrtime.bigint();
+    try {
+      return await this.#reconcile(key);
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.#o.metrics.reconcileDuration.observe({ kind: 'SealedSecret' }, seconds);
+    }
+  }
+
+  async #reconcile(key: string): Promise<number | void> {
+    const raw = this.#o.sealedSecrets.get(key) as SealedSecret | undefined;
+    if (!raw || raw.metadata.deletionTimestamp || !this.#o.mayWrite()) {
+      this.#forget(key);
+      return undefined;
+    }
+    const log = this.#o.logger.child({ sealedSecret: key, generation: raw.metadata.generation });
+    let read: ReadSealedSecret;
+    try {
+      read = readSealedSecret(raw);
+    } catch (error) {
+      const message = error instanceof ControllerError ? error.message : 'not a valid SealedSecret';
+      return this.#finish(raw, log, { synced: false, reason: SyncReason.InvalidSealedSecret, message });
+    }
+    const existing = await this.#existingSecret(key, read);
+    const keys = this.#o.keys();
+    const plan = planSecret(read.sealedSecret, existing, keys, this.#o.hmacKeyFor);
+    if (plan.kind === 'foreign') {
+      return this.#finish(raw, log, {
+        synced: false,
+        reason: SyncReason.SecretNotOwned,
+        message: `Secret ${key} exists and is not owned by this SealedSecret (annotate it gitseal.dev/managed: "true" to hand it over)`,
+      });
+    }
+    if (plan.kind === 'intact') {
+      if (plan.repair) await this.#write(plan.repair, existing, log);
+      return this.#finish(raw, log, this.#success(key, plan.keyIds, keys), !!plan.repair);
+    }
+    const attempt = attemptChecksum(read.sealedSecret, keys);
+    const failed = this.#failures.get(key);
+    if (failed?.attempt === attempt) {
+      return this.#finish(raw, log, { synced: false, reason: SyncReason.UnsealFailed, message: failed.message });
+    }
+    const outcome = await this.#o.pool.unseal({
+      object: key,
+      scopeLabel: read.scopeLabel,
+      encryptedData: read.sealedSecret.spec.encryptedData,
+      ...(plan.preferKeyId ? { preferKeyId: plan.preferKeyId } : {}),
+    });
+    if (!outcome.ok) {
+      this.#failures.set(key, { attempt, message: outcome.message });
+      log.warn(
+        { reason: SyncReason.UnsealFailed, code: outcome.code, rsaOperations: outcome.rsaOperations },
+        'unseal failed',
+      );
+      return this.#finish(raw, log, { synced: false, reason: SyncReason.UnsealFailed, message: outcome.message });
+    }
+    this.#failures.delete(key);
+    let desired: Secret;
+    try {
+      desired = buildSecret(read, outcome.data, outcome.keyIds, this.#o.hmacKeyFor);
+    } catch (error) {
+      const message = error instanceof ControllerError ? error.message : 'cannot build the Secret';
+      return this.#finish(raw, log, { synced: false, reason: SyncReason.InvalidSealedSecret, message });
+    }
+    await this.#write(desired, existing, log);
+    log.info({ reason: SyncReason.Unsealed, keyIds: outcome.keyIds, rsaOperations: outcome.rsaOperations }, 'unsealed');
+    return this.#finish(raw, log, this.#success(key, outcome.keyIds, keys), true);
+  }
+
+  #success(key: string, keyIds: readonly string[], keys: KeySet): SyncResult {
+    const used = keyIds.map((id) => keys.byId.get(id)).filter((k) => k !== undefined);
+    const compromised = used.some((k) => k.state === KeyState.Compromised);
+    if (compromised) this.#compromised.add(key);
+    else this.#compromised.delete(key);
+    this.#o.metrics.compromisedKeyObjects.set(this.#compromised.size);
+    return {
+      synced: true,
+      reason: SyncReason.Unsealed,
+      message: 'Secret is up to date',
+      keyFingerprints: used.map((k) => k.held.fingerprint),
+      compromised,
+    };
+  }
+
+  #forget(key: string): void {
+    this.#failures.delete(key);
+    if (this.#compromised.delete(key)) this.#o.metrics.compromisedKeyObjects.set(this.#compromised.size);
+  }
+
+  /** From the cache (which only holds our labelled Secrets), else one GET: an unlabelled Secret may be there. */
+  async #existingSecret(key: string, read: ReadSealedSecret): Promise<Secret | undefined> {
+    const cached = this.#o.secrets.get(key);
+    if (cached) return cached;
+    const { namespace = '', name } = read.sealedSecret.metadata;
+    return this.#o.writes.readSecret(namespace, name);
+  }
+
+  async #write(desired: Secret, existing: Secret | undefined, log: Logger): Promise<void> {
+    const { namespace = '', name = '' } = desired.metadata;
+    if (!existing) {
+      await this.#o.writes.createSecret(desired);
+      log.debug({ action: 'create' }, 'secret written');
+      return;
+    }
+    const immutableChange =
+      existing.immutable === true &&
+      (JSON.stringify(existing.data ?? {}) !== JSON.stringify(desired.data ?? {}) || existing.type !== desired.type);
+    if (immutableChange || (existing.type ?? 'Opaque') !== (desired.type ?? 'Opaque')) {
+      // Neither immutable data nor a Secret's type can change in place: replace the object.
+      await this.#o.writes.deleteSecret(namespace, name, existing.metadata.uid ?? '');
+      await this.#o.writes.createSecret(desired);
+      log.debug({ action: 'recreate' }, 'secret written');
+      return;
+    }
+    await this.#o.writes.replaceSecret(desired, existing.metadata.resourceVersion ?? '');
+    log.debug({ action: 'replace' }, 'secret written');
+  }
+
+  async #finish(raw: SealedSecret, log: Logger, result: SyncResult, secretWritten = false): Promise<number | void> {
+    this.#o.metrics.unsealResults.inc({ reason: result.synced && !secretWritten ? 'Unchanged' : result.reason });
+    const key = `${raw.metadata.namespace ?? ''}/${raw.metadata.name}`;
+    if (!result.synced && this.#compromised.delete(key)) {
+      this.#o.metrics.compromisedKeyObjects.set(this.#compromised.size);
+    }
+    const current = raw.status as SealedSecretStatusView | undefined;
+    const next = desiredStatus(current, raw.metadata.generation, result);
+    const statusChanged = !sameStatus(current, next);
+    const subject = {
+      apiVersion: raw.apiVersion,
+      kind: 'SealedSecret',
+      namespace: raw.metadata.namespace ?? '',
+      name: raw.metadata.name,
+      uid: raw.metadata.uid ?? '',
+    };
+    if (statusChanged) {
+      try {
+        await this.#o.writes.patchSealedSecretStatus(raw.apiVersion, subject.namespace, subject.name, next);
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    }
+    if (secretWritten && result.synced) {
+      await this.#event(subject, EventType.Normal, SyncReason.Unsealed, 'Secret written from SealedSecret', log);
+    } else if (!result.synced && statusChanged) {
+      const reason = result.reason === SyncReason.UnsealFailed ? 'UnsealFailed' : result.reason;
+      await this.#event(subject, EventType.Warning, reason, result.message, log);
+    }
+    return undefined;
+  }
+
+  async #event(
+    subject: Parameters<ClusterWrites['recordEvent']>[0],
+    type: EventType,
+    reason: string,
+    message: string,
+    log: Logger,
+  ): Promise<void> {
+    try {
+      await this.#o.writes.recordEvent(subject, type, reason, message);
+    } catch (error) {
+      log.warn({ reason, error: safeErrorMessage(error, 'event') }, 'event not recorded');
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { ConditionStatus, setCondition, removeCondition, type Condition } from '@gitseal/kube';
+
+export const ConditionType = { Synced: 'Synced', KeyCompromised: 'KeyCompromised' } as const;
+
+/** Condition reasons (PascalCase) of a SealedSecret. */
+export const SyncReason = {
+  Unsealed: 'Unsealed',
+  UnsealFailed: 'UnsealFailed',
+  SecretNotOwned: 'SecretNotOwned',
+  InvalidSealedSecret: 'InvalidSealedSecret',
+  ApplyFailed: 'ApplyFailed',
+  SealedWithCompromisedKey: 'SealedWithCompromisedKey',
+} as const;
+export type SyncReason = (typeof SyncReason)[keyof typeof SyncReason];
+
+export interface SealedSecretStatusView {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  /** Fingerprints (SHA256:…) of the keys that opened it, comma-separated. */
+  keyFingerprint?: string;
+}
+
+export interface SyncResult {
+  readonly synced: boolean;
+  readonly reason: SyncReason;
+  /** Never holds plaintext: built from coded, safe messages only. */
+  readonly message: string;
+  readonly keyFingerprints?: readonly string[];
+  readonly compromised?: boolean;
+}
+
+/** The status a reconcile result stands for; lastTransitionTime is kept while a condition's status holds. */
+export function desiredStatus(
+  current: SealedSecretStatusView | undefined,
+  generation: number | undefined,
+  result: SyncResult,
+  now: Date = new Date(),
+): SealedSecretStatusView {
+  let conditions = setCondition(
+    current?.conditions,
+    {
+      type: ConditionType.Synced,
+      status: result.synced ? ConditionStatus.True : ConditionStatus.False,
+      reason: result.reason,
+      message: result.message,
+      ...(generation === undefined ? {} : { observedGeneration: generation }),
+    },
+    now,
+  );
+  if (result.compromised) {
+    conditions = setCondition(
+      conditions,
+      {
+        type: ConditionType.KeyCompromised,
+        status: ConditionStatus.True,
+        reason: SyncReason.SealedWithCompromisedKey,
+        message: 'opened with a key marked compromised: re-seal it with the current certificate',
+      },
+      now,
+    );
+  } else if (result.synced) {
+    conditions = removeCondition(conditions, ConditionType.KeyCompromised);
+  }
+  const status: SealedSecretStatusView = { conditions };
+  if (generation !== undefined) status.observedGeneration = generation;
+  const fingerprints = result.keyFingerprints ?? [];
+  if (fingerprints.length > 0) status.keyFingerprint = fingerprints.join(',');
+  else if (!result.synced && current?.keyFingerprint) status.keyFingerprint = current.keyFingerprint;
+  return status;
+}
+
+function comparable(status: SealedSecretStatusView | undefined): string {
+  const conditions = (status?.conditions ?? []).map(({ type, status: s, reason, message, observedGeneration }) => ({
+    type,
+    status: s,
+    reason,
+    message,
+    observedGeneration,
+  }));
+  return JSON.stringify([status?.observedGeneration, status?.keyFingerprint ?? '', conditions]);
+}
+
+/** Whether two statuses say the same (timestamps aside): then no status write is needed. */
+export function sameStatus(a: SealedSecretStatusView | undefined, b: SealedSecretStatusView | undefined): boolean {
+  return comparable(a) === comparable(b);
+}

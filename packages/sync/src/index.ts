@@ -1,1 +1,90 @@
-export {};
+export { SyncError, SyncErrorCode, SyncReason } from './sync-error.js';
+export { GitTransport, parseGitUrl, redactUrl, type GitUrl, type GitUrlPolicy } from './git-url.js';
+export {
+  DEFAULT_GIT_MAX_OUTPUT,
+  DEFAULT_GIT_TIMEOUT_MS,
+  gitEnvironment,
+  hardenedGitConfig,
+  runGit,
+  summarizeGitError,
+  type GitEnvironmentInput,
+  type GitPolicy,
+  type RunGitOptions,
+} from './git-command.js';
+export { gitAuthFromSecretData, setUpGitAuth, type GitAuth, type GitAuthSetup } from './git-auth.js';
+export {
+  compareVersions,
+  maxSatisfyingTag,
+  parseRange,
+  parseVersion,
+  satisfies,
+  type Version,
+  type VersionRange,
+} from './semver-range.js';
+export {
+  checkGitRef,
+  checkRefName,
+  lsRemotePatterns,
+  parseLsRemote,
+  resolveRef,
+  type RemoteRef,
+  type RemoteRefs,
+  type ResolvedRef,
+} from './ref-resolve.js';
+export {
+  cacheRepoPath,
+  fetchRevision,
+  lsRemote,
+  removeCheckout,
+  resolveRevision,
+  type FetchedRevision,
+  type FetchRevisionInput,
+  type GitSourceOptions,
+  type LsRemoteOptions,
+} from './git-source.js';
+export { describeRef, groupOf, objectKey, objectRef, type ObjectRef } from './object-ref.js';
+export {
+  CLUSTER_SCOPED_KINDS,
+  clusterScopeChecker,
+  clusterScopedKindsFromCrds,
+  defaultNamespace,
+  type GroupKind,
+} from './target-namespace.js';
+export { isInside, normalizeSourcePath, resolveSourceDir } from './source-path.js';
+export {
+  DEFAULT_KUSTOMIZE_COMMANDS,
+  DEFAULT_KUSTOMIZE_MAX_OUTPUT,
+  DEFAULT_KUSTOMIZE_TIMEOUT_MS,
+  findKustomization,
+  KUSTOMIZATION_FILES,
+  runKustomize,
+  type KustomizeOptions,
+} from './kustomize.js';
+export {
+  DEFAULT_RENDER_LIMITS,
+  renderSource,
+  type RenderedObject,
+  type RenderInput,
+  type RenderLimits,
+} from './render.js';
+export {
+  preflight,
+  sealedSecretDigest,
+  type PreflightCache,
+  type PreflightFailure,
+  type PreflightOptions,
+  type PreflightResult,
+} from './preflight.js';
+export {
+  applyTierOf,
+  ApplyTier,
+  BUILT_IN_GROUPS,
+  orderForApply,
+  secretsReferencedBy,
+  type PlannedObject,
+} from './apply-order.js';
+export { buildInventory, inventoryEntry, inventoryId, type SyncInventoryEntry } from './inventory.js';
+export { canonicalJson, revisionDigest } from './revision-digest.js';
+export { PRUNE_ANNOTATION, SYNC_LABEL, syncLabel } from './sync-label.js';
+export { planPrune, PruneSkipReason, type PlanPruneInput, type PrunePlan } from './prune.js';
+export { planApply, type ApplyPlan } from './plan-apply.js';

@@ -1,0 +1,157 @@
+import { spawn } from 'node:child_process';
+import { redactUrl } from './git-url.js';
+import { SyncError, SyncErrorCode } from './sync-error.js';
+import { stripControlChars } from './control-chars.js';
+
+export interface GitPolicy {
+  /** Allow plain http:// (tests and loopback only). */
+  allowHttp?: boolean;
+  /** Allow file:// repositories. Default true. */
+  allowFile?: boolean;
+}
+
+export interface GitEnvironmentInput extends GitPolicy {
+  /** A private, empty directory used as HOME, so no user config, credentials or SSH keys are picked up. */
+  home: string;
+  /** Extra config entries (e.g. http.extraHeader), passed through GIT_CONFIG_* variables, never argv. */
+  config?: readonly (readonly [string, string])[];
+  env?: Readonly<Record<string, string>>;
+}
+
+/** Variables passed through from the controller's environment (proxies and the tool path only). */
+const INHERITED = ['PATH', 'http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
+
+/** Config every git invocation gets: no hooks, no system/global config, only the allowed transports. */
+export function hardenedGitConfig(policy: GitPolicy): [string, string][] {
+  const config: [string, string][] = [
+    ['core.hooksPath', '/dev/null'],
+    ['core.fsmonitor', 'false'],
+    ['credential.helper', ''],
+    ['protocol.allow', 'never'],
+    ['protocol.https.allow', 'always'],
+    ['protocol.ssh.allow', 'always'],
+    ['submodule.recurse', 'false'],
+    ['fetch.recurseSubmodules', 'false'],
+  ];
+  if (policy.allowFile !== false) config.push(['protocol.file.allow', 'always']);
+  if (policy.allowHttp) config.push(['protocol.http.allow', 'always']);
+  return config;
+}
+
+/**
+ * A complete environment for git, built from scratch (nothing else from the controller's environment, so a
+ * stray GIT_DIR or GIT_SSL_NO_VERIFY cannot leak in). Config goes through GIT_CONFIG_COUNT/KEY/VALUE.
+ */
+export function gitEnvironment(input: GitEnvironmentInput): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of INHERITED) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  Object.assign(env, {
+    HOME: input.home,
+    XDG_CONFIG_HOME: input.home,
+    LC_ALL: 'C',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_ASKPASS: '/bin/false',
+    SSH_ASKPASS: '/bin/false',
+    GIT_PROTOCOL_FROM_USER: '0',
+    GIT_SSH_COMMAND: 'ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes',
+  });
+  Object.assign(env, input.env ?? {});
+  const config = [...hardenedGitConfig(input), ...(input.config ?? [])];
+  env['GIT_CONFIG_COUNT'] = String(config.length);
+  config.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
+
+export interface RunGitOptions {
+  env: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+  /** Cap on stdout; the command is killed beyond it. */
+  maxOutputBytes?: number;
+  /** Values to scrub from messages (passwords, tokens) on top of URL user info. */
+  secrets?: readonly string[];
+  /** Names the operation in messages, e.g. `fetch https://host/repo`. */
+  what: string;
+  /** Sees every argument array handed to git (for audits and tests); never sees the environment. */
+  onCommand?: (args: readonly string[]) => void;
+}
+
+export const DEFAULT_GIT_TIMEOUT_MS = 120_000;
+export const DEFAULT_GIT_MAX_OUTPUT = 16 * 1024 * 1024;
+const MAX_MESSAGE = 300;
+
+/** One line from git's stderr for a message: the last fatal/error line, scrubbed of URLs' user info and secrets. */
+export function summarizeGitError(stderr: string, secrets: readonly string[] = []): string {
+  const lines = stderr
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const chosen = [...lines].reverse().find((l) => /^(fatal|error):/.test(l)) ?? lines[lines.length - 1] ?? '';
+  let text = stripControlChars(redactUrl(chosen.replace(/^(fatal|error):\s*/, '')));
+  for (const secret of secrets) text = text.split(secret).join('***');
+  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
+}
+
+function fail(options: RunGitOptions, cause: string): SyncError {
+  let message = `git ${redactUrl(options.what)}: ${cause}`;
+  for (const secret of options.secrets ?? []) message = message.split(secret).join('***');
+  return new SyncError(SyncErrorCode.GitFailed, message);
+}
+
+/**
+ * Runs git with an argument array (no shell), a built environment, a timeout (the whole process group is
+ * killed) and an output cap. Resolves with stdout; rejects with a one-line, scrubbed SyncError.
+ */
+export function runGit(args: readonly string[], options: RunGitOptions): Promise<string> {
+  options.onCommand?.(args);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+  const maxOutput = options.maxOutputBytes ?? DEFAULT_GIT_MAX_OUTPUT;
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...args], {
+      cwd: options.cwd ?? options.env['HOME'],
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let err = '';
+    let failure: string | undefined;
+    const kill = (why: string): void => {
+      failure ??= why;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    const timer = setTimeout(() => kill(`timed out after ${timeoutMs} ms`), timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      outBytes += chunk.length;
+      if (outBytes > maxOutput) kill(`output larger than ${maxOutput} bytes`);
+      else out.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (err.length < 64 * 1024) err += chunk.toString('utf8');
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(fail(options, error.code === 'ENOENT' ? 'git is not installed (not on PATH)' : 'could not start git'));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (failure !== undefined) reject(fail(options, failure));
+      else if (code !== 0) {
+        reject(fail(options, summarizeGitError(err, options.secrets) || `exit code ${String(code)}`));
+      } else resolve(Buffer.concat(out).toString('utf8'));
+    });
+  });
+}

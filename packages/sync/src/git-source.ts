@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GitRef } from '@gitseal/manifests';
+import { setUpGitAuth, type GitAuth } from './git-auth.js';
+import { gitEnvironment, runGit, type GitPolicy } from './git-command.js';
+import { parseGitUrl, type GitUrl } from './git-url.js';
+import {
+  checkGitRef,
+  lsRemotePatterns,
+  parseLsRemote,
+  resolveRef,
+  type RemoteRefs,
+  type ResolvedRef,
+} from './ref-resolve.js';
+
+export interface GitSourceOptions extends GitPolicy {
+  timeoutMs?: number;
+  /** Sees every argument array handed to git (audits, tests). */
+  onCommand?: (args: readonly string[]) => void;
+}
+
+export interface LsRemoteOptions extends GitSourceOptions {
+  /** Narrows the listing (`refs/heads/main`); with none, all refs are listed. */
+  patterns?: readonly string[];
+  flags?: readonly string[];
+}
+
+export interface FetchRevisionInput extends GitSourceOptions {
+  url: string;
+  ref?: GitRef;
+  auth?: GitAuth;
+  /** Holds one bare repository per URL and the checkouts. */
+  cacheDir: string;
+}
+
+export interface FetchedRevision {
+  /** Flux-style: `main@sha1:<sha>`, `v1.2.3@sha1:<sha>`, `sha1:<sha>`. */
+  readonly revision: string;
+  readonly commit: string;
+  /** A fresh directory with exactly that commit's tree; the caller removes it (removeCheckout). */
+  readonly checkoutDir: string;
+}
+
+interface GitSession {
+  readonly env: Record<string, string>;
+  readonly secrets: readonly string[];
+  readonly dir: string;
+}
+
+async function withSession<T>(
+  url: GitUrl,
+  auth: GitAuth | undefined,
+  policy: GitPolicy,
+  use: (session: GitSession) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'gitseal-git-'));
+  try {
+    const home = join(dir, 'home');
+    await mkdir(home, { mode: 0o700 });
+    const setup = await setUpGitAuth(auth, url.transport, dir);
+    const env = gitEnvironment({ ...policy, home, config: setup.config, env: setup.env });
+    return await use({ env, secrets: setup.secrets, dir });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function lsRemoteArgs(url: GitUrl, options: LsRemoteOptions): string[] {
+  return ['ls-remote', ...(options.flags ?? []), '--', url.url, ...(options.patterns ?? [])];
+}
+
+/** Lists the remote's refs (peeled), the cheap "did anything change?" check. */
+export async function lsRemote(url: string, auth?: GitAuth, options: LsRemoteOptions = {}): Promise<RemoteRefs> {
+  const parsed = parseGitUrl(url, options);
+  return withSession(parsed, auth, options, async (session) => {
+    const out = await runGit(lsRemoteArgs(parsed, options), {
+      env: session.env,
+      secrets: session.secrets,
+      what: `ls-remote ${parsed.url}`,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.onCommand ? { onCommand: options.onCommand } : {}),
+    });
+    return parseLsRemote(out);
+  });
+}
+
+/** Resolves a GitRef to a commit and revision with one filtered `ls-remote` (none for a pinned commit). */
+export async function resolveRevision(input: Omit<FetchRevisionInput, 'cacheDir'>): Promise<ResolvedRef> {
+  checkGitRef(input.ref);
+  if (input.ref?.commit !== undefined) return resolveRef({ refs: [] }, input.ref);
+  const { flags, patterns } = lsRemotePatterns(input.ref);
+  const refs = await lsRemote(input.url, input.auth, { ...input, flags, patterns });
+  return resolveRef(refs, input.ref);
+}
+
+/** The bare repository that caches one URL: `<cacheDir>/repos/<sha256(url)[:32]>.git`. */
+export function cacheRepoPath(cacheDir: string, url: string): string {
+  const key = createHash('sha256').update(url, 'utf8').digest('hex').slice(0, 32);
+  return join(cacheDir, 'repos', `${key}.git`);
+}
+
+/** One fetch per cache repository at a time within this process. */
+const locks = new Map<string, Promise<unknown>>();
+
+async function withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = locks.get(key) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(work);
+  locks.set(key, next);
+  try {
+    return await next;
+  } finally {
+    if (locks.get(key) === next) locks.delete(key);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const FETCHED_REF = 'refs/gitseal/fetched';
+
+async function fetchIntoCache(
+  input: FetchRevisionInput,
+  url: GitUrl,
+  resolved: ResolvedRef,
+  session: GitSession,
+): Promise<{ bare: string; commit: string }> {
+  const bare = cacheRepoPath(input.cacheDir, url.url);
+  const base = {
+    env: session.env,
+    secrets: session.secrets,
+    ...(input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs }),
+    ...(input.onCommand ? { onCommand: input.onCommand } : {}),
+  };
+  if (!(await exists(join(bare, 'HEAD')))) {
+    await mkdir(join(input.cacheDir, 'repos'), { recursive: true, mode: 0o700 });
+    await runGit(['init', '--bare', '--quiet', '--template=', '--', bare], { ...base, what: 'init cache' });
+  }
+  const gitDir = `--git-dir=${bare}`;
+  await runGit(
+    [
+      gitDir,
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--no-recurse-submodules',
+      '--depth=1',
+      '--',
+      url.url,
+      `+${resolved.fetch}:${FETCHED_REF}`,
+    ],
+    { ...base, what: `fetch ${url.url}` },
+  );
+  const commit = (
+    await runGit([gitDir, 'rev-parse', '--verify', '--end-of-options', `${FETCHED_REF}^{commit}`], {
+      ...base,
+      what: 'rev-parse',
+    })
+  ).trim();
+  return { bare, commit };
+}
+
+async function checkOut(input: FetchRevisionInput, bare: string, commit: string, session: GitSession): Promise<string> {
+  const checkouts = join(input.cacheDir, 'checkouts');
+  await mkdir(checkouts, { recursive: true, mode: 0o700 });
+  const dir = await mkdtemp(join(checkouts, `${commit.slice(0, 12)}-`));
+  // A private index, and read-tree + checkout-index: plumbing that runs no hooks, filters or submodules.
+  const env = { ...session.env, GIT_INDEX_FILE: join(session.dir, 'index') };
+  const base = {
+    env,
+    secrets: session.secrets,
+    ...(input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs }),
+    ...(input.onCommand ? { onCommand: input.onCommand } : {}),
+  };
+  try {
+    await runGit([`--git-dir=${bare}`, `--work-tree=${dir}`, 'read-tree', '--end-of-options', commit], {
+      ...base,
+      what: 'read-tree',
+    });
+    await runGit([`--git-dir=${bare}`, `--work-tree=${dir}`, 'checkout-index', '--all', '--force'], {
+      ...base,
+      cwd: dir,
+      what: 'checkout-index',
+    });
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return dir;
+}
+
+/**
+ * Fetches exactly the revision a GitRef names into the URL's cache (shallow) and checks that commit out into a
+ * fresh directory. No hooks run; credentials travel in env and 0600 files only.
+ */
+export async function fetchRevision(input: FetchRevisionInput): Promise<FetchedRevision> {
+  const url = parseGitUrl(input.url, input);
+  checkGitRef(input.ref);
+  const resolved = await resolveRevision(input);
+  return withSession(url, input.auth, input, async (session) => {
+    const { bare, commit } = await withLock(cacheRepoPath(input.cacheDir, url.url), () =>
+      fetchIntoCache(input, url, resolved, session),
+    );
+    // The ref may have moved between ls-remote and fetch: what was fetched is the truth, so relabel.
+    const revision =
+      commit === resolved.commit ? resolved.revision : resolved.revision.replace(resolved.commit, commit);
+    const checkoutDir = await checkOut(input, bare, commit, session);
+    return { revision, commit, checkoutDir };
+  });
+}
+
+/** Removes a checkout made by fetchRevision. */
+export async function removeCheckout(checkoutDir: string): Promise<void> {
+  await rm(checkoutDir, { recursive: true, force: true });
+}

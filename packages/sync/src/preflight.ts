@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { CryptoError, scopeLabel, unsealValue, type PrivateKeyRing } from '@gitseal/crypto';
+import {
+  BITNAMI_API_VERSION,
+  describeObject,
+  GITSEAL_API_VERSION,
+  isPlainObject,
+  ManifestError,
+  scopeOf,
+  validateSealedSecret,
+  type KubeObject,
+  type SealedSecret,
+} from '@gitseal/manifests';
+import { objectKey } from './object-ref.js';
+import type { RenderedObject } from './render.js';
+import { SyncReason } from './sync-error.js';
+
+/** Digests of SealedSecrets already proven to open with the current keys (a Set works). */
+export interface PreflightCache {
+  has(digest: string): boolean;
+  add(digest: string): unknown;
+}
+
+export interface PreflightOptions {
+  keys: PrivateKeyRing;
+  /** Let plain `v1` Secrets with data through (spec.allowPlainSecrets). */
+  allowPlainSecrets?: boolean;
+  /** Also check `bitnami.com/v1alpha1` SealedSecrets (they are gitseal's to decrypt in compat mode). */
+  bitnamiCompat?: boolean;
+  cache?: PreflightCache;
+}
+
+export interface PreflightFailure {
+  readonly source: string;
+  readonly message: string;
+}
+
+export type PreflightResult =
+  | { readonly ok: true; readonly decrypted: number; readonly cached: number }
+  | {
+      readonly ok: false;
+      readonly reason: SyncReason;
+      /** One line naming the first failure (file, object, item), never plaintext. */
+      readonly message: string;
+      readonly failures: readonly PreflightFailure[];
+    };
+
+type Check = (item: RenderedObject) => PreflightFailure | undefined;
+
+function findDuplicates(objects: readonly RenderedObject[]): PreflightFailure[] {
+  const first = new Map<string, string>();
+  const out: PreflightFailure[] = [];
+  for (const { object, source } of objects) {
+    const key = objectKey(object);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, source);
+    else out.push({ source, message: `${describeObject(object, source)}: duplicate of ${earlier}` });
+  }
+  return out;
+}
+
+const hasEntries = (value: unknown): boolean => isPlainObject(value) && Object.keys(value).length > 0;
+
+const plainSecret: Check = ({ object, source }) => {
+  if (object.apiVersion !== 'v1' || object.kind !== 'Secret') return undefined;
+  if (!hasEntries(object['data']) && !hasEntries(object['stringData'])) return undefined;
+  return {
+    source,
+    message: `${describeObject(object, source)}: plain Secret with data in Git (seal it, or set spec.allowPlainSecrets)`,
+  };
+};
+
+function isCheckedSealedSecret(object: KubeObject, bitnamiCompat: boolean): boolean {
+  if (object.kind !== 'SealedSecret') return false;
+  return object.apiVersion === GITSEAL_API_VERSION || (bitnamiCompat && object.apiVersion === BITNAMI_API_VERSION);
+}
+
+interface Verifiable {
+  readonly sealed: SealedSecret;
+  readonly label: string;
+  readonly where: string;
+  readonly source: string;
+}
+
+function readSealedSecret(object: KubeObject, source: string): Verifiable | PreflightFailure {
+  const where = describeObject(object, source);
+  try {
+    const sealed = validateSealedSecret(object, source);
+    const namespace = sealed.metadata.namespace;
+    if (!namespace)
+      return { source, message: `${where}: no namespace (set metadata.namespace or spec.targetNamespace)` };
+    const label = scopeLabel(scopeOf(sealed, source), namespace, sealed.metadata.name);
+    return { sealed, label, where, source };
+  } catch (error) {
+    return { source, message: error instanceof ManifestError ? error.message : `${where}: invalid SealedSecret` };
+  }
+}
+
+/** Stable digest of what decryption depends on: keys held, scope label, object identity and ciphertexts. */
+export function sealedSecretDigest(sealed: SealedSecret, label: string, keys: PrivateKeyRing): string {
+  const entries = Object.entries(sealed.spec.encryptedData).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const keyIds = keys.keys.map((k) => k.keyId).sort();
+  const material = JSON.stringify([
+    keyIds,
+    sealed.apiVersion,
+    label,
+    sealed.metadata.namespace,
+    sealed.metadata.name,
+    entries,
+  ]);
+  return createHash('sha256').update(material, 'utf8').digest('hex');
+}
+
+/** Opens every item for real; the plaintext is wiped at once. Returns the first failing item's message. */
+function verifyItems(v: Verifiable, keys: PrivateKeyRing): string | undefined {
+  let preferKeyId: string | undefined;
+  for (const [itemKey, value] of Object.entries(v.sealed.spec.encryptedData)) {
+    try {
+      const opened = unsealValue({
+        keys,
+        scopeLabel: v.label,
+        itemKey,
+        value,
+        ...(preferKeyId ? { preferKeyId } : {}),
+      });
+      opened.plaintext.wipe();
+      preferKeyId = opened.keyId;
+    } catch (error) {
+      const cause = error instanceof CryptoError ? error.message : `item "${itemKey}": decryption failed`;
+      return `${v.where}: ${cause}`;
+    }
+  }
+  return undefined;
+}
+
+function fail(reason: SyncReason, failures: PreflightFailure[]): PreflightResult {
+  const more = failures.length > 1 ? ` (and ${failures.length - 1} more)` : '';
+  return { ok: false, reason, message: `${failures[0]?.message ?? 'failed'}${more}`, failures };
+}
+
+/**
+ * Checks a rendered revision before anything is applied (pure and synchronous; run it in a worker for big
+ * revisions): no duplicate objects, no plain Secrets with data (unless allowed), every SealedSecret well formed
+ * and decryptable at its scope and final namespace with the held keys. One undecryptable SealedSecret refuses
+ * the whole revision. Verified SealedSecrets go into `cache`, so an unchanged revision costs no RSA work.
+ */
+export function preflight(objects: readonly RenderedObject[], options: PreflightOptions): PreflightResult {
+  const duplicates = findDuplicates(objects);
+  if (duplicates.length > 0) return fail(SyncReason.DuplicateObject, duplicates);
+  const sealed: Verifiable[] = [];
+  const invalid: PreflightFailure[] = [];
+  const plain: PreflightFailure[] = [];
+  for (const item of objects) {
+    if (isCheckedSealedSecret(item.object, options.bitnamiCompat === true)) {
+      const read = readSealedSecret(item.object, item.source);
+      if ('sealed' in read) sealed.push(read);
+      else invalid.push(read);
+    } else if (!options.allowPlainSecrets) {
+      const failure = plainSecret(item);
+      if (failure) plain.push(failure);
+    }
+  }
+  if (invalid.length > 0) return fail(SyncReason.InvalidManifest, invalid);
+  if (plain.length > 0) return fail(SyncReason.PlaintextSecretInGit, plain);
+  const undecryptable: PreflightFailure[] = [];
+  const verified: string[] = [];
+  let cached = 0;
+  for (const v of sealed) {
+    const digest = sealedSecretDigest(v.sealed, v.label, options.keys);
+    if (options.cache?.has(digest)) {
+      cached++;
+      continue;
+    }
+    const message = verifyItems(v, options.keys);
+    if (message === undefined) verified.push(digest);
+    else undecryptable.push({ source: v.source, message });
+  }
+  // Remember successes even when the revision fails: fixing one object should not re-verify the others.
+  for (const digest of verified) options.cache?.add(digest);
+  if (undecryptable.length > 0) return fail(SyncReason.SealedSecretUndecryptable, undecryptable);
+  return { ok: true, decrypted: verified.length, cached };
+}

@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { renderSource, type RenderedObject } from './render.js';
+import { SyncError } from './sync-error.js';
+
+const roots: string[] = [];
+after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+function checkout(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'gitseal-render-'));
+  roots.push(root);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+const cm = (name: string, namespace?: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ''}data:\n  k: v\n`;
+
+const summary = (objects: RenderedObject[]) =>
+  objects.map((o) => `${o.source} ${o.object.kind} ${o.object.metadata?.namespace ?? '-'}/${o.object.metadata?.name}`);
+
+function refused(code: string, reason: string, mentions: string[] = []) {
+  return (e: unknown) => {
+    assert.ok(e instanceof SyncError, String(e));
+    assert.equal(e.code, code, e.message);
+    assert.equal(e.reason, reason);
+    for (const m of mentions) assert.ok(e.message.includes(m), `${e.message} should mention ${m}`);
+    return true;
+  };
+}
+
+describe('renderSource: plain directories', () => {
+  it('walks directories in sorted order, multi-doc, List and JSON, skipping dot-dirs and other files', async () => {
+    const dir = checkout({
+      'apps/b.yaml': `${cm('b1')}---\n---\n${cm('b2', 'other')}`,
+      'apps/a/z.yml': cm('az'),
+      'apps/a.json': JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'json' } }),
+      'apps/list.yaml': `apiVersion: v1\nkind: List\nitems:\n- ${JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'l0' } })}\n- ${JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'l1' } })}\n`,
+      'apps/.hidden/x.yaml': cm('hidden'),
+      'apps/README.md': 'not yaml: [',
+      'apps/notes.txt': 'kind: nope',
+      'other/c.yaml': cm('outside-path'),
+    });
+    const objects = await renderSource({ checkoutDir: dir, path: 'apps' });
+    // Depth-first, entries sorted by name ("a" before "a.json").
+    assert.deepEqual(summary(objects), [
+      'apps/a/z.yml#0 ConfigMap -/az',
+      'apps/a.json#0 ConfigMap -/json',
+      'apps/b.yaml#0 ConfigMap -/b1',
+      'apps/b.yaml#2 ConfigMap other/b2',
+      'apps/list.yaml#0[0] Secret -/l0',
+      'apps/list.yaml#0[1] Service -/l1',
+    ]);
+    const root = await renderSource({ checkoutDir: dir, path: './' });
+    assert.equal(root.length, 7);
+    assert.equal(root[6]?.source, 'other/c.yaml#0');
+  });
+
+  it('reads YAML 1.1 the way kubectl does (0644 is an octal number)', async () => {
+    const dir = checkout({
+      'd.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      volumes:\n      - name: v\n        secret: {secretName: s, defaultMode: 0644}\n',
+    });
+    const [d] = await renderSource({ checkoutDir: dir });
+    const volumes = (d?.object['spec'] as { template: { spec: { volumes: { secret: { defaultMode: number } }[] } } })
+      .template.spec.volumes;
+    assert.equal(volumes[0]?.secret.defaultMode, 420);
+  });
+
+  it('defaults the target namespace on namespaced objects only', async () => {
+    const dir = checkout({
+      'all.yaml': [
+        cm('no-ns'),
+        cm('has-ns', 'keep'),
+        'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: cr}\n',
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n',
+        'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec: {group: example.com, scope: Cluster, names: {kind: Widget, plural: widgets}}\n',
+        'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n',
+        'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n',
+        'apiVersion: other.io/v1\nkind: Thing\nmetadata: {name: t}\n',
+      ].join('---\n'),
+    });
+    const objects = await renderSource({
+      checkoutDir: dir,
+      targetNamespace: 'team',
+      clusterScopedKinds: [{ group: 'other.io', kind: 'Thing' }],
+    });
+    assert.deepEqual(
+      objects.map((o) => `${o.object.kind}:${o.object.metadata?.namespace ?? '-'}`),
+      [
+        'ConfigMap:team',
+        'ConfigMap:keep',
+        'ClusterRole:-',
+        'Namespace:-',
+        'CustomResourceDefinition:-',
+        'Widget:-',
+        'Gadget:team',
+        'Thing:-',
+      ],
+    );
+    const untouched = await renderSource({ checkoutDir: dir });
+    assert.equal(untouched[0]?.object.metadata?.namespace, undefined);
+  });
+
+  it('names the file on invalid YAML and on objects without a name', async () => {
+    const bad = checkout({ 'apps/good.yaml': cm('ok'), 'apps/bad.yaml': 'apiVersion: v1\nkind: [unclosed\n' });
+    await assert.rejects(
+      renderSource({ checkoutDir: bad, path: 'apps' }),
+      refused('INVALID_MANIFEST', 'InvalidManifest', ['apps/bad.yaml', 'invalid YAML']),
+    );
+    const nameless = checkout({ 'x/n.yaml': `${cm('a')}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {}\n` });
+    await assert.rejects(
+      renderSource({ checkoutDir: nameless }),
+      refused('INVALID_MANIFEST', 'InvalidManifest', ['x/n.yaml#1', 'metadata.name']),
+    );
+    const notObject = checkout({ 'x/s.yaml': '- a\n- b\n' });
+    await assert.rejects(
+      renderSource({ checkoutDir: notObject }),
+      refused('INVALID_MANIFEST', 'InvalidManifest', ['x/s.yaml']),
+    );
+  });
+
+  it('applies the size and object caps', async () => {
+    const dir = checkout({ 'a.yaml': cm('a'), 'big.yaml': `${cm('b')}# ${'x'.repeat(4000)}\n` });
+    await assert.rejects(
+      renderSource({ checkoutDir: dir, limits: { maxFileBytes: 1000 } }),
+      refused('INVALID_MANIFEST', 'InvalidManifest', ['big.yaml']),
+    );
+    const many = checkout({ 'm.yaml': [cm('a'), cm('b'), cm('c')].join('---\n'), 'n.yaml': cm('d') });
+    await assert.rejects(renderSource({ checkoutDir: many, limits: { maxObjects: 2 } }), SyncError);
+    await assert.rejects(renderSource({ checkoutDir: many, limits: { maxObjects: 3 } }), SyncError);
+    assert.equal((await renderSource({ checkoutDir: many, limits: { maxObjects: 4 } })).length, 4);
+  });
+});
+
+describe('renderSource: path safety', () => {
+  it('refuses traversal and absolute paths', async () => {
+    const dir = checkout({ 'apps/a.yaml': cm('a') });
+    for (const path of ['../', 'apps/../../x', '/etc', '..', 'apps/\u0000']) {
+      await assert.rejects(renderSource({ checkoutDir: dir, path }), refused('INVALID_PATH', 'RenderFailed'), path);
+    }
+    await assert.rejects(renderSource({ checkoutDir: dir, path: 'missing' }), refused('INVALID_PATH', 'RenderFailed'));
+  });
+
+  it('refuses symlinks that leave the checkout, follows those that stay inside', async () => {
+    const outside = checkout({ 'secret.yaml': cm('stolen'), 'dir/x.yaml': cm('stolen-dir') });
+    const dir = checkout({ 'apps/a.yaml': cm('a'), 'shared/s.yaml': cm('shared') });
+    symlinkSync(join(dir, 'shared'), join(dir, 'apps/shared-link'));
+    symlinkSync('../shared/s.yaml', join(dir, 'apps/s-link.yaml'));
+    const inside = await renderSource({ checkoutDir: dir, path: 'apps' });
+    assert.deepEqual(
+      inside.map((o) => o.source),
+      ['apps/a.yaml#0', 'apps/s-link.yaml#0', 'apps/shared-link/s.yaml#0'],
+    );
+    symlinkSync(join(outside, 'secret.yaml'), join(dir, 'apps/evil.yaml'));
+    await assert.rejects(
+      renderSource({ checkoutDir: dir, path: 'apps' }),
+      refused('INVALID_PATH', 'RenderFailed', ['apps/evil.yaml', 'outside']),
+    );
+    const dirLink = checkout({ 'apps/a.yaml': cm('a') });
+    symlinkSync(join(outside, 'dir'), join(dirLink, 'apps/evil-dir'));
+    await assert.rejects(
+      renderSource({ checkoutDir: dirLink, path: 'apps' }),
+      refused('INVALID_PATH', 'RenderFailed', ['apps/evil-dir']),
+    );
+    const pathLink = checkout({ 'x.yaml': cm('x') });
+    symlinkSync(outside, join(pathLink, 'apps'));
+    await assert.rejects(
+      renderSource({ checkoutDir: pathLink, path: 'apps' }),
+      refused('INVALID_PATH', 'RenderFailed'),
+    );
+  });
+});
+
+describe('renderSource: kustomize', () => {
+  const kustomization =
+    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: pre-\nnamespace: kns\nresources:\n- cm.yaml\n- ../base\n';
+  const files = {
+    'overlay/kustomization.yaml': kustomization,
+    'overlay/cm.yaml': cm('one'),
+    'overlay/ignored.yaml': cm('not-listed'),
+    'base/kustomization.yml': 'resources:\n- svc.yaml\n',
+    'base/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: svc}\nspec: {ports: [{port: 80}]}\n',
+  };
+
+  it('builds a kustomization with kubectl kustomize', async () => {
+    const dir = checkout(files);
+    const objects = await renderSource({ checkoutDir: dir, path: 'overlay' });
+    assert.deepEqual(
+      summary(objects).sort(),
+      ['overlay/kustomization.yaml#0 ConfigMap kns/pre-one', 'overlay/kustomization.yaml#1 Service kns/pre-svc'].sort(),
+    );
+  });
+
+  it('names the missing tool', async () => {
+    const dir = checkout(files);
+    await assert.rejects(
+      renderSource({
+        checkoutDir: dir,
+        path: 'overlay',
+        kustomize: { commands: [['gitseal-no-such-kustomize', 'build']] },
+      }),
+      refused('TOOL_MISSING', 'RenderFailed', ['gitseal-no-such-kustomize', 'overlay/kustomization.yaml']),
+    );
+  });
+
+  it('reports a failing build with the kustomization file', async () => {
+    const dir = checkout({ 'k/kustomization.yaml': 'resources:\n- nowhere.yaml\n' });
+    await assert.rejects(
+      renderSource({ checkoutDir: dir, path: 'k' }),
+      refused('RENDER_FAILED', 'RenderFailed', ['k/kustomization.yaml']),
+    );
+  });
+
+  it('refuses a checkout with a symlink leaving it before running kustomize', async () => {
+    const outside = checkout({ 'x.yaml': cm('x') });
+    const dir = checkout(files);
+    symlinkSync(join(outside, 'x.yaml'), join(dir, 'base/leak.yaml'));
+    await assert.rejects(
+      renderSource({ checkoutDir: dir, path: 'overlay' }),
+      refused('INVALID_PATH', 'RenderFailed', ['base/leak.yaml']),
+    );
+  });
+
+  it('caps the output', async () => {
+    const dir = checkout(files);
+    await assert.rejects(
+      renderSource({ checkoutDir: dir, path: 'overlay', kustomize: { maxOutputBytes: 50 } }),
+      refused('RENDER_FAILED', 'RenderFailed', ['output larger']),
+    );
+  });
+});

@@ -1,0 +1,211 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ManifestError,
+  parseManifests,
+  type KubeObject,
+  type ManifestLimits,
+  type ParsedManifest,
+} from '@gitseal/manifests';
+import { findKustomization, runKustomize, type KustomizeOptions } from './kustomize.js';
+import { checkSymlinks, resolveInside, resolveSourceDir } from './source-path.js';
+import { SyncError, SyncErrorCode } from './sync-error.js';
+import { defaultNamespace, type GroupKind } from './target-namespace.js';
+
+/** One object of a revision and where it came from: `path/in/repo.yaml#doc` (`#doc[item]` inside a List). */
+export interface RenderedObject {
+  readonly object: KubeObject;
+  readonly source: string;
+}
+
+export interface RenderLimits {
+  /** Per file. */
+  maxFileBytes?: number;
+  /** All files (or the kustomize output) together. */
+  maxTotalBytes?: number;
+  maxFiles?: number;
+  maxObjects?: number;
+  /** Alias and depth caps for the YAML reader. */
+  manifest?: Pick<ManifestLimits, 'maxAliases' | 'maxAliasExpansion' | 'maxDepth'>;
+}
+
+export interface RenderInput {
+  checkoutDir: string;
+  /** `spec.source.path`, relative to the repository root. */
+  path?: string;
+  /** Default namespace for namespaced objects that name none. */
+  targetNamespace?: string;
+  /** Cluster-scoped kinds learnt from API discovery, on top of the built-in list and the revision's CRDs. */
+  clusterScopedKinds?: readonly GroupKind[];
+  limits?: RenderLimits;
+  kustomize?: KustomizeOptions;
+}
+
+export const DEFAULT_RENDER_LIMITS = {
+  maxFileBytes: 8 * 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
+  maxFiles: 10_000,
+  maxObjects: 10_000,
+} as const;
+
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+type Limits = Required<Omit<RenderLimits, 'manifest'>> & { manifest: RenderLimits['manifest'] };
+
+function limitsOf(input: RenderInput): Limits {
+  const given = input.limits ?? {};
+  return {
+    maxFileBytes: given.maxFileBytes ?? DEFAULT_RENDER_LIMITS.maxFileBytes,
+    maxTotalBytes: given.maxTotalBytes ?? DEFAULT_RENDER_LIMITS.maxTotalBytes,
+    maxFiles: given.maxFiles ?? DEFAULT_RENDER_LIMITS.maxFiles,
+    maxObjects: given.maxObjects ?? DEFAULT_RENDER_LIMITS.maxObjects,
+    manifest: given.manifest,
+  };
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Manifest files under `dir`, sorted by repository path; dot-files and dot-dirs skipped; symlinks checked. */
+async function listManifestFiles(realRoot: string, dir: string, relDir: string, limits: Limits): Promise<string[]> {
+  const files: string[] = [];
+  const visited = new Set<string>([dir]);
+  const walk = async (current: string, rel: string): Promise<void> => {
+    const entries = (await readdir(current, { withFileTypes: true })).sort((a, b) => byName(a.name, b.name));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      let path = join(current, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        path = await resolveInside(realRoot, path, relPath);
+        const stats = await stat(path);
+        [isDir, isFile] = [stats.isDirectory(), stats.isFile()];
+      }
+      if (isDir) {
+        if (visited.has(path)) continue;
+        visited.add(path);
+        await walk(path, relPath);
+      } else if (isFile && MANIFEST_EXTENSIONS.some((ext) => entry.name.endsWith(ext))) {
+        if (files.length >= limits.maxFiles) {
+          throw new SyncError(
+            SyncErrorCode.RenderFailed,
+            `${relDir || '.'}: more than ${limits.maxFiles} manifest files`,
+          );
+        }
+        files.push(relPath);
+      }
+    }
+  };
+  await walk(dir, relDir);
+  return files;
+}
+
+function manifestError(error: unknown, fallback: string): SyncError {
+  if (error instanceof SyncError) return error;
+  if (error instanceof ManifestError) return new SyncError(SyncErrorCode.InvalidManifest, error.message);
+  return new SyncError(SyncErrorCode.RenderFailed, `${fallback}: could not be read`);
+}
+
+function toRendered(parsed: ParsedManifest[], sourceOf: (index: number) => string): RenderedObject[] {
+  return parsed.map((p) => {
+    const base = sourceOf(p.index);
+    const source = p.item === undefined ? base : `${base}[${p.item}]`;
+    const metadata = p.object.metadata;
+    if (!metadata || typeof metadata.name !== 'string' || metadata.name === '') {
+      throw new SyncError(SyncErrorCode.InvalidManifest, `${source}: ${p.object.kind}: metadata.name is missing`);
+    }
+    if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') {
+      throw new SyncError(
+        SyncErrorCode.InvalidManifest,
+        `${source}: ${p.object.kind}: metadata.namespace is not a string`,
+      );
+    }
+    return { object: p.object, source };
+  });
+}
+
+async function readDirectory(
+  realRoot: string,
+  dir: string,
+  relPath: string,
+  limits: Limits,
+): Promise<RenderedObject[]> {
+  const out: RenderedObject[] = [];
+  let total = 0;
+  for (const file of await listManifestFiles(realRoot, dir, relPath, limits)) {
+    const path = join(realRoot, file);
+    try {
+      const size = (await stat(path)).size;
+      if (size > limits.maxFileBytes) {
+        throw new SyncError(SyncErrorCode.InvalidManifest, `${file}: larger than ${limits.maxFileBytes} bytes`);
+      }
+      total += size;
+      if (total > limits.maxTotalBytes) {
+        throw new SyncError(
+          SyncErrorCode.RenderFailed,
+          `${file}: manifests larger than ${limits.maxTotalBytes} bytes in all`,
+        );
+      }
+      const parsed = parseManifests(await readFile(path, 'utf8'), {
+        ...limits.manifest,
+        source: file,
+        maxBytes: limits.maxFileBytes,
+        maxDocuments: limits.maxObjects - out.length,
+      });
+      out.push(...toRendered(parsed, (index) => `${file}#${index}`));
+    } catch (error) {
+      throw manifestError(error, file);
+    }
+    if (out.length > limits.maxObjects) {
+      throw new SyncError(SyncErrorCode.RenderFailed, `${relPath || '.'}: more than ${limits.maxObjects} objects`);
+    }
+  }
+  return out;
+}
+
+async function readKustomization(
+  realRoot: string,
+  dir: string,
+  shown: string,
+  limits: Limits,
+  options: KustomizeOptions | undefined,
+): Promise<RenderedObject[]> {
+  await checkSymlinks(realRoot, realRoot);
+  const output = await runKustomize(dir, shown, {
+    ...options,
+    maxOutputBytes: Math.min(options?.maxOutputBytes ?? limits.maxTotalBytes, limits.maxTotalBytes),
+  });
+  try {
+    const parsed = parseManifests(output, {
+      ...limits.manifest,
+      source: shown,
+      maxBytes: limits.maxTotalBytes,
+      maxDocuments: limits.maxObjects,
+    });
+    return toRendered(parsed, (index) => `${shown}#${index}`);
+  } catch (error) {
+    throw manifestError(error, shown);
+  }
+}
+
+/**
+ * Renders `spec.source.path` of a checkout into objects: through kustomize when the directory holds a
+ * kustomization, else every .yaml/.yml/.json file below it in sorted order. Path traversal and symlinks that
+ * leave the checkout are refused; errors name the file.
+ */
+export async function renderSource(input: RenderInput): Promise<RenderedObject[]> {
+  const limits = limitsOf(input);
+  const { realRoot, dir, relPath } = await resolveSourceDir(input.checkoutDir, input.path);
+  const kustomization = await findKustomization(dir);
+  const objects = kustomization
+    ? await readKustomization(
+        realRoot,
+        dir,
+        relPath ? `${relPath}/${kustomization}` : kustomization,
+        limits,
+        input.kustomize,
+      )
+    : await readDirectory(realRoot, dir, relPath, limits);
+  return input.targetNamespace ? defaultNamespace(objects, input.targetNamespace, input.clusterScopedKinds) : objects;
+}

@@ -1,0 +1,55 @@
+/** PascalCase reasons, usable as a condition reason on a GitSync. */
+export const SyncReason = {
+  GitFetchFailed: 'GitFetchFailed',
+  RenderFailed: 'RenderFailed',
+  InvalidManifest: 'InvalidManifest',
+  SealedSecretUndecryptable: 'SealedSecretUndecryptable',
+  PlaintextSecretInGit: 'PlaintextSecretInGit',
+  DuplicateObject: 'DuplicateObject',
+} as const;
+export type SyncReason = (typeof SyncReason)[keyof typeof SyncReason];
+
+export const SyncErrorCode = {
+  InvalidUrl: 'INVALID_URL',
+  InvalidRef: 'INVALID_REF',
+  RefNotFound: 'REF_NOT_FOUND',
+  GitFailed: 'GIT_FAILED',
+  InvalidPath: 'INVALID_PATH',
+  ToolMissing: 'TOOL_MISSING',
+  RenderFailed: 'RENDER_FAILED',
+  InvalidManifest: 'INVALID_MANIFEST',
+  Undecryptable: 'UNDECRYPTABLE',
+  PlaintextSecret: 'PLAINTEXT_SECRET',
+  DuplicateObject: 'DUPLICATE_OBJECT',
+} as const;
+export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
+
+const REASON_OF: Record<SyncErrorCode, SyncReason> = {
+  INVALID_URL: SyncReason.GitFetchFailed,
+  INVALID_REF: SyncReason.GitFetchFailed,
+  REF_NOT_FOUND: SyncReason.GitFetchFailed,
+  GIT_FAILED: SyncReason.GitFetchFailed,
+  INVALID_PATH: SyncReason.RenderFailed,
+  TOOL_MISSING: SyncReason.RenderFailed,
+  RENDER_FAILED: SyncReason.RenderFailed,
+  INVALID_MANIFEST: SyncReason.InvalidManifest,
+  UNDECRYPTABLE: SyncReason.SealedSecretUndecryptable,
+  PLAINTEXT_SECRET: SyncReason.PlaintextSecretInGit,
+  DUPLICATE_OBJECT: SyncReason.DuplicateObject,
+};
+
+/**
+ * The sync layer's one error class: a code, the condition reason it maps to, and a one-line message that
+ * names the repository, file or object and never holds credentials or secret bytes.
+ */
+export class SyncError extends Error {
+  override readonly name = 'SyncError';
+  readonly reason: SyncReason;
+  constructor(
+    readonly code: SyncErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.reason = REASON_OF[code];
+  }
+}

@@ -1,0 +1,127 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ClusterError, ClusterErrorCode } from './cluster-error.js';
+import { isProcessAlive } from './process-liveness.js';
+
+/** The Helm release the tests render charts with; GITSEAL_HELM_VERSION overrides it. */
+export function helmVersion(env: NodeJS.ProcessEnv = process.env): string {
+  return env.GITSEAL_HELM_VERSION ?? 'v3.22.0';
+}
+
+/** `${XDG_CACHE_HOME:-~/.cache}/gitseal/helm/<version>`: outside the repo, shared by all checkouts. */
+export function helmCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const cache = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(cache, 'gitseal', 'helm', helmVersion(env));
+}
+
+const staleLockMs = 20 * 60_000;
+const buildTimeoutMs = 15 * 60_000;
+
+/**
+ * Finds helm: HELM_BIN when set (it must be executable), else the cache, else builds it once into the cache with
+ * `go install helm.sh/helm/v3/cmd/helm@<version>` (a lock keeps concurrent test files from building twice).
+ */
+export async function resolveHelmBinary(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (env.HELM_BIN) {
+    if (isExecutable(env.HELM_BIN)) return env.HELM_BIN;
+    // A misconfiguration, not a missing tool: never a reason to skip.
+    throw new Error(`HELM_BIN=${env.HELM_BIN} is not an executable file`);
+  }
+  const cacheDir = helmCacheDir(env);
+  const binary = join(cacheDir, 'helm');
+  if (isExecutable(binary)) return binary;
+  if (spawnSync('go', ['version'], { env, stdio: 'ignore' }).status !== 0) {
+    throw new ClusterError(
+      ClusterErrorCode.BinariesUnavailable,
+      `no helm: Go is not installed; install Go (the first run builds helm ${helmVersion(env)} into ${cacheDir}) ` +
+        'or set HELM_BIN to a helm v3 binary',
+    );
+  }
+  await buildOnce(cacheDir, binary, env);
+  return binary;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function buildOnce(cacheDir: string, binary: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const lock = `${cacheDir}.lock`;
+  const deadline = Date.now() + buildTimeoutMs;
+  mkdirSync(dirname(lock), { recursive: true });
+  while (!tryLock(lock)) {
+    if (isExecutable(binary)) return;
+    if (Date.now() > deadline) {
+      throw new ClusterError(ClusterErrorCode.BuildFailed, `timed out waiting for another helm build (lock ${lock})`);
+    }
+    await sleep(1000);
+  }
+  try {
+    if (!isExecutable(binary)) await goInstall(cacheDir, binary, env);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** mkdir is atomic: whoever creates the lock folder builds. A lock whose owner died or that is too old is broken. */
+function tryLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'owner'), String(process.pid));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if (isStale(lock)) rmSync(lock, { recursive: true, force: true });
+  return false;
+}
+
+function isStale(lock: string): boolean {
+  try {
+    if (Date.now() - statSync(lock).mtimeMs > staleLockMs) return true;
+    const owner = Number(readFileSync(join(lock, 'owner'), 'utf8'));
+    return Number.isInteger(owner) && owner > 0 && !isProcessAlive(owner);
+  } catch {
+    // The owner file is written just after the folder; give a fresh lock the benefit of the doubt.
+    return false;
+  }
+}
+
+/** Installs into a scratch GOBIN beside the cache folder, then renames: a half-written binary is never found. */
+function goInstall(cacheDir: string, binary: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const version = helmVersion(env);
+  const gobin = `${cacheDir}.build-${process.pid}`;
+  mkdirSync(gobin, { recursive: true });
+  mkdirSync(cacheDir, { recursive: true });
+  process.stderr.write(`gitseal tests: building helm ${version} with Go into ${cacheDir} (once, about a minute)\n`);
+  const args = ['install', '-trimpath', '-ldflags=-s -w', `helm.sh/helm/v3/cmd/helm@${version}`];
+  const buildEnv = { ...env, GOBIN: gobin, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' };
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn('go', args, { cwd: gobin, env: buildEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-8000);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('error', (error) => reject(new ClusterError(ClusterErrorCode.BuildFailed, error.message)));
+    child.once('exit', (code) => {
+      if (code === 0 && isExecutable(join(gobin, 'helm'))) {
+        renameSync(join(gobin, 'helm'), binary);
+        return resolve();
+      }
+      const tail = output.trimEnd().split('\n').slice(-20).join('\n');
+      reject(
+        new ClusterError(ClusterErrorCode.BuildFailed, `go install helm ${version} failed (exit ${code}):\n${tail}`),
+      );
+    });
+  }).finally(() => rmSync(gobin, { recursive: true, force: true }));
+}

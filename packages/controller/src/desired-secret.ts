@@ -1,20 +1,11 @@
 import {
   Annotation,
   BITNAMI_API_VERSION,
+  ProducedSecret,
   type OwnerReference,
   type SealedSecret,
   type Secret,
 } from '@gitseal/manifests';
-
-/** Labels and annotations gitseal puts on the Secrets it produces. */
-export const ProducedSecret = {
-  /** Label on every produced Secret, so an informer can watch only those. */
-  Label: 'gitseal.dev/sealed-secret',
-  LabelValue: 'true',
-  Checksum: 'gitseal.dev/checksum',
-  KeyId: 'gitseal.dev/key-id',
-  DataHmac: 'gitseal.dev/data-hmac',
-} as const;
 
 export const Ownership = {
   /** No Secret of that name exists. */

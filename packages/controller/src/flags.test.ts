@@ -31,6 +31,7 @@ test('defaults', async () => {
   assert.equal(o.keyRenewPeriodMs, 720 * 3_600_000);
   assert.equal(o.keySize, 4096);
   assert.equal(o.leaderElect, true);
+  assert.deepEqual(o.leaderElection, { leaseDurationSeconds: 15, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
   assert.equal(o.bitnamiCompat, false);
   assert.equal(o.logLevel, 'info');
 });
@@ -52,6 +53,12 @@ test('every flag is read', async () => {
     '--key-size',
     '2048',
     '--no-leader-elect',
+    '--leader-elect-lease-duration',
+    '3s',
+    '--leader-elect-renew-deadline',
+    '2s',
+    '--leader-elect-retry-period',
+    '250ms',
     '--bitnami-compat',
     '--log-level',
     'debug',
@@ -64,6 +71,7 @@ test('every flag is read', async () => {
   assert.equal(o.keyRenewPeriodMs, 5_400_000);
   assert.equal(o.keySize, 2048);
   assert.equal(o.leaderElect, false);
+  assert.deepEqual(o.leaderElection, { leaseDurationSeconds: 3, renewDeadlineMs: 2_000, retryPeriodMs: 250 });
   assert.equal(o.bitnamiCompat, true);
   assert.equal(o.logLevel, 'debug');
 });
@@ -87,6 +95,9 @@ test('bad values are refused with a coded error', () => {
     logLevel: 'info',
     workers: '4',
     resyncPeriod: '10m',
+    leaderElectLeaseDuration: '15s',
+    leaderElectRenewDeadline: '10s',
+    leaderElectRetryPeriod: '2s',
   };
   assert.doesNotThrow(() => parseFlags(base, {}));
   for (const bad of [
@@ -99,6 +110,12 @@ test('bad values are refused with a coded error', () => {
     { namespaces: 'ok,Not OK' },
     { logLevel: 'loud' },
     { workers: '0' },
+    { leaderElectLeaseDuration: '1500ms' },
+    { leaderElectLeaseDuration: '0' },
+    { leaderElectRenewDeadline: '15s' },
+    { leaderElectRetryPeriod: '10s' },
+    { leaderElectRetryPeriod: '0' },
+    { leaderElectRenewDeadline: 'soon' },
   ]) {
     assert.throws(() => parseFlags({ ...base, ...bad }, {}), ControllerError, JSON.stringify(bad));
   }

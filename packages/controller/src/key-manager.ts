@@ -3,6 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import {
   assertOk,
   createInformer,
+  createObject,
   requestRaw,
   resourcePath,
   Resources,
@@ -118,7 +119,7 @@ export class KeyManager {
 
   /** Generates a key when nothing can seal (leader only); resolves once the informer has seen the new key. */
   async ensureSealingKey(): Promise<void> {
-    if (this.#keys.sealing || !this.#o.mayWrite()) return;
+    if (!this.#loaded || this.#stopped || this.#keys.sealing || !this.#o.mayWrite()) return;
     await this.#generateKey('no active sealing key');
   }
 
@@ -166,6 +167,12 @@ export class KeyManager {
     );
     void this.#publishCertificates();
     for (const listener of this.#listeners) listener(next);
+    // The sealing key was deleted or marked compromised: make a new one rather than stop sealing.
+    if (!next.sealing) {
+      this.ensureSealingKey().catch((error: unknown) => {
+        this.#log.error({ error: safeErrorMessage(error, 'sealing key') }, 'no sealing key made');
+      });
+    }
   }
 
   #read(secret: Secret, source: KeySource): ManagedKey | undefined {
@@ -207,15 +214,8 @@ export class KeyManager {
             'tls.key': Buffer.from(generated.keyPem, 'utf8').toString('base64'),
           },
         };
-        const what = `create key Secret ${this.#o.namespace}/${name}`;
-        const response = await requestRaw(this.#o.kubeConfig, {
-          method: 'POST',
-          path: resourcePath(Resources.Secret, this.#o.namespace),
-          what,
-          body: JSON.stringify(secret),
-          headers: { 'Content-Type': 'application/json' },
-        });
-        assertOk(response, what);
+        await createObject(this.#o.kubeConfig, Resources.Secret, secret, { fieldManager: 'gitseal-controller' });
+        this.#o.metrics.apiWrites.inc({ resource: 'KeySecret' });
         this.#log.info({ secret: `${this.#o.namespace}/${name}`, why, ms: Date.now() - started }, 'key generated');
         await this.#waitForKeyCount(name);
       } finally {
@@ -258,7 +258,7 @@ export class KeyManager {
   }
 
   async #publishCertificates(): Promise<void> {
-    if (!this.#o.mayWrite() || this.#stopped) return;
+    if (!this.#loaded || !this.#o.mayWrite() || this.#stopped) return;
     const configMap = certsConfigMap(this.#keys, this.#o.namespace);
     const body = JSON.stringify(configMap);
     if (body === this.#publishedConfigMap) return;
@@ -274,6 +274,7 @@ export class KeyManager {
         headers: { 'Content-Type': 'application/apply-patch+yaml' },
       });
       assertOk(response, what);
+      this.#o.metrics.apiWrites.inc({ resource: 'ConfigMap' });
       this.#publishedConfigMap = body;
     } catch (error) {
       this.#log.warn({ error: safeErrorMessage(error, what) }, 'certificates not published');

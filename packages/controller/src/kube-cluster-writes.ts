@@ -1,11 +1,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   assertOk,
+  createObject,
   deleteObject,
   EventRecorder,
   makeCustomObjectsApi,
   makeObjectApi,
   patchStatus,
+  replaceObject,
   requestRaw,
   resourcePath,
   Resources,
@@ -13,28 +15,27 @@ import {
 import type { Secret } from '@gitseal/manifests';
 import type { Logger } from 'pino';
 import type { ClusterWrites } from './cluster-writes.js';
+import type { ControllerMetrics } from './metrics.js';
 
 export const FIELD_MANAGER = 'gitseal-controller';
-
-function sendJson(kc: KubeConfig, method: 'POST' | 'PUT', path: string, body: unknown, what: string): Promise<void> {
-  return requestRaw(kc, {
-    method,
-    path,
-    query: { fieldManager: FIELD_MANAGER },
-    body: JSON.stringify(body),
-    headers: { 'Content-Type': 'application/json' },
-    what,
-  }).then((response) => assertOk(response, what));
-}
 
 /**
  * ClusterWrites over @gitseal/kube. Secrets are created and replaced whole (not applied): a Secret restored after
  * an edit must lose keys someone else added, which server-side apply would keep. Errors are safe KubeErrors.
  */
-export function createKubeClusterWrites(kc: KubeConfig, logger: Logger): ClusterWrites {
+export function createKubeClusterWrites(
+  kc: KubeConfig,
+  logger: Logger,
+  metrics: Pick<ControllerMetrics, 'apiWrites'>,
+): ClusterWrites {
   const objects = makeObjectApi(kc);
   const customObjects = makeCustomObjectsApi(kc);
   const recorder = new EventRecorder({ kubeConfig: kc, component: FIELD_MANAGER, logger });
+  const counted = <T>(resource: string, write: Promise<T>): Promise<T> =>
+    write.then((result) => {
+      metrics.apiWrites.inc({ resource });
+      return result;
+    });
   return {
     readSecret: async (namespace, name) => {
       // Raw JSON, as the informers hold it (client-node's typed read would turn timestamps into Dates).
@@ -44,51 +45,48 @@ export function createKubeClusterWrites(kc: KubeConfig, logger: Logger): Cluster
       assertOk(response, what);
       return JSON.parse(response.body.toString('utf8')) as Secret;
     },
-    createSecret: (secret) => {
-      const { namespace = '' } = secret.metadata;
-      return sendJson(
-        kc,
-        'POST',
-        resourcePath(Resources.Secret, namespace),
-        secret,
-        `create Secret ${namespace}/${secret.metadata.name ?? ''}`,
-      );
+    createSecret: async (secret) => {
+      await counted('Secret', createObject(kc, Resources.Secret, secret, { fieldManager: FIELD_MANAGER }));
     },
-    replaceSecret: (secret, resourceVersion) => {
-      const { namespace = '', name = '' } = secret.metadata;
-      const body = { ...secret, metadata: { ...secret.metadata, resourceVersion } };
-      return sendJson(
-        kc,
-        'PUT',
-        resourcePath(Resources.Secret, namespace, name),
-        body,
-        `update Secret ${namespace}/${name}`,
+    replaceSecret: async (secret, resourceVersion) => {
+      await counted(
+        'Secret',
+        replaceObject(kc, Resources.Secret, secret, { fieldManager: FIELD_MANAGER, resourceVersion }),
       );
     },
     deleteSecret: async (namespace, name) => {
-      await deleteObject(objects, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace } });
+      await counted(
+        'Secret',
+        deleteObject(objects, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace } }),
+      );
     },
     patchSealedSecretStatus: async (apiVersion, namespace, name, status) => {
       const [group = '', version = ''] = apiVersion.split('/');
-      await patchStatus(
-        customObjects,
-        { group, version, plural: 'sealedsecrets', namespace, name, kind: 'SealedSecret' },
-        { ...status },
-        { fieldManager: FIELD_MANAGER },
+      await counted(
+        'SealedSecretStatus',
+        patchStatus(
+          customObjects,
+          { group, version, plural: 'sealedsecrets', namespace, name, kind: 'SealedSecret' },
+          { ...status },
+          { fieldManager: FIELD_MANAGER },
+        ),
       );
     },
     recordEvent: (subject, type, reason, message) =>
-      recorder.record({
-        involvedObject: {
-          apiVersion: subject.apiVersion,
-          kind: subject.kind,
-          name: subject.name,
-          namespace: subject.namespace,
-          uid: subject.uid,
-        },
-        type,
-        reason,
-        message,
-      }),
+      counted(
+        'Event',
+        recorder.record({
+          involvedObject: {
+            apiVersion: subject.apiVersion,
+            kind: subject.kind,
+            name: subject.name,
+            namespace: subject.namespace,
+            uid: subject.uid,
+          },
+          type,
+          reason,
+          message,
+        }),
+      ),
   };
 }

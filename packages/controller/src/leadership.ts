@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createLeaderElector, type LeaderElector } from '@gitseal/kube';
 import type { Logger } from 'pino';
+import type { LeaderElectionTimings } from './flags.js';
 
 export const LEASE_NAME = 'gitseal-controller';
 
@@ -14,6 +15,7 @@ export interface Leadership {
 
 export interface LeadershipOptions {
   readonly enabled: boolean;
+  readonly timings: LeaderElectionTimings;
   readonly kubeConfig: KubeConfig;
   readonly namespace: string;
   readonly logger: Logger;
@@ -33,6 +35,9 @@ export function createLeadership(options: LeadershipOptions): Leadership {
     kubeConfig: options.kubeConfig,
     namespace: options.namespace,
     name: LEASE_NAME,
+    leaseDurationSeconds: options.timings.leaseDurationSeconds,
+    renewDeadlineMs: options.timings.renewDeadlineMs,
+    retryPeriodMs: options.timings.retryPeriodMs,
     logger: options.logger,
     onStartedLeading: () => {
       options.logger.info({ lease: `${options.namespace}/${LEASE_NAME}` }, 'started leading');

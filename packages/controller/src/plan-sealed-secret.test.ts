@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { SealedSecret, Secret } from '@gitseal/manifests';
+import { ProducedSecret, type SealedSecret, type Secret } from '@gitseal/manifests';
 import { ControllerError } from './controller-error.js';
-import { ProducedSecret } from './desired-secret.js';
 import { buildKeySet, KeySource, KeyState, readKeySecret } from './key-set.js';
 import { buildSecret, planSecret, readSealedSecret } from './plan-sealed-secret.js';
 import { deriveDataHmacKey } from './secret-checksum.js';

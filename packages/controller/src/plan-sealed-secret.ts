@@ -1,7 +1,14 @@
 import { scopeLabel } from '@gitseal/crypto';
-import { ManifestError, scopeOf, validateSealedSecret, type SealedSecret, type Secret } from '@gitseal/manifests';
+import {
+  ManifestError,
+  ProducedSecret,
+  scopeOf,
+  validateSealedSecret,
+  type SealedSecret,
+  type Secret,
+} from '@gitseal/manifests';
 import { ControllerError, ControllerErrorCode } from './controller-error.js';
-import { desiredSecret, ProducedSecret, secretMatches, secretOwnership, Ownership } from './desired-secret.js';
+import { desiredSecret, secretMatches, secretOwnership, Ownership } from './desired-secret.js';
 import type { KeySet } from './key-set.js';
 import { sealedSecretChecksum, secretDataHmac } from './secret-checksum.js';
 import { renderTemplateData } from './template-data.js';

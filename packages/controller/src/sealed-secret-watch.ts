@@ -1,8 +1,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { createInformer, objectKey, Resources, type Informer, type ResourceType, type WorkQueue } from '@gitseal/kube';
-import type { Secret } from '@gitseal/manifests';
+import { ProducedSecret, type Secret } from '@gitseal/manifests';
 import type { Logger } from 'pino';
-import { ProducedSecret } from './desired-secret.js';
 import type { CacheReader } from './sealed-secret-reconciler.js';
 
 export interface SealedSecretWatchOptions {

@@ -1,9 +1,7 @@
 import {
   CryptoError,
   CryptoErrorCode,
-  Envelope,
   inspectSealedValue,
-  orderKeysForTrial,
   sealValue,
   unsealValue,
   type PrivateKeyRing,
@@ -34,24 +32,6 @@ export type UnsealOutcome =
       readonly message: string;
       readonly rsaOperations: number;
     };
-
-/** How many RSA private operations unsealValue spent on one item: it skips keys of the wrong modulus size. */
-function countRsaOperations(ring: PrivateKeyRing, value: string, preferKeyId: string | undefined, keyId?: string) {
-  let info;
-  try {
-    info = inspectSealedValue(value);
-  } catch {
-    return 0;
-  }
-  if (info.envelope === Envelope.V2) return ring.get(info.keyId) ? 1 : 0;
-  let count = 0;
-  for (const held of orderKeysForTrial(ring, preferKeyId)) {
-    if (Math.ceil((held.privateKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8) !== info.rsaBytes) continue;
-    count++;
-    if (held.keyId === keyId) break;
-  }
-  return count;
-}
 
 function failure(error: unknown, object: string, rsaOperations: number): UnsealOutcome {
   const code = error instanceof CryptoError ? error.code : CryptoErrorCode.DecryptFailed;
@@ -89,14 +69,14 @@ export function unsealSealedSecret(ring: PrivateKeyRing, request: UnsealRequest)
     const value = request.encryptedData[itemKey] ?? '';
     try {
       const opened = unsealValue({ keys: ring, scopeLabel: request.scopeLabel, itemKey, value, preferKeyId: prefer });
-      rsaOperations += countRsaOperations(ring, value, prefer, opened.keyId);
+      rsaOperations += opened.rsaOperations;
       const plaintext = opened.plaintext.reveal();
       data[itemKey] = plaintext.toString('base64');
       opened.plaintext.wipe();
       keyIds.add(opened.keyId);
       prefer = opened.keyId;
     } catch (error) {
-      rsaOperations += countRsaOperations(ring, value, prefer);
+      rsaOperations += error instanceof CryptoError ? (error.rsaOperations ?? 0) : 0;
       return failure(error, request.object, rsaOperations);
     }
   }

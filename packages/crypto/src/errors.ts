@@ -14,10 +14,14 @@ export type CryptoErrorCode = (typeof CryptoErrorCode)[keyof typeof CryptoErrorC
 /** The crypto layer's one error class: a code plus a one-line message that never holds secret bytes. */
 export class CryptoError extends Error {
   override readonly name = 'CryptoError';
+  /** Set by unsealValue: RSA private-key operations spent before it failed. */
+  readonly rsaOperations: number | undefined;
   constructor(
     readonly code: CryptoErrorCode,
     message: string,
+    details: { readonly rsaOperations?: number } = {},
   ) {
     super(message);
+    this.rsaOperations = details.rsaOperations;
   }
 }

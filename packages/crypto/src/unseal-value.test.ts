@@ -183,3 +183,35 @@ describe('unsealValue v1 specifics', () => {
     );
   });
 });
+
+describe('unsealValue counts RSA private operations', () => {
+  const older2048 = keyId(older.publicKey);
+  it('v2: one, for the key named in the value', () => {
+    assert.equal(
+      unsealValue({ keys: ring, scopeLabel: STRICT, itemKey: 'password', value: seal(older, 'v2') }).rsaOperations,
+      1,
+    );
+  });
+  it('v1: one per key of the right size tried, the hinted key first', () => {
+    const value = seal(older, 'v1');
+    // Newest first: `newer` (a miss), then `older`; the 3072-bit key is skipped without an RSA operation.
+    assert.equal(unsealValue({ keys: ring, scopeLabel: STRICT, itemKey: 'password', value }).rsaOperations, 2);
+    const hinted = unsealValue({ keys: ring, scopeLabel: STRICT, itemKey: 'password', value, preferKeyId: older2048 });
+    assert.equal(hinted.rsaOperations, 1);
+  });
+  it('a failure carries the operations spent on the CryptoError', () => {
+    const spent = (value: string, label = STRICT) => {
+      try {
+        unsealValue({ keys: ring, scopeLabel: label, itemKey: 'password', value });
+      } catch (error) {
+        assert.ok(error instanceof CryptoError);
+        return error.rsaOperations;
+      }
+      assert.fail('should not open');
+    };
+    assert.equal(spent(seal(stranger, 'v1')), 2);
+    assert.equal(spent(seal(stranger, 'v2')), 0, 'unknown key: no RSA');
+    assert.equal(spent(seal(newer, 'v2'), 'prod/other'), 0, 'scope mismatch: no RSA');
+    assert.equal(spent('not base64!'), 0);
+  });
+});

@@ -24,13 +24,21 @@ export interface UnsealedValue {
   readonly plaintext: Redacted;
   readonly keyId: string;
   readonly envelope: Envelope;
+  /** RSA private-key operations spent (v2: one; v1: one per key tried). A failure carries it on the CryptoError. */
+  readonly rsaOperations: number;
+}
+
+/** Counts RSA private operations across the attempt, so a failure can report them too. */
+interface Spent {
+  rsa: number;
 }
 
 const V1_ZERO_NONCE = Buffer.alloc(GCM_NONCE_BYTES);
 
-function withItem(itemKey: string, error: unknown): CryptoError {
-  if (error instanceof CryptoError) return new CryptoError(error.code, `item "${itemKey}": ${error.message}`);
-  return new CryptoError(CryptoErrorCode.DecryptFailed, `item "${itemKey}": decryption failed`);
+function withItem(itemKey: string, error: unknown, spent: Spent): CryptoError {
+  const details = { rsaOperations: spent.rsa };
+  if (error instanceof CryptoError) return new CryptoError(error.code, `item "${itemKey}": ${error.message}`, details);
+  return new CryptoError(CryptoErrorCode.DecryptFailed, `item "${itemKey}": decryption failed`, details);
 }
 
 function keep(plaintext: Buffer): Redacted {
@@ -39,7 +47,7 @@ function keep(plaintext: Buffer): Redacted {
   return wrapped;
 }
 
-function unsealV2(input: UnsealValueInput): UnsealedValue {
+function unsealV2(input: UnsealValueInput, spent: Spent): UnsealedValue {
   const { keys, scopeLabel, itemKey } = input;
   const envelope = parseEnvelopeV2(input.value, 'value');
   if (envelope.scopeLabel !== scopeLabel) {
@@ -52,11 +60,12 @@ function unsealV2(input: UnsealValueInput): UnsealedValue {
   if (!held) {
     throw new CryptoError(CryptoErrorCode.UnknownKey, `sealed with key ${envelope.keyId}, which is not held`);
   }
+  spent.rsa += 1;
   const plaintext = openEnvelopeV2({ privateKey: held.privateKey, envelope, itemKey });
-  return { plaintext: keep(plaintext), keyId: held.keyId, envelope: Envelope.V2 };
+  return { plaintext: keep(plaintext), keyId: held.keyId, envelope: Envelope.V2, rsaOperations: spent.rsa };
 }
 
-function unsealV1(input: UnsealValueInput): UnsealedValue {
+function unsealV1(input: UnsealValueInput, spent: Spent): UnsealedValue {
   const { keys, scopeLabel } = input;
   const { rsaCiphertext, rest } = splitHybrid(decodeBase64Strict(input.value, 'value'), GCM_TAG_BYTES);
   const label = Buffer.from(scopeLabel, 'utf8');
@@ -64,6 +73,7 @@ function unsealV1(input: UnsealValueInput): UnsealedValue {
     // An OAEP ciphertext is exactly as long as the modulus, so other key sizes cannot match.
     if (modulusBytes(held.privateKey) !== rsaCiphertext.length) continue;
     let sessionKey: Buffer;
+    spent.rsa += 1;
     try {
       sessionKey = oaepDecrypt(held.privateKey, label, rsaCiphertext);
     } catch {
@@ -75,7 +85,7 @@ function unsealV1(input: UnsealValueInput): UnsealedValue {
         throw new CryptoError(CryptoErrorCode.DecryptFailed, 'unwrapped session key has the wrong length');
       }
       const plaintext = gcmDecrypt(sessionKey, V1_ZERO_NONCE, rest);
-      return { plaintext: keep(plaintext), keyId: held.keyId, envelope: Envelope.V1 };
+      return { plaintext: keep(plaintext), keyId: held.keyId, envelope: Envelope.V1, rsaOperations: spent.rsa };
     } finally {
       sessionKey.fill(0);
     }
@@ -91,9 +101,10 @@ function unsealV1(input: UnsealValueInput): UnsealedValue {
  * (never secret bytes); the caller prefixes the object.
  */
 export function unsealValue(input: UnsealValueInput): UnsealedValue {
+  const spent: Spent = { rsa: 0 };
   try {
-    return isEnvelopeV2(input.value) ? unsealV2(input) : unsealV1(input);
+    return isEnvelopeV2(input.value) ? unsealV2(input, spent) : unsealV1(input, spent);
   } catch (error) {
-    throw withItem(input.itemKey, error);
+    throw withItem(input.itemKey, error, spent);
   }
 }

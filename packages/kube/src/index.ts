@@ -30,6 +30,13 @@ export {
   type ResourceType,
 } from './resource.js';
 export { assertOk, getJson, requestRaw, type RawRequest, type RawResponse } from './raw-request.js';
+export {
+  createObject,
+  replaceObject,
+  type RawObject,
+  type ReplaceObjectOptions,
+  type WriteObjectOptions,
+} from './write-object.js';
 export { diffRelist, type RelistChanges } from './relist-diff.js';
 export {
   createInformer,

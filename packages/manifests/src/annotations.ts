@@ -18,3 +18,16 @@ export type Label = (typeof Label)[keyof typeof Label];
 
 /** Value of the sealing-key label on the key gitseal currently seals with. */
 export const SEALING_KEY_ACTIVE = 'active';
+
+/** Labels and annotations gitseal-controller puts on the Secrets it produces from SealedSecrets. */
+export const ProducedSecret = {
+  /** Label on every produced Secret, so an informer can watch only those. */
+  Label: 'gitseal.dev/sealed-secret',
+  LabelValue: 'true',
+  /** Checksum over the SealedSecret's ciphertexts, template and the opening keys: unchanged means no RSA needed. */
+  Checksum: 'gitseal.dev/checksum',
+  /** Ids of the keys that opened the items, comma-separated. */
+  KeyId: 'gitseal.dev/key-id',
+  /** Keyed HMAC over the Secret's data: tells an edited Secret from an intact one without decrypting. */
+  DataHmac: 'gitseal.dev/data-hmac',
+} as const;

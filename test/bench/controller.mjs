@@ -1,0 +1,297 @@
+#!/usr/bin/env node
+// Benchmarks gitseal-controller as a real process against its own local control plane (run after `npm run build`):
+//   bulk:    N SealedSecrets × 3 items (envelope v2, spread over 3 RSA-4096 keys: vectors key1/key2 imported,
+//            plus the one the controller generates), created at once (32 creates in flight) → time until every
+//            Secret exists; RSA ops/s ÷ (`openssl speed rsa4096` sign/s × cores) measured in the same run;
+//            controller RSS (VmRSS) at the end; event-loop p99 over the bulk (prom-client default metrics).
+//   restart: SIGTERM, start again with nothing changed → time to ready, time until every object was looked at,
+//            and RSA operations (target 0).
+// GITSEAL_BENCH_SEALED_SECRETS sets N (default 1000); GITSEAL_BENCH_CONTROLLER_ARGS adds controller flags
+// (space-separated, e.g. `--workers 16`). Prints human lines, then one JSON line for the bench driver.
+/* global fetch */
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CoreV1Api, CustomObjectsApi, Watch } from '@kubernetes/client-node';
+import { Envelope, parseCertificate, scopeLabel, Scope, sealValue } from '@gitseal/crypto';
+import { startControlPlane } from '../dist/cluster/index.js';
+import { findFreePort } from '../dist/cluster/free-port.js';
+import { crdPath, installCrd } from '../dist/support/install-crd.js';
+import { kubeConfigFor } from '../dist/support/kube-config-for.js';
+
+const N = Number(process.env.GITSEAL_BENCH_SEALED_SECRETS ?? 1000);
+const CONCURRENCY = 32;
+const EXTRA_ARGS = (process.env.GITSEAL_BENCH_CONTROLLER_ARGS ?? '').split(' ').filter((a) => a !== '');
+const ITEMS = ['username', 'password', 'token'];
+const CONTROLLER_NS = 'gitseal-system';
+const WORK_NS = 'bench';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'packages', 'controller', 'bin', 'gitseal-controller.js');
+const vectorKeys = JSON.parse(
+  readFileSync(join(root, '..', 'shared', 'vectors', 'bitnami-format', 'keys.json'), 'utf8'),
+);
+const cores = availableParallelism();
+const r = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const b64 = (text) => Buffer.from(text).toString('base64');
+
+if (!Number.isSafeInteger(N) || N < 1) throw new Error('GITSEAL_BENCH_SEALED_SECRETS must be a positive integer');
+
+function opensslSignsPerSecond() {
+  const out = execFileSync('openssl', ['speed', '-seconds', '2', 'rsa4096'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const line = out.split('\n').find((l) => /^rsa\s+4096 bits/.test(l));
+  if (!line) throw new Error('could not read `openssl speed rsa4096` output');
+  return Number(line.trim().split(/\s+/)[5]); // rsa 4096 bits <sign s> <verify s> <sign/s> <verify/s>
+}
+
+async function waitFor(what, probe, timeoutMs, intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** Starts the controller; resolves once /readyz answers 200, with the time that took. */
+async function startController(kubeconfig, logPath) {
+  const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
+  const started = Date.now();
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      '--kubeconfig',
+      kubeconfig,
+      '--namespace',
+      CONTROLLER_NS,
+      '--listen-address',
+      `127.0.0.1:${apiPort}`,
+      '--metrics-address',
+      `127.0.0.1:${metricsPort}`,
+      '--no-leader-elect',
+      ...EXTRA_ARGS,
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  const api = `http://127.0.0.1:${apiPort}`;
+  await waitFor(
+    'controller ready',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`controller exited ${child.exitCode}; see ${logPath}`);
+      return (await fetch(`${api}/readyz`)).status === 200;
+    },
+    180_000,
+    50,
+  );
+  return { child, exited, api, metrics: `http://127.0.0.1:${metricsPort}`, readyMs: Date.now() - started };
+}
+
+async function scrape(controller) {
+  const text = await (await fetch(`${controller.metrics}/metrics`)).text();
+  const value = (name, labels = '') => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  };
+  return value;
+}
+
+function rssMiB(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
+}
+
+/** Runs `task(i)` for i in [0, count) with at most `limit` in flight. */
+async function pooled(count, limit, task) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'gitseal-bench-controller-'));
+const logPath = join(dir, 'controller.log');
+let plane;
+let controller;
+try {
+  const signsPerSecond = opensslSignsPerSecond();
+  plane = await startControlPlane();
+  const kc = kubeConfigFor(plane.kubeconfigPath);
+  const core = kc.makeApiClient(CoreV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
+  for (const name of [CONTROLLER_NS, WORK_NS]) await core.createNamespace({ body: { metadata: { name } } });
+  const keys = vectorKeys.filter((k) => k.name === 'key1' || k.name === 'key2');
+  for (const key of keys) {
+    await core.createNamespacedSecret({
+      namespace: CONTROLLER_NS,
+      body: {
+        metadata: { name: `imported-${key.name}`, labels: { 'gitseal.dev/sealing-key': 'decrypt-only' } },
+        type: 'kubernetes.io/tls',
+        data: { 'tls.crt': b64(key.certPem), 'tls.key': b64(key.keyPem) },
+      },
+    });
+  }
+  controller = await startController(plane.kubeconfigPath, logPath);
+  const generatedPem = await (await fetch(`${controller.api}/v1/cert.pem`)).text();
+  const publicKeys = [generatedPem, ...keys.map((k) => k.certPem)].map((pem) => parseCertificate(pem).publicKey);
+  const bits = publicKeys.map((k) => k.asymmetricKeyDetails?.modulusLength);
+  console.log(`keys held: 3 (${bits.join(', ')} bits); controller ready in ${controller.readyMs} ms (key generation)`);
+
+  // Seal everything up front: the bulk measures the controller, not the sealing.
+  const objects = Array.from({ length: N }, (_, i) => {
+    const name = `ss-${String(i).padStart(5, '0')}`;
+    const label = scopeLabel(Scope.Strict, WORK_NS, name);
+    const publicKey = publicKeys[i % publicKeys.length];
+    const encryptedData = Object.fromEntries(
+      ITEMS.map((item) => [
+        item,
+        sealValue({
+          publicKey,
+          scopeLabel: label,
+          itemKey: item,
+          plaintext: Buffer.from(`${item}-${i}`),
+          envelope: Envelope.V2,
+        }),
+      ]),
+    );
+    return {
+      apiVersion: 'gitseal.dev/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name, namespace: WORK_NS },
+      spec: { encryptedData, template: {} },
+    };
+  });
+
+  const produced = new Set();
+  let allProduced;
+  const allDone = new Promise((resolve) => (allProduced = resolve));
+  const watch = await new Watch(kc).watch(
+    `/api/v1/namespaces/${WORK_NS}/secrets`,
+    { labelSelector: 'gitseal.dev/sealed-secret=true' },
+    (phase, object) => {
+      if (phase !== 'ADDED' && phase !== 'MODIFIED') return;
+      produced.add(object.metadata.name);
+      if (produced.size === N) allProduced(Date.now());
+    },
+    () => undefined,
+  );
+
+  const before = await scrape(controller); // also resets the event-loop histogram: p99 below covers the bulk only
+  const rsaBefore = before('gitseal_rsa_private_operations_total');
+  const t0 = Date.now();
+  let createdAt = 0;
+  const creating = pooled(N, CONCURRENCY, async (i) => {
+    await custom.createNamespacedCustomObject({
+      group: 'gitseal.dev',
+      version: 'v1alpha1',
+      plural: 'sealedsecrets',
+      namespace: WORK_NS,
+      body: objects[i],
+    });
+  }).then(() => (createdAt = Date.now()));
+  const timeout = new Promise((_, reject) =>
+    setTimeout(() => reject(new Error(`not all Secrets after 30 min (${produced.size}/${N})`)), 30 * 60_000).unref(),
+  );
+  const t1 = await Promise.race([allDone, timeout]);
+  await creating;
+  const after = await scrape(controller);
+  const rss = rssMiB(controller.child.pid);
+  watch.abort();
+  const bulkSeconds = (t1 - t0) / 1000;
+  const rsaOps = after('gitseal_rsa_private_operations_total') - rsaBefore;
+  const rsaPerSecond = rsaOps / bulkSeconds;
+  const limit = signsPerSecond * cores;
+  const lagP99 = after('gitseal_controller_nodejs_eventloop_lag_p99_seconds');
+  const lagMax = after('gitseal_controller_nodejs_eventloop_lag_max_seconds');
+  // Every status written too (the Secret comes first in a reconcile).
+  await waitFor(
+    'all reconciled',
+    async () => (await scrape(controller))('gitseal_unseal_results_total', '{reason="Unsealed"}') >= N,
+    10 * 60_000,
+    250,
+  );
+  const syncedSeconds = (Date.now() - t0) / 1000;
+
+  console.log(
+    `creates: ${N} SealedSecrets × ${ITEMS.length} items in ${r((createdAt - t0) / 1000)} s (${CONCURRENCY} in flight)`,
+  );
+  console.log(
+    `bulk: all ${N} Secrets exist after ${r(bulkSeconds)} s (${r(N / bulkSeconds)} SealedSecrets/s); all statuses after ${r(syncedSeconds)} s`,
+  );
+  console.log(`RSA: ${rsaOps} private operations (expected ${N * ITEMS.length}), ${r(rsaPerSecond)} ops/s`);
+  console.log(
+    `openssl speed rsa4096 sign: ${r(signsPerSecond)} ops/s × ${cores} cores = ${r(limit)} ops/s; ratio ${r(rsaPerSecond / limit, 3)}`,
+  );
+  console.log(`controller RSS at the end: ${r(rss, 1)} MiB`);
+  console.log(
+    `event-loop p99 over the bulk: ${r(lagP99 * 1000)} ms (sampled every 10 ms, so ~10 ms is idle); max ${r(lagMax * 1000)} ms`,
+  );
+
+  // Restart with nothing changed: ready, every object looked at, no RSA.
+  const stopCode = await (controller.child.kill('SIGTERM'), controller.exited);
+  if (stopCode !== 0) throw new Error(`controller exited ${stopCode} on SIGTERM; see ${logPath}`);
+  const restartAt = Date.now();
+  controller = await startController(plane.kubeconfigPath, logPath);
+  await waitFor(
+    'restart caught up',
+    async () => (await scrape(controller))('gitseal_unseal_results_total', '{reason="Unchanged"}') >= N,
+    10 * 60_000,
+    100,
+  );
+  const caughtUpMs = Date.now() - restartAt;
+  const restarted = await scrape(controller);
+  const restartRsa = restarted('gitseal_rsa_private_operations_total');
+  const restartUnsealed = restarted('gitseal_unseal_results_total', '{reason="Unsealed"}');
+  console.log(
+    `restart: ready in ${controller.readyMs} ms, all ${N} looked at after ${caughtUpMs} ms, RSA ops ${restartRsa} (target 0), unsealed again ${restartUnsealed}`,
+  );
+
+  console.log(
+    JSON.stringify({
+      sealedSecrets: N,
+      items: ITEMS.length,
+      keys: 3,
+      keyBits: bits,
+      createConcurrency: CONCURRENCY,
+      controllerArgs: EXTRA_ARGS.join(' '),
+      createsSeconds: r((createdAt - t0) / 1000),
+      bulkSeconds: r(bulkSeconds),
+      sealedSecretsPerSecond: r(N / bulkSeconds),
+      allStatusesSeconds: r(syncedSeconds),
+      rsaOperations: rsaOps,
+      rsaOpsPerSecond: r(rsaPerSecond),
+      opensslSignPerSec: r(signsPerSecond),
+      cores,
+      rsaRatio: r(rsaPerSecond / limit, 3),
+      controllerRssMiB: r(rss, 1),
+      eventLoopP99Ms: r(lagP99 * 1000),
+      eventLoopMaxMs: r(lagMax * 1000),
+      restartReadyMs: controller.readyMs,
+      restartCaughtUpMs: caughtUpMs,
+      restartRsaOperations: restartRsa,
+    }),
+  );
+} finally {
+  if (controller && controller.child.exitCode === null) {
+    controller.child.kill('SIGTERM');
+    await controller.exited;
+  }
+  await plane?.stop();
+  if (process.env.GITSEAL_BENCH_KEEP_LOG) console.error(`controller log kept in ${logPath}`);
+  else rmSync(dir, { recursive: true, force: true });
+}

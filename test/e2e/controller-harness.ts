@@ -1,0 +1,286 @@
+// Shared helpers for the controller's process-level tests (test/e2e/controller-*.test.ts): start
+// gitseal-controller as a real process on free ports, poll, scrape metrics, seal and apply SealedSecrets.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { Envelope, parseCertificate, scopeLabel, sealValue, type Scope } from '@gitseal/crypto';
+import { findFreePort } from '../cluster/free-port.js';
+import { REPO_ROOT } from './cli-harness.js';
+
+export const CONTROLLER_BIN = join(REPO_ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
+
+export interface ControllerProcess {
+  readonly api: string;
+  readonly metrics: string;
+  readonly pid: number;
+  readonly child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** SIGTERM (unless it already exited) and wait for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export interface StartOptions {
+  /** Wait for /readyz = 200 (default true). */
+  readonly waitReady?: boolean;
+  /** Keep leader election on (the default of these helpers is `--no-leader-elect`). */
+  readonly leaderElect?: boolean;
+}
+
+const everything: ControllerProcess[] = [];
+
+/** The output of every controller any test of this file started: scan it for plaintext markers at the end. */
+export function allControllerOutput(): string {
+  return everything.map((p) => p.output()).join('\n');
+}
+
+/** SIGTERMs every controller still running (for `after`). */
+export async function stopAllControllers(): Promise<void> {
+  await Promise.all(everything.map((p) => p.stop()));
+}
+
+export async function startControllerProcess(
+  kubeconfig: string,
+  args: readonly string[],
+  options: StartOptions = {},
+): Promise<ControllerProcess> {
+  const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
+  const child = spawn(
+    process.execPath,
+    [
+      CONTROLLER_BIN,
+      '--kubeconfig',
+      kubeconfig,
+      '--listen-address',
+      `127.0.0.1:${apiPort}`,
+      '--metrics-address',
+      `127.0.0.1:${metricsPort}`,
+      options.leaderElect === true ? '--leader-elect' : '--no-leader-elect',
+      '--log-level',
+      'debug',
+      ...args,
+    ],
+    { cwd: REPO_ROOT, env: { ...process.env, KUBECONFIG: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const chunks: Buffer[] = [];
+  child.stdout?.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr?.on('data', (c: Buffer) => chunks.push(c));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const api = `http://127.0.0.1:${apiPort}`;
+  const running: ControllerProcess = {
+    api,
+    metrics: `http://127.0.0.1:${metricsPort}`,
+    pid: child.pid ?? 0,
+    child,
+    exited,
+    output: () => Buffer.concat(chunks).toString('utf8'),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+  everything.push(running);
+  if (options.waitReady ?? true) await waitReady(running);
+  return running;
+}
+
+export async function waitReady(controller: ControllerProcess, timeoutMs = 90_000): Promise<void> {
+  await waitFor(
+    'controller ready',
+    async () => {
+      if (controller.child.exitCode !== null) throw new Error(`controller exited: ${controller.output()}`);
+      const res = await fetch(`${controller.api}/readyz`).catch(() => undefined);
+      return res?.status === 200;
+    },
+    timeoutMs,
+  );
+}
+
+/** Polls `probe` every `intervalMs` until it returns something other than undefined/false. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+      if (error instanceof Error && error.message.startsWith('controller exited')) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** The Prometheus text of a controller. */
+export async function scrape(controller: ControllerProcess): Promise<string> {
+  return (await fetch(`${controller.metrics}/metrics`)).text();
+}
+
+/** One sample's value (`labels` like `{state="active"}`), 0 when absent. */
+export async function metricValue(controller: ControllerProcess, name: string, labels = ''): Promise<number> {
+  const line = (await scrape(controller)).split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
+/** The sum of every sample of a metric, across labels. */
+export async function metricSum(controller: ControllerProcess, name: string): Promise<number> {
+  return (await scrape(controller))
+    .split('\n')
+    .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+export function b64(text: string | Buffer): string {
+  return Buffer.from(text).toString('base64');
+}
+
+export interface SealedSecretObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace: string;
+    generation?: number;
+    uid?: string;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+  };
+  spec: { encryptedData: Record<string, string>; template?: Record<string, unknown> };
+  status?: {
+    observedGeneration?: number;
+    keyFingerprint?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
+}
+
+/** Seals each item to the certificate for the given scope. */
+export function sealItems(
+  certPem: string,
+  scope: Scope,
+  namespace: string,
+  name: string,
+  items: Record<string, string | Buffer>,
+  envelope: Envelope = Envelope.V2,
+): Record<string, string> {
+  const { publicKey } = parseCertificate(certPem);
+  const label = scopeLabel(scope, namespace, name);
+  return Object.fromEntries(
+    Object.entries(items).map(([itemKey, value]) => [
+      itemKey,
+      sealValue({ publicKey, scopeLabel: label, itemKey, plaintext: Buffer.from(value), envelope }),
+    ]),
+  );
+}
+
+/** The API clients and object helpers a controller test needs, over one kubeconfig. */
+export class Cluster {
+  readonly core: CoreV1Api;
+  readonly custom: CustomObjectsApi;
+
+  constructor(readonly kc: KubeConfig) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.custom = kc.makeApiClient(CustomObjectsApi);
+  }
+
+  static sealedSecret(
+    namespace: string,
+    name: string,
+    encryptedData: Record<string, string>,
+    apiVersion = 'gitseal.dev/v1alpha1',
+  ): SealedSecretObject {
+    return { apiVersion, kind: 'SealedSecret', metadata: { name, namespace }, spec: { encryptedData, template: {} } };
+  }
+
+  #ref(apiVersion: string) {
+    const [group = '', version = ''] = apiVersion.split('/');
+    return { group, version, plural: 'sealedsecrets' };
+  }
+
+  async createSealed(object: SealedSecretObject): Promise<SealedSecretObject> {
+    return (await this.custom.createNamespacedCustomObject({
+      ...this.#ref(object.apiVersion),
+      namespace: object.metadata.namespace,
+      body: object,
+    })) as SealedSecretObject;
+  }
+
+  async getSealed(namespace: string, name: string, apiVersion = 'gitseal.dev/v1alpha1'): Promise<SealedSecretObject> {
+    return (await this.custom.getNamespacedCustomObject({
+      ...this.#ref(apiVersion),
+      namespace,
+      name,
+    })) as SealedSecretObject;
+  }
+
+  async replaceSealed(object: SealedSecretObject): Promise<SealedSecretObject> {
+    return (await this.custom.replaceNamespacedCustomObject({
+      ...this.#ref(object.apiVersion),
+      namespace: object.metadata.namespace,
+      name: object.metadata.name,
+      body: object,
+    })) as SealedSecretObject;
+  }
+
+  async readSecret(namespace: string, name: string): Promise<V1Secret | undefined> {
+    try {
+      return await this.core.readNamespacedSecret({ namespace, name });
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Waits until the Secret holds exactly `data` (key → base64). */
+  async waitSecretData(
+    namespace: string,
+    name: string,
+    data: Record<string, string>,
+    timeoutMs = 30_000,
+  ): Promise<V1Secret> {
+    const want = JSON.stringify(sortKeys(data));
+    return waitFor(
+      `Secret ${namespace}/${name} data`,
+      async () => {
+        const secret = await this.readSecret(namespace, name);
+        return secret && JSON.stringify(sortKeys(secret.data ?? {})) === want ? secret : undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** Waits until the status was written for the current generation and `accept` likes it; returns the object. */
+  async waitStatus(
+    namespace: string,
+    name: string,
+    accept: (object: SealedSecretObject) => boolean,
+    apiVersion = 'gitseal.dev/v1alpha1',
+    timeoutMs = 30_000,
+  ): Promise<SealedSecretObject> {
+    return waitFor(
+      `status of ${namespace}/${name}`,
+      async () => {
+        const object = await this.getSealed(namespace, name, apiVersion);
+        return object.status?.observedGeneration === object.metadata.generation && accept(object) ? object : undefined;
+      },
+      timeoutMs,
+    );
+  }
+}
+
+export function condition(object: SealedSecretObject, type: string) {
+  return object.status?.conditions?.find((c) => c.type === type);
+}
+
+function sortKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+}

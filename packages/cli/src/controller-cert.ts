@@ -63,6 +63,20 @@ export function newestUsableCert(data: Record<string, unknown> | undefined, now 
   return best?.pem;
 }
 
+/** The data key the controller writes its current sealing certificate to. */
+export const SEALING_CERT_KEY = 'cert.pem';
+
+/**
+ * The certificate to seal with from the ConfigMap's data: `cert.pem` (the controller's sealing certificate) when
+ * it is usable now, else the newest usable one. The other `<keyId>.pem` entries also list decrypt-only keys, which
+ * may be newer than the sealing key and must not be picked while `cert.pem` is there.
+ */
+export function sealingCertFrom(data: Record<string, unknown> | undefined, now = new Date()): string | undefined {
+  const sealing = data?.[SEALING_CERT_KEY];
+  const usable = newestUsableCert(typeof sealing === 'string' ? { [SEALING_CERT_KEY]: sealing } : {}, now);
+  return usable ?? newestUsableCert(data, now);
+}
+
 /** Returns undefined when the ConfigMap is absent or forbidden (then the service proxy is tried). */
 async function fromConfigMap(kc: KubeConfig, options: ControllerCertOptions): Promise<string | undefined> {
   try {
@@ -72,7 +86,7 @@ async function fromConfigMap(kc: KubeConfig, options: ControllerCertOptions): Pr
       timeoutMs: TIMEOUT_MS,
       maxBytes: MAX_BYTES,
     });
-    return newestUsableCert(configMap.data);
+    return sealingCertFrom(configMap.data);
   } catch (error) {
     // An answer from the API server (404, 403, …) means "try the proxy"; no answer at all means unreachable.
     if (error instanceof KubeError && error.status !== undefined) return undefined;
@@ -81,8 +95,8 @@ async function fromConfigMap(kc: KubeConfig, options: ControllerCertOptions): Pr
 }
 
 /**
- * The sealing certificate from the running controller: first the `gitseal-certs` ConfigMap (newest usable
- * certificate), else `GET /v1/cert.pem` through the API server's service proxy. Network failures exit 3.
+ * The sealing certificate from the running controller: first the `gitseal-certs` ConfigMap ({@link sealingCertFrom}),
+ * else `GET /v1/cert.pem` through the API server's service proxy. Network failures exit 3.
  */
 export async function fetchControllerCert(options: ControllerCertOptions): Promise<CertPem> {
   const source = `controller ${options.namespace}/${options.name}`;

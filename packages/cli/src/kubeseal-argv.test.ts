@@ -7,6 +7,8 @@ const run = (...args: string[]): string[] => rewriteKubesealArgv(['node', 'gitse
 test('a gitseal subcommand is left alone', () => {
   assert.deepEqual(run('unseal', '-f', 'x.yaml'), ['unseal', '-f', 'x.yaml']);
   assert.deepEqual(run('seal', '--raw'), ['seal', '--raw']);
+  assert.deepEqual(run('sync', 'list', '-A'), ['sync', 'list', '-A']);
+  assert.deepEqual(run('diff', '--path', 'app'), ['diff', '--path', 'app']);
 });
 
 test('no subcommand means seal', () => {

@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { CliError, ExitCode, oneLine } from './cli-error.js';
 import { rewriteKubesealArgv } from './kubeseal-argv.js';
 import { createProgram } from './program.js';
@@ -15,13 +15,24 @@ function describeError(error: unknown): { message: string; exitCode: number; det
   return { message: 'unexpected error', exitCode: ExitCode.User, details: [] };
 }
 
+/** A command and all its subcommands (`sync list`, …), depth first. */
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
+}
+
 /** Runs the CLI on process.argv-shaped arguments and returns the exit code. Prints only after success. */
 export async function main(argv: string[]): Promise<number> {
   let stdout = '';
   let commanderError = '';
-  const program = createProgram((text) => {
-    stdout += text;
-  });
+  let exitCode: number = ExitCode.Ok;
+  const program = createProgram(
+    (text) => {
+      stdout += text;
+    },
+    (code) => {
+      exitCode = code;
+    },
+  );
   program.exitOverride();
   program.configureOutput({
     writeOut: (text) => process.stdout.write(text),
@@ -30,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     },
     outputError: (text, write) => write(text),
   });
-  for (const command of program.commands) {
+  for (const command of allCommands(program)) {
     command.exitOverride();
     command.configureOutput(program.configureOutput());
   }
@@ -40,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) {
         return ExitCode.Ok; // --help, --version
+      }
+      if (error.code === 'commander.help') {
+        process.stderr.write(commanderError); // `gitseal sync` without a subcommand: its help, as is
+        return ExitCode.Usage;
       }
       const text = oneLine(commanderError || error.message).replace(/^error: /, '');
       process.stderr.write(`gitseal: ${text}\n`);
@@ -52,5 +67,5 @@ export async function main(argv: string[]): Promise<number> {
   if (stdout !== '') {
     process.stdout.write(stdout);
   }
-  return ExitCode.Ok;
+  return exitCode;
 }

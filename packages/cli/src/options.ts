@@ -60,3 +60,23 @@ export function collect(value: string, previous: string[] | undefined): string[]
 export function defaultEnvelope(apiVersion: SealedApiVersion): EnvelopeOption {
   return apiVersion === SealedApiVersion.Bitnami ? 'v1' : 'v2';
 }
+
+/** The GitSync a `--prune-label <namespace>.<name>` names. */
+export interface PruneLabel {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** `<namespace>.<name>` of a GitSync (a namespace has no dots, so the first dot splits). */
+export function parsePruneLabel(value: string): PruneLabel {
+  const dot = value.indexOf('.');
+  const namespace = dot < 0 ? '' : value.slice(0, dot);
+  const name = dot < 0 ? '' : value.slice(dot + 1);
+  if (namespace.length > 63 || !NAMESPACE.test(namespace) || name.length > 253 || !OBJECT_NAME.test(name)) {
+    throw new InvalidArgumentError('expected <namespace>.<name> of a GitSync, e.g. prod.web');
+  }
+  return { namespace, name };
+}

@@ -7,16 +7,21 @@ import {
   parseEnvelope,
   parseFormat,
   parsePositiveInt,
+  parsePruneLabel,
   parseScopeOption,
 } from './options.js';
 
 /** Receives what a command prints on stdout; printed only once the command has fully succeeded. */
 export type Output = (text: string) => void;
 
+/** Lets a successful command end with another exit code (`diff --exit-code`: 1 when there are differences). */
+export type SetExitCode = (code: number) => void;
+
 const EXIT_CODES_HELP = `
 Exit codes:
   0  success
-  1  bad input (unreadable or invalid file, not a Secret, wrong scope, a value that does not open, …)
+  1  bad input (unreadable or invalid file, not a Secret, wrong scope, a value that does not open, object not
+     found, …); also diff --exit-code when there are differences (then the diff is on stdout, stderr is empty)
   2  usage error (unknown option, missing or invalid argument)
   3  remote error (controller, API server or certificate URL unreachable or failing)
 
@@ -47,7 +52,87 @@ function formatOption(): Option {
   return new Option('-o, --format <format>', 'output format: yaml or json').argParser(parseFormat).default('yaml');
 }
 
-export function createProgram(output: Output): Command {
+/** Where the cluster commands find the API server and which namespace they use. */
+function addClusterOptions(command: Command, namespaceHelp: string): Command {
+  return command
+    .option('-n, --namespace <ns>', namespaceHelp)
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use');
+}
+
+const NAMESPACE_HELP = "namespace of the GitSync (default: the kubeconfig context's namespace, else default)";
+
+const DIFF_HELP = `
+Renders DIR as the sync engine does (plain files, or kustomize when DIR holds a kustomization) and compares each
+object with the cluster through a server-side-apply dry run (field manager gitseal), ignoring status and
+server-owned metadata. Each object is printed as:
+  + created    ~ changed (with a field diff)    = unchanged    - pruned (only with --prune-label)
+Secrets and SealedSecrets are compared per key and their values are never printed: a Secret key is added,
+removed, changed or unchanged (SHA-256 of the decoded values); a SealedSecret key is added, removed, resealed
+(ciphertext differs: sealing is randomised, so the plaintext is not compared) or unchanged (identical ciphertext).
+
+Exit codes: 0 success, differences or not (like git diff); with --exit-code 1 when there are differences.
+Errors: 1 bad input (unreadable folder, invalid manifest, duplicate object, object the API server rejects),
+2 usage error, 3 API server unreachable or failing. An error prints one line on stderr and nothing on stdout.`;
+
+function addSyncCommands(program: Command, output: Output): void {
+  const sync = program
+    .command('sync')
+    .description('list, inspect and drive GitSyncs (sync list|status|now|suspend|resume)');
+  addClusterOptions(
+    sync
+      .command('list')
+      .description('list GitSyncs: NAMESPACE NAME READY REVISION AGE SUSPENDED')
+      .addOption(new Option('-A, --all-namespaces', 'list GitSyncs in every namespace').conflicts('namespace')),
+    NAMESPACE_HELP,
+  ).action(async (options: Record<string, unknown>) => {
+    const { runSyncList } = await import('./commands/sync-list.js');
+    output(await runSyncList(options));
+  });
+  addClusterOptions(
+    sync
+      .command('status')
+      .description('show the conditions, revisions, inventory size and history of a GitSync')
+      .argument('<name>', 'GitSync name'),
+    NAMESPACE_HELP,
+  ).action(async (name: string, options: Record<string, unknown>) => {
+    const { runSyncStatus } = await import('./commands/sync-status.js');
+    output(await runSyncStatus(name, options));
+  });
+  addClusterOptions(
+    sync
+      .command('now')
+      .description('ask the controller to sync a GitSync now (sets gitseal.dev/requested-at; does not wait)')
+      .argument('<name>', 'GitSync name'),
+    NAMESPACE_HELP,
+  ).action(async (name: string, options: Record<string, unknown>) => {
+    const { runSyncNow } = await import('./commands/sync-request.js');
+    output(await runSyncNow(name, options));
+  });
+  for (const [verb, suspend] of [
+    ['suspend', true],
+    ['resume', false],
+  ] as const) {
+    addClusterOptions(
+      sync
+        .command(verb)
+        .description(`${suspend ? 'stop' : 'restart'} syncing a GitSync (sets spec.suspend to ${suspend})`)
+        .argument('<name>', 'GitSync name'),
+      NAMESPACE_HELP,
+    ).action(async (name: string, options: Record<string, unknown>) => {
+      const { runSyncSuspend } = await import('./commands/sync-request.js');
+      output(await runSyncSuspend(name, options, suspend));
+    });
+  }
+  for (const command of sync.commands) {
+    command.addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 bad input or GitSync not found, 2 usage error, 3 API server unreachable or failing.',
+    );
+  }
+}
+
+export function createProgram(output: Output, setExitCode: SetExitCode = () => undefined): Command {
   const program = new Command('gitseal')
     .description('Seal Kubernetes Secrets for Git and drive gitseal GitSyncs')
     .version(packageVersion())
@@ -157,5 +242,26 @@ export function createProgram(output: Output): Command {
   for (const command of program.commands) {
     command.addHelpText('after', '\nExit codes: 0 success, 1 bad input, 2 usage error, 3 remote error.');
   }
+
+  addClusterOptions(
+    program
+      .command('diff')
+      .description('show what syncing a local folder would change in the cluster (secret values never shown)')
+      .requiredOption('--path <dir>', 'folder to render (as a GitSync path)')
+      .option(
+        '--prune-label <namespace>.<name>',
+        'the GitSync the folder belongs to: label objects as it does and show its live objects the folder lacks as pruned',
+        parsePruneLabel,
+      )
+      .option('--exit-code', 'exit 1 when there are differences')
+      .addHelpText('after', DIFF_HELP),
+    "namespace for objects that name none (default: the kubeconfig context's namespace, else default)",
+  ).action(async (options: Record<string, unknown>) => {
+    const { runDiff } = await import('./commands/diff.js');
+    const result = await runDiff(options);
+    output(result.text);
+    if (options.exitCode === true && result.differences) setExitCode(1);
+  });
+  addSyncCommands(program, output);
   return program;
 }

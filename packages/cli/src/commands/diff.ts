@@ -1,0 +1,174 @@
+import { stat } from 'node:fs/promises';
+import { applyObject, isNotFound, KubeError, KubeErrorCode, makeObjectApi, readObject } from '@gitseal/kube';
+import type { KubeObject } from '@gitseal/manifests';
+import {
+  describeRef,
+  inventoryEntry,
+  inventoryId,
+  objectKey,
+  orderForApply,
+  planApply,
+  planPrune,
+  renderSource,
+  SYNC_LABEL,
+  syncLabel,
+  type PlannedObject,
+  type RenderedObject,
+} from '@gitseal/sync';
+import { CliError, wrapError } from '../cli-error.js';
+import { formatDiff, hasDifferences } from '../format-diff.js';
+import { openKubeSession, toCliError, type ClusterOptions, type KubeConfig } from '../kube-session.js';
+import { listLabelled } from '../list-labelled.js';
+import { DiffAction, diffObject, type ObjectDiff } from '../object-diff.js';
+import type { PruneLabel } from '../options.js';
+
+export interface DiffOptions extends ClusterOptions {
+  readonly path: string;
+  readonly pruneLabel?: PruneLabel;
+  readonly exitCode?: boolean;
+}
+
+export interface DiffResult {
+  readonly text: string;
+  readonly differences: boolean;
+}
+
+type ObjectApi = ReturnType<typeof makeObjectApi>;
+/** What client-node's generic calls take (its metadata types timestamps as Date; a manifest has strings). */
+type ApiObject = Parameters<typeof applyObject>[1];
+
+/** The field manager the sync engine applies with; the dry run must use the same to predict its result. */
+const FIELD_MANAGER = 'gitseal';
+
+async function checkDirectory(path: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(path)).isDirectory();
+  } catch {
+    throw new CliError(`--path ${path}: no such directory`);
+  }
+  if (!isDirectory) throw new CliError(`--path ${path}: not a directory`);
+}
+
+async function render(path: string, namespace: string): Promise<RenderedObject[]> {
+  let rendered: RenderedObject[];
+  try {
+    rendered = await renderSource({ checkoutDir: path, targetNamespace: namespace });
+  } catch (error) {
+    throw wrapError(path, error);
+  }
+  const seen = new Map<string, string>();
+  for (const { object, source } of rendered) {
+    const first = seen.get(objectKey(object));
+    if (first !== undefined) {
+      throw new CliError(`${path}: ${source}: ${describeRef(object)} is also defined in ${first}`);
+    }
+    seen.set(objectKey(object), source);
+  }
+  return rendered;
+}
+
+function asCliError(error: unknown, source: string, title: string): CliError {
+  const cli = toCliError(error, title);
+  return new CliError(`${source}: ${cli.message}`, cli.exitCode);
+}
+
+/** Live object, dry-run result, and the comparison of the two for one object of the folder. */
+async function diffOne(client: ObjectApi, planned: PlannedObject): Promise<ObjectDiff> {
+  const { object, source } = planned;
+  const title = describeRef(object);
+  const pending = (note: string): ObjectDiff => ({
+    action: DiffAction.Created,
+    title,
+    source,
+    note,
+    fields: [],
+    keys: [],
+  });
+  const ref = { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata as { name: string } };
+  let live: unknown;
+  try {
+    live = await readObject(client, ref);
+  } catch (error) {
+    const unserved = error instanceof KubeError && error.code === KubeErrorCode.InvalidObject;
+    if (unserved && planned.waitsForCrd !== undefined)
+      return pending(`its CRD ${planned.waitsForCrd} is in the folder`);
+    throw asCliError(error, source, title);
+  }
+  let dryRun: unknown;
+  try {
+    dryRun = await applyObject(client, object as unknown as ApiObject, { dryRun: true, fieldManager: FIELD_MANAGER });
+  } catch (error) {
+    if (live === undefined && isNotFound(error)) return pending('its namespace does not exist yet');
+    throw asCliError(error, source, title);
+  }
+  return diffObject({ title, source, dryRun, live });
+}
+
+function isProduced(object: KubeObject): boolean {
+  return (object.metadata?.ownerReferences ?? []).some((owner) => owner.controller === true);
+}
+
+/** Live objects carrying the GitSync's sync label that the folder no longer has, judged as the engine prunes. */
+async function pruneDiffs(
+  kc: KubeConfig,
+  rendered: readonly RenderedObject[],
+  pruneLabel: PruneLabel,
+): Promise<{ diffs: ObjectDiff[]; notes: string[] }> {
+  const label = syncLabel({ metadata: pruneLabel });
+  let listed;
+  try {
+    listed = await listLabelled(kc, `${SYNC_LABEL}=${label}`);
+  } catch (error) {
+    throw toCliError(error, 'list labelled objects');
+  }
+  // Objects produced by a controller (a SealedSecret's Secret) were never applied from Git: the engine leaves them.
+  const live = listed.objects.filter((object) => !isProduced(object));
+  const plan = planPrune({
+    inventory: live.map(inventoryEntry),
+    desired: rendered,
+    liveLabelled: live,
+    label,
+  });
+  const byId = new Map(live.map((object) => [inventoryId(object), object]));
+  const notes = plan.skipped.map((skip) => {
+    const object = byId.get(skip.id);
+    return `not pruned: ${object === undefined ? skip.id : describeRef(object)} (${skip.reason})`;
+  });
+  if (listed.unlisted.length > 0) {
+    notes.push(`could not list ${listed.unlisted.join(', ')}: objects of those kinds are not checked for pruning`);
+  }
+  const diffs = plan.delete.map((object): ObjectDiff => ({
+    action: DiffAction.Pruned,
+    title: describeRef(object),
+    fields: [],
+    keys: [],
+  }));
+  return { diffs, notes };
+}
+
+/**
+ * `gitseal diff --path DIR`: renders the folder as the sync engine would and compares each object with the live
+ * cluster through a server-side-apply dry run (field manager `gitseal`). Secret values and ciphertext are never
+ * printed: Secrets and SealedSecrets are compared per key.
+ */
+export async function runDiff(raw: Record<string, unknown>): Promise<DiffResult> {
+  const options = raw as unknown as DiffOptions;
+  await checkDirectory(options.path);
+  const { kc, namespace } = openKubeSession(options);
+  const rendered = await render(options.path, namespace);
+  const planned =
+    options.pruneLabel === undefined
+      ? orderForApply(rendered)
+      : planApply(rendered, { metadata: options.pruneLabel }).objects;
+  const client = makeObjectApi(kc);
+  const diffs: ObjectDiff[] = [];
+  for (const item of planned) diffs.push(await diffOne(client, item));
+  const notes: string[] = [];
+  if (options.pruneLabel !== undefined) {
+    const pruned = await pruneDiffs(kc, rendered, options.pruneLabel);
+    diffs.push(...pruned.diffs);
+    notes.push(...pruned.notes);
+  }
+  return { text: formatDiff(diffs, notes), differences: hasDifferences(diffs) };
+}

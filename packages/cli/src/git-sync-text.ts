@@ -1,0 +1,90 @@
+import { humanAge } from './human-age.js';
+import type { GitSyncView } from './git-sync-view.js';
+import { readyOf } from './git-sync-view.js';
+import { printable } from './printable.js';
+import { formatTable } from './text-table.js';
+
+const LIST_HEADER = ['NAMESPACE', 'NAME', 'READY', 'REVISION', 'AGE', 'SUSPENDED'];
+
+/** `sync list`: one row per GitSync, sorted by namespace then name. */
+export function formatGitSyncList(views: readonly GitSyncView[], now: Date = new Date()): string {
+  const sorted = [...views].sort((a, b) =>
+    a.namespace === b.namespace ? (a.name < b.name ? -1 : 1) : a.namespace < b.namespace ? -1 : 1,
+  );
+  return formatTable(
+    LIST_HEADER,
+    sorted.map((v) => [
+      printable(v.namespace),
+      printable(v.name),
+      printable(readyOf(v)),
+      printable(v.lastAppliedRevision),
+      humanAge(v.createdAt, now),
+      v.suspended ? 'true' : 'false',
+    ]),
+  );
+}
+
+function field(label: string, value: string): string {
+  return `${`${label}:`.padEnd(25)}${value}\n`;
+}
+
+function generationText(view: GitSyncView): string {
+  const observed = view.observedGeneration === undefined ? '-' : String(view.observedGeneration);
+  if (view.generation === undefined) return observed;
+  const behind = view.observedGeneration !== view.generation ? ' (not yet observed)' : '';
+  return `${observed} of generation ${view.generation}${behind}`;
+}
+
+function conditionsText(view: GitSyncView, now: Date): string {
+  if (view.conditions.length === 0) return 'Conditions: none reported yet\n';
+  return `Conditions:\n${formatTable(
+    ['TYPE', 'STATUS', 'REASON', 'AGE', 'MESSAGE'],
+    view.conditions.map((c) => [
+      printable(c.type),
+      printable(c.status),
+      printable(c.reason),
+      c.lastTransitionTime === undefined ? '-' : humanAge(c.lastTransitionTime, now),
+      printable(c.message, 2000),
+    ]),
+  )}`;
+}
+
+function historyText(view: GitSyncView, now: Date): string {
+  if (view.history.length === 0) return 'History: none\n';
+  return `History (newest first):\n${formatTable(
+    ['REVISION', 'DIGEST', 'RESULT', 'STARTED', 'DURATION', 'CHANGED'],
+    view.history.map((h) => [
+      printable(h.revision),
+      printable(h.digest),
+      printable(h.result),
+      h.startedAt === undefined ? '-' : `${printable(h.startedAt)} (${humanAge(h.startedAt, now)} ago)`,
+      printable(h.duration),
+      h.objectsChanged === undefined ? '-' : String(h.objectsChanged),
+    ]),
+  )}`;
+}
+
+/** `sync status`: the GitSync's source, revisions, inventory size, conditions and history. */
+export function formatGitSyncStatus(view: GitSyncView, now: Date = new Date()): string {
+  const source = [
+    printable(view.sourceUrl),
+    view.sourceRef === undefined ? '' : ` (${printable(view.sourceRef)})`,
+    view.sourcePath === undefined ? '' : ` path ${printable(view.sourcePath)}`,
+  ].join('');
+  return [
+    field('GitSync', `${printable(view.namespace)}/${printable(view.name)}`),
+    field('Source', source),
+    field('Interval', printable(view.interval)),
+    field('Suspended', view.suspended ? 'true' : 'false'),
+    field('Ready', printable(readyOf(view))),
+    field('Last applied revision', printable(view.lastAppliedRevision)),
+    field('Last attempted revision', printable(view.lastAttemptedRevision)),
+    field('Observed generation', generationText(view)),
+    field('Inventory', view.inventoryCount === undefined ? '-' : `${view.inventoryCount} object(s)`),
+    view.requestedAt === undefined ? '' : field('Sync requested at', printable(view.requestedAt)),
+    '\n',
+    conditionsText(view, now),
+    '\n',
+    historyText(view, now),
+  ].join('');
+}

@@ -1,0 +1,115 @@
+import type { GitSyncObject } from './git-sync-api.js';
+import { REQUESTED_AT_ANNOTATION } from './git-sync-api.js';
+
+export interface ConditionView {
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly lastTransitionTime?: string;
+}
+
+export interface HistoryView {
+  readonly revision?: string;
+  readonly digest?: string;
+  readonly result?: string;
+  readonly startedAt?: string;
+  readonly duration?: string;
+  readonly objectsChanged?: number;
+}
+
+/** What `sync list` and `sync status` show of a GitSync, read defensively from raw JSON (CRD status shape). */
+export interface GitSyncView {
+  readonly namespace: string;
+  readonly name: string;
+  readonly createdAt?: string;
+  readonly generation?: number;
+  readonly suspended: boolean;
+  readonly sourceUrl?: string;
+  readonly sourceRef?: string;
+  readonly sourcePath?: string;
+  readonly interval?: string;
+  readonly requestedAt?: string;
+  readonly observedGeneration?: number;
+  readonly lastAppliedRevision?: string;
+  readonly lastAttemptedRevision?: string;
+  readonly inventoryCount?: number;
+  readonly conditions: readonly ConditionView[];
+  readonly history: readonly HistoryView[];
+}
+
+type Json = Record<string, unknown>;
+
+function record(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function records(value: unknown): Json[] {
+  return Array.isArray(value) ? value.map(record).filter((r): r is Json => r !== undefined) : [];
+}
+
+/** `branch main`, `tag v1`, `semver >=1 <2`, `commit abc1234` (several when the spec names several). */
+function describeRef(ref: Json | undefined): string | undefined {
+  if (ref === undefined) return undefined;
+  const parts = ['branch', 'tag', 'semver', 'commit']
+    .map((field) => [field, str(ref[field])] as const)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value]) => `${field} ${value}`);
+  return parts.length === 0 ? undefined : parts.join(', ');
+}
+
+/** Only the fields the CLI prints, with anything of the wrong type treated as absent. */
+export function viewGitSync(object: GitSyncObject): GitSyncView {
+  const metadata = object.metadata ?? {};
+  const spec = record(object.spec) ?? {};
+  const status = record(object.status) ?? {};
+  const source = record(spec.source);
+  const inventory = record(status.inventory);
+  const entries = inventory?.entries;
+  return {
+    namespace: metadata.namespace ?? '',
+    name: metadata.name ?? '',
+    createdAt: str(metadata.creationTimestamp),
+    generation: num(metadata.generation),
+    suspended: spec.suspend === true,
+    sourceUrl: str(source?.url),
+    sourceRef: describeRef(record(source?.ref)),
+    sourcePath: str(source?.path),
+    interval: str(spec.interval),
+    requestedAt: str(record(metadata.annotations)?.[REQUESTED_AT_ANNOTATION]),
+    observedGeneration: num(status.observedGeneration),
+    lastAppliedRevision: str(status.lastAppliedRevision),
+    lastAttemptedRevision: str(status.lastAttemptedRevision),
+    inventoryCount: Array.isArray(entries) ? entries.length : undefined,
+    conditions: records(status.conditions)
+      .filter((c) => str(c.type) !== undefined)
+      .map((c) => ({
+        type: str(c.type) ?? '',
+        status: str(c.status) ?? 'Unknown',
+        reason: str(c.reason),
+        message: str(c.message),
+        lastTransitionTime: str(c.lastTransitionTime),
+      })),
+    history: records(status.history).map((h) => ({
+      revision: str(h.revision),
+      digest: str(h.digest),
+      result: str(h.result),
+      startedAt: str(h.startedAt),
+      duration: str(h.duration),
+      objectsChanged: num(h.objectsChanged),
+    })),
+  };
+}
+
+/** The Ready condition's status (`True`, `False`, `Unknown`), or `Unknown` before the controller wrote any. */
+export function readyOf(view: GitSyncView): string {
+  return view.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+}

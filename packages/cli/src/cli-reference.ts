@@ -14,6 +14,8 @@ function collect(command: Command): Command[] {
 /** Renders every command's --help text as Markdown, so docs/cli.md is generated and cannot drift. */
 export function renderCliReference(program: Command): string {
   const sections = collect(program).map((command) => {
+    // A fixed width, so the file does not depend on the terminal that generated it.
+    command.configureHelp({ ...command.configureHelp(), helpWidth: 100 });
     const help = command.helpInformation({ error: false }).trimEnd();
     return `## \`${commandPath(command)}\`\n\n\`\`\`text\n${help}\n\`\`\`\n`;
   });

@@ -64,6 +64,19 @@ describe('seal: bad manifests', () => {
     assertFailure(await seal(input), { mentions: ['stdin', 'alias'], markers: [SECRET] });
   });
 
+  test('a secret written as a YAML tag or alias is not echoed', async () => {
+    const base = 'apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: prod}\n';
+    const tagged = `${base}stringData: {password: !${SECRET}}\n`;
+    assertFailure(await seal(tagged), { mentions: ['stdin', 'invalid YAML', 'unknown scalar tag'], markers: [SECRET] });
+    const aliased = `${base}stringData: {password: *${SECRET}}\n`;
+    assertFailure(await seal(aliased), {
+      mentions: ['stdin', 'invalid YAML', 'unidentified alias'],
+      markers: [SECRET],
+    });
+    const cyclic = `${base}stringData: &${SECRET} {password: [*${SECRET}]}\n`;
+    assertFailure(await seal(cyclic), { mentions: ['stdin', 'own enclosing node'], markers: [SECRET] });
+  });
+
   test('oversized input', async () => {
     const input = secretYaml() + `# ${'x'.repeat(8 * 1024 * 1024)}\n`;
     assertFailure(await seal(input), { mentions: ['stdin', 'larger than'], markers: [SECRET] });

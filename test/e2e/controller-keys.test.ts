@@ -4,9 +4,12 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test, type TestContext } from 'node:test';
 import { load } from 'js-yaml';
 import { Envelope, inspectSealedValue, parseCertificate, type CertificateInfo } from '@gitseal/crypto';
+import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { NON_ADMIN_USER } from '../cluster/index.js';
 import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
 import { assertNoMarkers, assertSuccess, makeTempDir, marker, runCli } from './cli-harness.js';
 import {
@@ -30,6 +33,7 @@ const KEY_LABEL = 'gitseal.dev/sealing-key';
 
 let cluster: Cluster;
 let kubeconfigPath: string;
+let userKubeconfigPath: string;
 let setup: Promise<void> | undefined;
 let temp: { dir: string; cleanup: () => Promise<void> };
 
@@ -38,6 +42,7 @@ async function ready(t: TestContext): Promise<boolean> {
   if (!cp) return false;
   setup ??= (async () => {
     kubeconfigPath = cp.kubeconfigPath;
+    userKubeconfigPath = cp.userKubeconfigPath;
     const kc = kubeConfigFor(kubeconfigPath);
     cluster = new Cluster(kc);
     await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
@@ -285,10 +290,16 @@ test('a deleted key: the objects it opened report Synced=False on the next chang
   const object = await unsealsWith(sharedWorkNs, 'doomed', doomed.pem);
   assert.equal(object.status?.keyFingerprint, doomed.fingerprint);
   await cluster.core.deleteNamespacedSecret({ namespace: controllerNs, name: 'doomed-key' });
-  // The next change: a touch of the object.
-  const current = await cluster.getSealed(sharedWorkNs, 'doomed');
-  current.spec.template = { metadata: { labels: { touched: 'yes' } } };
-  await cluster.replaceSealed(current);
+  // The next change: a touch of the object. The key set change makes the controller look at every object, so
+  // its status write may race this read-modify-write: retry on a conflict.
+  await waitFor('touch written', async () => {
+    const current = await cluster.getSealed(sharedWorkNs, 'doomed');
+    current.spec.template = { metadata: { labels: { touched: 'yes' } } };
+    return cluster.replaceSealed(current).then(
+      () => true,
+      (error: unknown) => ((error as { code?: number }).code === 409 ? false : Promise.reject(error)),
+    );
+  });
   const failed = await cluster.waitStatus(sharedWorkNs, 'doomed', (o) => condition(o, 'Synced')?.status === 'False');
   assert.equal(failed.metadata.generation, 2);
   const synced = condition(failed, 'Synced');
@@ -346,4 +357,38 @@ test("`gitseal seal` with only a kubeconfig seals to the controller's sealing ce
   await cluster.waitSecretData(sharedWorkNs, 'from-cli', { password: b64(password) });
   const status = await cluster.waitStatus(sharedWorkNs, 'from-cli', (o) => condition(o, 'Synced')?.status === 'True');
   assert.equal(status.status?.keyFingerprint, sealing.fingerprint);
+});
+
+test('start-up: a controller that cannot create its key Secret stops and exits non-zero, naming the Secret and 403', async (t) => {
+  if (!(await ready(t))) return;
+  const controllerNs = await createTestNamespace(cluster.kc, 'gitseal-nokey');
+  // The non-admin identity may read Secrets here (so the key informer syncs) but not create them.
+  const rbac = cluster.kc.makeApiClient(RbacAuthorizationV1Api);
+  const rules = [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }];
+  await rbac.createNamespacedRole({ namespace: controllerNs, body: { metadata: { name: 'read-secrets' }, rules } });
+  await rbac.createNamespacedRoleBinding({
+    namespace: controllerNs,
+    body: {
+      metadata: { name: 'read-secrets' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read-secrets' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: NON_ADMIN_USER }],
+    },
+  });
+  const controller = await startControllerProcess(
+    userKubeconfigPath,
+    ['--namespace', controllerNs, '--namespaces', controllerNs, '--key-size', '2048', '--rsa-workers', '1'],
+    { waitReady: false },
+  );
+  const code = await Promise.race([controller.exited, sleep(90_000).then(() => 'still running')]);
+  assert.equal(code, 1, `exit code; output: ${controller.output().slice(-2000)}`);
+  const reasons = controller
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('gitseal-controller: '));
+  assert.equal(reasons.length, 1, `one reason line, got ${JSON.stringify(reasons)}`);
+  assert.match(
+    reasons[0] ?? '',
+    new RegExp(`^gitseal-controller: start failed: create Secret ${controllerNs}/gitseal-key-\\S*: .*\\(403\\)`),
+  );
+  assert.match(controller.output(), /"msg":"stopped"/);
 });

@@ -6,7 +6,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import {
+  AdmissionregistrationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type V1Secret,
+} from '@kubernetes/client-node';
 import { Envelope, parseCertificate, scopeLabel, sealValue, type Scope } from '@gitseal/crypto';
 import { findFreePort } from '../cluster/free-port.js';
 import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
@@ -474,6 +480,68 @@ test('bad objects get a condition, do not crash the controller and do not affect
     fieldSelector: 'involvedObject.name=wrong-scope',
   });
   assert.ok(events.items.some((e) => e.reason === 'UnsealFailed' && e.type === 'Warning'));
+});
+
+test('a Secret the API server refuses to store gives Synced=False ApplyFailed, then heals once it can', async (t) => {
+  if (!(await ready(t))) return;
+  assert.ok(controller);
+  const value = marker('refused');
+  markers.push(value);
+  // An admission policy that refuses this one Secret: a stand-in for any write the API server refuses.
+  const admission = kc.makeApiClient(AdmissionregistrationV1Api);
+  const policyName = `refuse-secret-${workNs}`;
+  await admission.createValidatingAdmissionPolicy({
+    body: {
+      metadata: { name: policyName },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['secrets'] }],
+        },
+        validations: [{ expression: "object.metadata.name != 'refused'", reason: 'Forbidden' }],
+      },
+    },
+  });
+  await admission.createValidatingAdmissionPolicyBinding({
+    body: {
+      metadata: { name: policyName },
+      spec: {
+        policyName,
+        validationActions: ['Deny'],
+        matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': workNs } } },
+      },
+    },
+  });
+  const removePolicy = async (): Promise<void> => {
+    await admission.deleteValidatingAdmissionPolicyBinding({ name: policyName }).catch(() => undefined);
+    await admission.deleteValidatingAdmissionPolicy({ name: policyName }).catch(() => undefined);
+  };
+  try {
+    // Admission sees the policy through its own cache: wait until the create is refused.
+    await waitFor('policy enforced', async () => {
+      const probe = { metadata: { name: 'refused' }, data: {} };
+      const created = await core.createNamespacedSecret({ namespace: workNs, body: probe }).then(
+        () => true,
+        (error: unknown) => ((error as { code?: number }).code === 403 ? false : Promise.reject(error)),
+      );
+      if (created) await core.deleteNamespacedSecret({ namespace: workNs, name: 'refused' });
+      return !created;
+    });
+    await applySealed(sealedSecret(workNs, 'refused', seal(certPem, 'strict', workNs, 'refused', { value })));
+    const { synced } = await waitSynced(workNs, 'refused');
+    assert.equal(synced.status, 'False');
+    assert.equal(synced.reason, 'ApplyFailed');
+    assert.match(synced.message ?? '', new RegExp(`Secret ${workNs}/refused: forbidden \\(403\\)`));
+    assert.equal(await readSecret(workNs, 'refused'), undefined);
+  } finally {
+    await removePolicy();
+  }
+  await waitSecretData(workNs, 'refused', { value: b64(value) });
+  const healed = await waitFor('Synced=True', async () => {
+    const { synced } = await waitSynced(workNs, 'refused');
+    return synced.status === 'True' && synced;
+  });
+  assert.equal(healed.reason, 'Unsealed');
 });
 
 interface VectorKey {

@@ -1,3 +1,5 @@
+import { isCodedError, unexpectedError } from '@gitseal/kube';
+
 /** Process exit codes, documented in `gitseal --help`. */
 export const ExitCode = {
   Ok: 0,
@@ -33,6 +35,7 @@ export function wrapError(prefix: string, error: unknown, exitCode: ExitCode = E
   if (error instanceof CliError) {
     return error;
   }
-  const detail = error instanceof Error ? error.message : String(error);
+  // Only gitseal's coded errors carry messages safe to print; anything else shows its class name.
+  const detail = isCodedError(error) ? error.message : unexpectedError(error);
   return new CliError(oneLine(prefix ? `${prefix}: ${detail}` : detail), exitCode);
 }

@@ -1,19 +1,8 @@
 import { CommanderError, type Command } from 'commander';
-import { CliError, ExitCode, oneLine } from './cli-error.js';
+import { ExitCode, oneLine } from './cli-error.js';
+import { describeError } from './describe-error.js';
 import { rewriteKubesealArgv } from './kubeseal-argv.js';
 import { createProgram } from './program.js';
-
-/** What reaches stderr for an error: one line, prefixed, never an exception's stack or a request body. */
-function describeError(error: unknown): { message: string; exitCode: number; details: readonly string[] } {
-  if (error instanceof CliError) {
-    return { message: error.message, exitCode: error.exitCode, details: error.details };
-  }
-  if (error instanceof Error) {
-    // Package errors (crypto, manifests, kube) carry one-line messages without secret bytes.
-    return { message: error.message, exitCode: ExitCode.User, details: [] };
-  }
-  return { message: 'unexpected error', exitCode: ExitCode.User, details: [] };
-}
 
 /** A command and all its subcommands (`sync list`, …), depth first. */
 function allCommands(command: Command): Command[] {

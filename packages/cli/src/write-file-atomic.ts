@@ -11,38 +11,64 @@ export interface WriteOptions {
   readonly exclusive?: boolean;
 }
 
-/**
- * Writes a file all-or-nothing: a temp file in the same directory (created 'wx' with the final mode), fsync,
- * then rename over the target. On any failure the temp file is removed, so no partial file is left behind.
- */
-export async function writeFileAtomic(path: string, content: string, options: WriteOptions = {}): Promise<void> {
+/** A file written and synced under a temp name beside its target, waiting to be put in place. */
+export interface StagedFile {
+  readonly path: string;
+  /** Moves the temp file onto the target: rename (replacing), or link (refusing an existing file) when exclusive. */
+  commit(): Promise<void>;
+  /** Removes the temp file if it is still there. Never touches the target. */
+  discard(): Promise<void>;
+}
+
+function cannotWrite(path: string, error: unknown): CliError {
+  if (error instanceof CliError) return error;
+  return new CliError(`${path}: cannot write: ${describeFsError(error)}`, ExitCode.User);
+}
+
+/** Writes content to a temp file in the target's directory (created 'wx' with the final mode) and fsyncs it. */
+export async function stageFile(path: string, content: string, options: WriteOptions = {}): Promise<StagedFile> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  let created = false;
+  let pending = false;
+  const discard = async (): Promise<void> => {
+    if (!pending) return;
+    pending = false;
+    await unlink(temp).catch(() => undefined);
+  };
   try {
     const handle = await open(temp, 'wx', options.mode ?? 0o644);
-    created = true;
+    pending = true;
     try {
       await handle.writeFile(content, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
     }
-    if (options.exclusive) {
-      await linkExclusive(temp, path);
-    } else {
-      await rename(temp, path);
-    }
-    created = false;
   } catch (error) {
-    if (error instanceof CliError) {
-      throw error;
-    }
-    throw new CliError(`${path}: cannot write: ${describeFsError(error)}`, ExitCode.User);
-  } finally {
-    if (created) {
-      await unlink(temp).catch(() => undefined);
-    }
+    await discard();
+    throw cannotWrite(path, error);
   }
+  const commit = async (): Promise<void> => {
+    try {
+      if (options.exclusive) {
+        await linkExclusive(temp, path);
+      } else {
+        await rename(temp, path);
+      }
+      pending = false;
+    } catch (error) {
+      await discard();
+      throw cannotWrite(path, error);
+    }
+  };
+  return { path, commit, discard };
+}
+
+/**
+ * Writes a file all-or-nothing: a temp file in the same directory (created 'wx' with the final mode), fsync,
+ * then rename over the target. On any failure the temp file is removed, so no partial file is left behind.
+ */
+export async function writeFileAtomic(path: string, content: string, options: WriteOptions = {}): Promise<void> {
+  await (await stageFile(path, content, options)).commit();
 }
 
 /** rename() would replace an existing file; link() refuses with EEXIST, so "create only" stays race-free. */
@@ -52,7 +78,7 @@ async function linkExclusive(temp: string, path: string): Promise<void> {
   } catch (error) {
     throw new CliError(`${path}: cannot write: ${describeFsError(error)}`);
   }
-  await unlink(temp);
+  await unlink(temp).catch(() => undefined); // the target is in place; a stray temp name is harmless
 }
 
 /** The permission bits of an existing file, so that rewriting it in place keeps them; undefined if absent. */

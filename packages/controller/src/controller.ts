@@ -1,10 +1,11 @@
-import { loadKubeConfig, Resources, resolveKubeConfig, WorkQueue, type ResourceType } from '@gitseal/kube';
+import { Resources, resolveKubeConfig, safeErrorMessage, WorkQueue, type ResourceType } from '@gitseal/kube';
 import type { Logger } from 'pino';
 import type { ControllerOptions } from './flags.js';
 import { createApiApp, createMetricsApp, type Readiness } from './http-api.js';
 import { listen, type Listening } from './http-listen.js';
 import { KeyManager } from './key-manager.js';
 import { createKubeClusterWrites } from './kube-cluster-writes.js';
+import { createGitSyncHost, withWebhook } from './git-sync-host.js';
 import { createLeadership } from './leadership.js';
 import { createMetrics, type ControllerMetrics } from './metrics.js';
 import { RsaWorkerPool } from './rsa-worker-pool.js';
@@ -15,7 +16,7 @@ import { SealedSecretWatch } from './sealed-secret-watch.js';
 /** One reconciler hosted by the process. The sync engine (GitSync) plugs in here as a second kind later. */
 interface HostedReconciler {
   readonly name: string;
-  readonly watch: SealedSecretWatch;
+  readonly watch: Pick<SealedSecretWatch, 'start' | 'hasSynced' | 'stop'>;
   readonly queue: WorkQueue;
   enqueueAll(): void;
 }
@@ -24,6 +25,8 @@ export interface RunningController {
   readonly apiPort: number;
   readonly metricsPort: number;
   readonly metrics: ControllerMetrics;
+  /** Resolves with a safe one-line reason if start-up (keys, informers) failed; never resolves otherwise. */
+  readonly startFailed: Promise<string>;
   /** Graceful stop: no new work, in-flight reconciles finish, lease released, servers closed. */
   stop(): Promise<void>;
 }
@@ -38,7 +41,6 @@ function readinessOf(keys: KeyManager, reconcilers: readonly HostedReconciler[],
 /** Wires everything and starts it; resolves once the HTTP servers listen (informers sync in the background). */
 export async function startController(options: ControllerOptions, logger: Logger): Promise<RunningController> {
   const { kubeConfig, source } = resolveKubeConfig(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {});
-  void loadKubeConfig;
   logger.info({ kubeconfigSource: source, namespace: options.namespace, watch: options.namespaces }, 'starting');
   const metrics = createMetrics();
   const pool = new RsaWorkerPool({
@@ -52,15 +54,21 @@ export async function startController(options: ControllerOptions, logger: Logger
 
   const leadership = createLeadership({
     enabled: options.leaderElect,
+    timings: options.leaderElection,
     kubeConfig,
     namespace: options.namespace,
     logger: logger.child({ component: 'leader-election' }),
     onStartedLeading: () => {
-      if (!started) return;
-      void keys.ensureSealingKey().then(() => keys.publish());
+      metrics.leader.set(1);
+      // Before the keys are loaded this does nothing: KeyManager.start makes the key once they are.
+      keys.ensureSealingKey().then(
+        () => keys.publish(),
+        (error: unknown) => logger.error({ error: safeErrorMessage(error, 'sealing key') }, 'no sealing key made'),
+      );
+      // Objects seen while following were skipped: look at all of them again (a no-op before the informers run).
       enqueueAll();
     },
-    onStoppedLeading: () => undefined,
+    onStoppedLeading: () => metrics.leader.set(0),
   });
   const mayWrite = (): boolean => leadership.isLeader();
   const keys = new KeyManager({
@@ -76,9 +84,9 @@ export async function startController(options: ControllerOptions, logger: Logger
   });
   keys.onChange(() => enqueueAll());
 
-  const writes = createKubeClusterWrites(kubeConfig, logger.child({ component: 'events' }));
-  const kinds: ResourceType[] = [Resources.SealedSecret];
-  if (options.bitnamiCompat) kinds.push(Resources.BitnamiSealedSecret);
+  const writes = createKubeClusterWrites(kubeConfig, logger.child({ component: 'events' }), metrics);
+  const kinds: ResourceType[] = options.sealedSecrets ? [Resources.SealedSecret] : [];
+  if (options.sealedSecrets && options.bitnamiCompat) kinds.push(Resources.BitnamiSealedSecret);
   for (const resource of kinds) {
     const name = resource.apiVersion.split('/')[0] ?? resource.apiVersion;
     const log = logger.child({ reconciler: name });
@@ -109,8 +117,13 @@ export async function startController(options: ControllerOptions, logger: Logger
     verify: (body: unknown) => verifySealedSecret({ pool, keys: () => keys.keys, logger }, body),
     rotate: (body: unknown) => rotateSealedSecret({ pool, keys: () => keys.keys, logger }, body),
   };
+  const gitSync = options.sync
+    ? createGitSyncHost({ kubeConfig, options, keys: () => keys.keys.ring, metrics, logger, mayWrite })
+    : undefined;
+  if (gitSync) reconcilers.push(gitSync);
   const servers: Listening[] = [];
-  servers.push(await listen(createApiApp({ backend, logger, metrics }), options.listenAddress));
+  const apiApp = withWebhook(createApiApp({ backend, logger, metrics }), gitSync?.webhook);
+  servers.push(await listen(apiApp, options.listenAddress));
   servers.push(await listen(createMetricsApp(metrics.registry), options.metricsAddress));
   const [api, metricsServer] = servers as [Listening, Listening];
   logger.info({ apiPort: api.port, metricsPort: metricsServer.port }, 'listening');
@@ -132,15 +145,20 @@ export async function startController(options: ControllerOptions, logger: Logger
       resync.unref();
     }
   })();
-  run.catch((error: unknown) => {
-    logger.fatal({ error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown' }, 'start failed');
-    process.exitCode = 1;
-  });
+  const startFailed = run.then(
+    () => new Promise<string>(() => undefined),
+    (error: unknown) => {
+      const reason = safeErrorMessage(error, 'start');
+      logger.fatal({ error: reason }, 'start failed');
+      return reason;
+    },
+  );
 
   return {
     apiPort: api.port,
     metricsPort: metricsServer.port,
     metrics,
+    startFailed,
     async stop() {
       clearInterval(gauges);
       clearInterval(resync);

@@ -82,7 +82,11 @@ export function desiredSecret(input: DesiredSecretInput): Secret {
   return secret;
 }
 
-function sameRecord(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined) {
+/** Same keys and values, in any order (the API server may return a Secret's keys in another order). */
+export function sameRecord(
+  a: Readonly<Record<string, string>> | undefined,
+  b: Readonly<Record<string, string>> | undefined,
+): boolean {
   const ea = Object.entries(a ?? {});
   if (ea.length !== Object.keys(b ?? {}).length) return false;
   return ea.every(([k, v]) => b?.[k] === v);
@@ -109,4 +113,26 @@ export function secretMatches(existing: Secret, desired: Secret): boolean {
     includesRecord(existing.metadata.labels, desired.metadata.labels ?? {}) &&
     includesRecord(existing.metadata.annotations, desired.metadata.annotations ?? {})
   );
+}
+
+export const SecretWrite = {
+  Create: 'create',
+  /** Delete and create: a Secret's type never changes in place, nor does anything of an immutable Secret. */
+  Recreate: 'recreate',
+  Replace: 'replace',
+} as const;
+export type SecretWrite = (typeof SecretWrite)[keyof typeof SecretWrite];
+
+/**
+ * How to turn the existing Secret into the desired one. An immutable Secret is recreated when its data (compared
+ * without regard to key order) or its type would change, or when it is to become mutable: a PUT of any of those is
+ * refused with 422 every time.
+ */
+export function planSecretWrite(existing: Secret | undefined, desired: Secret): SecretWrite {
+  if (!existing) return SecretWrite.Create;
+  if ((existing.type ?? 'Opaque') !== (desired.type ?? 'Opaque')) return SecretWrite.Recreate;
+  if (existing.immutable === true && (desired.immutable !== true || !sameRecord(existing.data, desired.data))) {
+    return SecretWrite.Recreate;
+  }
+  return SecretWrite.Replace;
 }

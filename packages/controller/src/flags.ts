@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ControllerError, ControllerErrorCode } from './controller-error.js';
 import { parseDuration } from './duration.js';
@@ -27,11 +28,28 @@ export interface ControllerOptions {
   readonly keyRenewPeriodMs: number;
   readonly keySize: number;
   readonly leaderElect: boolean;
+  readonly leaderElection: LeaderElectionTimings;
   readonly bitnamiCompat: boolean;
   readonly logLevel: LogLevel;
   readonly workers: number;
   readonly rsaWorkers: number;
   readonly resyncPeriodMs: number;
+  /** Run the GitSync reconciler (--sync, default on). */
+  readonly sync: boolean;
+  /** Run the SealedSecret reconciler (--sealed-secrets, default on). */
+  readonly sealedSecrets: boolean;
+  /** Bare repository cache and checkouts of the sync engine. */
+  readonly gitCacheDir: string;
+  /** Let GitSyncs use file:// (and plain http://) sources: tests and air-gapped mirrors only. */
+  readonly gitAllowFile: boolean;
+  readonly gitAllowHttp: boolean;
+}
+
+/** How the Lease is held: whole seconds for the lease (the Lease field is in seconds), milliseconds otherwise. */
+export interface LeaderElectionTimings {
+  readonly leaseDurationSeconds: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
 }
 
 /** The raw values commander hands over, before checks. */
@@ -44,11 +62,19 @@ export interface RawFlags {
   readonly keyRenewPeriod: string;
   readonly keySize: string;
   readonly leaderElect?: boolean;
+  readonly leaderElectLeaseDuration: string;
+  readonly leaderElectRenewDeadline: string;
+  readonly leaderElectRetryPeriod: string;
   readonly bitnamiCompat?: boolean;
   readonly logLevel: string;
   readonly workers: string;
   readonly rsaWorkers?: string;
   readonly resyncPeriod: string;
+  readonly sync?: boolean;
+  readonly sealedSecrets?: boolean;
+  readonly gitCacheDir?: string;
+  readonly gitAllowFile?: boolean;
+  readonly gitAllowHttp?: boolean;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -66,6 +92,35 @@ function positiveInt(value: string, flag: string, min: number): number {
     throw new ControllerError(ControllerErrorCode.InvalidFlag, `${flag}: "${value}" is not an integer >= ${min}`);
   }
   return n;
+}
+
+function flagDuration(value: string, flag: string): number {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    const why = error instanceof ControllerError ? error.message : 'not a duration';
+    throw new ControllerError(ControllerErrorCode.InvalidFlag, `${flag}: ${why}`);
+  }
+}
+
+/** lease duration > renew deadline > retry period > 0, as client-go demands; the lease in whole seconds. */
+function parseLeaderElection(raw: RawFlags): LeaderElectionTimings {
+  const leaseMs = flagDuration(raw.leaderElectLeaseDuration, '--leader-elect-lease-duration');
+  const renewDeadlineMs = flagDuration(raw.leaderElectRenewDeadline, '--leader-elect-renew-deadline');
+  const retryPeriodMs = flagDuration(raw.leaderElectRetryPeriod, '--leader-elect-retry-period');
+  if (leaseMs < 1_000 || leaseMs % 1_000 !== 0) {
+    throw new ControllerError(
+      ControllerErrorCode.InvalidFlag,
+      `--leader-elect-lease-duration: ${raw.leaderElectLeaseDuration} is not a whole number of seconds >= 1s`,
+    );
+  }
+  if (retryPeriodMs <= 0 || retryPeriodMs >= renewDeadlineMs || renewDeadlineMs >= leaseMs) {
+    throw new ControllerError(
+      ControllerErrorCode.InvalidFlag,
+      '--leader-elect-*: need lease duration > renew deadline > retry period > 0',
+    );
+  }
+  return { leaseDurationSeconds: leaseMs / 1_000, renewDeadlineMs, retryPeriodMs };
 }
 
 function isLogLevel(value: string): value is LogLevel {
@@ -99,11 +154,17 @@ export function parseFlags(raw: RawFlags, env: NodeJS.ProcessEnv = process.env):
     keyRenewPeriodMs: parseDuration(raw.keyRenewPeriod),
     keySize,
     leaderElect: raw.leaderElect ?? true,
+    leaderElection: parseLeaderElection(raw),
     bitnamiCompat: raw.bitnamiCompat ?? false,
     logLevel: raw.logLevel,
     workers: positiveInt(raw.workers, '--workers', 1),
     rsaWorkers: positiveInt(raw.rsaWorkers ?? String(availableParallelism()), '--rsa-workers', 1),
     resyncPeriodMs: parseDuration(raw.resyncPeriod),
+    sync: raw.sync ?? true,
+    sealedSecrets: raw.sealedSecrets ?? true,
+    gitCacheDir: raw.gitCacheDir ?? join(tmpdir(), 'gitseal-git'),
+    gitAllowFile: raw.gitAllowFile ?? false,
+    gitAllowHttp: raw.gitAllowHttp ?? false,
   };
 }
 
@@ -121,11 +182,21 @@ export function createProgram(version: string, run: (options: ControllerOptions)
     .option('--key-size <bits>', 'RSA key size for new sealing keys', '4096')
     .option('--leader-elect', 'use a Lease so that only one replica writes (default)')
     .option('--no-leader-elect', 'run without leader election')
+    .option('--leader-elect-lease-duration <duration>', 'how long a Lease stays valid unrenewed (whole seconds)', '15s')
+    .option('--leader-elect-renew-deadline <duration>', 'a leader that cannot renew this long stops writing', '10s')
+    .option('--leader-elect-retry-period <duration>', 'pause between acquire and renew attempts', '2s')
     .option('--bitnami-compat', 'also reconcile bitnami.com SealedSecrets and import Bitnami keys')
     .addOption(new Option('--log-level <level>', 'log level').choices(Object.values(LogLevel)).default('info'))
     .option('--workers <n>', 'SealedSecrets reconciled at once', '4')
     .option('--rsa-workers <n>', 'RSA worker threads (default: the number of cores)')
     .option('--resync-period <duration>', 'full resync of every SealedSecret this often', '10m')
+    .option('--sync', 'run the GitSync reconciler (default)')
+    .option('--no-sync', 'do not reconcile GitSyncs')
+    .option('--sealed-secrets', 'run the SealedSecret reconciler (default)')
+    .option('--no-sealed-secrets', 'do not reconcile SealedSecrets (keys and the API still run)')
+    .option('--git-cache-dir <dir>', 'Git cache of the sync engine (default: $TMPDIR/gitseal-git)')
+    .option('--git-allow-file', 'allow file:// Git sources (tests, local mirrors)')
+    .option('--git-allow-http', 'allow plain http:// Git sources (tests only)')
     .action(async (raw: RawFlags) => {
       await run(parseFlags(raw));
     });

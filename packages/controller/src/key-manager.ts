@@ -1,4 +1,4 @@
-import { randomBytes, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   assertOk,
@@ -18,6 +18,7 @@ import { ControllerError } from './controller-error.js';
 import { buildKeySet, KeySource, KeyState, readKeySecret, type KeySet, type ManagedKey } from './key-set.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
+import { renewalDelay } from './renewal-delay.js';
 import { deriveDataHmacKey } from './secret-checksum.js';
 
 export interface KeyManagerOptions {
@@ -34,7 +35,6 @@ export interface KeyManagerOptions {
 }
 
 const KEY_SECRET_PREFIX = 'gitseal-key-';
-const MAX_RENEW_CHECK_MS = 60 * 60_000;
 
 /**
  * Holds the sealing keys: loads every key Secret in the controller namespace (and Bitnami's in compat mode), keeps
@@ -51,6 +51,8 @@ export class KeyManager {
   #keys: KeySet = buildKeySet([]);
   #loaded = false;
   #renewTimer: NodeJS.Timeout | undefined;
+  /** Renewals that failed in a row: the next attempt backs off. */
+  #renewFailures = 0;
   #generating: Promise<void> | undefined;
   #publishedConfigMap = '';
   #stopped = false;
@@ -117,9 +119,14 @@ export class KeyManager {
     await this.#generating?.catch(() => undefined);
   }
 
-  /** Generates a key when nothing can seal (leader only); resolves once the informer has seen the new key. */
+  /**
+   * Generates a key when nothing can seal (leader only); resolves once the informer has seen the new key. Called
+   * on gaining leadership, so it also restarts the renewal timer, which does not run while following.
+   */
   async ensureSealingKey(): Promise<void> {
-    if (!this.#loaded || this.#stopped || this.#keys.sealing || !this.#o.mayWrite()) return;
+    if (!this.#loaded || this.#stopped || !this.#o.mayWrite()) return;
+    if (this.#renewTimer === undefined) this.#scheduleRenewal();
+    if (this.#keys.sealing) return;
     await this.#generateKey('no active sealing key');
   }
 
@@ -199,22 +206,26 @@ export class KeyManager {
       try {
         const started = Date.now();
         const generated = await this.#o.pool.generateKey(this.#o.keySize);
-        const name = `${KEY_SECRET_PREFIX}${randomBytes(4).toString('hex').slice(0, 5)}`;
+        // The API server picks a free name: no collisions between replicas or with an earlier key.
         const secret: Secret = {
           apiVersion: 'v1',
           kind: 'Secret',
           metadata: {
-            name,
+            generateName: KEY_SECRET_PREFIX,
             namespace: this.#o.namespace,
             labels: { [Label.SealingKey]: SEALING_KEY_ACTIVE },
           },
           type: 'kubernetes.io/tls',
           data: {
             'tls.crt': Buffer.from(generated.certPem, 'utf8').toString('base64'),
-            'tls.key': Buffer.from(generated.keyPem, 'utf8').toString('base64'),
+            'tls.key': generated.keyPem.reveal().toString('base64'),
           },
         };
-        await createObject(this.#o.kubeConfig, Resources.Secret, secret, { fieldManager: 'gitseal-controller' });
+        generated.keyPem.wipe();
+        const created = await createObject(this.#o.kubeConfig, Resources.Secret, secret, {
+          fieldManager: 'gitseal-controller',
+        });
+        const name = created.metadata.name ?? '';
         this.#o.metrics.apiWrites.inc({ resource: 'KeySecret' });
         this.#log.info({ secret: `${this.#o.namespace}/${name}`, why, ms: Date.now() - started }, 'key generated');
         await this.#waitForKeyCount(name);
@@ -233,13 +244,18 @@ export class KeyManager {
     }
   }
 
+  /** Arms the renewal timer, leader only: a follower's timer stays off until ensureSealingKey on taking over. */
   #scheduleRenewal(): void {
     clearTimeout(this.#renewTimer);
+    this.#renewTimer = undefined;
     const period = this.#o.renewPeriodMs;
-    if (period <= 0 || this.#stopped) return;
-    const newest = this.#keys.sealing;
-    const due = newest ? newest.notBefore.getTime() + period - Date.now() : 0;
-    const wait = Math.min(Math.max(due, 1_000), MAX_RENEW_CHECK_MS);
+    if (period <= 0 || this.#stopped || !this.#o.mayWrite()) return;
+    const wait = renewalDelay({
+      now: Date.now(),
+      periodMs: period,
+      newestNotBefore: this.#keys.sealing?.notBefore.getTime(),
+      failures: this.#renewFailures,
+    });
     this.#renewTimer = setTimeout(() => {
       void this.#renewIfDue().finally(() => this.#scheduleRenewal());
     }, wait);
@@ -252,8 +268,13 @@ export class KeyManager {
     if (newest && newest.notBefore.getTime() + this.#o.renewPeriodMs > Date.now()) return;
     try {
       await this.#generateKey(newest ? 'renewal due' : 'no active sealing key');
+      this.#renewFailures = 0;
     } catch (error) {
-      this.#log.error({ error: safeErrorMessage(error, 'key renewal') }, 'key renewal failed');
+      this.#renewFailures += 1;
+      this.#log.error(
+        { error: safeErrorMessage(error, 'key renewal'), failures: this.#renewFailures },
+        'key renewal failed',
+      );
     }
   }
 

@@ -1,4 +1,11 @@
-import { createKeyRing, createHeldKey, Redacted, type HeldKey, type PrivateKeyRing } from '@gitseal/crypto';
+import {
+  createKeyRing,
+  createHeldKey,
+  CryptoError,
+  Redacted,
+  type HeldKey,
+  type PrivateKeyRing,
+} from '@gitseal/crypto';
 import { Label, type Secret } from '@gitseal/manifests';
 import { ControllerError, ControllerErrorCode } from './controller-error.js';
 
@@ -60,7 +67,7 @@ export function readKeySecret(secret: Secret, source: KeySource): ManagedKey {
   try {
     held = createHeldKey({ keyPem, certPem: Buffer.from(crt, 'base64').toString('utf8'), name: `key Secret ${name}` });
   } catch (error) {
-    const why = error instanceof Error ? error.message : 'unreadable';
+    const why = error instanceof CryptoError ? error.message : `key Secret ${name}: unreadable key or certificate`;
     throw new ControllerError(ControllerErrorCode.InvalidKeySecret, why);
   } finally {
     keyPem.wipe();

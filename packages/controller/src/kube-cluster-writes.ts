@@ -1,14 +1,14 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
-  assertOk,
   createObject,
   deleteObject,
   EventRecorder,
+  getJson,
+  isNotFound,
   makeCustomObjectsApi,
   makeObjectApi,
   patchStatus,
   replaceObject,
-  requestRaw,
   resourcePath,
   Resources,
 } from '@gitseal/kube';
@@ -39,11 +39,14 @@ export function createKubeClusterWrites(
   return {
     readSecret: async (namespace, name) => {
       // Raw JSON, as the informers hold it (client-node's typed read would turn timestamps into Dates).
+      // getJson refuses a body that is not JSON with a safe KubeError (JSON.parse's message quotes the body).
       const what = `read Secret ${namespace}/${name}`;
-      const response = await requestRaw(kc, { path: resourcePath(Resources.Secret, namespace, name), what });
-      if (response.status === 404) return undefined;
-      assertOk(response, what);
-      return JSON.parse(response.body.toString('utf8')) as Secret;
+      try {
+        return await getJson<Secret>(kc, { path: resourcePath(Resources.Secret, namespace, name), what });
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
     },
     createSecret: async (secret) => {
       await counted('Secret', createObject(kc, Resources.Secret, secret, { fieldManager: FIELD_MANAGER }));

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { safeErrorMessage } from '@gitseal/kube';
 import { pino } from 'pino';
 import { startController } from './controller.js';
 import { ControllerError } from './controller-error.js';
 import { createProgram } from './flags.js';
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -17,7 +22,7 @@ export async function main(argv: string[]): Promise<void> {
     logger.info({ version }, 'gitseal-controller');
     const controller = await startController(options, logger);
     let stopping = false;
-    const shutdown = (signal: string): void => {
+    const shutdown = (signal: string, exitCode = 0): void => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
@@ -27,13 +32,18 @@ export async function main(argv: string[]): Promise<void> {
         () => {
           logger.info({}, 'stopped');
           logger.flush();
-          process.exit(0);
+          process.exit(exitCode);
         },
         () => process.exit(1),
       );
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    // A controller that cannot load or make its keys must not keep answering /healthz: stop, exit non-zero.
+    void controller.startFailed.then((reason) => {
+      process.stderr.write(`gitseal-controller: start failed: ${oneLine(reason)}\n`);
+      shutdown('start failed', 1);
+    });
   });
   try {
     await program.parseAsync(argv);
@@ -43,9 +53,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    const message =
-      error instanceof Error ? `${error.name}: ${error.message.split('\n', 1)[0] ?? ''}` : 'unknown error';
-    process.stderr.write(`gitseal-controller: ${message}\n`);
+    process.stderr.write(`gitseal-controller: ${oneLine(safeErrorMessage(error, 'start'))}\n`);
     process.exitCode = 1;
   }
 }

@@ -22,6 +22,8 @@ export interface ControllerMetrics {
   readonly rsaPrivateOperations: Counter;
   readonly compromisedKeyObjects: Gauge;
   readonly httpRequests: Counter<'route' | 'code'>;
+  readonly leader: Gauge;
+  readonly apiWrites: Counter<'resource'>;
 }
 
 export function createMetrics(): ControllerMetrics {
@@ -69,6 +71,17 @@ export function createMetrics(): ControllerMetrics {
       name: 'gitseal_http_requests_total',
       help: 'API requests by route and status code',
       labelNames: ['route', 'code'],
+      registers,
+    }),
+    leader: new Gauge({
+      name: 'gitseal_leader',
+      help: '1 while this replica holds the lease and may write (always 1 without leader election)',
+      registers,
+    }),
+    apiWrites: new Counter({
+      name: 'gitseal_api_writes_total',
+      help: 'Writes to the API server by resource (Secret, SealedSecretStatus, Event, ConfigMap, KeySecret)',
+      labelNames: ['resource'],
       registers,
     }),
   };

@@ -1,4 +1,4 @@
-import type { HeldKey } from '@gitseal/crypto';
+import type { HeldKey, Redacted } from '@gitseal/crypto';
 import type { ResealOutcome, ResealRequest, UnsealOutcome, UnsealRequest } from './unseal-sealed-secret.js';
 
 /** What the main thread posts to an RSA worker. KeyObjects cross threads by structured clone, never as PEM text. */
@@ -8,13 +8,23 @@ export type RsaWorkerRequest =
   | { readonly type: 'reseal'; readonly id: number; readonly request: ResealRequest }
   | { readonly type: 'generate'; readonly id: number; readonly bits: number };
 
-/** A new key pair as PEM (PKCS#1 key, self-signed certificate), made in a worker: forge signing is slow. */
+/**
+ * A new key pair as PEM (PKCS#1 key, self-signed certificate), made in a worker: forge signing is slow. The key
+ * is wrapped in Redacted as soon as it reaches the main thread, so no log line or JSON can print it.
+ */
 export interface GeneratedKey {
-  readonly keyPem: string;
+  readonly keyPem: Redacted;
   readonly certPem: string;
+}
+
+/** GeneratedKey as it crosses the thread boundary: the key PEM as bytes (a class does not survive cloning). */
+export interface GeneratedKeyMessage {
+  readonly keyPem: Uint8Array;
+  readonly certPem: string;
+  readonly rsaOperations: number;
 }
 
 export type RsaWorkerResponse =
   | { readonly type: 'unseal'; readonly id: number; readonly outcome: UnsealOutcome }
   | { readonly type: 'reseal'; readonly id: number; readonly outcome: ResealOutcome }
-  | { readonly type: 'generate'; readonly id: number; readonly outcome: GeneratedKey & { rsaOperations: number } };
+  | { readonly type: 'generate'; readonly id: number; readonly outcome: GeneratedKeyMessage };

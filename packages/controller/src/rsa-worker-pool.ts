@@ -1,9 +1,16 @@
 import { Worker } from 'node:worker_threads';
-import type { HeldKey } from '@gitseal/crypto';
+import { Redacted, type HeldKey } from '@gitseal/crypto';
 import type { Logger } from 'pino';
 import { ControllerError, ControllerErrorCode } from './controller-error.js';
-import type { GeneratedKey, RsaWorkerRequest, RsaWorkerResponse } from './rsa-worker-messages.js';
+import type { GeneratedKey, GeneratedKeyMessage, RsaWorkerRequest, RsaWorkerResponse } from './rsa-worker-messages.js';
 import type { ResealOutcome, ResealRequest, UnsealOutcome, UnsealRequest } from './unseal-sealed-secret.js';
+
+/** Wraps the key bytes from a worker in Redacted and zeroes the cloned message copy. */
+function wrapGeneratedKey(message: GeneratedKeyMessage): GeneratedKey {
+  const keyPem = new Redacted(message.keyPem);
+  message.keyPem.fill(0);
+  return { keyPem, certPem: message.certPem };
+}
 
 type Task =
   | { type: 'unseal'; request: UnsealRequest; discardData: boolean; resolve: (o: UnsealOutcome) => void }
@@ -148,7 +155,7 @@ export class RsaWorkerPool {
     this.#onRsaOperations(message.outcome.rsaOperations);
     if (task.type === 'unseal' && message.type === 'unseal') task.resolve(message.outcome);
     else if (task.type === 'reseal' && message.type === 'reseal') task.resolve(message.outcome);
-    else if (task.type === 'generate' && message.type === 'generate') task.resolve(message.outcome);
+    else if (task.type === 'generate' && message.type === 'generate') task.resolve(wrapGeneratedKey(message.outcome));
     else task.reject(new ControllerError(ControllerErrorCode.WorkerFailed, 'RSA worker answered the wrong task'));
     this.#drain();
   }

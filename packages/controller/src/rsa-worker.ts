@@ -23,7 +23,7 @@ function handle(message: RsaWorkerRequest): RsaWorkerResponse | undefined {
     case 'generate': {
       const { privateKey } = generateKeyPairSync(message.bits);
       const certPem = createSelfSignedCertificate({ privateKey });
-      const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+      const keyPem = new Uint8Array(Buffer.from(privateKey.export({ type: 'pkcs1', format: 'pem' })));
       // Signing the certificate is one private-key operation.
       return { type: 'generate', id: message.id, outcome: { keyPem, certPem, rsaOperations: 1 } };
     }

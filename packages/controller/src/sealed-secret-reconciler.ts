@@ -1,7 +1,8 @@
 import type { SealedSecret, Secret } from '@gitseal/manifests';
-import { isNotFound, safeErrorMessage } from '@gitseal/kube';
+import { isConflict, isNotFound, safeErrorMessage } from '@gitseal/kube';
 import type { Logger } from 'pino';
 import { EventType, type ClusterWrites } from './cluster-writes.js';
+import { planSecretWrite, SecretWrite } from './desired-secret.js';
 import { ControllerError } from './controller-error.js';
 import { KeyState, type KeySet } from './key-set.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -104,7 +105,7 @@ export class SealedSecretReconciler {
       });
     }
     if (plan.kind === 'intact') {
-      if (plan.repair) await this.#write(plan.repair, existing, log);
+      if (plan.repair) await this.#write(raw, plan.repair, existing, log);
       return this.#finish(raw, log, this.#success(key, plan.keyIds, keys), !!plan.repair);
     }
     const attempt = attemptChecksum(read.sealedSecret, keys);
@@ -134,7 +135,7 @@ export class SealedSecretReconciler {
       const message = error instanceof ControllerError ? error.message : 'cannot build the Secret';
       return this.#finish(raw, log, { synced: false, reason: SyncReason.InvalidSealedSecret, message });
     }
-    await this.#write(desired, existing, log);
+    await this.#write(raw, desired, existing, log);
     log.info({ reason: SyncReason.Unsealed, keyIds: outcome.keyIds, rsaOperations: outcome.rsaOperations }, 'unsealed');
     return this.#finish(raw, log, this.#success(key, outcome.keyIds, keys), true);
   }
@@ -167,25 +168,37 @@ export class SealedSecretReconciler {
     return this.#o.writes.readSecret(namespace, name);
   }
 
-  async #write(desired: Secret, existing: Secret | undefined, log: Logger): Promise<void> {
+  /**
+   * Writes the Secret. A failed write is reported on the SealedSecret (Synced=False, ApplyFailed, a safe message)
+   * and then thrown again, so that the work queue retries with backoff.
+   */
+  async #write(raw: SealedSecret, desired: Secret, existing: Secret | undefined, log: Logger): Promise<void> {
+    try {
+      await this.#writeSecret(desired, existing, log);
+    } catch (error) {
+      // A conflict only means the cache was behind: the retry reads afresh, no need to report it.
+      if (!isConflict(error)) {
+        const { namespace = '', name = '' } = desired.metadata;
+        const message = safeErrorMessage(error, `write Secret ${namespace}/${name}`);
+        const failed = { synced: false, reason: SyncReason.ApplyFailed, message };
+        await this.#finish(raw, log, failed).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  async #writeSecret(desired: Secret, existing: Secret | undefined, log: Logger): Promise<void> {
     const { namespace = '', name = '' } = desired.metadata;
-    if (!existing) {
-      await this.#o.writes.createSecret(desired);
-      log.debug({ action: 'create' }, 'secret written');
-      return;
+    const action = planSecretWrite(existing, desired);
+    if (action === SecretWrite.Recreate) {
+      await this.#o.writes.deleteSecret(namespace, name, existing?.metadata.uid ?? '');
     }
-    const immutableChange =
-      existing.immutable === true &&
-      (JSON.stringify(existing.data ?? {}) !== JSON.stringify(desired.data ?? {}) || existing.type !== desired.type);
-    if (immutableChange || (existing.type ?? 'Opaque') !== (desired.type ?? 'Opaque')) {
-      // Neither immutable data nor a Secret's type can change in place: replace the object.
-      await this.#o.writes.deleteSecret(namespace, name, existing.metadata.uid ?? '');
+    if (action === SecretWrite.Replace) {
+      await this.#o.writes.replaceSecret(desired, existing?.metadata.resourceVersion ?? '');
+    } else {
       await this.#o.writes.createSecret(desired);
-      log.debug({ action: 'recreate' }, 'secret written');
-      return;
     }
-    await this.#o.writes.replaceSecret(desired, existing.metadata.resourceVersion ?? '');
-    log.debug({ action: 'replace' }, 'secret written');
+    log.debug({ action }, 'secret written');
   }
 
   async #finish(raw: SealedSecret, log: Logger, result: SyncResult, secretWritten = false): Promise<number | void> {

@@ -133,7 +133,19 @@ describe('parseEnvelopeV2 refusals', () => {
     [`gs2:${id}:${label}=:${payload}`, /scope label is not valid base64url/],
     [`gs2:${id}:${Buffer.from([0xff, 0xfe]).toString('base64url')}:${payload}`, /not valid UTF-8/],
     [`gs2:${id}:${Buffer.from('a\0b').toString('base64url')}:${payload}`, /not valid UTF-8/],
+    [
+      `gs2:${id}:${Buffer.from(`${'n'.repeat(63)}/${'x'.repeat(254)}`).toString('base64url')}:${payload}`,
+      /longer than 317/,
+    ],
+    [`gs2:${id}:${'A'.repeat(100_000)}:${payload}`, /longer than 317/],
+    [`gs2:${id}:${Buffer.from('prod/db\x1b[2J').toString('base64url')}:${payload}`, /control characters/],
+    [`gs2:${id}:${Buffer.from('prod/\u202edb').toString('base64url')}:${payload}`, /control characters/],
+    [`gs2:${id}:${Buffer.from('prod/db\u0085').toString('base64url')}:${payload}`, /control characters/],
   ];
+  it('accepts the longest real label: a 63-character namespace and a 253-character name', () => {
+    const longest = `${'n'.repeat(63)}/${'x'.repeat(253)}`;
+    assert.equal(parseEnvelopeV2(seal(longest, 'k')).scopeLabel, longest);
+  });
   for (const [value, message] of cases) {
     it(`refuses ${message.source}`, () => {
       assert.throws(

@@ -4,6 +4,7 @@ import { CryptoError, CryptoErrorCode } from './errors.js';
 import { isKeyId, keyId as computeKeyId } from './fingerprint.js';
 import { joinHybrid, splitHybrid } from './hybrid-layout.js';
 import { oaepDecrypt, oaepEncrypt } from './rsa-oaep.js';
+import { MAX_SCOPE_LABEL_LENGTH, SCOPE_LABEL_FORBIDDEN } from './scope-label.js';
 import { decodeBase64Strict, decodeBase64UrlStrict, encodeBase64, encodeBase64Url } from './strict-base64.js';
 
 /** Every v2 value starts with this; a v1 value is pure base64 and can never contain ':'. */
@@ -63,6 +64,9 @@ export function parseEnvelopeV2(value: string, what = 'value'): EnvelopeV2 {
   if (fields.length !== 3) throw malformed(what, `v2 envelope has ${fields.length + 1} fields, expected 4`);
   const [keyId = '', labelField = '', payloadField = ''] = fields;
   if (!isKeyId(keyId)) throw malformed(what, 'v2 key id is not 16 base64url characters');
+  if (labelField.length > Math.ceil((MAX_SCOPE_LABEL_LENGTH * 4) / 3)) {
+    throw malformed(what, `v2 scope label is longer than ${MAX_SCOPE_LABEL_LENGTH} characters`);
+  }
   let labelBytes: Buffer;
   try {
     labelBytes = decodeBase64UrlStrict(labelField, 'scope label');
@@ -72,6 +76,12 @@ export function parseEnvelopeV2(value: string, what = 'value'): EnvelopeV2 {
   const scopeLabel = labelBytes.toString('utf8');
   if (!Buffer.from(scopeLabel, 'utf8').equals(labelBytes) || scopeLabel.includes('\0')) {
     throw malformed(what, 'v2 scope label is not valid UTF-8 text');
+  }
+  if (labelBytes.length > MAX_SCOPE_LABEL_LENGTH) {
+    throw malformed(what, `v2 scope label is longer than ${MAX_SCOPE_LABEL_LENGTH} characters`);
+  }
+  if (SCOPE_LABEL_FORBIDDEN.test(scopeLabel)) {
+    throw malformed(what, 'v2 scope label holds control characters');
   }
   const payload = decodeBase64Strict(payloadField, `${what} payload`);
   splitHybrid(payload, GCM_NONCE_BYTES + GCM_TAG_BYTES);

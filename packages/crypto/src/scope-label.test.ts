@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CryptoError } from './errors.js';
-import { isScope, Scope, scopeLabel } from './scope-label.js';
+import { describeScopeLabel, isScope, Scope, scopeLabel } from './scope-label.js';
 
 describe('scopeLabel', () => {
   it('is namespace/name for strict', () => {
@@ -33,5 +33,18 @@ describe('scopeLabel', () => {
     assert.equal(isScope('namespace-wide'), true);
     assert.equal(isScope('cluster-wide'), true);
     assert.equal(isScope('Strict'), false);
+  });
+});
+
+describe('describeScopeLabel', () => {
+  it('quotes a label, and names the empty one', () => {
+    assert.equal(describeScopeLabel('prod/db'), '"prod/db"');
+    assert.equal(describeScopeLabel(''), 'cluster-wide (empty label)');
+  });
+  it('escapes quotes, control and format characters, and shortens long labels', () => {
+    assert.equal(describeScopeLabel('a"b\nc\u001b'), '"a\\"b\\nc\\u001b"');
+    assert.equal(describeScopeLabel('a\u202eb\u0085'), '"a\\u202eb\\u0085"');
+    const long = describeScopeLabel('x'.repeat(1000));
+    assert.equal(long, `"${'x'.repeat(80)}…"`);
   });
 });

@@ -37,7 +37,24 @@ export function scopeLabel(scope: Scope, namespace: string | undefined, name: st
   }
 }
 
-/** A scope label for messages; labels are not secret. */
+/** The longest scope label an object can have: a 63-character namespace, `/`, a 253-character name. */
+export const MAX_SCOPE_LABEL_LENGTH = 63 + 1 + 253;
+
+/** Control and format characters (C0, DEL, C1, bidi overrides, zero-width…): never part of a real label. */
+export const SCOPE_LABEL_FORBIDDEN = /[\p{Cc}\p{Cf}]/u;
+
+const DESCRIBED_LABEL_LENGTH = 80;
+
+/**
+ * A scope label for messages; labels are not secret, but one read from a v2 value is chosen by whoever wrote the
+ * value: it is quoted with escapes (JSON string syntax, control and format characters as \uXXXX) and shortened.
+ */
 export function describeScopeLabel(label: string): string {
-  return label === '' ? 'cluster-wide (empty label)' : `"${label}"`;
+  if (label === '') return 'cluster-wide (empty label)';
+  const chars = [...label];
+  const short = chars.length > DESCRIBED_LABEL_LENGTH ? `${chars.slice(0, DESCRIBED_LABEL_LENGTH).join('')}…` : label;
+  return JSON.stringify(short).replace(
+    /[\p{Cc}\p{Cf}]/gu,
+    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
 }

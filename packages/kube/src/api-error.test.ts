@@ -122,8 +122,15 @@ test('readApiError tolerates an object body and garbage bodies', () => {
   assert.deepEqual(readApiError(garbage), { status: 502 });
 });
 
-test('safeErrorMessage: API errors described, plain errors by first line, others unknown', () => {
+test('safeErrorMessage: API errors described, coded errors by message, other errors by class name only', () => {
   assert.equal(safeErrorMessage(apiException(403, 'Forbidden', SECRET)), 'request: forbidden (403)');
-  assert.equal(safeErrorMessage(new TypeError('bad input\nsecond line')), 'TypeError: bad input');
+  assert.equal(safeErrorMessage(new TypeError(`bad input ${SECRET}`)), 'unexpected TypeError');
+  assert.equal(safeErrorMessage(new SyntaxError(`Unexpected token in JSON: ${SECRET}`)), 'unexpected SyntaxError');
+  const kube = new KubeError(KubeErrorCode.Stopped, 'watch stopped\nsecond line');
+  assert.equal(safeErrorMessage(kube), 'watch stopped second line');
+  const foreign = Object.assign(new Error(SECRET), { name: 'ManifestError' }); // the right name but no code
+  assert.equal(safeErrorMessage(foreign), 'unexpected ManifestError');
+  const sync = Object.assign(new Error('repo: fetch failed'), { name: 'SyncError', code: 'GIT_FAILED' });
+  assert.equal(safeErrorMessage(sync), 'repo: fetch failed');
   assert.equal(safeErrorMessage(42), 'unknown error');
 });

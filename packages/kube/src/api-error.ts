@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { isCodedError, unexpectedError } from './coded-error.js';
 import { KubeError, KubeErrorCode } from './kube-error.js';
 
 /** What can be read safely from a failed API call: numbers and fixed tokens, never a body. */
@@ -154,16 +155,15 @@ export function toKubeError(err: unknown, what: string, code: KubeErrorCode = Ku
 }
 
 /**
- * A message for logs about an error of unknown origin: API-shaped errors are described safely, a KubeError keeps
- * its (safe) message, any other Error shows its name and first line (application errors are coded and safe by
- * house rule), anything else is `unknown error`.
+ * A message for logs about an error of unknown origin: gitseal's coded errors keep their (safe) message, API-shaped
+ * errors are described safely, any other Error shows only its class name (`unexpected TypeError`: a foreign
+ * message may quote input), anything else is `unknown error`.
  */
 export function safeErrorMessage(err: unknown, what = 'request'): string {
-  if (err instanceof KubeError) return err.message;
+  if (isCodedError(err)) return sanitize(err.message);
   const info = readApiError(err);
   if (info.status !== undefined || info.errno !== undefined || info.timedOut === true) {
     return describeApiError(err, what);
   }
-  if (err instanceof Error) return sanitize(`${err.name}: ${err.message.split('\n', 1)[0] ?? ''}`);
-  return 'unknown error';
+  return unexpectedError(err);
 }

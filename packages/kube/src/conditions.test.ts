@@ -5,6 +5,7 @@ import {
   findCondition,
   formatKubeTime,
   isConditionTrue,
+  MAX_CONDITION_MESSAGE_LENGTH,
   removeCondition,
   setCondition,
   type Condition,
@@ -75,4 +76,14 @@ test('find, isTrue and remove', () => {
   assert.equal(isConditionTrue(list, 'Stalled'), false);
   assert.deepEqual(removeCondition(list, 'Ready'), []);
   assert.equal(removeCondition(list, 'Other').length, 1);
+});
+
+test('setCondition cuts long messages to 1024 characters', () => {
+  const input = { type: 'Synced', status: ConditionStatus.False, reason: 'UnsealFailed' } as const;
+  const [long] = setCondition([], { ...input, message: 'x'.repeat(100_000) }, t1);
+  assert.equal(MAX_CONDITION_MESSAGE_LENGTH, 1024);
+  assert.equal([...(long?.message ?? '')].length, 1024);
+  assert.ok(long?.message.endsWith('…'));
+  const [short] = setCondition([], { ...input, message: 'x'.repeat(1024) }, t1);
+  assert.equal(short?.message, 'x'.repeat(1024));
 });

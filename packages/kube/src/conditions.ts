@@ -27,9 +27,20 @@ export function isConditionTrue(conditions: readonly Condition[] | undefined, ty
   return findCondition(conditions, type)?.status === ConditionStatus.True;
 }
 
+/** Longest condition message kept: a status is no place for an unbounded string (metav1.Condition allows 32768). */
+export const MAX_CONDITION_MESSAGE_LENGTH = 1024;
+
+function boundedMessage(message: string): string {
+  const chars = [...message];
+  return chars.length > MAX_CONDITION_MESSAGE_LENGTH
+    ? `${chars.slice(0, MAX_CONDITION_MESSAGE_LENGTH - 1).join('')}…`
+    : message;
+}
+
 /**
  * Returns a new list with the condition of `input.type` set (added at the end, or replaced in place).
- * `lastTransitionTime` is kept while the status is unchanged and set to `now` when it changes.
+ * `lastTransitionTime` is kept while the status is unchanged and set to `now` when it changes. The message is
+ * cut to {@link MAX_CONDITION_MESSAGE_LENGTH} characters.
  */
 export function setCondition(
   conditions: readonly Condition[] | undefined,
@@ -44,7 +55,7 @@ export function setCondition(
     type: input.type,
     status: input.status,
     reason: input.reason,
-    message: input.message,
+    message: boundedMessage(input.message),
     ...(input.observedGeneration === undefined ? {} : { observedGeneration: input.observedGeneration }),
     lastTransitionTime,
   };

@@ -1,4 +1,5 @@
 export { KubeError, KubeErrorCode, type KubeErrorDetails } from './kube-error.js';
+export { CODED_ERROR_NAMES, isCodedError, unexpectedError } from './coded-error.js';
 export {
   apiErrorStatus,
   describeApiError,
@@ -88,6 +89,7 @@ export {
   findCondition,
   formatKubeTime,
   isConditionTrue,
+  MAX_CONDITION_MESSAGE_LENGTH,
   removeCondition,
   setCondition,
   type Condition,

@@ -4,7 +4,12 @@ import { resourcePath, type ResourceType } from './resource.js';
 
 /** An object as raw JSON: only the metadata a write needs is typed. */
 export interface RawObject {
-  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly resourceVersion?: string };
+  readonly metadata?: {
+    readonly name?: string;
+    readonly generateName?: string;
+    readonly namespace?: string;
+    readonly resourceVersion?: string;
+  };
 }
 
 export interface WriteObjectOptions {
@@ -20,7 +25,8 @@ export interface ReplaceObjectOptions extends WriteObjectOptions {
 }
 
 function describe(verb: string, resource: ResourceType, object: RawObject): string {
-  const { namespace, name = '' } = object.metadata ?? {};
+  const { namespace, generateName } = object.metadata ?? {};
+  const name = object.metadata?.name ?? (generateName === undefined ? '' : `${generateName}*`);
   return `${verb} ${resource.kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
 
@@ -69,7 +75,8 @@ export function replaceObject<T extends RawObject>(
   object: T,
   options: ReplaceObjectOptions = {},
 ): Promise<T> {
-  const { namespace, name = '' } = object.metadata ?? {};
+  const { namespace, generateName } = object.metadata ?? {};
+  const name = object.metadata?.name ?? (generateName === undefined ? '' : `${generateName}*`);
   const body =
     options.resourceVersion === undefined
       ? object

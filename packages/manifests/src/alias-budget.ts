@@ -1,5 +1,6 @@
 import { EVENT_ID, type Event } from 'js-yaml';
 import { ManifestError, ManifestErrorCode } from './errors.js';
+import { positionOf } from './yaml-reason.js';
 
 export interface AliasLimits {
   /** Alias nodes (`*ref`) allowed in one file. */
@@ -62,7 +63,10 @@ export function checkAliasBudget(text: string, events: readonly Event[], limits:
         break;
       case EVENT_ID.ALIAS: {
         const name = text.slice(event.anchorStart, event.anchorEnd);
-        if (stack.some((frame) => frame.anchor === name)) fail(`alias "${name}" refers to its own enclosing node`);
+        if (stack.some((frame) => frame.anchor === name)) {
+          // The anchor name is input, and may be secret: say where, not what.
+          fail(`alias at ${positionOf(text, event.anchorStart - 1)} refers to its own enclosing node`);
+        }
         const target = anchors.get(name);
         if (!target) break; // js-yaml reports the unknown alias itself
         aliases += 1;

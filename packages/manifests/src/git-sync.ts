@@ -28,8 +28,8 @@ export interface GitSource {
 
 export interface GitSyncSpec {
   source: GitSource;
-  /** Go-style duration, e.g. `5m`. */
-  interval: string;
+  /** Go-style duration, e.g. `5m` (the CRD defaults it to `5m`). */
+  interval?: string;
   prune?: boolean;
   selfHeal?: boolean;
   suspend?: boolean;
@@ -52,24 +52,29 @@ export const GitSyncConditionType = {
 } as const;
 export type GitSyncConditionType = (typeof GitSyncConditionType)[keyof typeof GitSyncConditionType];
 
-/** One object applied by a GitSync, as recorded for pruning. */
+/** One object applied by a GitSync, as recorded for pruning (the CRD's `status.inventory.entries[]`). */
 export interface InventoryEntry {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace?: string;
+  /** `<namespace>_<name>_<group>_<kind>` (empty namespace when cluster-scoped, empty group for core). */
+  id: string;
+  /** The API version the object was applied with, e.g. `apps/v1`. */
+  v: string;
 }
 
 export interface GitSyncInventory {
   entries: InventoryEntry[];
 }
 
+/** One sync attempt, newest first in `status.history` (at most 10). */
 export interface GitSyncHistoryEntry {
   revision: string;
-  /** RFC 3339 time of the attempt. */
-  time: string;
+  /** Digest of the rendered manifests, `sha256:<hex>`. */
+  digest?: string;
   result: 'Succeeded' | 'Failed';
-  message?: string;
+  /** RFC 3339 start of the attempt. */
+  startedAt?: string;
+  /** Go-style duration, e.g. `1.234s`. */
+  duration?: string;
+  objectsChanged?: number;
 }
 
 export interface GitSyncStatus {

@@ -9,7 +9,7 @@ export {
   SEALED_SECRET_API_VERSIONS,
   type SealedSecretApiVersion,
 } from './api-versions.js';
-export { Annotation, Label, SEALING_KEY_ACTIVE } from './annotations.js';
+export { Annotation, Label, ProducedSecret, SEALING_KEY_ACTIVE } from './annotations.js';
 export { isPlainObject, type Condition, type KubeObject, type ObjectMeta, type OwnerReference } from './object-meta.js';
 export { SecretType, type Secret } from './secret.js';
 export {

@@ -203,8 +203,33 @@ test('caps the number of aliases and expansion depth, and refuses self-reference
   assertManifestError(
     () => loadDocuments('a: &x [1, *x]\n', { source: 'cycle.yaml' }),
     ManifestErrorCode.AliasLimit,
-    /^cycle\.yaml: alias "x" refers to its own enclosing node$/,
+    /^cycle\.yaml: alias at line 1, column 11 refers to its own enclosing node$/,
   );
+});
+
+test('YAML errors never quote tag, alias or anchor names, which may be secret values', () => {
+  const secret = 'hunter2-sekrit';
+  const cases: [string, RegExp][] = [
+    [`stringData: {password: !${secret}}\n`, /at line 1, column 24: unknown scalar tag !<…>$/],
+    [`stringData: {password: *${secret}}\n`, /at line 1, column \d+: unidentified alias "…"$/],
+    [`stringData:\n  password: !<tag:${secret}> x\n`, /unknown scalar tag !<…>$/],
+    [`stringData: !${secret}\n  - a\n`, /unknown (sequence|mapping) tag !<…>$/],
+    [`%TAG !s! tag:${secret}:\n---\na: !s!x y\n`, /unknown scalar tag !<…>$/],
+    [`a: !q!${secret} x\n`, /undeclared tag handle "…"$/],
+    [`a: !!binary ${secret}*\n`, /cannot resolve a node with !<…> explicit tag$/],
+    [`stringData: &${secret} {password: [*${secret}]}\n`, /alias at line 1, column 41 refers to its own/],
+  ];
+  for (const [text, pattern] of cases) {
+    let caught: unknown;
+    try {
+      loadDocuments(text, { source: 'leak.yaml' });
+    } catch (error) {
+      caught = error;
+    }
+    assert.ok(caught instanceof ManifestError, `expected a ManifestError for ${JSON.stringify(text)}`);
+    assert.match(caught.message, pattern);
+    assert.ok(!caught.message.includes('hunter2'), `leaks: ${caught.message}`);
+  }
 });
 
 test('caps nesting depth for YAML and JSON', () => {

@@ -5,6 +5,7 @@ import { looksLikeJson, tryParseJson } from './json-input.js';
 import { KUBE_YAML_SCHEMA } from './kube-yaml-schema.js';
 import { isPlainObject, type KubeObject } from './object-meta.js';
 import { toJsonValue, type JsonValue } from './to-json-value.js';
+import { safeYamlReason } from './yaml-reason.js';
 
 export const DEFAULT_MANIFEST_LIMITS = {
   maxBytes: 8 * 1024 * 1024,
@@ -50,9 +51,10 @@ function stripUndefined(options: ManifestLimits): ManifestLimits {
 function yamlError(source: string, error: unknown): ManifestError {
   if (error instanceof ManifestError) return error;
   if (error instanceof YAMLException) {
-    // The exception's message carries a snippet of the input, which may be secret: use only reason and position.
+    // The message carries a snippet of the input and the reason may quote tags or alias names, any of which
+    // may be secret: use the position and the reason with its quoted fragments replaced.
     const at = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
-    const reason = error.reason.split('\n')[0] ?? 'syntax error';
+    const reason = safeYamlReason(error.reason);
     return new ManifestError(ManifestErrorCode.InvalidYaml, `${source}: invalid YAML${at}: ${reason}`);
   }
   return new ManifestError(ManifestErrorCode.InvalidYaml, `${source}: invalid YAML`);

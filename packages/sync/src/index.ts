@@ -83,8 +83,45 @@ export {
   secretsReferencedBy,
   type PlannedObject,
 } from './apply-order.js';
-export { buildInventory, inventoryEntry, inventoryId, type SyncInventoryEntry } from './inventory.js';
+export {
+  buildInventory,
+  inventoryEntry,
+  inventoryId,
+  parseInventoryEntry,
+  type InventoryObject,
+  type SyncInventoryEntry,
+} from './inventory.js';
 export { canonicalJson, revisionDigest } from './revision-digest.js';
 export { PRUNE_ANNOTATION, SYNC_LABEL, syncLabel } from './sync-label.js';
 export { planPrune, PruneSkipReason, type PlanPruneInput, type PrunePlan } from './prune.js';
 export { planApply, type ApplyPlan } from './plan-apply.js';
+export {
+  APPLIED_DIGEST_ANNOTATION,
+  appliedDigest,
+  appliedRecord,
+  isUnchanged,
+  withAppliedDigest,
+  type AppliedRecord,
+} from './applied-digest.js';
+export { listLiveLabelled, liveScopes, type LiveScope, type ObjectApi } from './live-objects.js';
+export { applyObjects, type ApplyObjectsInput, type ApplyObjectsResult } from './apply-objects.js';
+export { pruneObjects } from './prune-objects.js';
+export { createRawApplier, type Applier, type KubeConfigLike, type RawApplierOptions } from './raw-apply.js';
+export { HealthStatus, objectHealth, type Health } from './health.js';
+export { waitHealthy, type Unhealthy, type WaitHealthyInput, type WaitHealthyResult } from './wait-healthy.js';
+export {
+  childEnvironment,
+  renderInChild,
+  type RenderedRevision,
+  type RenderInChildOptions,
+} from './render-in-child.js';
+export type { RenderRequest, RenderResponse } from './render-messages.js';
+export {
+  createSyncState,
+  SyncStage,
+  syncRevision,
+  type SyncResultKind,
+  type SyncRevisionInput,
+  type SyncRevisionResult,
+  type SyncState,
+} from './sync-revision.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '@gitseal/manifests';
-import { inventoryEntry, inventoryId } from './inventory.js';
+import { inventoryEntry, inventoryId, parseInventoryEntry } from './inventory.js';
 import { planApply } from './plan-apply.js';
 import { canonicalJson, revisionDigest } from './revision-digest.js';
 import { SYNC_LABEL, syncLabel } from './sync-label.js';
@@ -32,8 +32,8 @@ describe('inventory', () => {
   it('uses Flux-style ids', () => {
     assert.equal(inventoryId(cm('c')), 'prod_c__ConfigMap');
     const deploy = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'prod' } };
-    assert.deepEqual(inventoryEntry(deploy), {
-      id: 'prod_web_apps_Deployment',
+    assert.deepEqual(inventoryEntry(deploy), { id: 'prod_web_apps_Deployment', v: 'apps/v1' });
+    assert.deepEqual(parseInventoryEntry(inventoryEntry(deploy)), {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       name: 'web',
@@ -41,6 +41,13 @@ describe('inventory', () => {
     });
     const cr = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'admin' } };
     assert.equal(inventoryId(cr), '_admin_rbac.authorization.k8s.io_ClusterRole');
+    assert.deepEqual(parseInventoryEntry(inventoryEntry(cr)), {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      name: 'admin',
+    });
+    assert.equal(parseInventoryEntry({ id: 'a_b_c', v: 'v1' }), undefined);
+    assert.equal(parseInventoryEntry({ id: 'ns_b_apps_Deployment', v: 'v1' }), undefined);
     assert.equal(
       inventoryId({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'prod' }),
       'prod_web_apps_Deployment',

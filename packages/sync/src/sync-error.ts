@@ -6,6 +6,9 @@ export const SyncReason = {
   SealedSecretUndecryptable: 'SealedSecretUndecryptable',
   PlaintextSecretInGit: 'PlaintextSecretInGit',
   DuplicateObject: 'DuplicateObject',
+  ApplyFailed: 'ApplyFailed',
+  PruneFailed: 'PruneFailed',
+  HealthCheckFailed: 'HealthCheckFailed',
 } as const;
 export type SyncReason = (typeof SyncReason)[keyof typeof SyncReason];
 
@@ -21,6 +24,11 @@ export const SyncErrorCode = {
   Undecryptable: 'UNDECRYPTABLE',
   PlaintextSecret: 'PLAINTEXT_SECRET',
   DuplicateObject: 'DUPLICATE_OBJECT',
+  ApplyFailed: 'APPLY_FAILED',
+  PruneFailed: 'PRUNE_FAILED',
+  Unhealthy: 'UNHEALTHY',
+  /** The render child process failed, timed out or answered too much. */
+  RenderProcess: 'RENDER_PROCESS',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 
@@ -36,6 +44,10 @@ const REASON_OF: Record<SyncErrorCode, SyncReason> = {
   UNDECRYPTABLE: SyncReason.SealedSecretUndecryptable,
   PLAINTEXT_SECRET: SyncReason.PlaintextSecretInGit,
   DUPLICATE_OBJECT: SyncReason.DuplicateObject,
+  APPLY_FAILED: SyncReason.ApplyFailed,
+  PRUNE_FAILED: SyncReason.PruneFailed,
+  UNHEALTHY: SyncReason.HealthCheckFailed,
+  RENDER_PROCESS: SyncReason.RenderFailed,
 };
 
 /**

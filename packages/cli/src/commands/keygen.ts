@@ -7,7 +7,7 @@ import {
 } from '@gitseal/crypto';
 import { access, unlink } from 'node:fs/promises';
 import { CliError, wrapError } from '../cli-error.js';
-import { writeFileAtomic } from '../write-file-atomic.js';
+import { stageFile, type StagedFile } from '../write-file-atomic.js';
 
 export interface KeygenOptions {
   readonly outKey: string;
@@ -47,14 +47,40 @@ export async function runKeygen(raw: Record<string, unknown>): Promise<string> {
   } catch (error) {
     throw wrapError('keygen', error);
   }
+  await writeKeyAndCert(options, keyPem, certPem);
+  return summary;
+}
+
+/**
+ * Both files are staged (written and synced under temp names) before either target is touched, so a failure
+ * while writing leaves any existing key and certificate as they were. Without --force the targets are created
+ * exclusively, and a key we just created is removed again if its certificate cannot be put beside it; a key
+ * that replaced an old one is never removed (that would lose both).
+ */
+async function writeKeyAndCert(options: KeygenOptions, keyPem: string, certPem: string): Promise<void> {
   const exclusive = !options.force;
-  await writeFileAtomic(options.outKey, keyPem, { mode: 0o600, exclusive });
+  const key = await stageFile(options.outKey, keyPem, { mode: 0o600, exclusive });
+  let cert: StagedFile;
   try {
-    await writeFileAtomic(options.outCert, certPem, { mode: 0o644, exclusive });
+    cert = await stageFile(options.outCert, certPem, { mode: 0o644, exclusive });
   } catch (error) {
-    // Do not leave a key without its certificate behind.
-    await unlink(options.outKey).catch(() => undefined);
+    await key.discard();
     throw error;
   }
-  return summary;
+  try {
+    await key.commit();
+  } catch (error) {
+    await cert.discard();
+    throw error;
+  }
+  try {
+    await cert.commit();
+  } catch (error) {
+    if (exclusive) {
+      await unlink(options.outKey).catch(() => undefined);
+      throw error;
+    }
+    const message = error instanceof CliError ? error.message : `${options.outCert}: cannot write`;
+    throw new CliError(`${message}; ${options.outKey} already holds the new key`);
+  }
 }

@@ -1,4 +1,5 @@
 import { describeScopeLabel, inspectSealedValue, type CertificateInfo } from '@gitseal/crypto';
+import { isCodedError, unexpectedError } from '@gitseal/kube';
 import { loadSealingCert, type CertSourceOptions } from '../cert-source.js';
 import { CliError, ExitCode } from '../cli-error.js';
 import { resolveFileArgs } from '../list-manifest-files.js';
@@ -15,7 +16,7 @@ export interface ValidateOptions extends CertSourceOptions {
 const GCM_TAG_BYTES = 16;
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return isCodedError(error) ? error.message : unexpectedError(error);
 }
 
 /** What can be wrong with one value, checked against the certificate only (no private key). */

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { PrivateKeyRing } from '@gitseal/crypto';
+import { WorkQueue } from '@gitseal/kube';
+import express, { type Express, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { ControllerOptions } from './flags.js';
+import { GitSyncKube } from './git-sync-kube.js';
+import { GitSyncReconciler } from './git-sync-reconciler.js';
+import { GitSyncWatch } from './git-sync-watch.js';
+import type { ControllerMetrics } from './metrics.js';
+import { createWebhookRouter } from './webhook.js';
+
+export interface GitSyncHostOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly options: ControllerOptions;
+  readonly keys: () => PrivateKeyRing;
+  readonly metrics: ControllerMetrics;
+  readonly logger: Logger;
+  readonly mayWrite: () => boolean;
+}
+
+/** The GitSync reconciler as the controller hosts it: watch, queue, and the push webhook's routes. */
+export interface GitSyncHost {
+  readonly name: string;
+  readonly watch: GitSyncWatch;
+  readonly queue: WorkQueue;
+  readonly webhook: Router;
+  enqueueAll(): void;
+}
+
+export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
+  const log = o.logger.child({ reconciler: 'gitsync' });
+  mkdirSync(o.options.gitCacheDir, { recursive: true, mode: 0o700 });
+  const kube = new GitSyncKube(o.kubeConfig, log.child({ component: 'events' }));
+  const watch = new GitSyncWatch({
+    kubeConfig: o.kubeConfig,
+    namespaces: o.options.namespaces,
+    logger: log,
+    served: async () => (await kube.resourceType('gitseal.dev/v1alpha1', 'GitSync')) !== undefined,
+  });
+  const reconciler = new GitSyncReconciler({
+    watch,
+    kube,
+    keys: o.keys,
+    bitnamiCompat: o.options.bitnamiCompat,
+    cacheDir: o.options.gitCacheDir,
+    allowFile: o.options.gitAllowFile,
+    allowHttp: o.options.gitAllowHttp,
+    metrics: o.metrics,
+    logger: log,
+    mayWrite: o.mayWrite,
+  });
+  const queue = new WorkQueue({
+    process: (key) => reconciler.reconcile(key),
+    concurrency: o.options.workers,
+    logger: log,
+    retry: { baseMs: 1_000, maxMs: 120_000 },
+  });
+  const webhook = createWebhookRouter({
+    logger: log,
+    backend: {
+      async webhookSecret(namespace, name) {
+        const ref = watch.gitSyncs.get(`${namespace}/${name}`)?.spec.webhookSecretRef?.name;
+        if (!ref) return undefined;
+        return (await kube.secretData(namespace, ref))?.['token'];
+      },
+      trigger: (namespace, name) => void queue.enqueue(`${namespace}/${name}`),
+    },
+  });
+  return { name: 'gitsync', watch, queue, webhook, enqueueAll: () => watch.keys().forEach((k) => queue.enqueue(k)) };
+}
+
+/** The API app with the webhook routes in front of it (its 404 handler would otherwise answer first). */
+export function withWebhook(api: Express, webhook: Router | undefined): Express {
+  if (!webhook) return api;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(webhook);
+  app.use(api);
+  return app;
+}

@@ -1,0 +1,135 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  EventRecorder,
+  EventType,
+  getJson,
+  KubeError,
+  KubeErrorCode,
+  makeCustomObjectsApi,
+  makeObjectApi,
+  patchStatus,
+  readObject,
+  Resources,
+  type ResourceType,
+} from '@gitseal/kube';
+import { createRawApplier, groupOf, type Applier, type ObjectApi } from '@gitseal/sync';
+import type { Logger } from 'pino';
+import type { GitSyncStatusView } from './git-sync-status.js';
+
+const FIELD_MANAGER = 'gitseal-controller';
+
+/**
+ * A copy of `kc` whose current user impersonates `system:serviceaccount:<namespace>:<name>` (client-node sends
+ * `Impersonate-User` for a user with `impersonateUser`): every request then has exactly that account's rights.
+ */
+export function impersonatingKubeConfig(kc: KubeConfig, namespace: string, serviceAccount: string): KubeConfig {
+  const user = kc.getCurrentUser();
+  const context = kc.getContextObject(kc.getCurrentContext());
+  if (!user || !context)
+    throw new KubeError(KubeErrorCode.ConfigInvalid, 'kubeconfig has no current user to impersonate with');
+  const name = `${user.name}-as-${namespace}-${serviceAccount}`;
+  // The same class as `kc` (client-node is @gitseal/kube's dependency, not ours).
+  const copy = new (kc.constructor as new () => KubeConfig)();
+  copy.loadFromOptions({
+    clusters: kc.clusters,
+    users: [...kc.users, { ...user, name, impersonateUser: `system:serviceaccount:${namespace}:${serviceAccount}` }],
+    contexts: [...kc.contexts, { ...context, name, user: name }],
+    currentContext: name,
+  });
+  return copy;
+}
+
+/** Everything the GitSync reconciler reads and writes outside the sync engine. */
+export class GitSyncKube {
+  readonly reader: ObjectApi;
+  readonly #kc: KubeConfig;
+  readonly #customObjects;
+  readonly #recorder: EventRecorder;
+  readonly #writers = new Map<string, { client: ObjectApi; applier: Applier }>();
+  readonly #applier: Applier;
+  readonly #plurals = new Map<string, ResourceType>();
+
+  constructor(kc: KubeConfig, logger: Logger) {
+    this.#kc = kc;
+    this.reader = makeObjectApi(kc);
+    this.#applier = createRawApplier(kc, { fieldManager: 'gitseal' });
+    this.#customObjects = makeCustomObjectsApi(kc);
+    this.#recorder = new EventRecorder({ kubeConfig: kc, component: FIELD_MANAGER, logger });
+  }
+
+  /** The client apply and prune use: the controller's own, or impersonating the GitSync's ServiceAccount. */
+  writer(namespace: string, serviceAccount: string | undefined): { client: ObjectApi; applier: Applier } {
+    if (!serviceAccount) return { client: this.reader, applier: this.#applier };
+    const key = `${namespace}/${serviceAccount}`;
+    let writer = this.#writers.get(key);
+    if (!writer) {
+      const kc = impersonatingKubeConfig(this.#kc, namespace, serviceAccount);
+      writer = { client: makeObjectApi(kc), applier: createRawApplier(kc, { fieldManager: 'gitseal' }) };
+      this.#writers.set(key, writer);
+    }
+    return writer;
+  }
+
+  /** A Secret's data, decoded; undefined when it does not exist. */
+  async secretData(namespace: string, name: string): Promise<Record<string, Buffer> | undefined> {
+    const secret = (await readObject(this.reader, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace },
+    })) as { data?: Record<string, string> } | undefined;
+    if (!secret) return undefined;
+    const out: Record<string, Buffer> = {};
+    for (const [key, value] of Object.entries(secret.data ?? {})) out[key] = Buffer.from(value, 'base64');
+    return out;
+  }
+
+  async patchStatus(namespace: string, name: string, status: GitSyncStatusView): Promise<void> {
+    await patchStatus(
+      this.#customObjects,
+      { group: 'gitseal.dev', version: 'v1alpha1', plural: 'gitsyncs', namespace, name, kind: 'GitSync' },
+      status as Record<string, unknown>,
+      { fieldManager: FIELD_MANAGER },
+    );
+  }
+
+  async event(
+    gitSync: { metadata: { name: string; namespace?: string; uid?: string } },
+    type: EventType,
+    reason: string,
+    message: string,
+  ): Promise<void> {
+    await this.#recorder.record({
+      involvedObject: {
+        apiVersion: Resources.GitSync.apiVersion,
+        kind: 'GitSync',
+        name: gitSync.metadata.name,
+        namespace: gitSync.metadata.namespace ?? 'default',
+        ...(gitSync.metadata.uid ? { uid: gitSync.metadata.uid } : {}),
+      },
+      type,
+      reason,
+      message,
+    });
+  }
+
+  /** The resource type (plural) of a kind, from API discovery; undefined when not served. */
+  async resourceType(apiVersion: string, kind: string): Promise<ResourceType | undefined> {
+    const key = `${apiVersion}/${kind}`;
+    const known = this.#plurals.get(key);
+    if (known) return known;
+    const path = groupOf(apiVersion) === '' ? `/api/${apiVersion}` : `/apis/${apiVersion}`;
+    let list: { resources?: { name: string; kind: string }[] };
+    try {
+      list = await getJson(this.#kc, { path, what: `discovery ${apiVersion}` });
+    } catch {
+      return undefined;
+    }
+    const found = list.resources?.find((r) => r.kind === kind && !r.name.includes('/'));
+    if (!found) return undefined;
+    const type = { apiVersion, kind, plural: found.name };
+    this.#plurals.set(key, type);
+    return type;
+  }
+}
+
+export { EventType };

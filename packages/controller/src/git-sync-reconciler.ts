@@ -1,0 +1,252 @@
+import { isNotFound, safeErrorMessage } from '@gitseal/kube';
+import type { GitSync } from '@gitseal/manifests';
+import {
+  createSyncState,
+  gitAuthFromSecretData,
+  parseInventoryEntry,
+  SyncReason,
+  syncLabel,
+  syncRevision,
+  type GitAuth,
+  type PreflightCache,
+  type SyncRevisionResult,
+  type SyncState,
+} from '@gitseal/sync';
+import type { PrivateKeyRing } from '@gitseal/crypto';
+import type { Logger } from 'pino';
+import { parseDuration } from './duration.js';
+import { EventType, type GitSyncKube } from './git-sync-kube.js';
+import {
+  GitSyncCondition,
+  GitSyncReason,
+  gitSyncStatus,
+  sameGitSyncStatus,
+  type GitSyncOutcome,
+  type GitSyncStatusView,
+} from './git-sync-status.js';
+import type { GitSyncWatch } from './git-sync-watch.js';
+import type { ControllerMetrics } from './metrics.js';
+
+export interface GitSyncReconcilerOptions {
+  readonly watch: GitSyncWatch;
+  readonly kube: GitSyncKube;
+  readonly keys: () => PrivateKeyRing;
+  readonly bitnamiCompat: boolean;
+  readonly cacheDir: string;
+  readonly allowHttp: boolean;
+  readonly allowFile: boolean;
+  readonly metrics: ControllerMetrics;
+  readonly logger: Logger;
+  readonly mayWrite: () => boolean;
+}
+
+const DEFAULT_INTERVAL_MS = 5 * 60_000;
+const DEPENDENCY_RETRY_MS = 5_000;
+
+function durationOr(value: string | undefined, fallback: number): number {
+  if (!value) return fallback;
+  try {
+    const ms = parseDuration(value);
+    return ms > 0 ? ms : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function readyAtLastApplied(gitSync: GitSync | undefined): boolean {
+  const status = gitSync?.status;
+  const ready = status?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
+  return (
+    ready?.status === 'True' &&
+    status?.lastAppliedRevision !== undefined &&
+    status.lastAppliedRevision === status.lastAttemptedRevision &&
+    status.observedGeneration === gitSync?.metadata.generation
+  );
+}
+
+/** Ready for the current generation: nothing new to announce before the sync. */
+function settled(gitSync: GitSync): boolean {
+  const status = gitSync.status as GitSyncStatusView | undefined;
+  const ready = status?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
+  return status?.observedGeneration === gitSync.metadata.generation && ready?.status === 'True';
+}
+
+/**
+ * Reconciles one GitSync: suspend → dependsOn → credentials → syncRevision (resolve, render in a child process,
+ * preflight, apply as the GitSync's ServiceAccount, prune, health) → status, inventory, history and an Event →
+ * requeue after spec.interval. Drift of applied objects re-enqueues it through GitSyncWatch.
+ */
+export class GitSyncReconciler {
+  readonly #o: GitSyncReconcilerOptions;
+  readonly #states = new Map<string, SyncState>();
+  /** SealedSecrets proven to open with the current keys (digests include the key ids). */
+  readonly #preflightCache: PreflightCache & { size: number } = new Set<string>();
+
+  constructor(options: GitSyncReconcilerOptions) {
+    this.#o = options;
+  }
+
+  async reconcile(key: string): Promise<number | void> {
+    const started = process.hrtime.bigint();
+    try {
+      return await this.#reconcile(key);
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.#o.metrics.reconcileDuration.observe({ kind: 'GitSync' }, seconds);
+    }
+  }
+
+  async #reconcile(key: string): Promise<number | void> {
+    const gitSync = this.#o.watch.gitSyncs.get(key);
+    if (!gitSync || gitSync.metadata.deletionTimestamp) {
+      this.#states.delete(key);
+      this.#o.watch.untrack(key);
+      return undefined;
+    }
+    if (!this.#o.mayWrite() || gitSync.spec.suspend === true) return undefined;
+    const namespace = gitSync.metadata.namespace ?? 'default';
+    const log = this.#o.logger.child({ gitSync: key, generation: gitSync.metadata.generation });
+    const interval = durationOr(gitSync.spec.interval, DEFAULT_INTERVAL_MS);
+    const blocked = this.#blockedBy(gitSync, namespace);
+    if (blocked) {
+      await this.#writeStatus(gitSync, log, {
+        kind: 'waiting',
+        reason: GitSyncReason.DependencyNotReady,
+        message: blocked,
+      });
+      return Math.min(interval, DEPENDENCY_RETRY_MS);
+    }
+    const credentials = await this.#credentials(gitSync, namespace);
+    if ('message' in credentials) {
+      await this.#writeStatus(gitSync, log, {
+        kind: 'failed',
+        reason: SyncReason.GitFetchFailed,
+        message: credentials.message,
+      });
+      return Math.min(interval, 30_000);
+    }
+    const { auth } = credentials;
+    const current = gitSync.status as GitSyncStatusView | undefined;
+    // A periodic resync of a Ready GitSync writes no Reconciling status: a no-op sync makes no writes at all.
+    const live = settled(gitSync) ? gitSync : await this.#writeStatus(gitSync, log, { kind: 'reconciling' });
+    const state = this.#stateOf(key);
+    const startedAt = new Date();
+    const timeoutMs = durationOr(gitSync.spec.timeout, interval);
+    const result = await syncRevision({
+      gitSync,
+      inventory: current?.inventory?.entries ?? [],
+      state,
+      ...(auth ? { auth } : {}),
+      ...this.#o.kube.writer(namespace, gitSync.spec.serviceAccountName),
+      reader: this.#o.kube.reader,
+      keys: this.#o.keys(),
+      preflightCache: this.#preflightCache,
+      bitnamiCompat: this.#o.bitnamiCompat,
+      cacheDir: this.#o.cacheDir,
+      allowHttp: this.#o.allowHttp,
+      allowFile: this.#o.allowFile,
+      timeoutMs,
+    });
+    this.#track(key, gitSync, result, state);
+    log.info(
+      {
+        revision: result.revision,
+        result: result.result,
+        reason: result.reason,
+        stage: result.stage,
+        applied: result.applied,
+        unchanged: result.unchanged,
+        pruned: result.pruned,
+        rendered: result.rendered,
+        durationMs: result.durationMs,
+      },
+      'sync',
+    );
+    await this.#writeStatus(live ?? gitSync, log, { kind: 'synced', result, startedAt });
+    await this.#event(gitSync, result, log);
+    return result.result === 'Succeeded' ? interval : Math.min(interval, 60_000);
+  }
+
+  #stateOf(key: string): SyncState {
+    let state = this.#states.get(key);
+    if (!state) this.#states.set(key, (state = createSyncState()));
+    if (this.#preflightCache.size > 50_000) (this.#preflightCache as Set<string>).clear();
+    return state;
+  }
+
+  /** Why dependsOn holds this GitSync back, or undefined. */
+  #blockedBy(gitSync: GitSync, namespace: string): string | undefined {
+    const blocked = (gitSync.spec.dependsOn ?? [])
+      .map((d) => `${d.namespace ?? namespace}/${d.name}`)
+      .filter((key) => !readyAtLastApplied(this.#o.watch.gitSyncs.get(key)));
+    return blocked.length > 0 ? `waiting for GitSync ${blocked.join(', ')} to be Ready` : undefined;
+  }
+
+  /** Git credentials from spec.source.secretRef (none without one). */
+  async #credentials(gitSync: GitSync, namespace: string): Promise<{ auth?: GitAuth } | { message: string }> {
+    const secretRef = gitSync.spec.source.secretRef?.name;
+    if (!secretRef) return {};
+    const data = await this.#o.kube.secretData(namespace, secretRef);
+    if (!data) return { message: `Secret ${namespace}/${secretRef} (spec.source.secretRef): not found` };
+    return { auth: gitAuthFromSecretData(data) };
+  }
+
+  #track(key: string, gitSync: GitSync, result: SyncRevisionResult, state: SyncState): void {
+    const kinds = new Map<string, { apiVersion: string; kind: string }>();
+    for (const entry of result.inventory) {
+      const ref = parseInventoryEntry(entry);
+      if (ref) kinds.set(`${ref.apiVersion}/${ref.kind}`, { apiVersion: ref.apiVersion, kind: ref.kind });
+    }
+    const tracked = {
+      key,
+      label: syncLabel(gitSync),
+      selfHeal: gitSync.spec.selfHeal !== false,
+      records: state.records,
+    };
+    void Promise.all([...kinds.values()].map((k) => this.#o.kube.resourceType(k.apiVersion, k.kind))).then(
+      (types) =>
+        this.#o.watch.track(
+          tracked,
+          types.filter((t) => t !== undefined),
+        ),
+      () => this.#o.watch.track(tracked, []),
+    );
+  }
+
+  async #writeStatus(gitSync: GitSync, log: Logger, outcome: GitSyncOutcome): Promise<GitSync | undefined> {
+    const current = gitSync.status as GitSyncStatusView | undefined;
+    const next = gitSyncStatus(current, gitSync.metadata.generation, outcome);
+    if (sameGitSyncStatus(current, next)) return gitSync;
+    try {
+      await this.#o.kube.patchStatus(gitSync.metadata.namespace ?? 'default', gitSync.metadata.name, next);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      log.warn({ error: safeErrorMessage(error, 'status') }, 'status not written');
+      return gitSync;
+    }
+    return { ...gitSync, status: next as GitSync['status'] };
+  }
+
+  async #event(gitSync: GitSync, result: SyncRevisionResult, log: Logger): Promise<void> {
+    const previous = gitSync.status?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
+    let type: EventType;
+    let reason: string;
+    let message: string;
+    if (result.result === 'Succeeded') {
+      if (result.applied + result.pruned === 0 && previous?.status === 'True') return;
+      type = EventType.Normal;
+      reason = GitSyncReason.Succeeded;
+      message = `Applied revision ${result.revision}: ${result.applied} changed, ${result.unchanged} unchanged, ${result.pruned} pruned`;
+    } else {
+      reason = result.reason ?? SyncReason.ApplyFailed;
+      message = result.message ?? 'sync failed';
+      if (previous?.status === 'False' && previous.reason === reason && previous.message === message) return;
+      type = EventType.Warning;
+    }
+    try {
+      await this.#o.kube.event(gitSync, type, reason, message);
+    } catch (error) {
+      log.warn({ reason, error: safeErrorMessage(error, 'event') }, 'event not recorded');
+    }
+  }
+}

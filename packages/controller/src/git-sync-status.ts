@@ -1,0 +1,159 @@
+import { ConditionStatus, removeCondition, setCondition, type Condition } from '@gitseal/kube';
+import type { GitSyncHistoryEntry, GitSyncStatus, InventoryEntry } from '@gitseal/manifests';
+import { canonicalJson, SyncReason, type SyncRevisionResult } from '@gitseal/sync';
+import { formatDuration } from './duration.js';
+
+export const GitSyncCondition = { Ready: 'Ready', Reconciling: 'Reconciling', Stalled: 'Stalled' } as const;
+
+/** Reasons of the GitSync reconciler itself, beside the sync engine's SyncReason. */
+export const GitSyncReason = {
+  Succeeded: 'ReconciliationSucceeded',
+  Progressing: 'Progressing',
+  DependencyNotReady: 'DependencyNotReady',
+} as const;
+
+/** Failures that a retry of the same revision cannot fix: Stalled until Git or the spec changes. */
+const STALLING: ReadonlySet<string> = new Set([
+  SyncReason.SealedSecretUndecryptable,
+  SyncReason.PlaintextSecretInGit,
+  SyncReason.InvalidManifest,
+  SyncReason.DuplicateObject,
+]);
+
+export const MAX_HISTORY = 10;
+
+/** The status fields the reconciler owns, as stored (conditions in the kube layer's shape). */
+export type GitSyncStatusView = Omit<GitSyncStatus, 'conditions'> & { conditions?: Condition[] };
+
+export type GitSyncOutcome =
+  | { readonly kind: 'reconciling' }
+  | { readonly kind: 'waiting'; readonly reason: string; readonly message: string }
+  | { readonly kind: 'failed'; readonly reason: string; readonly message: string; readonly stalled?: boolean }
+  | { readonly kind: 'synced'; readonly result: SyncRevisionResult; readonly startedAt: Date };
+
+function historyEntry(result: SyncRevisionResult, startedAt: Date): GitSyncHistoryEntry {
+  return {
+    revision: result.revision,
+    ...(result.digest ? { digest: result.digest } : {}),
+    result: result.result,
+    startedAt: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    duration: formatDuration(result.durationMs),
+    objectsChanged: result.applied + result.pruned,
+  };
+}
+
+/**
+ * Newest first, at most 10. A repeat of the newest attempt (same revision, digest and result) replaces it, and
+ * one that changed nothing leaves the history as it is, so a no-op resync writes no status.
+ */
+export function nextHistory(
+  history: readonly GitSyncHistoryEntry[] | undefined,
+  entry: GitSyncHistoryEntry,
+): GitSyncHistoryEntry[] {
+  const list = history ?? [];
+  const [top, ...rest] = list;
+  const same = top && top.revision === entry.revision && top.digest === entry.digest && top.result === entry.result;
+  if (same && (entry.objectsChanged ?? 0) === 0) return [...list];
+  return [entry, ...(same ? rest : list)].slice(0, MAX_HISTORY);
+}
+
+const cond = (
+  list: Condition[] | undefined,
+  type: string,
+  status: ConditionStatus,
+  reason: string,
+  message: string,
+  generation: number | undefined,
+  now: Date,
+): Condition[] =>
+  setCondition(
+    list,
+    { type, status, reason, message, ...(generation === undefined ? {} : { observedGeneration: generation }) },
+    now,
+  );
+
+/** The status after one step of a reconcile (pure). */
+export function gitSyncStatus(
+  current: GitSyncStatusView | undefined,
+  generation: number | undefined,
+  outcome: GitSyncOutcome,
+  now: Date = new Date(),
+): GitSyncStatusView {
+  const base: GitSyncStatusView = { ...current };
+  let conditions = current?.conditions;
+  switch (outcome.kind) {
+    case 'reconciling':
+      conditions = cond(
+        conditions,
+        GitSyncCondition.Reconciling,
+        'True',
+        GitSyncReason.Progressing,
+        'sync in progress',
+        generation,
+        now,
+      );
+      conditions = removeCondition(conditions, GitSyncCondition.Stalled);
+      return { ...base, conditions };
+    case 'waiting':
+      conditions = cond(conditions, GitSyncCondition.Ready, 'False', outcome.reason, outcome.message, generation, now);
+      conditions = cond(
+        conditions,
+        GitSyncCondition.Reconciling,
+        'True',
+        outcome.reason,
+        outcome.message,
+        generation,
+        now,
+      );
+      conditions = removeCondition(conditions, GitSyncCondition.Stalled);
+      return { ...base, conditions, ...(generation === undefined ? {} : { observedGeneration: generation }) };
+    case 'failed':
+      conditions = cond(conditions, GitSyncCondition.Ready, 'False', outcome.reason, outcome.message, generation, now);
+      conditions = removeCondition(conditions, GitSyncCondition.Reconciling);
+      conditions = outcome.stalled
+        ? cond(conditions, GitSyncCondition.Stalled, 'True', outcome.reason, outcome.message, generation, now)
+        : removeCondition(conditions, GitSyncCondition.Stalled);
+      return { ...base, conditions, ...(generation === undefined ? {} : { observedGeneration: generation }) };
+    case 'synced': {
+      const { result } = outcome;
+      const inventory = { entries: result.inventory.map((e: InventoryEntry) => ({ id: e.id, v: e.v })) };
+      const history = result.revision
+        ? nextHistory(current?.history, historyEntry(result, outcome.startedAt))
+        : current?.history;
+      const status: GitSyncStatusView = {
+        ...base,
+        inventory,
+        ...(history ? { history } : {}),
+        ...(generation === undefined ? {} : { observedGeneration: generation }),
+        ...(result.revision ? { lastAttemptedRevision: result.revision } : {}),
+      };
+      conditions = removeCondition(conditions, GitSyncCondition.Reconciling);
+      if (result.result === 'Succeeded') {
+        status.lastAppliedRevision = result.revision;
+        conditions = cond(
+          conditions,
+          GitSyncCondition.Ready,
+          'True',
+          GitSyncReason.Succeeded,
+          `Applied revision: ${result.revision}`,
+          generation,
+          now,
+        );
+        conditions = removeCondition(conditions, GitSyncCondition.Stalled);
+      } else {
+        const reason = result.reason ?? SyncReason.ApplyFailed;
+        const message = result.message ?? 'sync failed';
+        conditions = cond(conditions, GitSyncCondition.Ready, 'False', reason, message, generation, now);
+        conditions = STALLING.has(reason)
+          ? cond(conditions, GitSyncCondition.Stalled, 'True', reason, message, generation, now)
+          : removeCondition(conditions, GitSyncCondition.Stalled);
+      }
+      return { ...status, conditions };
+    }
+  }
+}
+
+/** Equal as far as a status write is concerned. */
+export function sameGitSyncStatus(a: GitSyncStatusView | undefined, b: GitSyncStatusView): boolean {
+  return canonicalJson(a ?? {}) === canonicalJson(b);
+}

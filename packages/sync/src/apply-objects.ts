@@ -1,0 +1,139 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KubeError, KubeErrorCode, readObject } from '@gitseal/kube';
+import type { KubeObject } from '@gitseal/manifests';
+import { appliedDigest, appliedRecord, isUnchanged, withAppliedDigest, type AppliedRecord } from './applied-digest.js';
+import type { PlannedObject } from './apply-order.js';
+import { inventoryId } from './inventory.js';
+import type { ObjectApi } from './live-objects.js';
+import { describeRef } from './object-ref.js';
+import type { Applier } from './raw-apply.js';
+import { SyncError, SyncErrorCode } from './sync-error.js';
+
+export interface ApplyObjectsInput {
+  /** Writes with this (impersonating the GitSync's ServiceAccount when it names one). */
+  readonly applier: Applier;
+  /** Reads for the waits (CRD Established, Secrets present) with this one. */
+  readonly reader: ObjectApi;
+  /** In apply order, labelled (planApply). */
+  readonly objects: readonly PlannedObject[];
+  /** Live labelled objects by inventory id (listLiveLabelled). */
+  readonly live: ReadonlyMap<string, KubeObject>;
+  /** What earlier applies of this GitSync wrote, by inventory id; updated in place. */
+  readonly records: Map<string, AppliedRecord>;
+  /** Epoch ms after which waiting stops. */
+  readonly deadline: number;
+  /** Longest single wait for a CRD or Secrets; default 60 s (and never past the deadline). */
+  readonly waitBoundMs?: number;
+  readonly pollMs?: number;
+  /** Called after each write (metrics, benchmarks). */
+  readonly onWrite?: (id: string) => void;
+}
+
+export interface ApplyObjectsResult {
+  /** Inventory ids written. */
+  readonly applied: readonly string[];
+  /** Inventory ids already as desired: no request made. */
+  readonly unchanged: readonly string[];
+}
+
+const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
+
+function failure(item: PlannedObject, cause: string): SyncError {
+  return new SyncError(SyncErrorCode.ApplyFailed, `${item.source}: ${describeRef(item.object)}: ${cause}`);
+}
+
+async function poll(deadline: number, pollMs: number, check: () => Promise<boolean>): Promise<boolean> {
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() + pollMs > deadline) return false;
+    await sleep(pollMs);
+  }
+}
+
+function isEstablished(crd: KubeObject | undefined): boolean {
+  const status = crd?.['status'] as { conditions?: { type?: string; status?: string }[] } | undefined;
+  return status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true;
+}
+
+async function waitForCrd(input: ApplyObjectsInput, item: PlannedObject, crd: string, until: number): Promise<void> {
+  const ref = { apiVersion: CRD_API_VERSION, kind: 'CustomResourceDefinition', metadata: { name: crd } };
+  const ok = await poll(until, input.pollMs ?? 250, async () =>
+    isEstablished((await readObject(input.reader, ref)) as unknown as KubeObject | undefined),
+  );
+  if (!ok) throw failure(item, `CustomResourceDefinition ${crd} not Established in time`);
+}
+
+async function waitForSecrets(
+  input: ApplyObjectsInput,
+  item: PlannedObject,
+  secrets: readonly string[],
+  until: number,
+): Promise<void> {
+  const missing = new Set(secrets);
+  await poll(until, input.pollMs ?? 250, async () => {
+    for (const key of [...missing]) {
+      const [namespace = '', name = ''] = key.split('/');
+      const ref = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace } };
+      if (await readObject(input.reader, ref)) missing.delete(key);
+    }
+    return missing.size === 0;
+  });
+  if (missing.size > 0) throw failure(item, `Secret ${[...missing].join(', ')} not produced in time`);
+}
+
+/**
+ * A custom resource right after its CRD is Established can meet a discovery cache that does not know it yet, or
+ * an API server whose apply type converter for the new schema is not built yet (500): both pass within seconds.
+ */
+const notReadyYet = (error: unknown): boolean =>
+  error instanceof KubeError &&
+  (error.code === KubeErrorCode.InvalidObject || (error.status !== undefined && error.status >= 500));
+
+async function applyOne(input: ApplyObjectsInput, item: PlannedObject, desired: KubeObject, until: number) {
+  // At most ~5 s of retries: a schema error answered with 500 must not hold the run until the bound.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await input.applier.apply(desired);
+    } catch (error) {
+      if (item.waitsForCrd !== undefined && notReadyYet(error) && attempt < 10 && Date.now() + 500 < until) {
+        await sleep(500);
+        continue;
+      }
+      const cause = error instanceof KubeError ? error.message : 'apply failed';
+      throw new SyncError(SyncErrorCode.ApplyFailed, `${item.source}: ${cause}`);
+    }
+  }
+}
+
+/**
+ * Server-side applies each planned object in order (field manager `gitseal`, forced), skipping those whose live
+ * copy already carries the same applied digest and was not changed since; custom resources wait until their CRD
+ * is Established, workloads until the Secrets of the revision's SealedSecrets exist (both bounded). The first
+ * failure stops the run with a SyncError naming the file and object.
+ */
+export async function applyObjects(input: ApplyObjectsInput): Promise<ApplyObjectsResult> {
+  const applied: string[] = [];
+  const unchanged: string[] = [];
+  const bound = input.waitBoundMs ?? 60_000;
+  for (const item of input.objects) {
+    const desired = withAppliedDigest(item.object);
+    const digest = appliedDigest(item.object);
+    const id = inventoryId(item.object);
+    const live = input.live.get(id);
+    if (isUnchanged(desired, live, input.records.get(id))) {
+      if (live && !input.records.has(id)) input.records.set(id, appliedRecord(digest, live));
+      unchanged.push(id);
+      continue;
+    }
+    const until = Math.min(input.deadline, Date.now() + bound);
+    if (item.waitsForCrd !== undefined) await waitForCrd(input, item, item.waitsForCrd, until);
+    if (item.waitsForSecrets && item.waitsForSecrets.length > 0) {
+      await waitForSecrets(input, item, item.waitsForSecrets, until);
+    }
+    const stored = await applyOne(input, item, desired, until);
+    input.records.set(id, appliedRecord(digest, stored));
+    applied.push(id);
+    input.onWrite?.(id);
+  }
+  return { applied, unchanged };
+}

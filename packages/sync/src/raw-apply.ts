@@ -1,0 +1,79 @@
+import { assertOk, getJson, KubeError, KubeErrorCode, requestRaw, resourcePath } from '@gitseal/kube';
+import type { KubeObject } from '@gitseal/manifests';
+import { describeRef, groupOf } from './object-ref.js';
+
+/** The KubeConfig @gitseal/kube's raw requests take (client-node's). */
+export type KubeConfigLike = Parameters<typeof requestRaw>[0];
+
+/** Server-side apply of one manifest, returning the object as stored. */
+export interface Applier {
+  apply(object: KubeObject): Promise<KubeObject>;
+}
+
+export interface RawApplierOptions {
+  /** Default `gitseal`. */
+  readonly fieldManager?: string;
+  /** Take over fields of other managers; default true. */
+  readonly force?: boolean;
+}
+
+interface Served {
+  readonly plural: string;
+  readonly namespaced: boolean;
+}
+
+/**
+ * Server-side apply that sends the manifest exactly as rendered (JSON, `application/apply-patch+yaml`): client-node's
+ * typed models would drop fields they do not know (and rename `x-kubernetes-*` keys of CRD schemas), so the
+ * desired state would not be what Git says. Plurals come from API discovery, cached per group version and
+ * refreshed when a kind is missing (a CRD of the same revision). Requests carry the KubeConfig's identity, so an
+ * impersonating KubeConfig applies with the impersonated account's rights. Errors are safe KubeErrors.
+ */
+export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions = {}): Applier {
+  const discovery = new Map<string, Map<string, Served>>();
+  const resolve = async (apiVersion: string, kind: string, what: string): Promise<Served> => {
+    const cached = discovery.get(apiVersion)?.get(kind);
+    if (cached) return cached;
+    const path = groupOf(apiVersion) === '' ? `/api/${apiVersion}` : `/apis/${apiVersion}`;
+    let list: { resources?: { name: string; kind: string; namespaced: boolean }[] };
+    try {
+      list = await getJson(kc, { path, what: `discovery ${apiVersion}` });
+    } catch (error) {
+      if (error instanceof KubeError && error.status === 404) {
+        throw new KubeError(KubeErrorCode.InvalidObject, `${what}: kind not served by the API server`);
+      }
+      throw error;
+    }
+    const kinds = new Map<string, Served>();
+    for (const r of list.resources ?? []) {
+      if (!r.name.includes('/')) kinds.set(r.kind, { plural: r.name, namespaced: r.namespaced });
+    }
+    discovery.set(apiVersion, kinds);
+    const found = kinds.get(kind);
+    if (!found) throw new KubeError(KubeErrorCode.InvalidObject, `${what}: kind not served by the API server`);
+    return found;
+  };
+  return {
+    async apply(object) {
+      const what = `apply ${describeRef(object)}`;
+      const name = object.metadata?.name;
+      if (!name) throw new KubeError(KubeErrorCode.InvalidObject, `${what}: metadata.name is required`);
+      const served = await resolve(object.apiVersion, object.kind, what);
+      const namespace = served.namespaced ? object.metadata?.namespace : undefined;
+      if (served.namespaced && !namespace) {
+        throw new KubeError(KubeErrorCode.InvalidObject, `${what}: namespaced kind without metadata.namespace`);
+      }
+      const type = { apiVersion: object.apiVersion, kind: object.kind, plural: served.plural };
+      const response = await requestRaw(kc, {
+        method: 'PATCH',
+        path: resourcePath(type, namespace, name),
+        query: { fieldManager: options.fieldManager ?? 'gitseal', force: options.force ?? true },
+        headers: { 'Content-Type': 'application/apply-patch+yaml' },
+        body: JSON.stringify(object),
+        what,
+      });
+      assertOk(response, what);
+      return JSON.parse(response.body.toString('utf8')) as KubeObject;
+    },
+  };
+}

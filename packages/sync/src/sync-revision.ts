@@ -1,0 +1,288 @@
+import type { PrivateKeyRing } from '@gitseal/crypto';
+import type { GitSync, InventoryEntry } from '@gitseal/manifests';
+import type { AppliedRecord } from './applied-digest.js';
+import { applyObjects } from './apply-objects.js';
+import type { GitAuth } from './git-auth.js';
+import { resolveRevision } from './git-source.js';
+import { listLiveLabelled, liveScopes, type ObjectApi } from './live-objects.js';
+import { planApply } from './plan-apply.js';
+import { preflight, type PreflightCache } from './preflight.js';
+import { pruneObjects } from './prune-objects.js';
+import type { Applier } from './raw-apply.js';
+import { planPrune } from './prune.js';
+import type { RenderedObject } from './render.js';
+import { renderInChild, type RenderInChildOptions } from './render-in-child.js';
+import type { RenderRequest } from './render-messages.js';
+import { SyncError, SyncReason } from './sync-error.js';
+import type { GroupKind } from './target-namespace.js';
+import { waitHealthy } from './wait-healthy.js';
+
+/** What one GitSync's engine remembers between runs (in memory; a restart only costs a re-render). */
+export interface SyncState {
+  /** Last rendered revision, reused while revision and source settings stay the same. */
+  rendered?: { readonly key: string; readonly revision: string; readonly objects: readonly RenderedObject[] };
+  /** What apply wrote, by inventory id (see isUnchanged). */
+  readonly records: Map<string, AppliedRecord>;
+}
+
+export function createSyncState(): SyncState {
+  return { records: new Map() };
+}
+
+/** Where the run ended. */
+export const SyncStage = {
+  Resolve: 'resolve',
+  Render: 'render',
+  Preflight: 'preflight',
+  Apply: 'apply',
+  Prune: 'prune',
+  Health: 'health',
+  Done: 'done',
+} as const;
+export type SyncStage = (typeof SyncStage)[keyof typeof SyncStage];
+
+export interface SyncRevisionInput {
+  readonly gitSync: Pick<GitSync, 'metadata' | 'spec'>;
+  /** The inventory of the last successful run (status.inventory.entries). */
+  readonly inventory: readonly InventoryEntry[];
+  readonly state: SyncState;
+  readonly auth?: GitAuth;
+  /** Writes (apply, prune): impersonating spec.serviceAccountName when set. */
+  readonly applier: Applier;
+  readonly client: ObjectApi;
+  /** Reads (live objects, waits, health) with the controller's own rights. */
+  readonly reader: ObjectApi;
+  readonly keys: PrivateKeyRing;
+  readonly preflightCache: PreflightCache;
+  readonly bitnamiCompat?: boolean;
+  readonly cacheDir: string;
+  readonly allowHttp?: boolean;
+  readonly allowFile?: boolean;
+  readonly clusterScopedKinds?: readonly GroupKind[];
+  /** spec.timeout (or the interval) in ms. */
+  readonly timeoutMs: number;
+  readonly render?: RenderInChildOptions;
+  /** Replaces the render child (tests). */
+  readonly renderRevision?: (
+    request: RenderRequest,
+  ) => Promise<{ revision: string; objects: readonly RenderedObject[] }>;
+  readonly onWrite?: (id: string) => void;
+}
+
+export type SyncResultKind = 'Succeeded' | 'Failed';
+
+export interface SyncRevisionResult {
+  /** The resolved revision (empty when resolving failed). */
+  readonly revision: string;
+  readonly digest?: string;
+  readonly applied: number;
+  readonly unchanged: number;
+  readonly pruned: number;
+  readonly durationMs: number;
+  readonly result: SyncResultKind;
+  readonly stage: SyncStage;
+  readonly reason?: SyncReason;
+  /** One line, safe (no plaintext, no credentials). */
+  readonly message?: string;
+  /** The inventory to record: the new one after success, else the old one plus whatever was applied. */
+  readonly inventory: readonly InventoryEntry[];
+  /** True when the revision was rendered afresh (false: the remembered render was reused). */
+  readonly rendered: boolean;
+}
+
+function renderKey(gitSync: SyncRevisionInput['gitSync']): string {
+  const { source, targetNamespace } = gitSync.spec;
+  return JSON.stringify([
+    source.url,
+    source.ref ?? {},
+    source.path ?? '',
+    targetNamespace ?? gitSync.metadata.namespace,
+  ]);
+}
+
+function merge(previous: readonly InventoryEntry[], added: readonly InventoryEntry[]): InventoryEntry[] {
+  const byId = new Map(previous.map((e) => [e.id, e]));
+  for (const entry of added) byId.set(entry.id, entry);
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The mutable record of one run, turned into the result at the end. */
+interface Run {
+  readonly started: number;
+  readonly deadline: number;
+  revision: string;
+  stage: SyncStage;
+  digest?: string;
+  applied: number;
+  unchanged: number;
+  pruned: number;
+  rendered: boolean;
+  inventory: readonly InventoryEntry[];
+}
+
+function finish(
+  run: Run,
+  result: SyncResultKind,
+  extra: { reason?: SyncReason; message?: string } = {},
+): SyncRevisionResult {
+  return {
+    revision: run.revision,
+    ...(run.digest ? { digest: run.digest } : {}),
+    applied: run.applied,
+    unchanged: run.unchanged,
+    pruned: run.pruned,
+    durationMs: Date.now() - run.started,
+    result,
+    stage: run.stage,
+    ...extra,
+    inventory: run.inventory,
+    rendered: run.rendered,
+  };
+}
+
+function gitPolicy(input: SyncRevisionInput): { allowHttp?: boolean; allowFile?: boolean } {
+  return {
+    ...(input.allowHttp === undefined ? {} : { allowHttp: input.allowHttp }),
+    ...(input.allowFile === undefined ? {} : { allowFile: input.allowFile }),
+  };
+}
+
+/** Resolve, then reuse the remembered render of that revision or fetch and render it in the child process. */
+async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<readonly RenderedObject[]> {
+  const { spec } = input.gitSync;
+  const source = {
+    url: spec.source.url,
+    ...(spec.source.ref ? { ref: spec.source.ref } : {}),
+    ...(input.auth ? { auth: input.auth } : {}),
+    ...gitPolicy(input),
+  };
+  const resolved = await resolveRevision({ ...source, timeoutMs: Math.max(1_000, Math.min(input.timeoutMs, 60_000)) });
+  run.revision = resolved.revision;
+  run.stage = SyncStage.Render;
+  const key = renderKey(input.gitSync);
+  const remembered = input.state.rendered;
+  if (remembered && remembered.key === key && remembered.revision === run.revision) return remembered.objects;
+  const request: RenderRequest = {
+    ...source,
+    cacheDir: input.cacheDir,
+    ...(spec.source.path ? { path: spec.source.path } : {}),
+    targetNamespace: spec.targetNamespace ?? input.gitSync.metadata.namespace ?? 'default',
+    ...(input.clusterScopedKinds ? { clusterScopedKinds: input.clusterScopedKinds } : {}),
+  };
+  const out = input.renderRevision
+    ? await input.renderRevision(request)
+    : await renderInChild(request, { timeoutMs: Math.max(1_000, run.deadline - Date.now()), ...input.render });
+  run.revision = out.revision;
+  run.rendered = true;
+  input.state.rendered = undefined;
+  return out.objects;
+}
+
+/** Preflight plus the empty-revision rule; a failure message when the revision must not be applied. */
+function refuse(
+  input: SyncRevisionInput,
+  objects: readonly RenderedObject[],
+): { reason: SyncReason; message: string } | undefined {
+  const { spec } = input.gitSync;
+  const checked = preflight(objects, {
+    keys: input.keys,
+    cache: input.preflightCache,
+    ...(spec.allowPlainSecrets ? { allowPlainSecrets: true } : {}),
+    ...(input.bitnamiCompat ? { bitnamiCompat: true } : {}),
+  });
+  if (!checked.ok) return { reason: checked.reason, message: checked.message };
+  if (objects.length === 0 && !spec.allowEmpty) {
+    return {
+      reason: SyncReason.InvalidManifest,
+      message: `${spec.source.path || '.'}: renders no objects (set spec.allowEmpty to allow an empty revision)`,
+    };
+  }
+  return undefined;
+}
+
+/** Apply, prune and health of a preflighted revision. */
+async function applyRevision(
+  input: SyncRevisionInput,
+  run: Run,
+  objects: readonly RenderedObject[],
+): Promise<SyncRevisionResult> {
+  const { spec } = input.gitSync;
+  const plan = planApply(objects, input.gitSync);
+  run.digest = plan.digest;
+  run.stage = SyncStage.Apply;
+  const scopes = liveScopes(
+    plan.objects.map((p) => p.object),
+    input.inventory,
+  );
+  const live = await listLiveLabelled(input.reader, scopes, plan.label);
+  // Until apply and prune are through, keep the old entries too: prune only ever acts on live, labelled ones.
+  run.inventory = merge(input.inventory, plan.inventory);
+  const result = await applyObjects({
+    applier: input.applier,
+    reader: input.reader,
+    objects: plan.objects,
+    live,
+    records: input.state.records,
+    deadline: run.deadline,
+    onWrite: (id) => {
+      run.applied++;
+      input.onWrite?.(id);
+    },
+  });
+  run.unchanged = result.unchanged.length;
+  if (spec.prune !== false) {
+    run.stage = SyncStage.Prune;
+    const prunePlan = planPrune({
+      inventory: input.inventory,
+      desired: plan.objects,
+      liveLabelled: [...live.values()],
+      label: plan.label,
+      allowEmpty: spec.allowEmpty === true,
+    });
+    run.pruned = (await pruneObjects(input.client, prunePlan, input.state.records)).length;
+  }
+  run.inventory = plan.inventory;
+  if (spec.wait) {
+    run.stage = SyncStage.Health;
+    const objectsOf = plan.objects.map((p) => p.object);
+    const health = await waitHealthy({ reader: input.reader, objects: objectsOf, deadline: run.deadline });
+    if (!health.healthy)
+      return finish(run, 'Failed', { reason: SyncReason.HealthCheckFailed, message: health.message });
+  }
+  run.stage = SyncStage.Done;
+  return finish(run, 'Succeeded');
+}
+
+/**
+ * One sync of a GitSync: resolve the ref → fetch + render in a child process (skipped when the revision and
+ * source are unchanged) → preflight (nothing is applied unless every SealedSecret opens) → plan → apply (only
+ * changed objects are written) → prune (spec.prune, never after a failed fetch, render or preflight) → wait for
+ * health (spec.wait). Never throws for sync failures: the result carries reason and message.
+ */
+export async function syncRevision(input: SyncRevisionInput): Promise<SyncRevisionResult> {
+  const started = Date.now();
+  const run: Run = {
+    started,
+    deadline: started + input.timeoutMs,
+    revision: '',
+    stage: SyncStage.Resolve,
+    applied: 0,
+    unchanged: 0,
+    pruned: 0,
+    rendered: false,
+    inventory: input.inventory,
+  };
+  try {
+    const objects = await resolveAndRender(input, run);
+    run.stage = SyncStage.Preflight;
+    const refused = refuse(input, objects);
+    if (refused) return finish(run, 'Failed', refused);
+    input.state.rendered = { key: renderKey(input.gitSync), revision: run.revision, objects };
+    return await applyRevision(input, run, objects);
+  } catch (error) {
+    if (error instanceof SyncError) return finish(run, 'Failed', { reason: error.reason, message: error.message });
+    const message = error instanceof Error ? `${run.stage} failed: ${error.name}` : `${run.stage} failed`;
+    const reason = run.stage === SyncStage.Resolve ? SyncReason.GitFetchFailed : SyncReason.ApplyFailed;
+    return finish(run, 'Failed', { reason, message });
+  }
+}

@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KubeError, readObject } from '@gitseal/kube';
+import type { KubeObject } from '@gitseal/manifests';
+import { HealthStatus, objectHealth } from './health.js';
+import type { ObjectApi } from './live-objects.js';
+import { describeRef } from './object-ref.js';
+
+export interface WaitHealthyInput {
+  readonly reader: ObjectApi;
+  readonly objects: readonly KubeObject[];
+  /** Epoch ms. */
+  readonly deadline: number;
+  readonly pollMs?: number;
+}
+
+export interface Unhealthy {
+  readonly object: string;
+  readonly message: string;
+}
+
+export type WaitHealthyResult =
+  | { readonly healthy: true }
+  | {
+      readonly healthy: false;
+      readonly failed: boolean;
+      readonly unhealthy: readonly Unhealthy[];
+      readonly message: string;
+    };
+
+function summary(unhealthy: readonly Unhealthy[], failed: boolean): string {
+  const shown = unhealthy.slice(0, 5).map((u) => `${u.object}: ${u.message}`);
+  const more = unhealthy.length > 5 ? ` (and ${unhealthy.length - 5} more)` : '';
+  return `${failed ? 'failed' : 'not ready in time'}: ${shown.join('; ')}${more}`;
+}
+
+/**
+ * Polls the objects until every one is healthy (objectHealth), one fails, or the deadline passes; the result
+ * names the objects that are not healthy.
+ */
+export async function waitHealthy(input: WaitHealthyInput): Promise<WaitHealthyResult> {
+  let pending = [...input.objects];
+  for (;;) {
+    const unhealthy: Unhealthy[] = [];
+    const still: KubeObject[] = [];
+    let failed = false;
+    for (const object of pending) {
+      const name = object.metadata?.name ?? '';
+      const namespace = object.metadata?.namespace;
+      let live: KubeObject | undefined;
+      try {
+        live = (await readObject(input.reader, {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          metadata: { name, ...(namespace ? { namespace } : {}) },
+        })) as unknown as KubeObject | undefined;
+      } catch (error) {
+        unhealthy.push({
+          object: describeRef(object),
+          message: error instanceof KubeError ? 'cannot be read' : 'error',
+        });
+        still.push(object);
+        continue;
+      }
+      // client-node hands back model instances for built-in kinds: health reads plain JSON.
+      const plain = live ? (JSON.parse(JSON.stringify(live)) as KubeObject) : undefined;
+      const health = plain ? objectHealth(plain) : { status: HealthStatus.InProgress, message: 'not found' };
+      if (health.status === HealthStatus.Current) continue;
+      if (health.status === HealthStatus.Failed) failed = true;
+      unhealthy.push({ object: describeRef(object), message: health.message });
+      still.push(object);
+    }
+    if (unhealthy.length === 0) return { healthy: true };
+    const pollMs = input.pollMs ?? 1_000;
+    if (failed || Date.now() + pollMs > input.deadline) {
+      return { healthy: false, failed, unhealthy, message: summary(unhealthy, failed) };
+    }
+    pending = still;
+    await sleep(pollMs);
+  }
+}

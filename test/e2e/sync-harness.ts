@@ -1,0 +1,243 @@
+// Helpers of the sync engine's e2e tests: real Git repositories (a working copy pushing to a bare remote,
+// served over file:// and smart HTTP through `git http-backend`), and GitSync objects.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { waitFor } from './controller-harness.js';
+
+export interface GitRepo {
+  readonly bare: string;
+  readonly url: string;
+  /** Writes (content) or deletes (null) files, commits and pushes `main`; returns the commit id. */
+  commit(files: Record<string, string | null>): string;
+  remove(): void;
+}
+
+export function createGitRepo(): GitRepo {
+  const root = mkdtempSync(join(tmpdir(), 'gitseal-e2e-repo-'));
+  const bare = join(root, 'remote.git');
+  const work = join(root, 'work');
+  const env = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: root,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_AUTHOR_NAME: 'e2e',
+    GIT_AUTHOR_EMAIL: 'e2e@example.com',
+    GIT_COMMITTER_NAME: 'e2e',
+    GIT_COMMITTER_EMAIL: 'e2e@example.com',
+  };
+  const git = (cwd: string, ...args: string[]): string =>
+    execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  git(root, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
+  git(root, 'init', '--quiet', '--initial-branch=main', work);
+  return {
+    bare,
+    url: `file://${bare}`,
+    commit(files) {
+      for (const [path, content] of Object.entries(files)) {
+        const full = join(work, path);
+        if (content === null) rmSync(full, { force: true });
+        else {
+          mkdirSync(dirname(full), { recursive: true });
+          writeFileSync(full, content);
+        }
+      }
+      git(work, 'add', '--all');
+      git(work, 'commit', '--quiet', '--allow-empty', '-m', 'change');
+      git(work, 'push', '--quiet', '--force', bare, 'main');
+      return git(work, 'rev-parse', 'HEAD');
+    },
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+export interface GitHttpServer {
+  readonly url: string;
+  readonly seenAuthorization: string[];
+  close(): Promise<void>;
+}
+
+function bridge(req: IncomingMessage, res: ServerResponse, projectRoot: string): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    GIT_PROJECT_ROOT: projectRoot,
+    GIT_HTTP_EXPORT_ALL: '1',
+    REQUEST_METHOD: req.method ?? 'GET',
+    PATH_INFO: decodeURIComponent(url.pathname),
+    QUERY_STRING: url.search.replace(/^\?/, ''),
+    REMOTE_ADDR: '127.0.0.1',
+    REMOTE_USER: 'e2e',
+  };
+  const contentType = req.headers['content-type'];
+  if (contentType) env['CONTENT_TYPE'] = contentType;
+  const encoding = req.headers['content-encoding'];
+  if (typeof encoding === 'string') env['HTTP_CONTENT_ENCODING'] = encoding;
+  const protocol = req.headers['git-protocol'];
+  if (typeof protocol === 'string') env['GIT_PROTOCOL'] = protocol;
+  const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+  req.pipe(child.stdin);
+  let buffered = Buffer.alloc(0);
+  let headersDone = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (headersDone) return void res.write(chunk);
+    buffered = Buffer.concat([buffered, chunk]);
+    const end = buffered.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    headersDone = true;
+    let status = 200;
+    for (const line of buffered.subarray(0, end).toString('latin1').split('\r\n')) {
+      const colon = line.indexOf(':');
+      const [name, value] = [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+      if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10);
+      else res.setHeader(name, value);
+    }
+    res.writeHead(status);
+    res.write(buffered.subarray(end + 4));
+  });
+  child.on('close', () => res.end());
+}
+
+/** Serves the directory holding `bare` over smart HTTP; every request must carry `authorization`. */
+export async function serveOverHttp(bare: string, authorization: string): Promise<GitHttpServer> {
+  const seenAuthorization: string[] = [];
+  const server = createServer((req, res) => {
+    const given = req.headers['authorization'];
+    if (given) seenAuthorization.push(given);
+    if (given !== authorization) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="e2e"' });
+      res.end();
+      return;
+    }
+    bridge(req, res, dirname(bare));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/remote.git`,
+    seenAuthorization,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface GitSyncObject {
+  apiVersion: 'gitseal.dev/v1alpha1';
+  kind: 'GitSync';
+  metadata: {
+    name: string;
+    namespace: string;
+    generation?: number;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+  };
+  spec: Record<string, unknown> & {
+    source: { url: string; ref?: Record<string, string>; path?: string; secretRef?: { name: string } };
+  };
+  status?: {
+    observedGeneration?: number;
+    lastAppliedRevision?: string;
+    lastAttemptedRevision?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    inventory?: { entries: { id: string; v: string }[] };
+    history?: { revision: string; digest?: string; result: string; objectsChanged?: number }[];
+  };
+}
+
+const REF = { group: 'gitseal.dev', version: 'v1alpha1', plural: 'gitsyncs' };
+
+export class GitSyncs {
+  readonly #api: CustomObjectsApi;
+  constructor(kc: KubeConfig) {
+    this.#api = kc.makeApiClient(CustomObjectsApi);
+  }
+
+  async create(namespace: string, name: string, spec: GitSyncObject['spec']): Promise<GitSyncObject> {
+    const body = { apiVersion: 'gitseal.dev/v1alpha1', kind: 'GitSync', metadata: { name, namespace }, spec };
+    return (await this.#api.createNamespacedCustomObject({ ...REF, namespace, body })) as GitSyncObject;
+  }
+
+  async get(namespace: string, name: string): Promise<GitSyncObject> {
+    return (await this.#api.getNamespacedCustomObject({ ...REF, namespace, name })) as GitSyncObject;
+  }
+
+  /** Read-modify-write with retries on conflicts. */
+  async update(namespace: string, name: string, change: (o: GitSyncObject) => void): Promise<GitSyncObject> {
+    for (let attempt = 0; ; attempt++) {
+      const object = await this.get(namespace, name);
+      change(object);
+      try {
+        return (await this.#api.replaceNamespacedCustomObject({
+          ...REF,
+          namespace,
+          name,
+          body: object,
+        })) as GitSyncObject;
+      } catch (error) {
+        if ((error as { code?: number }).code !== 409 || attempt > 5) throw error;
+      }
+    }
+  }
+
+  /** Sets `gitseal.dev/requested-at`: sync now. */
+  async trigger(namespace: string, name: string): Promise<void> {
+    await this.update(namespace, name, (o) => {
+      o.metadata.annotations = {
+        ...o.metadata.annotations,
+        'gitseal.dev/requested-at': `${Date.now()}-${Math.random()}`,
+      };
+    });
+  }
+
+  /** Waits until the status is for the current generation and `accept` likes it. */
+  async waitFor(
+    namespace: string,
+    name: string,
+    what: string,
+    accept: (o: GitSyncObject) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<GitSyncObject> {
+    try {
+      return await waitFor(
+        `GitSync ${namespace}/${name}: ${what}`,
+        async () => {
+          const o = await this.get(namespace, name);
+          return o.status?.observedGeneration === o.metadata.generation && accept(o) ? o : undefined;
+        },
+        timeoutMs,
+        200,
+      );
+    } catch (error) {
+      const last = await this.get(namespace, name).catch(() => undefined);
+      const status = JSON.stringify({ generation: last?.metadata.generation, status: last?.status });
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; last ${status}`, { cause: error });
+    }
+  }
+}
+
+export function gitSyncCondition(o: GitSyncObject, type: string) {
+  return o.status?.conditions?.find((c) => c.type === type);
+}
+
+/** Ready=True at exactly this commit. */
+export function readyAt(commit: string): (o: GitSyncObject) => boolean {
+  return (o) =>
+    gitSyncCondition(o, 'Ready')?.status === 'True' && o.status?.lastAppliedRevision === `main@sha1:${commit}`;
+}
+
+/** Ready=False with this reason, attempted at exactly this commit (or any revision when commit is undefined). */
+export function failedWith(reason: string, commit?: string): (o: GitSyncObject) => boolean {
+  return (o) => {
+    const ready = gitSyncCondition(o, 'Ready');
+    const at = commit === undefined || o.status?.lastAttemptedRevision === `main@sha1:${commit}`;
+    return ready?.status === 'False' && ready.reason === reason && at;
+  };
+}

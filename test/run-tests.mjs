@@ -23,7 +23,9 @@ function testFiles(dir) {
   });
 }
 
-const unit = e2eOnly ? [] : readdirSync(join(root, 'packages')).flatMap((p) => testFiles(join(root, 'packages', p, 'dist')));
+const unit = e2eOnly
+  ? []
+  : readdirSync(join(root, 'packages')).flatMap((p) => testFiles(join(root, 'packages', p, 'dist')));
 const e2e = unitOnly ? [] : testFiles(join(root, 'test', 'dist', 'e2e'));
 const files = [...unit, ...e2e].filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 

@@ -1,4 +1,4 @@
-import { isCodedError, unexpectedError } from '@gitseal/kube';
+import { isCodedError, unexpectedError } from '@gitseal/crypto';
 
 /** Process exit codes, documented in `gitseal --help`. */
 export const ExitCode = {

@@ -1,4 +1,4 @@
-import { isCodedError, unexpectedError } from '@gitseal/kube';
+import { isCodedError, unexpectedError } from '@gitseal/crypto';
 import { CliError, ExitCode } from './cli-error.js';
 
 /** What reaches stderr for an error: one line, prefixed, never an exception's stack or a request body. */

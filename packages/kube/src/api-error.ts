@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { isCodedError, unexpectedError } from './coded-error.js';
+import { isCodedError, unexpectedError } from '@gitseal/crypto';
 import { KubeError, KubeErrorCode } from './kube-error.js';
 
 /** What can be read safely from a failed API call: numbers and fixed tokens, never a body. */

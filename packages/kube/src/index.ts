@@ -1,5 +1,5 @@
 export { KubeError, KubeErrorCode, type KubeErrorDetails } from './kube-error.js';
-export { CODED_ERROR_NAMES, isCodedError, unexpectedError } from './coded-error.js';
+export { CODED_ERROR_NAMES, isCodedError, unexpectedError } from '@gitseal/crypto';
 export {
   apiErrorStatus,
   describeApiError,

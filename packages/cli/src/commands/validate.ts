@@ -1,5 +1,5 @@
 import { describeScopeLabel, inspectSealedValue, type CertificateInfo } from '@gitseal/crypto';
-import { isCodedError, unexpectedError } from '@gitseal/kube';
+import { isCodedError, unexpectedError } from '@gitseal/crypto';
 import { loadSealingCert, type CertSourceOptions } from '../cert-source.js';
 import { CliError, ExitCode } from '../cli-error.js';
 import { resolveFileArgs } from '../list-manifest-files.js';

@@ -1,11 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ClusterError, ClusterErrorCode } from './cluster-error.js';
-import { isProcessAlive } from './process-liveness.js';
+import { buildOnce, isExecutable } from './build-once.js';
 
 export interface ControlPlaneBinaries {
   kubeApiserver: string;
@@ -45,7 +43,15 @@ export async function resolveControlPlaneBinaries(env: NodeJS.ProcessEnv = proce
         `into ${cacheDir}) or set KUBEBUILDER_ASSETS to a folder holding kube-apiserver and etcd`,
     );
   }
-  await buildOnce(cacheDir, env);
+  await buildOnce({
+    lock: `${cacheDir}.lock`,
+    isBuilt: () => hasBinaries(cacheDir),
+    build: () => runBuild(cacheDir, env),
+    what: 'control-plane',
+    timeoutMs: buildTimeoutMs,
+    staleLockMs,
+    pollMs: 2000,
+  });
   return binariesIn(cacheDir);
 }
 
@@ -58,60 +64,8 @@ function hasBinaries(dir: string): boolean {
   return isExecutable(kubeApiserver) && isExecutable(etcd);
 }
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 function hasGo(env: NodeJS.ProcessEnv): boolean {
   return spawnSync('go', ['version'], { env, stdio: 'ignore' }).status === 0;
-}
-
-async function buildOnce(cacheDir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const lock = `${cacheDir}.lock`;
-  const deadline = Date.now() + buildTimeoutMs;
-  mkdirSync(dirname(lock), { recursive: true });
-  while (!tryLock(lock)) {
-    if (hasBinaries(cacheDir)) return;
-    if (Date.now() > deadline) {
-      throw new ClusterError(ClusterErrorCode.BuildFailed, `timed out waiting for another build (lock ${lock})`);
-    }
-    await sleep(2000);
-  }
-  try {
-    if (hasBinaries(cacheDir)) return;
-    await runBuild(cacheDir, env);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** mkdir is atomic: whoever creates the lock folder builds. A lock whose owner died or that is too old is broken. */
-function tryLock(lock: string): boolean {
-  try {
-    mkdirSync(lock);
-    writeFileSync(join(lock, 'owner'), String(process.pid));
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  if (isStale(lock)) rmSync(lock, { recursive: true, force: true });
-  return false;
-}
-
-function isStale(lock: string): boolean {
-  try {
-    if (Date.now() - statSync(lock).mtimeMs > staleLockMs) return true;
-    const owner = Number(readFileSync(join(lock, 'owner'), 'utf8'));
-    return Number.isInteger(owner) && owner > 0 && !isProcessAlive(owner);
-  } catch {
-    // The owner file is written just after the folder; give a fresh lock the benefit of the doubt.
-    return false;
-  }
 }
 
 function runBuild(cacheDir: string, env: NodeJS.ProcessEnv): Promise<void> {

@@ -1,10 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { ClusterError, ClusterErrorCode } from './cluster-error.js';
-import { isProcessAlive } from './process-liveness.js';
+import { buildOnce, isExecutable } from './build-once.js';
 
 /** The Helm release the tests render charts with; GITSEAL_HELM_VERSION overrides it. */
 export function helmVersion(env: NodeJS.ProcessEnv = process.env): string {
@@ -40,59 +39,16 @@ export async function resolveHelmBinary(env: NodeJS.ProcessEnv = process.env): P
         'or set HELM_BIN to a helm v3 binary',
     );
   }
-  await buildOnce(cacheDir, binary, env);
+  await buildOnce({
+    lock: `${cacheDir}.lock`,
+    isBuilt: () => isExecutable(binary),
+    build: () => goInstall(cacheDir, binary, env),
+    what: 'helm',
+    timeoutMs: buildTimeoutMs,
+    staleLockMs,
+    pollMs: 1000,
+  });
   return binary;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function buildOnce(cacheDir: string, binary: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const lock = `${cacheDir}.lock`;
-  const deadline = Date.now() + buildTimeoutMs;
-  mkdirSync(dirname(lock), { recursive: true });
-  while (!tryLock(lock)) {
-    if (isExecutable(binary)) return;
-    if (Date.now() > deadline) {
-      throw new ClusterError(ClusterErrorCode.BuildFailed, `timed out waiting for another helm build (lock ${lock})`);
-    }
-    await sleep(1000);
-  }
-  try {
-    if (!isExecutable(binary)) await goInstall(cacheDir, binary, env);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** mkdir is atomic: whoever creates the lock folder builds. A lock whose owner died or that is too old is broken. */
-function tryLock(lock: string): boolean {
-  try {
-    mkdirSync(lock);
-    writeFileSync(join(lock, 'owner'), String(process.pid));
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  if (isStale(lock)) rmSync(lock, { recursive: true, force: true });
-  return false;
-}
-
-function isStale(lock: string): boolean {
-  try {
-    if (Date.now() - statSync(lock).mtimeMs > staleLockMs) return true;
-    const owner = Number(readFileSync(join(lock, 'owner'), 'utf8'));
-    return Number.isInteger(owner) && owner > 0 && !isProcessAlive(owner);
-  } catch {
-    // The owner file is written just after the folder; give a fresh lock the benefit of the doubt.
-    return false;
-  }
 }
 
 /** Installs into a scratch GOBIN beside the cache folder, then renames: a half-written binary is never found. */

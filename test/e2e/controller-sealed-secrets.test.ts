@@ -1,7 +1,6 @@
 // gitseal-controller as a real process against the real kube-apiserver + etcd: keys, unsealing, restore, no
 // needless RSA, the interop vectors, bad objects, ownership, and no plaintext in its output.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
@@ -13,123 +12,25 @@ import {
   type KubeConfig,
   type V1Secret,
 } from '@kubernetes/client-node';
-import { Envelope, parseCertificate, scopeLabel, sealValue, type Scope } from '@gitseal/crypto';
-import { findFreePort } from '../cluster/free-port.js';
+import { Envelope, parseCertificate, type Scope } from '@gitseal/crypto';
 import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
-import { assertNoMarkers, marker, REPO_ROOT, VECTORS_DIR } from './cli-harness.js';
+import { assertNoMarkers, marker, VECTORS_DIR } from './cli-harness.js';
+import {
+  allControllerOutput,
+  b64,
+  metricValue,
+  sealItems,
+  startControllerProcess,
+  waitFor,
+  type ControllerProcess,
+  type SealedSecretObject,
+} from './controller-harness.js';
 
-const CONTROLLER_BIN = join(REPO_ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
 const GROUP = 'gitseal.dev';
 const VERSION = 'v1alpha1';
 const PLURAL = 'sealedsecrets';
 
-interface RunningProcess {
-  readonly api: string;
-  readonly metrics: string;
-  output(): string;
-  stop(): Promise<number | null>;
-  readonly child: ChildProcess;
-}
-
-const outputs: string[] = [];
 const markers: string[] = [];
-
-async function startControllerProcess(kubeconfig: string, args: readonly string[]): Promise<RunningProcess> {
-  const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
-  const child = spawn(
-    process.execPath,
-    [
-      CONTROLLER_BIN,
-      '--kubeconfig',
-      kubeconfig,
-      '--listen-address',
-      `127.0.0.1:${apiPort}`,
-      '--metrics-address',
-      `127.0.0.1:${metricsPort}`,
-      '--no-leader-elect',
-      '--log-level',
-      'debug',
-      ...args,
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, KUBECONFIG: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const chunks: Buffer[] = [];
-  child.stdout?.on('data', (c: Buffer) => chunks.push(c));
-  child.stderr?.on('data', (c: Buffer) => chunks.push(c));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const index = outputs.push('') - 1;
-  const output = (): string => (outputs[index] = Buffer.concat(chunks).toString('utf8'));
-  const api = `http://127.0.0.1:${apiPort}`;
-  const running: RunningProcess = {
-    api,
-    metrics: `http://127.0.0.1:${metricsPort}`,
-    output,
-    child,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const code = await exited;
-      output();
-      return code;
-    },
-  };
-  await waitFor(
-    'controller ready',
-    async () => {
-      if (child.exitCode !== null) throw new Error(`controller exited: ${output()}`);
-      const res = await fetch(`${api}/readyz`).catch(() => undefined);
-      return res?.status === 200;
-    },
-    90_000,
-  );
-  return running;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-      if (error instanceof Error && error.message.startsWith('controller exited')) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(100);
-  }
-}
-
-async function metricValue(metricsUrl: string, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
-  return line ? Number(line.split(' ')[1]) : 0;
-}
-
-function b64(text: string | Buffer): string {
-  return Buffer.from(text).toString('base64');
-}
-
-interface SealedSecretObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace: string;
-    generation?: number;
-    uid?: string;
-    resourceVersion?: string;
-    annotations?: Record<string, string>;
-  };
-  spec: { encryptedData: Record<string, string>; template?: Record<string, unknown> };
-  status?: {
-    observedGeneration?: number;
-    keyFingerprint?: string;
-    conditions?: { type: string; status: string; reason?: string; message?: string }[];
-  };
-}
 
 function sealedSecret(
   namespace: string,
@@ -145,6 +46,7 @@ function sealedSecret(
   };
 }
 
+/** Values default to v1 here: this file checks that the controller opens both formats. */
 function seal(
   certPem: string,
   scope: Scope,
@@ -153,14 +55,7 @@ function seal(
   items: Record<string, string | Buffer>,
   envelope: Envelope = Envelope.V1,
 ): Record<string, string> {
-  const { publicKey } = parseCertificate(certPem);
-  const label = scopeLabel(scope, namespace, name);
-  return Object.fromEntries(
-    Object.entries(items).map(([itemKey, value]) => [
-      itemKey,
-      sealValue({ publicKey, scopeLabel: label, itemKey, plaintext: Buffer.from(value), envelope }),
-    ]),
-  );
+  return sealItems(certPem, scope, namespace, name, items, envelope);
 }
 
 let kc: KubeConfig;
@@ -243,7 +138,7 @@ function sortKeys(record: Record<string, string>): Record<string, string> {
 
 let controllerNs: string;
 let workNs: string;
-let controller: RunningProcess | undefined;
+let controller: ControllerProcess | undefined;
 let certPem = '';
 
 let setup: Promise<void> | undefined;
@@ -268,10 +163,10 @@ async function ready(t: TestContext): Promise<boolean> {
 after(async () => {
   await controller?.stop();
   if (process.env.GITSEAL_E2E_LOG_DIR) {
-    writeFileSync(join(process.env.GITSEAL_E2E_LOG_DIR, 'controller-sealed-secrets.log'), outputs.join('\n'));
+    writeFileSync(join(process.env.GITSEAL_E2E_LOG_DIR, 'controller-sealed-secrets.log'), allControllerOutput());
   }
   // The last check of the file: nothing any controller printed holds a plaintext marker.
-  assertNoMarkers(outputs.join('\n'), markers, 'controller output');
+  assertNoMarkers(allControllerOutput(), markers, 'controller output');
 });
 
 test('the controller generates a sealing key, serves its certificate and publishes gitseal-certs', async (t) => {
@@ -311,7 +206,7 @@ test('the controller generates a sealing key, serves its certificate and publish
     listed.map((c) => [c.keyId, c.fingerprint, c.state]),
     [[info.keyId, info.fingerprint, 'active']],
   );
-  assert.equal(await metricValue(controller.metrics, 'gitseal_keys', '{state="active"}'), 1);
+  assert.equal(await metricValue(controller, 'gitseal_keys', '{state="active"}'), 1);
   const health = await fetch(`${controller.api}/healthz`);
   assert.equal(health.status, 200);
   const missing = await fetch(`${controller.api}/nope`);
@@ -374,17 +269,17 @@ test('a SealedSecret becomes an owned Secret with the exact data; edits and dele
 test('a restart with nothing changed does zero RSA private operations', async (t) => {
   if (!(await ready(t))) return;
   assert.ok(controller);
-  assert.ok((await metricValue(controller.metrics, 'gitseal_rsa_private_operations_total')) > 0);
+  assert.ok((await metricValue(controller, 'gitseal_rsa_private_operations_total')) > 0);
   const before = await getSealed(workNs, 'db');
   assert.equal(await controller.stop(), 0, 'graceful exit on SIGTERM');
   controller = await startControllerProcess(kubeconfigPath, ['--namespace', controllerNs, '--key-size', '2048']);
   // Wait until the restarted controller has reconciled the object (counted as Unchanged), then a bit more.
   await waitFor(
     'reconciled after restart',
-    async () => (await metricValue(controller!.metrics, 'gitseal_unseal_results_total', '{reason="Unchanged"}')) >= 1,
+    async () => (await metricValue(controller!, 'gitseal_unseal_results_total', '{reason="Unchanged"}')) >= 1,
   );
   await sleep(1_000);
-  assert.equal(await metricValue(controller.metrics, 'gitseal_rsa_private_operations_total'), 0);
+  assert.equal(await metricValue(controller, 'gitseal_rsa_private_operations_total'), 0);
   const keySecrets = await core.listNamespacedSecret({
     namespace: controllerNs,
     labelSelector: 'gitseal.dev/sealing-key',
@@ -462,19 +357,18 @@ test('bad objects get a condition, do not crash the controller and do not affect
   await waitSecretData(workNs, 'fine', { fine: b64(fine) });
   assert.equal(controller.child.exitCode, null, 'controller still running');
   // The failed object is not decrypted again by its own status write or a touch of its metadata.
-  const rsaBefore = await metricValue(controller.metrics, 'gitseal_rsa_private_operations_total');
-  const failedBefore = await metricValue(controller.metrics, 'gitseal_unseal_results_total', '{reason="UnsealFailed"}');
+  const rsaBefore = await metricValue(controller, 'gitseal_rsa_private_operations_total');
+  const failedBefore = await metricValue(controller, 'gitseal_unseal_results_total', '{reason="UnsealFailed"}');
   const wrong = await getSealed(workNs, 'wrong-scope');
   wrong.metadata.annotations = { touched: 'yes' };
   await applySealed(wrong);
   await waitFor(
     'touch reconciled',
     async () =>
-      (await metricValue(controller!.metrics, 'gitseal_unseal_results_total', '{reason="UnsealFailed"}')) >
-      failedBefore,
+      (await metricValue(controller!, 'gitseal_unseal_results_total', '{reason="UnsealFailed"}')) > failedBefore,
   );
   await sleep(500);
-  assert.equal(await metricValue(controller.metrics, 'gitseal_rsa_private_operations_total'), rsaBefore);
+  assert.equal(await metricValue(controller, 'gitseal_rsa_private_operations_total'), rsaBefore);
   const events = await core.listNamespacedEvent({
     namespace: workNs,
     fieldSelector: 'involvedObject.name=wrong-scope',
@@ -578,7 +472,7 @@ test('every interop vector yields its exact Secret or Synced=False, with keys im
   }
   await waitFor(
     'vector keys loaded',
-    async () => (await metricValue(controller!.metrics, 'gitseal_keys', '{state="decrypt-only"}')) === 2,
+    async () => (await metricValue(controller!, 'gitseal_keys', '{state="decrypt-only"}')) === 2,
   );
   const cert = await (await fetch(`${controller.api}/v1/cert.pem`)).text();
   assert.equal(cert, certPem, 'decrypt-only keys never seal');

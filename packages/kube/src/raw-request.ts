@@ -1,8 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { toKubeError } from './api-error.js';
 import { KubeError, KubeErrorCode } from './kube-error.js';
+import { MAX_THROTTLE_RETRIES, throttleWaitMs } from './throttle-retry.js';
 
 export interface RawRequest {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -39,11 +41,21 @@ function buildUrl(kc: KubeConfig, request: RawRequest): URL {
 }
 
 /**
- * One HTTP request to the API server with the KubeConfig's credentials and TLS settings. Resolves with any
- * status (the caller decides what is an error); rejects only with a {@link KubeError} with a safe message
- * (network failure, timeout, response too large).
+ * One HTTP request to the API server with the KubeConfig's credentials and TLS settings, repeated while the
+ * server throttles it (see {@link throttleWaitMs}). Resolves with any status (the caller decides what is an
+ * error); rejects only with a {@link KubeError} with a safe message (network failure, timeout, too large).
  */
 export async function requestRaw(kc: KubeConfig, request: RawRequest): Promise<RawResponse> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await requestOnce(kc, request);
+    const retryAfter = response.headers['retry-after'];
+    const waitMs = throttleWaitMs(response.status, typeof retryAfter === 'string' ? retryAfter : undefined);
+    if (waitMs === undefined || attempt >= MAX_THROTTLE_RETRIES) return response;
+    await sleep(waitMs);
+  }
+}
+
+async function requestOnce(kc: KubeConfig, request: RawRequest): Promise<RawResponse> {
   const url = buildUrl(kc, request);
   const options: https.RequestOptions = {
     method: request.method ?? 'GET',

@@ -2,6 +2,7 @@ import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObj
 import { isNotFound, safeErrorMessage, toKubeError } from './api-error.js';
 import { KubeError, KubeErrorCode } from './kube-error.js';
 import { describeObject } from './resource.js';
+import { retryThrottled } from './throttle-retry.js';
 
 export interface ApplyOptions {
   /** Default `gitseal`. */
@@ -77,13 +78,15 @@ export async function applyObject<T extends KubernetesObject>(
   }
   const body = prepareForApply(object);
   try {
-    return await client.patch<T>(
-      body,
-      undefined,
-      options.dryRun === true ? 'All' : undefined,
-      options.fieldManager ?? 'gitseal',
-      options.force ?? true,
-      PatchStrategy.ServerSideApply,
+    return await retryThrottled(() =>
+      client.patch<T>(
+        body,
+        undefined,
+        options.dryRun === true ? 'All' : undefined,
+        options.fieldManager ?? 'gitseal',
+        options.force ?? true,
+        PatchStrategy.ServerSideApply,
+      ),
     );
   } catch (err) {
     throw wrapError(err, `apply ${describeSpec(object)}`);
@@ -97,7 +100,7 @@ export async function readObject<T extends KubernetesObject = KubernetesObject>(
 ): Promise<T | undefined> {
   const spec = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { ...ref.metadata } };
   try {
-    return await client.read<T>(spec);
+    return await retryThrottled(() => client.read<T>(spec));
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw wrapError(err, `read ${describeSpec(ref)}`);
@@ -114,17 +117,19 @@ export async function listObjects<T extends KubernetesObject = KubernetesObject>
   let continueToken: string | undefined;
   try {
     do {
-      const page = await client.list<T>(
-        type.apiVersion,
-        type.kind,
-        options.namespace,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        options.labelSelector,
-        options.pageSize ?? 500,
-        continueToken,
+      const page = await retryThrottled(() =>
+        client.list<T>(
+          type.apiVersion,
+          type.kind,
+          options.namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          options.labelSelector,
+          options.pageSize ?? 500,
+          continueToken,
+        ),
       );
       for (const item of page.items) items.push({ ...item, apiVersion: type.apiVersion, kind: type.kind });
       continueToken = page.metadata?._continue || undefined;
@@ -143,13 +148,15 @@ export async function deleteObject(
 ): Promise<boolean> {
   const spec = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { ...ref.metadata } };
   try {
-    await client.delete(
-      spec,
-      undefined,
-      options.dryRun === true ? 'All' : undefined,
-      undefined,
-      undefined,
-      options.propagationPolicy ?? 'Background',
+    await retryThrottled(() =>
+      client.delete(
+        spec,
+        undefined,
+        options.dryRun === true ? 'All' : undefined,
+        undefined,
+        undefined,
+        options.propagationPolicy ?? 'Background',
+      ),
     );
     return true;
   } catch (err) {

@@ -64,10 +64,10 @@ async function startController(kubeconfig, logPath) {
   const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
   const started = Date.now();
   const log = createWriteStream(logPath, { flags: 'a' });
+  // The bin itself, as deployed: its shebang line carries the controller's V8 flags.
   const child = spawn(
-    process.execPath,
+    bin,
     [
-      bin,
       '--kubeconfig',
       kubeconfig,
       '--namespace',
@@ -211,7 +211,16 @@ try {
   await creating;
   const after = await scrape(controller);
   const rss = rssMiB(controller.child.pid);
+  const heapUsedMiB = after('gitseal_controller_nodejs_heap_size_used_bytes') / 2 ** 20;
+  const heapTotalMiB = after('gitseal_controller_nodejs_heap_size_total_bytes') / 2 ** 20;
+  const externalMiB = after('gitseal_controller_nodejs_external_memory_bytes') / 2 ** 20;
   watch.abort();
+  if (process.env.GITSEAL_BENCH_PAUSE_S) {
+    // Time to look at the controller after the bulk (e.g. /proc/<pid>/smaps, or a heap snapshot when the bench
+    // runs with NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2).
+    console.log(`pausing ${process.env.GITSEAL_BENCH_PAUSE_S} s: controller pid ${controller.child.pid}`);
+    await sleep(Number(process.env.GITSEAL_BENCH_PAUSE_S) * 1000);
+  }
   const bulkSeconds = (t1 - t0) / 1000;
   const rsaOps = after('gitseal_rsa_private_operations_total') - rsaBefore;
   const rsaPerSecond = rsaOps / bulkSeconds;
@@ -237,7 +246,9 @@ try {
   console.log(
     `openssl speed rsa4096 sign: ${r(signsPerSecond)} ops/s × ${cores} cores = ${r(limit)} ops/s; ratio ${r(rsaPerSecond / limit, 3)}`,
   );
-  console.log(`controller RSS at the end: ${r(rss, 1)} MiB`);
+  console.log(
+    `controller RSS at the end: ${r(rss, 1)} MiB (main thread V8 heap ${r(heapUsedMiB, 1)} MiB used of ${r(heapTotalMiB, 1)}, external ${r(externalMiB, 1)} MiB)`,
+  );
   console.log(
     `event-loop p99 over the bulk: ${r(lagP99 * 1000)} ms (sampled every 10 ms, so ~10 ms is idle); max ${r(lagMax * 1000)} ms`,
   );
@@ -279,6 +290,9 @@ try {
       cores,
       rsaRatio: r(rsaPerSecond / limit, 3),
       controllerRssMiB: r(rss, 1),
+      controllerHeapUsedMiB: r(heapUsedMiB, 1),
+      controllerHeapTotalMiB: r(heapTotalMiB, 1),
+      controllerExternalMiB: r(externalMiB, 1),
       eventLoopP99Ms: r(lagP99 * 1000),
       eventLoopMaxMs: r(lagMax * 1000),
       restartReadyMs: controller.readyMs,

@@ -1,5 +1,13 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { createInformer, objectKey, Resources, type Informer, type ResourceType, type WorkQueue } from '@gitseal/kube';
+import {
+  createInformer,
+  objectKey,
+  Resources,
+  stripManagedFields,
+  type Informer,
+  type ResourceType,
+  type WorkQueue,
+} from '@gitseal/kube';
 import type { GitSync } from '@gitseal/manifests';
 import {
   APPLIED_DIGEST_ANNOTATION,
@@ -20,8 +28,12 @@ export interface GitSyncWatchOptions {
   /** Empty: all namespaces. */
   readonly namespaces: readonly string[];
   readonly logger: Logger;
-  /** Whether the API server serves GitSyncs; when not, the watch stays idle (and counts as synced). */
+  /**
+   * Whether the API server serves GitSyncs. While it does not, the watch stays idle (and counts as synced) and
+   * asks again every `servedRecheckMs` (default 10 s): installing the CRD later needs no restart.
+   */
   readonly served?: () => Promise<boolean>;
+  readonly servedRecheckMs?: number;
 }
 
 /** What the drift watch knows about one GitSync's applied objects. */
@@ -65,6 +77,30 @@ function isOwnState(tracked: TrackedSync, type: ResourceType, object: Kubernetes
 }
 
 /**
+ * What the drift watch caches of an applied object: the metadata isOwnState reads. Not the object's content (a
+ * synced Secret's data has no business in this process's memory), which also keeps big inventories cheap.
+ */
+export function driftView(object: KubernetesObject): KubernetesObject {
+  const m = object.metadata ?? {};
+  const digest = m.annotations?.[APPLIED_DIGEST_ANNOTATION];
+  const label = m.labels?.[SYNC_LABEL];
+  return {
+    ...(object.apiVersion === undefined ? {} : { apiVersion: object.apiVersion }),
+    ...(object.kind === undefined ? {} : { kind: object.kind }),
+    metadata: {
+      ...(m.name === undefined ? {} : { name: m.name }),
+      ...(m.namespace === undefined ? {} : { namespace: m.namespace }),
+      ...(m.uid === undefined ? {} : { uid: m.uid }),
+      ...(m.resourceVersion === undefined ? {} : { resourceVersion: m.resourceVersion }),
+      ...(m.generation === undefined ? {} : { generation: m.generation }),
+      ...(m.deletionTimestamp === undefined ? {} : { deletionTimestamp: m.deletionTimestamp }),
+      ...(label === undefined ? {} : { labels: { [SYNC_LABEL]: label } }),
+      ...(digest === undefined ? {} : { annotations: { [APPLIED_DIGEST_ANNOTATION]: digest } }),
+    },
+  };
+}
+
+/**
  * The informers of the GitSync reconciler: GitSyncs (per watched namespace, or one cluster-wide), and one
  * drift informer per kind GitSyncs applied, selecting the sync label. With selfHeal, a change or deletion of an
  * applied object that gitseal did not make enqueues its GitSync at once.
@@ -78,6 +114,8 @@ export class GitSyncWatch {
   #queue: WorkQueue | undefined;
   #stopped = false;
   #idle = false;
+  #recheck: NodeJS.Timeout | undefined;
+  #informersStarted = false;
 
   constructor(options: GitSyncWatchOptions) {
     this.#o = options;
@@ -88,6 +126,7 @@ export class GitSyncWatch {
           kubeConfig: options.kubeConfig,
           resource: Resources.GitSync,
           ...(namespace ? { namespace } : {}),
+          transform: stripManagedFields,
           logger: options.logger,
         }),
       );
@@ -107,9 +146,30 @@ export class GitSyncWatch {
     this.#queue = queue;
     if (this.#o.served && !(await this.#o.served())) {
       this.#idle = true;
-      this.#o.logger.warn({}, 'GitSync CRD not installed: the sync engine stays idle until a restart');
+      this.#o.logger.warn({}, 'GitSync CRD not installed: the sync engine starts once it is');
+      this.#scheduleRecheck(queue);
       return;
     }
+    await this.#startInformers(queue);
+  }
+
+  #scheduleRecheck(queue: WorkQueue): void {
+    if (this.#stopped) return;
+    this.#recheck = setTimeout(() => {
+      void (async () => {
+        if (this.#stopped) return;
+        if (!(await this.#o.served?.().catch(() => false))) return this.#scheduleRecheck(queue);
+        this.#o.logger.info({}, 'GitSync CRD installed: starting the sync engine');
+        // Readiness stays up meanwhile: the GitSync caches are new, nothing was served from them yet.
+        await this.#startInformers(queue).catch(() => undefined);
+        this.#idle = false;
+      })();
+    }, this.#o.servedRecheckMs ?? 10_000);
+  }
+
+  async #startInformers(queue: WorkQueue): Promise<void> {
+    if (this.#stopped) return;
+    this.#informersStarted = true;
     for (const informer of this.#informers) {
       const enqueue = (object: KubernetesObject): void => void queue.enqueue(objectKey(object));
       informer.onAdd(enqueue);
@@ -150,6 +210,7 @@ export class GitSyncWatch {
       kubeConfig: this.#o.kubeConfig,
       resource: type,
       labelSelector: SYNC_LABEL,
+      transform: driftView,
       logger: this.#o.logger,
     });
     const seen = (object: KubernetesObject, deleted: boolean): void => {
@@ -169,7 +230,8 @@ export class GitSyncWatch {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    const started = this.#idle ? [] : this.#informers;
+    clearTimeout(this.#recheck);
+    const started = this.#informersStarted ? this.#informers : [];
     await Promise.all([...started, ...this.#drift.values()].map((i) => i.stop()));
   }
 }

@@ -96,7 +96,10 @@ export class RsaWorkerPool {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(new URL('./rsa-worker.js', import.meta.url));
+    // A worker's garbage is short-lived buffers: a small young generation keeps each thread's memory small.
+    const worker = new Worker(new URL('./rsa-worker.js', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     const slot: Slot = { worker, busy: undefined };
     worker.on('message', (message: RsaWorkerResponse) => this.#finish(slot, message));
     worker.on('error', (error) => {

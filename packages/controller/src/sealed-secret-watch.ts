@@ -1,5 +1,13 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { createInformer, objectKey, Resources, type Informer, type ResourceType, type WorkQueue } from '@gitseal/kube';
+import {
+  createInformer,
+  objectKey,
+  Resources,
+  stripManagedFields,
+  type Informer,
+  type ResourceType,
+  type WorkQueue,
+} from '@gitseal/kube';
 import { ProducedSecret, type Secret } from '@gitseal/manifests';
 import type { Logger } from 'pino';
 import type { CacheReader } from './sealed-secret-reconciler.js';
@@ -57,6 +65,7 @@ export class SealedSecretWatch {
           kubeConfig: options.kubeConfig,
           resource: options.resource,
           ...(namespace ? { namespace } : {}),
+          transform: stripManagedFields,
           logger: options.logger,
         }),
       );
@@ -66,6 +75,7 @@ export class SealedSecretWatch {
           resource: Resources.Secret,
           ...(namespace ? { namespace } : {}),
           labelSelector: `${ProducedSecret.Label}=${ProducedSecret.LabelValue}`,
+          transform: stripManagedFields,
           logger: options.logger,
         }),
       );

@@ -48,6 +48,7 @@ export {
   type InformerStats,
   type UpdateHandler,
 } from './informer.js';
+export { stripManagedFields } from './strip-managed-fields.js';
 export { WorkQueue, type ProcessKey, type WorkQueueOptions } from './work-queue.js';
 export {
   applyObject,

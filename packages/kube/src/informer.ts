@@ -25,6 +25,11 @@ export interface InformerOptions<T extends KubernetesObject> {
   readonly watchTimeoutSeconds?: number;
   /** Reconnect/relist delays; default 500 ms doubling to 30 s, half jittered. */
   readonly backoff?: BackoffOptions;
+  /**
+   * Applied to every object before it is cached or handed to a handler, e.g. stripManagedFields: a cache of
+   * thousands of objects should hold only what its reconciler reads.
+   */
+  readonly transform?: (object: T) => T;
   /** Page size of lists; default 500. */
   readonly pageSize?: number;
   /** Deadline of each list page request; default 60 s. */
@@ -244,7 +249,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         timeoutMs: this.#options.listTimeoutMs ?? 60_000,
       });
       for (const item of page.items) {
-        const object = { ...item, apiVersion: resource.apiVersion, kind: resource.kind };
+        const object = this.#transform({ ...item, apiVersion: resource.apiVersion, kind: resource.kind });
         items.set(objectKey(object), object);
       }
       continueToken = page.metadata?._continue ?? (page.metadata as { continue?: string } | undefined)?.continue;
@@ -270,6 +275,10 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     for (const { previous, current } of changes.updated) this.#emitUpdate(previous, current);
     for (const object of changes.deleted) this.#emitDelete(object);
     this.#markSynced();
+  }
+
+  #transform(object: T): T {
+    return this.#options.transform ? this.#options.transform(object) : object;
   }
 
   #markSynced(): void {
@@ -364,13 +373,13 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       this.#logger?.warn({ status, reason }, 'watch error event');
       return 'error';
     }
-    const object = raw as T;
-    const resourceVersion = object.metadata?.resourceVersion;
+    const resourceVersion = (raw as T).metadata?.resourceVersion;
     if (type === 'BOOKMARK') {
       if (resourceVersion !== undefined) this.#resourceVersion = resourceVersion;
       return undefined;
     }
     if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return undefined;
+    const object = this.#transform(raw as T);
     const key = objectKey(object);
     const previous = this.#cache.get(key);
     if (resourceVersion !== undefined) this.#resourceVersion = resourceVersion;

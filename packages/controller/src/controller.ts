@@ -118,7 +118,7 @@ export async function startController(options: ControllerOptions, logger: Logger
     rotate: (body: unknown) => rotateSealedSecret({ pool, keys: () => keys.keys, logger }, body),
   };
   const gitSync = options.sync
-    ? createGitSyncHost({ kubeConfig, options, keys: () => keys.keys.ring, metrics, logger, mayWrite })
+    ? createGitSyncHost({ kubeConfig, options, keys: () => keys.keys.ring, pool, metrics, logger, mayWrite })
     : undefined;
   if (gitSync) reconcilers.push(gitSync);
   const servers: Listening[] = [];

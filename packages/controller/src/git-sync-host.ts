@@ -9,12 +9,15 @@ import { GitSyncKube } from './git-sync-kube.js';
 import { GitSyncReconciler } from './git-sync-reconciler.js';
 import { GitSyncWatch } from './git-sync-watch.js';
 import type { ControllerMetrics } from './metrics.js';
+import type { RsaWorkerPool } from './rsa-worker-pool.js';
 import { createWebhookRouter } from './webhook.js';
 
 export interface GitSyncHostOptions {
   readonly kubeConfig: KubeConfig;
   readonly options: ControllerOptions;
   readonly keys: () => PrivateKeyRing;
+  /** Preflight opens SealedSecrets here, off the main thread. */
+  readonly pool: RsaWorkerPool;
   readonly metrics: ControllerMetrics;
   readonly logger: Logger;
   readonly mayWrite: () => boolean;
@@ -43,6 +46,10 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     watch,
     kube,
     keys: o.keys,
+    verifySealedSecret: async (sealed) => {
+      const outcome = await o.pool.unseal(sealed, { discardData: true });
+      return outcome.ok ? undefined : outcome.cause;
+    },
     bitnamiCompat: o.options.bitnamiCompat,
     cacheDir: o.options.gitCacheDir,
     allowFile: o.options.gitAllowFile,

@@ -9,6 +9,7 @@ import {
   syncRevision,
   type GitAuth,
   type PreflightCache,
+  type SealedSecretVerifier,
   type SyncRevisionResult,
   type SyncState,
 } from '@gitseal/sync';
@@ -31,6 +32,7 @@ export interface GitSyncReconcilerOptions {
   readonly watch: GitSyncWatch;
   readonly kube: GitSyncKube;
   readonly keys: () => PrivateKeyRing;
+  readonly verifySealedSecret: SealedSecretVerifier;
   readonly bitnamiCompat: boolean;
   readonly cacheDir: string;
   readonly allowHttp: boolean;
@@ -140,6 +142,7 @@ export class GitSyncReconciler {
       ...this.#o.kube.writer(namespace, gitSync.spec.serviceAccountName),
       reader: this.#o.kube.reader,
       keys: this.#o.keys(),
+      verifySealedSecret: this.#o.verifySealedSecret,
       preflightCache: this.#preflightCache,
       bitnamiCompat: this.#o.bitnamiCompat,
       cacheDir: this.#o.cacheDir,

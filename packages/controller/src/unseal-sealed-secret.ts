@@ -30,13 +30,15 @@ export type UnsealOutcome =
       readonly code: CryptoErrorCode;
       /** One line, names the object and item, never secret bytes. */
       readonly message: string;
+      /** The message without the object's name: `item "x": …`. */
+      readonly cause: string;
       readonly rsaOperations: number;
     };
 
 function failure(error: unknown, object: string, rsaOperations: number): UnsealOutcome {
   const code = error instanceof CryptoError ? error.code : CryptoErrorCode.DecryptFailed;
   const why = error instanceof CryptoError ? error.message : 'decryption failed';
-  return { ok: false, code, message: `SealedSecret ${object}: ${why}`, rsaOperations };
+  return { ok: false, code, message: `SealedSecret ${object}: ${why}`, cause: why, rsaOperations };
 }
 
 /**
@@ -54,6 +56,7 @@ export function unsealSealedSecret(ring: PrivateKeyRing, request: UnsealRequest)
       ok: false,
       code: CryptoErrorCode.DecryptFailed,
       message: `SealedSecret ${request.object}: no items`,
+      cause: 'no items',
       rsaOperations,
     };
   }
@@ -62,6 +65,7 @@ export function unsealSealedSecret(ring: PrivateKeyRing, request: UnsealRequest)
       ok: false,
       code: CryptoErrorCode.UnknownKey,
       message: `SealedSecret ${request.object}: no keys held`,
+      cause: 'no keys held',
       rsaOperations,
     };
   }
@@ -105,6 +109,7 @@ export function resealSealedSecret(ring: PrivateKeyRing, request: ResealRequest)
       ok: false,
       code: CryptoErrorCode.UnknownKey,
       message: `SealedSecret ${request.object}: sealing key is not held`,
+      cause: 'sealing key is not held',
       rsaOperations: opened.rsaOperations,
     };
   }

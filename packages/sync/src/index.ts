@@ -69,6 +69,9 @@ export {
 } from './render.js';
 export {
   preflight,
+  verifyInThread,
+  type SealedSecretToVerify,
+  type SealedSecretVerifier,
   sealedSecretDigest,
   type PreflightCache,
   type PreflightFailure,

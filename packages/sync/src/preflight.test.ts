@@ -13,7 +13,7 @@ import {
   type KeyPair,
 } from '@gitseal/crypto';
 import type { KubeObject } from '@gitseal/manifests';
-import { preflight } from './preflight.js';
+import { preflight, type SealedSecretToVerify } from './preflight.js';
 import type { RenderedObject } from './render.js';
 
 const held = generateKeyPairSync(2048);
@@ -72,8 +72,8 @@ const secret = (name: string, extra: Record<string, unknown>): KubeObject => ({
 });
 
 describe('preflight', () => {
-  it('passes a revision whose SealedSecrets all open at their scope (v1, v2, every scope)', () => {
-    const result = preflight(
+  it('passes a revision whose SealedSecrets all open at their scope (v1, v2, every scope)', async () => {
+    const result = await preflight(
       [
         at(sealed('db', { items: ['password', 'user'] }), 'apps/db.yaml#0'),
         at(sealed('api', { envelope: Envelope.V2 }), 'apps/api.yaml#0'),
@@ -86,8 +86,8 @@ describe('preflight', () => {
     assert.deepEqual(result, { ok: true, decrypted: 4, cached: 0 });
   });
 
-  it('refuses the whole revision when one SealedSecret cannot be decrypted, naming file, object and item', () => {
-    const result = preflight(
+  it('refuses the whole revision when one SealedSecret cannot be decrypted, naming file, object and item', async () => {
+    const result = await preflight(
       [
         at(sealed('ok'), 'apps/ok.yaml#0'),
         at(sealed('db', { pair: stranger }), 'apps/db.yaml#0'),
@@ -110,42 +110,42 @@ describe('preflight', () => {
     assert.ok(!JSON.stringify(result).includes(PLAINTEXT));
   });
 
-  it('checks bitnami.com SealedSecrets only in compat mode', () => {
+  it('checks bitnami.com SealedSecrets only in compat mode', async () => {
     const foreign = [at(sealed('b', { apiVersion: 'bitnami.com/v1alpha1', pair: stranger }), 'b.yaml#0')];
-    assert.deepEqual(preflight(foreign, { keys: ring }), { ok: true, decrypted: 0, cached: 0 });
-    const compat = preflight(foreign, { keys: ring, bitnamiCompat: true });
+    assert.deepEqual(await preflight(foreign, { keys: ring }), { ok: true, decrypted: 0, cached: 0 });
+    const compat = await preflight(foreign, { keys: ring, bitnamiCompat: true });
     assert.equal(compat.ok, false);
     assert.equal(!compat.ok && compat.reason, 'SealedSecretUndecryptable');
     const mine = [at(sealed('b', { apiVersion: 'bitnami.com/v1alpha1' }), 'b.yaml#0')];
-    assert.deepEqual(preflight(mine, { keys: ring, bitnamiCompat: true }), { ok: true, decrypted: 1, cached: 0 });
+    assert.deepEqual(await preflight(mine, { keys: ring, bitnamiCompat: true }), { ok: true, decrypted: 1, cached: 0 });
   });
 
-  it('refuses plain Secrets with data unless allowed', () => {
+  it('refuses plain Secrets with data unless allowed', async () => {
     for (const extra of [{ data: { k: 'dmFsdWU=' } }, { stringData: { k: 'value' } }]) {
       const objects = [at(secret('plain', extra), 'apps/s.yaml#2')];
-      const result = preflight(objects, { keys: ring });
+      const result = await preflight(objects, { keys: ring });
       assert.equal(result.ok, false);
       if (result.ok) continue;
       assert.equal(result.reason, 'PlaintextSecretInGit');
       assert.match(result.message, /^apps\/s\.yaml#2: Secret prod\/plain: plain Secret/);
       assert.ok(!result.message.includes('dmFsdWU=') && !result.message.includes('value'));
-      assert.deepEqual(preflight(objects, { keys: ring, allowPlainSecrets: true }), {
+      assert.deepEqual(await preflight(objects, { keys: ring, allowPlainSecrets: true }), {
         ok: true,
         decrypted: 0,
         cached: 0,
       });
     }
     const empty = [at(secret('empty', { data: {} }), 'e#0'), at(secret('typed', { type: 'kubernetes.io/tls' }), 'f#0')];
-    assert.equal(preflight(empty, { keys: ring }).ok, true);
+    assert.equal((await preflight(empty, { keys: ring })).ok, true);
   });
 
-  it('refuses duplicate objects, naming both places', () => {
+  it('refuses duplicate objects, naming both places', async () => {
     const cm = (group: string) => ({
       apiVersion: group,
       kind: 'ConfigMap',
       metadata: { name: 'c', namespace: 'prod' },
     });
-    const result = preflight([at(cm('v1'), 'a.yaml#0'), at(cm('v1'), 'b.yaml#3')], { keys: ring });
+    const result = await preflight([at(cm('v1'), 'a.yaml#0'), at(cm('v1'), 'b.yaml#3')], { keys: ring });
     assert.equal(!result.ok && result.reason, 'DuplicateObject');
     assert.equal(!result.ok && result.message, 'b.yaml#3: ConfigMap prod/c: duplicate of a.yaml#0');
     const distinct = [
@@ -153,22 +153,22 @@ describe('preflight', () => {
       at(cm('example.com/v1'), 'b#0'),
       at({ ...cm('v1'), metadata: { name: 'c', namespace: 'dev' } }, 'c#0'),
     ];
-    assert.equal(preflight(distinct, { keys: ring }).ok, true);
+    assert.equal((await preflight(distinct, { keys: ring })).ok, true);
   });
 
-  it('refuses malformed SealedSecrets and ones without a namespace as invalid manifests', () => {
+  it('refuses malformed SealedSecrets and ones without a namespace as invalid manifests', async () => {
     const broken = sealed('x');
     (broken['spec'] as { encryptedData: Record<string, string> }).encryptedData['password'] = 'not base64!';
-    const result = preflight([at(broken, 'x.yaml#0')], { keys: ring });
+    const result = await preflight([at(broken, 'x.yaml#0')], { keys: ring });
     assert.equal(!result.ok && result.reason, 'InvalidManifest');
     assert.match(!result.ok ? result.message : '', /^x\.yaml#0: SealedSecret prod\/x: /);
     const noNs = sealed('y');
     delete noNs.metadata?.namespace;
-    const missing = preflight([at(noNs, 'y.yaml#0')], { keys: ring });
+    const missing = await preflight([at(noNs, 'y.yaml#0')], { keys: ring });
     assert.equal(!missing.ok && missing.reason, 'InvalidManifest');
   });
 
-  it('costs no private-key operations for SealedSecrets already verified, and re-verifies on any change', () => {
+  it('costs no private-key operations for SealedSecrets already verified, and re-verifies on any change', async () => {
     let privateKeyUses = 0;
     const [key] = ring.keys as HeldKey[];
     const counted = new Proxy(key as HeldKey, {
@@ -180,15 +180,40 @@ describe('preflight', () => {
     const countingRing = createKeyRing([counted]);
     const cache = new Set<string>();
     const objects = [at(sealed('db'), 'db#0'), at(sealed('api', { envelope: Envelope.V2 }), 'api#0')];
-    assert.deepEqual(preflight(objects, { keys: countingRing, cache }), { ok: true, decrypted: 2, cached: 0 });
+    assert.deepEqual(await preflight(objects, { keys: countingRing, cache }), { ok: true, decrypted: 2, cached: 0 });
     assert.ok(privateKeyUses > 0);
     privateKeyUses = 0;
-    assert.deepEqual(preflight(objects, { keys: countingRing, cache }), { ok: true, decrypted: 0, cached: 2 });
+    assert.deepEqual(await preflight(objects, { keys: countingRing, cache }), { ok: true, decrypted: 0, cached: 2 });
     assert.equal(privateKeyUses, 0);
     const changed = [objects[0] as RenderedObject, at(sealed('api', { envelope: Envelope.V2 }), 'api#0')];
-    assert.deepEqual(preflight(changed, { keys: countingRing, cache }), { ok: true, decrypted: 1, cached: 1 });
+    assert.deepEqual(await preflight(changed, { keys: countingRing, cache }), { ok: true, decrypted: 1, cached: 1 });
     const renamed = [at({ ...sealed('db'), metadata: { name: 'db2', namespace: 'prod' } }, 'db#0')];
-    const result = preflight(renamed, { keys: countingRing, cache });
+    const result = await preflight(renamed, { keys: countingRing, cache });
     assert.equal(!result.ok && result.reason, 'SealedSecretUndecryptable');
+  });
+
+  it('hands every SealedSecret to the given verifier at once and prefixes its answer with file and object', async () => {
+    const seen: SealedSecretToVerify[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const verify = async (sealedSecret: SealedSecretToVerify): Promise<string | undefined> => {
+      seen.push(sealedSecret);
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return sealedSecret.object === 'prod/bad' ? 'item "password": no held key opens it' : undefined;
+    };
+    const objects = [at(sealed('good'), 'g.yaml#0'), at(sealed('bad'), 'b.yaml#0'), at(sealed('ok'), 'o.yaml#0')];
+    const result = await preflight(objects, { keys: ring, verify });
+    assert.deepEqual(
+      seen.map((s) => s.object),
+      ['prod/good', 'prod/bad', 'prod/ok'],
+    );
+    assert.equal(maxInFlight, 3);
+    assert.equal(seen[0]?.scopeLabel, scopeLabel(Scope.Strict, 'prod', 'good'));
+    assert.equal(
+      !result.ok && result.message,
+      'b.yaml#0: SealedSecret prod/bad: item "password": no held key opens it',
+    );
   });
 });

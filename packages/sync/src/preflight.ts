@@ -21,8 +21,24 @@ export interface PreflightCache {
   add(digest: string): unknown;
 }
 
+/** What a verifier needs to open one SealedSecret; `object` names it (`ns/name`). */
+export interface SealedSecretToVerify {
+  readonly object: string;
+  readonly scopeLabel: string;
+  readonly encryptedData: Readonly<Record<string, string>>;
+}
+
+/**
+ * Opens every item of one SealedSecret and throws the plaintext away. Resolves with why it cannot be opened (one
+ * line naming the item, never secret bytes), or undefined when it opens. The controller runs it in its RSA workers.
+ */
+export type SealedSecretVerifier = (sealed: SealedSecretToVerify) => Promise<string | undefined>;
+
 export interface PreflightOptions {
+  /** The keys the controller holds: their ids are part of the cache digest; the default verifier uses them. */
   keys: PrivateKeyRing;
+  /** Opens SealedSecrets; default: in this thread with `keys`. */
+  verify?: SealedSecretVerifier;
   /** Let plain `v1` Secrets with data through (spec.allowPlainSecrets). */
   allowPlainSecrets?: boolean;
   /** Also check `bitnami.com/v1alpha1` SealedSecrets (they are gitseal's to decrypt in compat mode). */
@@ -111,26 +127,27 @@ export function sealedSecretDigest(sealed: SealedSecret, label: string, keys: Pr
   return createHash('sha256').update(material, 'utf8').digest('hex');
 }
 
-/** Opens every item for real; the plaintext is wiped at once. Returns the first failing item's message. */
-function verifyItems(v: Verifiable, keys: PrivateKeyRing): string | undefined {
-  let preferKeyId: string | undefined;
-  for (const [itemKey, value] of Object.entries(v.sealed.spec.encryptedData)) {
-    try {
-      const opened = unsealValue({
-        keys,
-        scopeLabel: v.label,
-        itemKey,
-        value,
-        ...(preferKeyId ? { preferKeyId } : {}),
-      });
-      opened.plaintext.wipe();
-      preferKeyId = opened.keyId;
-    } catch (error) {
-      const cause = error instanceof CryptoError ? error.message : `item "${itemKey}": decryption failed`;
-      return `${v.where}: ${cause}`;
+/** The default verifier: opens every item in this thread; the plaintext is wiped at once. */
+export function verifyInThread(keys: PrivateKeyRing): SealedSecretVerifier {
+  return (sealed) => {
+    let preferKeyId: string | undefined;
+    for (const [itemKey, value] of Object.entries(sealed.encryptedData)) {
+      try {
+        const opened = unsealValue({
+          keys,
+          scopeLabel: sealed.scopeLabel,
+          itemKey,
+          value,
+          ...(preferKeyId ? { preferKeyId } : {}),
+        });
+        opened.plaintext.wipe();
+        preferKeyId = opened.keyId;
+      } catch (error) {
+        return Promise.resolve(error instanceof CryptoError ? error.message : `item "${itemKey}": decryption failed`);
+      }
     }
-  }
-  return undefined;
+    return Promise.resolve(undefined);
+  };
 }
 
 function fail(reason: SyncReason, failures: PreflightFailure[]): PreflightResult {
@@ -139,12 +156,14 @@ function fail(reason: SyncReason, failures: PreflightFailure[]): PreflightResult
 }
 
 /**
- * Checks a rendered revision before anything is applied (pure and synchronous; run it in a worker for big
- * revisions): no duplicate objects, no plain Secrets with data (unless allowed), every SealedSecret well formed
+ * Checks a rendered revision before anything is applied: no duplicate objects, no plain Secrets with data (unless allowed), every SealedSecret well formed
  * and decryptable at its scope and final namespace with the held keys. One undecryptable SealedSecret refuses
  * the whole revision. Verified SealedSecrets go into `cache`, so an unchanged revision costs no RSA work.
  */
-export function preflight(objects: readonly RenderedObject[], options: PreflightOptions): PreflightResult {
+export async function preflight(
+  objects: readonly RenderedObject[],
+  options: PreflightOptions,
+): Promise<PreflightResult> {
   const duplicates = findDuplicates(objects);
   if (duplicates.length > 0) return fail(SyncReason.DuplicateObject, duplicates);
   const sealed: Verifiable[] = [];
@@ -162,18 +181,34 @@ export function preflight(objects: readonly RenderedObject[], options: Preflight
   }
   if (invalid.length > 0) return fail(SyncReason.InvalidManifest, invalid);
   if (plain.length > 0) return fail(SyncReason.PlaintextSecretInGit, plain);
+  const verify = options.verify ?? verifyInThread(options.keys);
   const undecryptable: PreflightFailure[] = [];
   const verified: string[] = [];
   let cached = 0;
-  for (const v of sealed) {
+  const pending = sealed.flatMap((v) => {
     const digest = sealedSecretDigest(v.sealed, v.label, options.keys);
     if (options.cache?.has(digest)) {
       cached++;
-      continue;
+      return [];
     }
-    const message = verifyItems(v, options.keys);
-    if (message === undefined) verified.push(digest);
-    else undecryptable.push({ source: v.source, message });
+    const { namespace = '', name } = v.sealed.metadata;
+    return [
+      {
+        v,
+        digest,
+        cause: verify({
+          object: `${namespace}/${name}`,
+          scopeLabel: v.label,
+          encryptedData: v.sealed.spec.encryptedData,
+        }),
+      },
+    ];
+  });
+  // All verifications are in flight at once (a pool bounds them); results are read in file order.
+  for (const { v, digest, cause } of pending) {
+    const why = await cause;
+    if (why === undefined) verified.push(digest);
+    else undecryptable.push({ source: v.source, message: `${v.where}: ${why}` });
   }
   // Remember successes even when the revision fails: fixing one object should not re-verify the others.
   for (const digest of verified) options.cache?.add(digest);

@@ -6,7 +6,7 @@ import type { GitAuth } from './git-auth.js';
 import { resolveRevision } from './git-source.js';
 import { listLiveLabelled, liveScopes, type ObjectApi } from './live-objects.js';
 import { planApply } from './plan-apply.js';
-import { preflight, type PreflightCache } from './preflight.js';
+import { preflight, type PreflightCache, type SealedSecretVerifier } from './preflight.js';
 import { pruneObjects } from './prune-objects.js';
 import type { Applier } from './raw-apply.js';
 import { planPrune } from './prune.js';
@@ -53,6 +53,8 @@ export interface SyncRevisionInput {
   /** Reads (live objects, waits, health) with the controller's own rights. */
   readonly reader: ObjectApi;
   readonly keys: PrivateKeyRing;
+  /** Opens SealedSecrets during preflight; default: in this thread with `keys`. */
+  readonly verifySealedSecret?: SealedSecretVerifier;
   readonly preflightCache: PreflightCache;
   readonly bitnamiCompat?: boolean;
   readonly cacheDir: string;
@@ -179,13 +181,14 @@ async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<rea
 }
 
 /** Preflight plus the empty-revision rule; a failure message when the revision must not be applied. */
-function refuse(
+async function refuse(
   input: SyncRevisionInput,
   objects: readonly RenderedObject[],
-): { reason: SyncReason; message: string } | undefined {
+): Promise<{ reason: SyncReason; message: string } | undefined> {
   const { spec } = input.gitSync;
-  const checked = preflight(objects, {
+  const checked = await preflight(objects, {
     keys: input.keys,
+    ...(input.verifySealedSecret ? { verify: input.verifySealedSecret } : {}),
     cache: input.preflightCache,
     ...(spec.allowPlainSecrets ? { allowPlainSecrets: true } : {}),
     ...(input.bitnamiCompat ? { bitnamiCompat: true } : {}),
@@ -275,7 +278,7 @@ export async function syncRevision(input: SyncRevisionInput): Promise<SyncRevisi
   try {
     const objects = await resolveAndRender(input, run);
     run.stage = SyncStage.Preflight;
-    const refused = refuse(input, objects);
+    const refused = await refuse(input, objects);
     if (refused) return finish(run, 'Failed', refused);
     input.state.rendered = { key: renderKey(input.gitSync), revision: run.revision, objects };
     return await applyRevision(input, run, objects);

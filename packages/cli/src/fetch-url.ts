@@ -35,13 +35,14 @@ function parseUrl(value: string, insecureHttp: boolean): URL {
   return url;
 }
 
-async function readCapped(response: Response, where: string, maxBytes: number): Promise<string> {
+/** Reads a response body, refusing more than maxBytes (checked while reading, not trusted from Content-Length). */
+export async function readCappedBytes(response: Response, where: string, maxBytes: number): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > maxBytes) {
     throw new CliError(`${where}: response is larger than ${maxBytes} bytes`, ExitCode.Remote);
   }
   if (!response.body) {
-    return '';
+    return Buffer.alloc(0);
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -52,10 +53,11 @@ async function readCapped(response: Response, where: string, maxBytes: number): 
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-function describeFetchError(error: unknown): string {
+/** A fixed cause for a failed fetch: `timed out`, a system code such as `ECONNREFUSED`, or `request failed`. */
+export function describeFetchError(error: unknown): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return 'timed out';
   }
@@ -87,7 +89,7 @@ export async function fetchText(value: string, options: FetchOptions = {}): Prom
     throw new CliError(`${where}: HTTP ${response.status}`, ExitCode.Remote);
   }
   try {
-    return await readCapped(response, where, options.maxBytes ?? DEFAULT_MAX_BYTES);
+    return (await readCappedBytes(response, where, options.maxBytes ?? DEFAULT_MAX_BYTES)).toString('utf8');
   } catch (error) {
     if (error instanceof CliError) {
       throw error;

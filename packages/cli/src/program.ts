@@ -34,19 +34,30 @@ function packageVersion(): string {
 }
 
 /** Where the sealing certificate comes from: a file, a URL, or the running controller. */
-function addCertOptions(command: Command): Command {
+function addCertOptions(command: Command, insecureHttpHelp = 'allow fetching --cert over plain http://'): Command {
   return command
     .option(
       '--cert <file|url>',
       'certificate to seal with: a PEM file or an https:// URL (default: from the controller)',
     )
     .option('--cert-fingerprint <SHA256:…>', 'refuse any certificate whose key has another fingerprint')
-    .option('--insecure-http', 'allow fetching --cert over plain http://')
+    .option('--insecure-http', insecureHttpHelp)
     .option('--controller-namespace <ns>', 'namespace of the gitseal controller', 'gitseal-system')
     .option('--controller-name <name>', 'service name of the gitseal controller', 'gitseal-controller')
     .option('--kubeconfig <file>', 'kubeconfig file for cluster access (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to use');
 }
+
+/** For the commands that POST to the controller's API: reach it directly instead of through the API server. */
+function controllerUrlOption(): Option {
+  return new Option(
+    '--controller-url <url>',
+    "the controller's API base URL, e.g. http://127.0.0.1:8080 after kubectl port-forward (default: the API " +
+      "server's service proxy to --controller-namespace/--controller-name)",
+  );
+}
+
+const CONTROLLER_INSECURE_HTTP_HELP = 'allow plain http:// for --cert, and for --controller-url to a non-loopback host';
 
 function formatOption(): Option {
   return new Option('-o, --format <format>', 'output format: yaml or json').argParser(parseFormat).default('yaml');
@@ -190,16 +201,26 @@ export function createProgram(output: Output, setExitCode: SetExitCode = () => u
   addCertOptions(
     program
       .command('reencrypt')
-      .description('re-seal SealedSecrets to a new certificate without printing plaintext')
-      .requiredOption(
+      .description(
+        're-seal SealedSecrets with recovery keys to a new certificate, or through the controller to its newest key',
+      )
+      .option(
         '--private-key <file>',
-        'PEM private key or Secret manifest holding tls.key (repeatable)',
+        'PEM private key or Secret manifest holding tls.key (repeatable; or --controller)',
         collectList,
       )
+      .addOption(
+        new Option(
+          '--controller',
+          'let the running controller re-encrypt (POST /v1/rotate) instead of --private-key',
+        ).conflicts(['privateKey', 'cert', 'certFingerprint', 'envelope']),
+      )
+      .addOption(controllerUrlOption())
       .option('-f, --file <file>', 'rewrite this file in place (repeatable)', collect)
       .option('-R, --recursive <dir>', 'rewrite every .yaml/.yml/.json file under this directory in place')
       .addOption(new Option('--envelope <v1|v2>', 'value format (default: keep each value’s)').argParser(parseEnvelope))
       .addOption(formatOption()),
+    CONTROLLER_INSECURE_HTTP_HELP,
   ).action(async (options: Record<string, unknown>) => {
     const { runReencrypt } = await import('./commands/reencrypt.js');
     output(await runReencrypt(options));
@@ -208,10 +229,12 @@ export function createProgram(output: Output, setExitCode: SetExitCode = () => u
   addCertOptions(
     program
       .command('validate')
-      .description('check SealedSecrets against a certificate without any private key')
-      .option('--offline', 'validate against --cert locally (required; online validation is not available yet)')
-      .option('-f, --file <file>', 'validate this file (repeatable)', collect)
+      .description('check that SealedSecrets open: ask the controller (POST /v1/verify), or --offline against --cert')
+      .option('--offline', 'check against --cert locally, without the controller and without any private key')
+      .addOption(controllerUrlOption().conflicts('offline'))
+      .option('-f, --file <file>', 'validate this file (repeatable; default: stdin)', collect)
       .option('-R, --recursive <dir>', 'validate every .yaml/.yml/.json file under this directory'),
+    CONTROLLER_INSECURE_HTTP_HELP,
   ).action(async (options: Record<string, unknown>) => {
     const { runValidate } = await import('./commands/validate.js');
     output(await runValidate(options));

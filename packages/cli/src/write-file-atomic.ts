@@ -89,3 +89,22 @@ export async function existingMode(path: string): Promise<number | undefined> {
     return undefined;
   }
 }
+
+/**
+ * Rewrites several files in place, each keeping its mode: every new content is staged first, and only once all
+ * are on disk are they renamed into place, so a failure while writing (a full disk) leaves every target untouched.
+ */
+export async function replaceFiles(
+  files: readonly { readonly path: string; readonly content: string }[],
+): Promise<void> {
+  const staged: StagedFile[] = [];
+  try {
+    for (const file of files) {
+      staged.push(await stageFile(file.path, file.content, { mode: (await existingMode(file.path)) ?? 0o644 }));
+    }
+    for (const file of staged) await file.commit();
+  } catch (error) {
+    await Promise.all(staged.map((file) => file.discard()));
+    throw error;
+  }
+}

@@ -1,17 +1,20 @@
 import { detectEnvelope, sealValue, unsealValue, type CertificateInfo, type PrivateKeyRing } from '@gitseal/crypto';
 import { replaceEncryptedData } from '@gitseal/manifests';
 import { loadSealingCert, type CertSourceOptions } from '../cert-source.js';
-import { CliError, wrapError } from '../cli-error.js';
+import { CliError, ExitCode, wrapError } from '../cli-error.js';
+import { openControllerEndpoint, type ControllerEndpoint, type ControllerOptions } from '../controller-endpoint.js';
 import { resolveFileArgs } from '../list-manifest-files.js';
 import type { EnvelopeOption } from '../options.js';
 import { loadPrivateKeyRing } from '../private-keys.js';
 import { readInput } from '../read-input.js';
 import { parseInput, type ManifestInput } from '../read-manifests.js';
 import { readSealedTarget, type SealedTarget } from '../sealed-target.js';
-import { existingMode, writeFileAtomic } from '../write-file-atomic.js';
+import { replaceFiles } from '../write-file-atomic.js';
+import { rotateThroughController } from './reencrypt-controller.js';
 
-export interface ReencryptOptions extends CertSourceOptions {
+export interface ReencryptOptions extends CertSourceOptions, ControllerOptions {
   readonly privateKey?: string[];
+  readonly controller?: boolean;
   readonly file?: string[];
   readonly recursive?: string;
   readonly envelope?: EnvelopeOption;
@@ -22,6 +25,9 @@ interface Context {
   readonly cert: CertificateInfo;
   readonly envelope: EnvelopeOption | undefined;
 }
+
+/** The new encryptedData values of one SealedSecret; `object` is the object as written in its file. */
+type Reseal = (target: SealedTarget, object: unknown) => Promise<Record<string, string>>;
 
 /** New ciphertext for every value of one SealedSecret, bound to the same label; plaintext lives only in between. */
 function resealValues(target: SealedTarget, context: Context): Record<string, string> {
@@ -51,13 +57,13 @@ function resealValues(target: SealedTarget, context: Context): Record<string, st
 }
 
 /** The file's text with every SealedSecret re-sealed; every other byte (comments, other objects) kept. */
-function reencryptText(input: ManifestInput, context: Context): { text: string; count: number } {
+async function reencryptText(input: ManifestInput, reseal: Reseal): Promise<{ text: string; count: number }> {
   let text = input.text;
   let count = 0;
   for (const manifest of input.manifests) {
     if (manifest.object.kind !== 'SealedSecret') continue;
     const target = readSealedTarget(manifest.object, input.source);
-    const updates = resealValues(target, context);
+    const updates = await reseal(target, manifest.object);
     try {
       text = replaceEncryptedData(text, manifest.index, updates, [], { source: input.source, item: manifest.item });
     } catch (error) {
@@ -68,12 +74,45 @@ function reencryptText(input: ManifestInput, context: Context): { text: string; 
   return { text, count };
 }
 
+/** With recovery keys: the keys and the new certificate are loaded before anything is re-sealed. */
+async function withPrivateKeys(options: ReencryptOptions): Promise<Reseal> {
+  const keys = await loadPrivateKeyRing(options.privateKey ?? []);
+  const cert = await loadSealingCert(options);
+  const context: Context = { keys, cert, envelope: options.envelope };
+  return (target) => Promise.resolve(resealValues(target, context));
+}
+
+/** Through the controller (POST /v1/rotate); it is reached only once there is a SealedSecret to send. */
+function withController(options: ReencryptOptions): Reseal {
+  let endpoint: ControllerEndpoint | undefined;
+  return async (target, object) => {
+    endpoint ??= await openControllerEndpoint(options);
+    return rotateThroughController(endpoint, target, object);
+  };
+}
+
+function checkMode(options: ReencryptOptions): void {
+  if (options.controller) return; // commander refuses --controller with --private-key, --cert or --envelope
+  if (options.controllerUrl !== undefined) {
+    throw new CliError('reencrypt: --controller-url needs --controller', ExitCode.Usage);
+  }
+  if ((options.privateKey ?? []).length === 0) {
+    throw new CliError(
+      'reencrypt: give --private-key FILE (recovery keys) or --controller (the running controller re-encrypts)',
+      ExitCode.Usage,
+    );
+  }
+}
+
 /**
- * `gitseal reencrypt`: re-seals SealedSecrets to a new certificate. Files (-f, -R) are rewritten in place only
- * after all of them were re-sealed in memory; without files, stdin goes to stdout. Plaintext is never printed.
+ * `gitseal reencrypt`: re-seals SealedSecrets, with recovery keys to a new certificate or, with --controller, to
+ * the controller's newest key. Files (-f, -R) are rewritten in place only after all of them were re-sealed in
+ * memory, so one object that fails leaves every file as it was; without files, stdin goes to stdout. Only
+ * encryptedData values change, and plaintext is never printed.
  */
 export async function runReencrypt(raw: Record<string, unknown>): Promise<string> {
   const options = raw as unknown as ReencryptOptions;
+  checkMode(options);
   const files = await resolveFileArgs(options.file, options.recursive);
   if (options.recursive !== undefined && files.length === 0) {
     throw new CliError(`${options.recursive}: no .yaml, .yml or .json files found`);
@@ -82,18 +121,20 @@ export async function runReencrypt(raw: Record<string, unknown>): Promise<string
   for (const file of files.length > 0 ? files : [undefined]) {
     inputs.push(parseInput(await readInput(file)));
   }
-  const keys = await loadPrivateKeyRing(options.privateKey ?? []);
-  const cert = await loadSealingCert(options);
-  const context: Context = { keys, cert, envelope: options.envelope };
-  const results = inputs.map((input) => ({ input, ...reencryptText(input, context) }));
+  const reseal = options.controller ? withController(options) : await withPrivateKeys(options);
+  const results: { input: ManifestInput; text: string; count: number }[] = [];
+  for (const input of inputs) {
+    results.push({ input, ...(await reencryptText(input, reseal)) });
+  }
   const total = results.reduce((n, r) => n + r.count, 0);
   if (total === 0) {
     throw new CliError(`${files.length > 0 ? files.join(', ') : 'stdin'}: no SealedSecret found`);
   }
   if (files.length === 0) return results[0]?.text ?? '';
-  for (const { input, text, count } of results) {
-    if (count === 0 || text === input.text) continue;
-    await writeFileAtomic(input.source, text, { mode: (await existingMode(input.source)) ?? 0o644 });
-  }
+  await replaceFiles(
+    results
+      .filter(({ input, text, count }) => count > 0 && text !== input.text)
+      .map(({ input, text }) => ({ path: input.source, content: text })),
+  );
   return '';
 }

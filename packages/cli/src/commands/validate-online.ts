@@ -1,0 +1,66 @@
+import { CliError, ExitCode } from '../cli-error.js';
+import { ControllerRoute, type ControllerEndpoint } from '../controller-endpoint.js';
+import { refusalReason } from '../controller-reply.js';
+import { postSealedSecret } from '../controller-request.js';
+import type { SealedTarget } from '../sealed-target.js';
+import { sealedEntries, type ValidateResult, type ValidateSource } from './validate-source.js';
+
+const KEY_NAME = /^[A-Za-z0-9:+/=_-]{1,80}$/;
+
+/** ` (key SHA256:…)` from the verify answer's keyFingerprints, when they look like fingerprints or key ids. */
+export function keysText(keyFingerprints: unknown): string {
+  if (!Array.isArray(keyFingerprints)) return '';
+  const keys = keyFingerprints.filter((k): k is string => typeof k === 'string' && KEY_NAME.test(k));
+  if (keys.length === 0) return '';
+  return ` (${keys.length === 1 ? 'key' : 'keys'} ${keys.join(', ')})`;
+}
+
+/** One object through POST /v1/verify: its `ok` line, or its problem line. */
+async function verifyOne(
+  endpoint: ControllerEndpoint,
+  object: unknown,
+  target: SealedTarget,
+): Promise<{ passed: string } | { problem: string }> {
+  const answer = await postSealedSecret(endpoint, ControllerRoute.Verify, object, target.where);
+  if (answer.kind === 'refused') {
+    const what = answer.status === 409 ? 'cannot be decrypted by the controller' : 'refused by the controller';
+    return { problem: `${target.where}: ${what}: ${refusalReason(answer, target)}` };
+  }
+  const body = answer.body as { decryptable?: unknown; keyFingerprints?: unknown } | null;
+  if (body?.decryptable !== true) {
+    throw new CliError(`${endpoint.where}: unexpected answer to ${ControllerRoute.Verify}`, ExitCode.Remote);
+  }
+  return { passed: `${target.where}: ok${keysText(body.keyFingerprints)}` };
+}
+
+/**
+ * `validate` (online): asks the controller whether each SealedSecret opens there, at the scope its metadata gives.
+ * One line per object; the controller's failures (unreachable, 5xx, …) stop the run with exit 3.
+ */
+export async function validateOnline(
+  sources: readonly ValidateSource[],
+  openEndpoint: () => Promise<ControllerEndpoint>,
+): Promise<ValidateResult> {
+  let endpoint: ControllerEndpoint | undefined; // opened at the first SealedSecret: none, no cluster needed
+  const passed: string[] = [];
+  const problems: string[] = [];
+  let checked = 0;
+  for (const source of sources) {
+    if ('problem' in source) {
+      problems.push(source.problem);
+      continue;
+    }
+    for (const entry of sealedEntries(source.input)) {
+      checked += 1;
+      if ('problem' in entry) {
+        problems.push(entry.problem);
+        continue;
+      }
+      endpoint ??= await openEndpoint();
+      const result = await verifyOne(endpoint, entry.object, entry.target);
+      if ('passed' in result) passed.push(result.passed);
+      else problems.push(result.problem);
+    }
+  }
+  return { passed, problems, checked };
+}

@@ -49,6 +49,7 @@ export {
   type UpdateHandler,
 } from './informer.js';
 export { stripManagedFields } from './strip-managed-fields.js';
+export { shareAgents } from './shared-agents.js';
 export { WorkQueue, type ProcessKey, type WorkQueueOptions } from './work-queue.js';
 export {
   applyObject,

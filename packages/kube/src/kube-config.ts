@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeError, KubeErrorCode } from './kube-error.js';
+import { shareAgents } from './shared-agents.js';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -65,7 +66,7 @@ function loadFromEnv(kc: KubeConfig, value: string): boolean {
  * then `KUBECONFIG` (one or more files), then in-cluster service account, then `~/.kube/config`.
  */
 export function resolveKubeConfig(options: LoadKubeConfigOptions = {}): LoadedKubeConfig {
-  const kc = new KubeConfig();
+  const kc = shareAgents(new KubeConfig());
   if (options.kubeconfig !== undefined && options.kubeconfig !== '') {
     if (!existsSync(options.kubeconfig)) {
       throw new KubeError(KubeErrorCode.ConfigNotFound, `kubeconfig ${options.kubeconfig}: file not found`);

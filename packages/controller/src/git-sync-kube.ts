@@ -10,6 +10,7 @@ import {
   patchStatus,
   readObject,
   Resources,
+  shareAgents,
   type ResourceType,
 } from '@gitseal/kube';
 import { createRawApplier, groupOf, type Applier, type ObjectApi } from '@gitseal/sync';
@@ -36,7 +37,7 @@ export function impersonatingKubeConfig(kc: KubeConfig, namespace: string, servi
     contexts: [...kc.contexts, { ...context, name, user: name }],
     currentContext: name,
   });
-  return copy;
+  return shareAgents(copy);
 }
 
 /** Everything the GitSync reconciler reads and writes outside the sync engine. */

@@ -9,6 +9,7 @@ import { dump, load } from 'js-yaml';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Envelope, generateKeyPair, sealValue, type KeyPair } from '@gitseal/crypto';
 import { applyObject, makeObjectApi, readObject } from '@gitseal/kube';
+import { createRawApplier } from '@gitseal/sync';
 import { assertFailure, assertNoMarkers, assertSuccess, makeTempDir, marker, runCli } from './cli-harness.js';
 import { createTestNamespace, crdPath, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
 
@@ -203,6 +204,54 @@ test('diff: a Secret whose only change is its value prints "changed" and neither
   assertSuccess(same);
   assert.match(same.stdout, new RegExp(`^= Secret ${env.namespace}/api unchanged`));
   assertNoMarkers(same.stdout, [before], 'diff output');
+});
+
+test('diff: a CRD with x-kubernetes-* schema fields, applied as the engine does, is unchanged', async (t) => {
+  const env = await setup(t, 'diff-crd');
+  if (env === undefined) return;
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.diff.gitseal.test' },
+    spec: {
+      group: 'diff.gitseal.test',
+      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+                tags: { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'set' },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+  // The sync engine's own applier: the manifest as JSON, exactly as in Git.
+  const live = (await createRawApplier(env.kc, { fieldManager: 'gitseal' }).apply(crd)) as typeof crd;
+  const schema = live.spec.versions[0]?.schema.openAPIV3Schema.properties;
+  assert.equal(schema?.spec['x-kubernetes-preserve-unknown-fields'], true);
+  const folder = await writeFolder('crd-only', { 'crd.yaml': [crd] });
+  const result = await runCli([
+    'diff',
+    '--path',
+    folder,
+    '-n',
+    env.namespace,
+    '--kubeconfig',
+    env.kubeconfig,
+    '--exit-code',
+  ]);
+  assertSuccess(result);
+  assert.match(result.stdout, /^= CustomResourceDefinition widgets\.diff\.gitseal\.test unchanged \(crd\.yaml#0\)$/m);
 });
 
 test('diff --prune-label: live objects of that GitSync missing from the folder are "- pruned"', async (t) => {

@@ -109,7 +109,13 @@ export {
 export { listLiveLabelled, liveScopes, type LiveScope, type ObjectApi } from './live-objects.js';
 export { applyObjects, type ApplyObjectsInput, type ApplyObjectsResult } from './apply-objects.js';
 export { pruneObjects } from './prune-objects.js';
-export { createRawApplier, type Applier, type KubeConfigLike, type RawApplierOptions } from './raw-apply.js';
+export {
+  createRawApplier,
+  type Applier,
+  type KubeConfigLike,
+  type RawApplierOptions,
+  type RawObjectClient,
+} from './raw-apply.js';
 export { HealthStatus, objectHealth, type Health } from './health.js';
 export { waitHealthy, type Unhealthy, type WaitHealthyInput, type WaitHealthyResult } from './wait-healthy.js';
 export {

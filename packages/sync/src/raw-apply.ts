@@ -10,11 +10,19 @@ export interface Applier {
   apply(object: KubeObject): Promise<KubeObject>;
 }
 
+/** An Applier that can also read objects back as plain JSON (no typed models in between). */
+export interface RawObjectClient extends Applier {
+  /** The live object, or undefined when it does not exist. */
+  read(object: KubeObject): Promise<KubeObject | undefined>;
+}
+
 export interface RawApplierOptions {
   /** Default `gitseal`. */
   readonly fieldManager?: string;
   /** Take over fields of other managers; default true. */
   readonly force?: boolean;
+  /** Server-side dry run: the API server computes the result and stores nothing. */
+  readonly dryRun?: boolean;
 }
 
 interface Served {
@@ -29,7 +37,7 @@ interface Served {
  * refreshed when a kind is missing (a CRD of the same revision). Requests carry the KubeConfig's identity, so an
  * impersonating KubeConfig applies with the impersonated account's rights. Errors are safe KubeErrors.
  */
-export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions = {}): Applier {
+export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions = {}): RawObjectClient {
   const discovery = new Map<string, Map<string, Served>>();
   const resolve = async (apiVersion: string, kind: string, what: string): Promise<Served> => {
     const cached = discovery.get(apiVersion)?.get(kind);
@@ -37,7 +45,7 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
     const path = groupOf(apiVersion) === '' ? `/api/${apiVersion}` : `/apis/${apiVersion}`;
     let list: { resources?: { name: string; kind: string; namespaced: boolean }[] };
     try {
-      list = await getJson(kc, { path, what: `discovery ${apiVersion}` });
+      list = await getJson(kc, { path, what: `${what}: discovery ${apiVersion}` });
     } catch (error) {
       if (error instanceof KubeError && error.status === 404) {
         throw new KubeError(KubeErrorCode.InvalidObject, `${what}: kind not served by the API server`);
@@ -53,25 +61,38 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
     if (!found) throw new KubeError(KubeErrorCode.InvalidObject, `${what}: kind not served by the API server`);
     return found;
   };
+  const locate = async (object: KubeObject, what: string): Promise<string> => {
+    const name = object.metadata?.name;
+    if (!name) throw new KubeError(KubeErrorCode.InvalidObject, `${what}: metadata.name is required`);
+    const served = await resolve(object.apiVersion, object.kind, what);
+    const namespace = served.namespaced ? object.metadata?.namespace : undefined;
+    if (served.namespaced && !namespace) {
+      throw new KubeError(KubeErrorCode.InvalidObject, `${what}: namespaced kind without metadata.namespace`);
+    }
+    return resourcePath({ apiVersion: object.apiVersion, kind: object.kind, plural: served.plural }, namespace, name);
+  };
   return {
     async apply(object) {
       const what = `apply ${describeRef(object)}`;
-      const name = object.metadata?.name;
-      if (!name) throw new KubeError(KubeErrorCode.InvalidObject, `${what}: metadata.name is required`);
-      const served = await resolve(object.apiVersion, object.kind, what);
-      const namespace = served.namespaced ? object.metadata?.namespace : undefined;
-      if (served.namespaced && !namespace) {
-        throw new KubeError(KubeErrorCode.InvalidObject, `${what}: namespaced kind without metadata.namespace`);
-      }
-      const type = { apiVersion: object.apiVersion, kind: object.kind, plural: served.plural };
       const response = await requestRaw(kc, {
         method: 'PATCH',
-        path: resourcePath(type, namespace, name),
-        query: { fieldManager: options.fieldManager ?? 'gitseal', force: options.force ?? true },
+        path: await locate(object, what),
+        query: {
+          fieldManager: options.fieldManager ?? 'gitseal',
+          force: options.force ?? true,
+          dryRun: options.dryRun === true ? 'All' : undefined,
+        },
         headers: { 'Content-Type': 'application/apply-patch+yaml' },
         body: JSON.stringify(object),
         what,
       });
+      assertOk(response, what);
+      return JSON.parse(response.body.toString('utf8')) as KubeObject;
+    },
+    async read(object) {
+      const what = `read ${describeRef(object)}`;
+      const response = await requestRaw(kc, { path: await locate(object, what), what });
+      if (response.status === 404) return undefined;
       assertOk(response, what);
       return JSON.parse(response.body.toString('utf8')) as KubeObject;
     },

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { applyObject, isNotFound, KubeError, KubeErrorCode, makeObjectApi, readObject } from '@gitseal/kube';
+import { isNotFound, KubeError, KubeErrorCode } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import {
+  createRawApplier,
   describeRef,
   inventoryEntry,
   inventoryId,
@@ -13,6 +14,7 @@ import {
   SYNC_LABEL,
   syncLabel,
   type PlannedObject,
+  type RawObjectClient,
   type RenderedObject,
 } from '@gitseal/sync';
 import { CliError, wrapError } from '../cli-error.js';
@@ -32,10 +34,6 @@ export interface DiffResult {
   readonly text: string;
   readonly differences: boolean;
 }
-
-type ObjectApi = ReturnType<typeof makeObjectApi>;
-/** What client-node's generic calls take (its metadata types timestamps as Date; a manifest has strings). */
-type ApiObject = Parameters<typeof applyObject>[1];
 
 /** The field manager the sync engine applies with; the dry run must use the same to predict its result. */
 const FIELD_MANAGER = 'gitseal';
@@ -73,8 +71,12 @@ function asCliError(error: unknown, source: string, title: string): CliError {
   return new CliError(`${source}: ${cli.message}`, cli.exitCode);
 }
 
-/** Live object, dry-run result, and the comparison of the two for one object of the folder. */
-async function diffOne(client: ObjectApi, planned: PlannedObject): Promise<ObjectDiff> {
+/**
+ * Live object, dry-run result, and the comparison of the two for one object of the folder. Both are read as plain
+ * JSON: client-node's typed models would drop unknown fields (and rename `x-kubernetes-*` keys), which shows
+ * differences that are not there.
+ */
+async function diffOne(client: RawObjectClient, planned: PlannedObject): Promise<ObjectDiff> {
   const { object, source } = planned;
   const title = describeRef(object);
   const pending = (note: string): ObjectDiff => ({
@@ -85,10 +87,9 @@ async function diffOne(client: ObjectApi, planned: PlannedObject): Promise<Objec
     fields: [],
     keys: [],
   });
-  const ref = { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata as { name: string } };
   let live: unknown;
   try {
-    live = await readObject(client, ref);
+    live = await client.read(object);
   } catch (error) {
     const unserved = error instanceof KubeError && error.code === KubeErrorCode.InvalidObject;
     if (unserved && planned.waitsForCrd !== undefined)
@@ -97,7 +98,7 @@ async function diffOne(client: ObjectApi, planned: PlannedObject): Promise<Objec
   }
   let dryRun: unknown;
   try {
-    dryRun = await applyObject(client, object as unknown as ApiObject, { dryRun: true, fieldManager: FIELD_MANAGER });
+    dryRun = await client.apply(object);
   } catch (error) {
     if (live === undefined && isNotFound(error)) return pending('its namespace does not exist yet');
     throw asCliError(error, source, title);
@@ -161,7 +162,7 @@ export async function runDiff(raw: Record<string, unknown>): Promise<DiffResult>
     options.pruneLabel === undefined
       ? orderForApply(rendered)
       : planApply(rendered, { metadata: options.pruneLabel }).objects;
-  const client = makeObjectApi(kc);
+  const client = createRawApplier(kc, { fieldManager: FIELD_MANAGER, dryRun: true });
   const diffs: ObjectDiff[] = [];
   for (const item of planned) diffs.push(await diffOne(client, item));
   const notes: string[] = [];

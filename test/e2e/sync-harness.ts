@@ -14,6 +14,10 @@ export interface GitRepo {
   readonly url: string;
   /** Writes (content) or deletes (null) files, commits and pushes `main`; returns the commit id. */
   commit(files: Record<string, string | null>): string;
+  /** Replaces `main` with a new root commit holding exactly `files` (a history unrelated to the old one). */
+  rewrite(files: Record<string, string>): string;
+  /** Force-pushes an earlier commit as `main` (e.g. a rewind). */
+  forcePush(commit: string): void;
   remove(): void;
 }
 
@@ -51,6 +55,22 @@ export function createGitRepo(): GitRepo {
       git(work, 'commit', '--quiet', '--allow-empty', '-m', 'change');
       git(work, 'push', '--quiet', '--force', bare, 'main');
       return git(work, 'rev-parse', 'HEAD');
+    },
+    rewrite(files) {
+      git(work, 'checkout', '--quiet', '--orphan', 'rewritten');
+      git(work, 'rm', '-r', '--quiet', '--force', '--ignore-unmatch', '.');
+      for (const [path, content] of Object.entries(files)) {
+        mkdirSync(dirname(join(work, path)), { recursive: true });
+        writeFileSync(join(work, path), content);
+      }
+      git(work, 'add', '--all');
+      git(work, 'commit', '--quiet', '--allow-empty', '-m', 'rewritten');
+      git(work, 'branch', '--quiet', '-M', 'main');
+      git(work, 'push', '--quiet', '--force', bare, 'main');
+      return git(work, 'rev-parse', 'HEAD');
+    },
+    forcePush(commit) {
+      git(work, 'push', '--quiet', '--force', bare, `${commit}:refs/heads/main`);
     },
     remove: () => rmSync(root, { recursive: true, force: true }),
   };

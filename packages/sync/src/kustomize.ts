@@ -3,7 +3,7 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SyncError, SyncErrorCode } from './sync-error.js';
-import { stripControlChars } from './control-chars.js';
+import { describeKustomizeError } from './kustomize-error.js';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
@@ -62,18 +62,11 @@ function toolEnv(home: string, allowRemote: boolean): Record<string, string> {
   return env;
 }
 
-function firstErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim());
-  const line = lines.find((l) => /^error:/i.test(l)) ?? lines.find((l) => l !== '') ?? '';
-  const text = stripControlChars(line.replace(/^error:\s*/i, ''));
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
-
 function runTool(
   command: readonly string[],
   dir: string,
   env: Record<string, string>,
-  limits: { timeoutMs: number; maxOutputBytes: number; shown: string },
+  limits: { timeoutMs: number; maxOutputBytes: number; shown: string; root: string },
 ): Promise<ToolResult> {
   const [file, ...args] = command;
   return new Promise((resolve, reject) => {
@@ -106,9 +99,8 @@ function runTool(
       const what = `${limits.shown}: ${command.join(' ')}`;
       if (failure !== undefined) reject(new SyncError(SyncErrorCode.RenderFailed, `${what}: ${failure}`));
       else if (code !== 0) {
-        reject(
-          new SyncError(SyncErrorCode.RenderFailed, `${what} failed: ${firstErrorLine(stderr) || `exit ${code}`}`),
-        );
+        const kind = describeKustomizeError(stderr, { root: limits.root, dir });
+        reject(new SyncError(SyncErrorCode.RenderFailed, `${what} failed: ${kind ?? `exit ${code ?? 'signal'}`}`));
       } else resolve({ stdout: Buffer.concat(out).toString('utf8') });
     });
   });
@@ -117,8 +109,15 @@ function runTool(
 /**
  * Builds a kustomization with `kubectl kustomize` (or `kustomize build`), with a timeout and an output cap.
  * Helm charts and exec plugins stay off (kustomize's defaults); remote resources are refused unless allowed.
+ * A failure names `shown` (the kustomization file's repository path) and a kind of error, never kustomize's own
+ * words: they can quote manifest content. `root` is the checkout, for showing the paths kustomize names.
  */
-export async function runKustomize(dir: string, shown: string, options: KustomizeOptions = {}): Promise<string> {
+export async function runKustomize(
+  dir: string,
+  shown: string,
+  options: KustomizeOptions = {},
+  root: string = dir,
+): Promise<string> {
   const commands = options.commands ?? DEFAULT_KUSTOMIZE_COMMANDS;
   const home = await mkdtemp(join(tmpdir(), 'gitseal-kustomize-'));
   try {
@@ -127,6 +126,7 @@ export async function runKustomize(dir: string, shown: string, options: Kustomiz
       timeoutMs: options.timeoutMs ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS,
       maxOutputBytes: options.maxOutputBytes ?? DEFAULT_KUSTOMIZE_MAX_OUTPUT,
       shown,
+      root,
     };
     for (const command of commands) {
       const result = await runTool(command, dir, env, limits);

@@ -74,4 +74,22 @@ describe('renderInChild', () => {
       (error: unknown) => error instanceof SyncError && error.reason === 'GitFetchFailed',
     );
   });
+
+  it('a broken kustomization: names the file and the kind of error, never the content', async () => {
+    const marker = 'PLAINTEXT-MARKER-c0ffee';
+    repo.commit({
+      'kust/kustomization.yaml': 'resources:\n- db.yaml\n',
+      'kust/db.yaml': `apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: [${marker}\n`,
+    });
+    repo.push('main');
+    await assert.rejects(
+      renderInChild({ url: repo.fileUrl, ref: { branch: 'main' }, cacheDir, path: 'kust' }),
+      (error: unknown) => {
+        assert.ok(error instanceof SyncError && error.reason === 'RenderFailed', String(error));
+        assert.ok(!error.message.includes(marker), error.message);
+        assert.match(error.message, /^kust\/kustomization\.yaml: .*invalid YAML in kust\/db\.yaml \(line \d+\)$/);
+        return true;
+      },
+    );
+  });
 });

@@ -214,7 +214,7 @@ describe('renderSource: kustomize', () => {
     const dir = checkout({ 'k/kustomization.yaml': 'resources:\n- nowhere.yaml\n' });
     await assert.rejects(
       renderSource({ checkoutDir: dir, path: 'k' }),
-      refused('RENDER_FAILED', 'RenderFailed', ['k/kustomization.yaml']),
+      refused('RENDER_FAILED', 'RenderFailed', ['k/kustomization.yaml', 'missing resource k/nowhere.yaml']),
     );
   });
 
@@ -234,5 +234,96 @@ describe('renderSource: kustomize', () => {
       renderSource({ checkoutDir: dir, path: 'overlay', kustomize: { maxOutputBytes: 50 } }),
       refused('RENDER_FAILED', 'RenderFailed', ['output larger']),
     );
+  });
+});
+
+describe('renderSource: kustomize errors never quote the manifests', () => {
+  const marker = 'PLAINTEXT-MARKER-7f3a9c';
+  const kustomization = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
+
+  /** Fails with RenderFailed, names every `mentions`, and holds no trace of the marker. */
+  async function failsSafely(files: Record<string, string>, path: string, mentions: string[]): Promise<string> {
+    let message = '';
+    await assert.rejects(renderSource({ checkoutDir: checkout(files), path }), (e: unknown) => {
+      assert.ok(e instanceof SyncError, String(e));
+      message = e.message;
+      return true;
+    });
+    assert.ok(!message.includes(marker) && !message.includes('7f3a9c'), `marker leaked: ${message}`);
+    assert.doesNotMatch(message, /[\n\r]/);
+    for (const m of mentions) assert.ok(message.includes(m), `${message} should mention ${m}`);
+    return message;
+  }
+
+  it('invalid YAML in a resource: the file and line, not the content', async () => {
+    const message = await failsSafely(
+      {
+        'apps/kustomization.yaml': kustomization('resources:\n- db.yaml\n'),
+        'apps/db.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: [${marker}\n`,
+      },
+      'apps',
+      ['apps/kustomization.yaml', 'invalid YAML in apps/db.yaml (line '],
+    );
+    assert.match(message, /^apps\/kustomization\.yaml: kubectl kustomize failed: /);
+  });
+
+  it('invalid YAML in a file of a base names the base file', async () => {
+    await failsSafely(
+      {
+        'overlay/kustomization.yaml': kustomization('resources:\n- ../base\n'),
+        'base/kustomization.yaml': kustomization('resources:\n- deep/cm.yaml\n'),
+        'base/deep/cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n\tpw: ${marker}\n`,
+      },
+      'overlay',
+      ['overlay/kustomization.yaml', 'invalid YAML in base/deep/cm.yaml'],
+    );
+  });
+
+  it('a secretGenerator literal that is not key=value', async () => {
+    await failsSafely(
+      { 'gen/kustomization.yaml': kustomization(`secretGenerator:\n- name: s\n  literals:\n  - "${marker}"\n`) },
+      'gen',
+      ['gen/kustomization.yaml', 'invalid generator input'],
+    );
+  });
+
+  it('an unknown field (even one named like a value) and invalid YAML in the kustomization', async () => {
+    await failsSafely({ 'k/kustomization.yaml': kustomization(`resources: []\n${marker}: x\n`) }, 'k', [
+      'k/kustomization.yaml',
+      'unknown field in the kustomization of k',
+    ]);
+    await failsSafely({ 'k/kustomization.yaml': kustomization(`resources: [${marker}\n`) }, 'k', [
+      'invalid YAML in the kustomization of k (line 3)',
+    ]);
+  });
+
+  it('an object without a name whose labels hold the marker', async () => {
+    await failsSafely(
+      {
+        'k/kustomization.yaml': kustomization('resources:\n- s.yaml\n'),
+        'k/s.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  labels: {v: ${marker}}\nstringData: {pw: ${marker}}\n`,
+      },
+      'k',
+      ['object without apiVersion, kind or metadata.name in k/s.yaml'],
+    );
+  });
+
+  it('a remote resource whose URL carries a credential', async () => {
+    await failsSafely(
+      { 'r/kustomization.yaml': kustomization(`resources:\n- https://user:${marker}@git.invalid/x/y//z\n`) },
+      'r',
+      ['r/kustomization.yaml', 'remote resource could not be loaded'],
+    );
+  });
+
+  it('a missing generator file and a missing base', async () => {
+    await failsSafely(
+      { 'g/kustomization.yaml': kustomization('secretGenerator:\n- name: s\n  files: [pw.txt]\n') },
+      'g',
+      ['missing generator file g/pw.txt'],
+    );
+    await failsSafely({ 'o/kustomization.yaml': kustomization('resources:\n- ../nowhere\n') }, 'o', [
+      'missing resource nowhere',
+    ]);
   });
 });

@@ -172,10 +172,12 @@ async function readKustomization(
   options: KustomizeOptions | undefined,
 ): Promise<RenderedObject[]> {
   await checkSymlinks(realRoot, realRoot);
-  const output = await runKustomize(dir, shown, {
-    ...options,
-    maxOutputBytes: Math.min(options?.maxOutputBytes ?? limits.maxTotalBytes, limits.maxTotalBytes),
-  });
+  const output = await runKustomize(
+    dir,
+    shown,
+    { ...options, maxOutputBytes: Math.min(options?.maxOutputBytes ?? limits.maxTotalBytes, limits.maxTotalBytes) },
+    realRoot,
+  );
   try {
     const parsed = parseManifests(output, {
       ...limits.manifest,

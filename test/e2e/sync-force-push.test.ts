@@ -1,0 +1,158 @@
+// A force-pushed branch, end to end: gitseal-controller as a process syncs a GitSync on `main`, the branch is
+// replaced by an unrelated history (objects changed, added and removed), then rewound to the first commit. The
+// controller must follow both non-fast-forward moves through its Git cache (file:// and smart HTTP), apply the
+// new tree, prune what left, and name the new commit in its status without any error condition on the way.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test, type TestContext } from 'node:test';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
+import { assertNoMarkers, marker } from './cli-harness.js';
+import { allControllerOutput, b64, startControllerProcess, stopAllControllers } from './controller-harness.js';
+import {
+  createGitRepo,
+  GitSyncs,
+  gitSyncCondition,
+  readyAt,
+  serveOverHttp,
+  type GitRepo,
+  type GitSyncObject,
+} from './sync-harness.js';
+
+const plane = sharedControlPlane();
+const markers: string[] = [];
+const repos: GitRepo[] = [];
+
+let kc: KubeConfig;
+let core: CoreV1Api;
+let syncs: GitSyncs;
+let setup: Promise<void> | undefined;
+
+async function ready(t: TestContext): Promise<boolean> {
+  const cp = plane.use(t);
+  if (!cp) return false;
+  setup ??= (async () => {
+    kc = kubeConfigFor(cp.kubeconfigPath);
+    core = kc.makeApiClient(CoreV1Api);
+    syncs = new GitSyncs(kc);
+    await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
+    await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
+    const controllerNs = await createTestNamespace(kc, 'gitseal-system');
+    await startControllerProcess(cp.kubeconfigPath, [
+      '--namespace',
+      controllerNs,
+      '--key-size',
+      '2048',
+      '--git-allow-file',
+      '--git-allow-http',
+      '--resync-period',
+      '0',
+    ]);
+  })();
+  await setup;
+  return true;
+}
+
+after(async () => {
+  await stopAllControllers();
+  const output = allControllerOutput();
+  if (process.env.GITSEAL_E2E_LOG_DIR)
+    writeFileSync(join(process.env.GITSEAL_E2E_LOG_DIR, 'sync-force-push.log'), output);
+  for (const repo of repos) repo.remove();
+  assertNoMarkers(output, markers, 'controller output');
+});
+
+const configMap = (name: string, data: Record<string, string>): string =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+
+async function configMapData(namespace: string, name: string): Promise<Record<string, string> | undefined> {
+  try {
+    return (await core.readNamespacedConfigMap({ namespace, name })).data ?? {};
+  } catch (error) {
+    if ((error as { code?: number }).code === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Ready at the commit, and nothing else went wrong on the way (no Stalled, no failed history entry for it). */
+function assertCleanlyAt(o: GitSyncObject, commit: string): void {
+  const revision = `main@sha1:${commit}`;
+  assert.equal(o.status?.lastAppliedRevision, revision);
+  assert.equal(o.status?.lastAttemptedRevision, revision);
+  assert.equal(gitSyncCondition(o, 'Ready')?.status, 'True');
+  assert.equal(gitSyncCondition(o, 'Stalled'), undefined);
+  assert.equal(gitSyncCondition(o, 'Reconciling'), undefined);
+  const [newest] = o.status?.history ?? [];
+  assert.deepEqual({ revision: newest?.revision, result: newest?.result }, { revision, result: 'Succeeded' });
+}
+
+/** A → unrelated history B (one object changed, one removed, one added) → rewound to A. */
+async function forcePushScenario(ns: string, name: string, repo: GitRepo, source: GitSyncObject['spec']['source']) {
+  const first = repo.commit({
+    'app/keep.yaml': configMap('keep', { v: '1' }),
+    'app/change.yaml': configMap('change', { v: '1' }),
+    'app/leave.yaml': configMap('leave', { v: '1' }),
+  });
+  await syncs.create(ns, name, { source, interval: '1h', prune: true });
+  assertCleanlyAt(await syncs.waitFor(ns, name, 'Ready at A', readyAt(first)), first);
+
+  const rewritten = repo.rewrite({
+    'app/keep.yaml': configMap('keep', { v: '1' }),
+    'app/change.yaml': configMap('change', { v: '2' }),
+    'app/new.yaml': configMap('new', { v: '1' }),
+  });
+  await syncs.trigger(ns, name);
+  const atB = await syncs.waitFor(ns, name, 'Ready at the rewritten B', readyAt(rewritten));
+  assertCleanlyAt(atB, rewritten);
+  assert.deepEqual(
+    atB.status?.inventory?.entries.map((e) => e.id),
+    [`${ns}_change__ConfigMap`, `${ns}_keep__ConfigMap`, `${ns}_new__ConfigMap`],
+  );
+  assert.deepEqual(await configMapData(ns, 'change'), { v: '2' });
+  assert.deepEqual(await configMapData(ns, 'new'), { v: '1' });
+  assert.deepEqual(await configMapData(ns, 'keep'), { v: '1' });
+  assert.equal(await configMapData(ns, 'leave'), undefined, 'the object that left Git was pruned');
+  assert.equal(atB.status?.history?.[1]?.revision, `main@sha1:${first}`);
+
+  repo.forcePush(first);
+  await syncs.trigger(ns, name);
+  assertCleanlyAt(await syncs.waitFor(ns, name, 'Ready back at A', readyAt(first)), first);
+  assert.deepEqual(await configMapData(ns, 'change'), { v: '1' });
+  assert.deepEqual(await configMapData(ns, 'leave'), { v: '1' });
+  assert.equal(await configMapData(ns, 'new'), undefined);
+}
+
+function newRepo(): GitRepo {
+  const repo = createGitRepo();
+  repos.push(repo);
+  return repo;
+}
+
+test('file://: a branch force-pushed to an unrelated history is applied and pruned, then rewound', async (t) => {
+  if (!(await ready(t))) return;
+  const ns = await createTestNamespace(kc, 'sync-force');
+  const repo = newRepo();
+  await forcePushScenario(ns, 'forced', repo, { url: repo.url, ref: { branch: 'main' }, path: 'app' });
+});
+
+test('smart HTTP with basic auth: the same force-push and rewind', async (t) => {
+  if (!(await ready(t))) return;
+  const ns = await createTestNamespace(kc, 'sync-force-http');
+  const repo = newRepo();
+  const password = marker('git-password');
+  markers.push(password);
+  const server = await serveOverHttp(repo.bare, `Basic ${b64(`git:${password}`)}`);
+  t.after(() => server.close());
+  await core.createNamespacedSecret({
+    namespace: ns,
+    body: { metadata: { name: 'git' }, stringData: { username: 'git', password } },
+  });
+  await forcePushScenario(ns, 'forced', repo, {
+    url: server.url,
+    ref: { branch: 'main' },
+    path: 'app',
+    secretRef: { name: 'git' },
+  });
+  assert.ok(server.seenAuthorization.length > 0);
+});

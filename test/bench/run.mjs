@@ -3,7 +3,7 @@
 // Each script prints human lines and one final JSON line; this driver collects the JSON into bench-results.json
 // (not committed) so RESULTS.md can be updated from one run.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +14,10 @@ const scripts = readdirSync(here)
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 
-const results = {};
+// `npm run bench -- sync` replaces only sync.mjs's entry: the other scripts' last figures stay.
+const resultsPath = join(here, 'bench-results.json');
+const previous = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
+const results = { ...previous.results };
 let failed = false;
 for (const script of scripts) {
   console.log(`\n## ${script}`);
@@ -31,13 +34,10 @@ for (const script of scripts) {
     continue;
   }
   try {
-    results[script] = JSON.parse(last);
+    results[script] = { at: new Date().toISOString(), ...JSON.parse(last) };
   } catch {
-    results[script] = { output: lines };
+    results[script] = { at: new Date().toISOString(), output: lines };
   }
 }
-writeFileSync(
-  join(here, 'bench-results.json'),
-  JSON.stringify({ at: new Date().toISOString(), results }, null, 2) + '\n',
-);
+writeFileSync(resultsPath, JSON.stringify({ results }, null, 2) + '\n');
 process.exit(failed ? 1 : 0);

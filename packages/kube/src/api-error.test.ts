@@ -28,6 +28,27 @@ test('describeApiError names the object, the reason and the status', () => {
   assert.equal(describeApiError(err, 'Secret prod/db'), 'Secret prod/db: forbidden (403)');
 });
 
+test("describeApiError adds the RBAC authorizer's denial (who, verb, resource, group, scope), nothing else", () => {
+  const user = 'system:serviceaccount:gitseal-system:gitseal-controller';
+  const list = `configmaps is forbidden: User "${user}" cannot list resource "configmaps" in API group "" in the namespace "team-a"`;
+  assert.equal(
+    describeApiError(apiException(403, 'Forbidden', list), 'list ConfigMap in team-a'),
+    `list ConfigMap in team-a: forbidden (403): ${list}`,
+  );
+  const impersonate = `serviceaccounts "deployer" is forbidden: User "${user}" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "team-a"`;
+  assert.match(describeApiError(apiException(403, 'Forbidden', impersonate), 'apply'), /cannot impersonate resource/);
+  const cluster = `User "${user}" cannot watch resource "sealedsecrets/status" in API group "gitseal.dev" at the cluster scope`;
+  assert.match(describeApiError(apiException(403, 'Forbidden', cluster), 'w'), /at the cluster scope$/);
+  // Admission denials and authorizer messages with anything appended can quote the object: not shown.
+  for (const message of [
+    `pods "x" is forbidden: violates PodSecurity "restricted:latest": ${SECRET}`,
+    `admission webhook "v.example.com" denied the request: ${SECRET}`,
+    `${list}: ${SECRET}`,
+  ]) {
+    assert.equal(describeApiError(apiException(403, 'Forbidden', message), 'x'), 'x: forbidden (403)');
+  }
+});
+
 test('describeApiError never echoes an Invalid or BadRequest body', () => {
   const invalid = apiException(422, 'Invalid', `Secret "db" is invalid: data[x]: Invalid value: "${SECRET}"`);
   const bad = new ApiException(

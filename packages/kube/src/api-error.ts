@@ -29,6 +29,11 @@ const SAFE_MESSAGES: Readonly<Record<string, readonly RegExp[]>> = {
   Conflict: [/^Operation cannot be fulfilled on [\w.-]+ "[^"\n]{0,253}": /, /^Apply failed with \d+ conflicts?:/],
   Gone: [/^too old resource version: \d+ \(\d+\)$/, /^The provided continue parameter is too old/],
   Expired: [/^too old resource version: \d+ \(\d+\)$/, /^The provided continue parameter is too old/],
+  // The RBAC authorizer's own denial (who, which verb, resource, group and scope); admission denials differ.
+  Forbidden: [
+    /^(?:[\w.-]+(?: "[^"\n]{0,253}")? is forbidden: )?User "[^"\n]{1,256}" cannot [a-z]{1,30} resource "[\w./-]{1,120}" in API group "[\w.-]{0,253}" (?:at the cluster scope|in the namespace "[a-z0-9-]{1,63}")$/,
+    /^forbidden: User "[^"\n]{1,256}" cannot [a-z]{1,30} path "[^"\n]{1,256}"$/,
+  ],
 };
 
 const ERRNO_PHRASES: Readonly<Record<string, string>> = {

@@ -320,6 +320,10 @@ const mayDo: Access[] = [
   { verb: 'watch', resource: 'gitsyncs', group: 'gitseal.dev', namespace: APP },
   { verb: 'patch', resource: 'gitsyncs', subresource: 'status', group: 'gitseal.dev', namespace: APP },
   { verb: 'impersonate', resource: 'serviceaccounts', name: 'deployer', namespace: APP },
+  // Read-only on what GitSyncs apply (live state, health, drift).
+  { verb: 'list', resource: 'configmaps', namespace: APP },
+  { verb: 'watch', resource: 'deployments', group: 'apps', namespace: APP },
+  { verb: 'get', resource: 'customresourcedefinitions', group: 'apiextensions.k8s.io' },
 ];
 const mayNotDo: Access[] = [
   { verb: 'patch', resource: 'secrets', namespace: APP },
@@ -327,7 +331,8 @@ const mayNotDo: Access[] = [
   { verb: 'delete', resource: 'sealedsecrets', group: 'gitseal.dev', namespace: APP },
   { verb: 'create', resource: 'configmaps', namespace: APP },
   { verb: 'update', resource: 'configmaps', name: 'other', namespace: SYSTEM_NAMESPACE },
-  { verb: 'get', resource: 'configmaps', name: 'other', namespace: SYSTEM_NAMESPACE },
+  { verb: 'delete', resource: 'configmaps', name: 'other', namespace: APP },
+  { verb: 'list', resource: 'pods', namespace: APP },
   { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', name: 'other', namespace: SYSTEM_NAMESPACE },
   { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: APP },
   { verb: 'update', resource: 'gitsyncs', group: 'gitseal.dev', namespace: APP },

@@ -1,5 +1,11 @@
 export { crdPath, installCrd } from './install-crd.js';
 export { kubeConfigFor } from './kube-config-for.js';
+export { asKubectlList, kubectl, kubectlOk, renderKustomize, type KubectlRun, type RenderedObject } from './kubectl.js';
+export {
+  serviceAccountKubeConfig,
+  type ServiceAccountKubeConfig,
+  type ServiceAccountKubeConfigOptions,
+} from './service-account-kube-config.js';
 export { isCI, sharedControlPlane, type SharedControlPlane } from './shared-control-plane.js';
 export { createTestNamespace, TEST_NAMESPACE_LABEL } from './test-namespace.js';
 export type { ControlPlane } from '../cluster/index.js';

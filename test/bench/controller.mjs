@@ -10,7 +10,7 @@
 // (space-separated, e.g. `--workers 16`). Prints human lines, then one JSON line for the bench driver.
 /* global fetch */
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +63,8 @@ async function waitFor(what, probe, timeoutMs, intervalMs = 100) {
 async function startController(kubeconfig, logPath) {
   const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
   const started = Date.now();
-  const log = createWriteStream(logPath, { flags: 'a' });
+  // Straight into a file: a pipe drained by this busy process would block the controller's log writes.
+  const log = openSync(logPath, 'a');
   // The bin itself, as deployed: its shebang line carries the controller's V8 flags.
   const child = spawn(
     bin,
@@ -79,10 +80,9 @@ async function startController(kubeconfig, logPath) {
       '--no-leader-elect',
       ...EXTRA_ARGS,
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, stdio: ['ignore', log, log] },
   );
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   const api = `http://127.0.0.1:${apiPort}`;
   await waitFor(

@@ -256,7 +256,7 @@ try {
   const ns = 'bench-sync';
   const plainNs = 'bench-plain';
   const ctlNs = 'bench-controller';
-  for (const name of [ns, `${ns}-2`, plainNs, `${plainNs}-2`, ctlNs, 'gitseal-system']) {
+  for (const name of [ns, `${ns}-2`, plainNs, `${plainNs}-2`, `${plainNs}-4`, ctlNs, 'gitseal-system']) {
     await core.createNamespace({ body: { metadata: { name } } });
   }
   const repo = gitRepo(root);
@@ -290,6 +290,18 @@ try {
     measured(kc, async () => {
       for (const o of objects) await base.apply({ ...o, metadata: { ...o.metadata, namespace } });
     });
+  // The same requests with as many in flight as the engine keeps within a tier (applyObjects' default, 4).
+  const plainLanes = (objects, namespace, lanes = 4) =>
+    measured(kc, async () => {
+      let next = 0;
+      const lane = async () => {
+        while (next < objects.length) {
+          const o = objects[next++];
+          await base.apply({ ...o, metadata: { ...o.metadata, namespace } });
+        }
+      };
+      await Promise.all(Array.from({ length: lanes }, lane));
+    });
 
   // Engine and plain loop in A-B-B-A order, each into an empty namespace, so that warm-up (of the API server, of
   // this process) and a changing machine load favour neither side.
@@ -302,6 +314,8 @@ try {
   const second = await engineSync(`${ns}-2`, [], createSyncState());
   const engineRate = (2 * COUNT) / ((first.ms + second.ms) / 1000);
   const plainRate = (2 * COUNT) / ((plain1.ms + plain2.ms) / 1000);
+  const lanes = await plainLanes(firstSent, `${plainNs}-4`);
+  const lanesRate = COUNT / (lanes.ms / 1000);
 
   const inventory = first.value.inventory;
   const noop = await engineSync(ns, inventory, state);
@@ -325,6 +339,9 @@ try {
   );
   console.log(
     `  applied objects/s (A-B-B-A): engine ${engineRate.toFixed(0)} ÷ plain ${plainRate.toFixed(0)} = ${(engineRate / plainRate).toFixed(2)}`,
+  );
+  console.log(
+    `  the same requests 4 at a time (as the engine within a tier): ${ms(lanes.ms)} ms, ${lanesRate.toFixed(0)} objects/s; engine ÷ that = ${(engineRate / lanesRate).toFixed(2)}`,
   );
 
   // Part 2: the controller process, its webhook and its drift watch.
@@ -463,6 +480,9 @@ try {
       engineObjectsPerSecond: Math.round(engineRate),
       plainObjectsPerSecond: Math.round(plainRate),
       ratio: Number((engineRate / plainRate).toFixed(2)),
+      plainFourInFlightMs: ms(lanes.ms),
+      plainFourInFlightObjectsPerSecond: Math.round(lanesRate),
+      ratioToFourInFlight: Number((engineRate / lanesRate).toFixed(2)),
       controller: {
         firstSyncMs: ms(ctlFirst.ms),
         firstSync: figures(ctlFirst.requests),

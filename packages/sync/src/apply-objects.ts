@@ -27,6 +27,8 @@ export interface ApplyObjectsInput {
   readonly pollMs?: number;
   /** Called after each write (metrics, benchmarks). */
   readonly onWrite?: (id: string) => void;
+  /** Applies in flight at once within one tier; default 4. Tiers never overlap. */
+  readonly concurrency?: number;
 }
 
 export interface ApplyObjectsResult {
@@ -106,34 +108,77 @@ async function applyOne(input: ApplyObjectsInput, item: PlannedObject, desired: 
 }
 
 /**
- * Server-side applies each planned object in order (field manager `gitseal`, forced), skipping those whose live
- * copy already carries the same applied digest and was not changed since; custom resources wait until their CRD
- * is Established, workloads until the Secrets of the revision's SealedSecrets exist (both bounded). The first
- * failure stops the run with a SyncError naming the file and object.
+ * Server-side applies the planned objects tier by tier (field manager `gitseal`, forced; a few at once within a
+ * tier), skipping those whose live copy already carries the same applied digest and was not changed since; custom
+ * resources wait until their CRD is Established, workloads until the Secrets of the revision's SealedSecrets exist
+ * (both bounded). The first failure stops the run with a SyncError naming the file and object.
  */
 export async function applyObjects(input: ApplyObjectsInput): Promise<ApplyObjectsResult> {
   const applied: string[] = [];
   const unchanged: string[] = [];
-  const bound = input.waitBoundMs ?? 60_000;
-  for (const item of input.objects) {
-    const desired = withAppliedDigest(item.object);
-    const digest = appliedDigest(item.object);
-    const id = inventoryId(item.object);
-    const live = input.live.get(id);
-    if (isUnchanged(desired, live, input.records.get(id))) {
-      if (live && !input.records.has(id)) input.records.set(id, appliedRecord(digest, live));
-      unchanged.push(id);
-      continue;
-    }
-    const until = Math.min(input.deadline, Date.now() + bound);
-    if (item.waitsForCrd !== undefined) await waitForCrd(input, item, item.waitsForCrd, until);
-    if (item.waitsForSecrets && item.waitsForSecrets.length > 0) {
-      await waitForSecrets(input, item, item.waitsForSecrets, until);
-    }
-    const stored = await applyOne(input, item, desired, until);
-    input.records.set(id, appliedRecord(digest, stored));
-    applied.push(id);
-    input.onWrite?.(id);
+  for (const tier of byTier(input.objects)) {
+    const outcomes = await applyTier(input, tier);
+    for (const { id, wrote } of outcomes) (wrote ? applied : unchanged).push(id);
   }
   return { applied, unchanged };
+}
+
+/** Consecutive runs of the same tier (planApply sorts by tier). */
+function byTier(objects: readonly PlannedObject[]): PlannedObject[][] {
+  const tiers: PlannedObject[][] = [];
+  for (const item of objects) {
+    const last = tiers.at(-1);
+    if (last !== undefined && last[0]?.tier === item.tier) last.push(item);
+    else tiers.push([item]);
+  }
+  return tiers;
+}
+
+/**
+ * Objects of one tier do not depend on each other (their waits are per object), so a few are applied at once: the
+ * API server's round trip, not gitseal, sets the pace. The first failure (in apply order) is thrown once the
+ * objects already in flight have finished; no new one starts after a failure.
+ */
+async function applyTier(
+  input: ApplyObjectsInput,
+  items: readonly PlannedObject[],
+): Promise<{ id: string; wrote: boolean }[]> {
+  const outcomes: { id: string; wrote: boolean }[] = new Array(items.length);
+  const failures: { index: number; error: unknown }[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (failures.length === 0 && next < items.length) {
+      const index = next++;
+      const item = items[index] as PlannedObject;
+      try {
+        outcomes[index] = await applyItem(input, item);
+      } catch (error) {
+        failures.push({ index, error });
+      }
+    }
+  };
+  const lanes = Math.max(1, Math.min(input.concurrency ?? 4, items.length));
+  await Promise.all(Array.from({ length: lanes }, worker));
+  if (failures.length > 0) throw failures.sort((a, b) => a.index - b.index)[0]?.error;
+  return outcomes;
+}
+
+async function applyItem(input: ApplyObjectsInput, item: PlannedObject): Promise<{ id: string; wrote: boolean }> {
+  const desired = withAppliedDigest(item.object);
+  const digest = appliedDigest(item.object);
+  const id = inventoryId(item.object);
+  const live = input.live.get(id);
+  if (isUnchanged(desired, live, input.records.get(id))) {
+    if (live && !input.records.has(id)) input.records.set(id, appliedRecord(digest, live));
+    return { id, wrote: false };
+  }
+  const until = Math.min(input.deadline, Date.now() + (input.waitBoundMs ?? 60_000));
+  if (item.waitsForCrd !== undefined) await waitForCrd(input, item, item.waitsForCrd, until);
+  if (item.waitsForSecrets && item.waitsForSecrets.length > 0) {
+    await waitForSecrets(input, item, item.waitsForSecrets, until);
+  }
+  const stored = await applyOne(input, item, desired, until);
+  input.records.set(id, appliedRecord(digest, stored));
+  input.onWrite?.(id);
+  return { id, wrote: true };
 }

@@ -12,6 +12,7 @@ import { applyObject, makeObjectApi, readObject } from '@gitseal/kube';
 import { createRawApplier } from '@gitseal/sync';
 import { assertFailure, assertNoMarkers, assertSuccess, makeTempDir, marker, runCli } from './cli-harness.js';
 import { createTestNamespace, crdPath, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
+import { widgetCrd } from './sync-harness.js';
 
 const shared = sharedControlPlane();
 
@@ -209,32 +210,9 @@ test('diff: a Secret whose only change is its value prints "changed" and neither
 test('diff: a CRD with x-kubernetes-* schema fields, applied as the engine does, is unchanged', async (t) => {
   const env = await setup(t, 'diff-crd');
   if (env === undefined) return;
-  const crd = {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.diff.gitseal.test' },
-    spec: {
-      group: 'diff.gitseal.test',
-      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-                tags: { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'set' },
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
+  const crd = widgetCrd('diff.gitseal.test', {
+    tags: { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'set' },
+  });
   // The sync engine's own applier: the manifest as JSON, exactly as in Git.
   const live = (await createRawApplier(env.kc, { fieldManager: 'gitseal' }).apply(crd)) as typeof crd;
   const schema = live.spec.versions[0]?.schema.openAPIV3Schema.properties;

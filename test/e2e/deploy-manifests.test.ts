@@ -1,33 +1,29 @@
 // deploy/base as `kubectl kustomize` renders it: checked as data, then against the real kube-apiserver (server-side
 // dry-run, the controller's RBAC through SubjectAccessReviews) together with the GitSync CRD's schema.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
-import { loadAll } from 'js-yaml';
 import { ApiException, AuthorizationV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { createProgram, type ControllerOptions } from '@gitseal/controller';
 import {
+  asKubectlList,
   createTestNamespace,
   crdPath,
   installCrd,
   kubeConfigFor,
+  kubectl,
+  kubectlOk,
+  renderKustomize,
   sharedControlPlane,
   type ControlPlane,
+  type KubectlRun,
+  type RenderedObject,
 } from '../support/index.js';
 
 const shared = sharedControlPlane();
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const SYSTEM_NAMESPACE = 'gitseal-system';
 const CONTROLLER_SA = `system:serviceaccount:${SYSTEM_NAMESPACE}:gitseal-controller`;
 
 // Plain JSON views of the rendered objects: only the fields the tests read.
-interface Obj {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; [key: string]: unknown };
-  [key: string]: unknown;
-}
 interface Rule {
   apiGroups?: string[];
   resources?: string[];
@@ -38,50 +34,16 @@ interface Rule {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered objects, read as loose JSON
 type Loose = any;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', (error) =>
-      reject(new Error(`kubectl could not be started (is it installed?): ${error.message}`)),
-    );
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
-
-async function kubectlOk(args: string[], input?: string): Promise<string> {
-  const run = await kubectl(args, input);
-  assert.equal(run.code, 0, `kubectl ${args.join(' ')} failed:\n${run.stderr}`);
-  return run.stdout;
-}
-
-let renderedOnce: Promise<Obj[]> | undefined;
-function rendered(): Promise<Obj[]> {
-  renderedOnce ??= kubectlOk(['kustomize', 'deploy/base']).then((text) =>
-    (loadAll(text) as (Obj | null)[]).filter((o): o is Obj => o !== null),
-  );
+let renderedOnce: Promise<RenderedObject[]> | undefined;
+function rendered(): Promise<RenderedObject[]> {
+  renderedOnce ??= renderKustomize('deploy/base');
   return renderedOnce;
 }
 
-function one(objects: Obj[], kind: string, name: string): Loose {
+function one(objects: RenderedObject[], kind: string, name: string): Loose {
   const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
   assert.equal(found.length, 1, `exactly one ${kind}/${name} in the rendered base`);
   return found[0];
-}
-
-/** kubectl input: one JSON List (kubectl reads a stream that starts with `{` as JSON, not as YAML documents). */
-function asList(objects: Obj[]): string {
-  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
 }
 
 test('deploy/base renders exactly the controller objects, namespaced ones in gitseal-system', async () => {
@@ -240,10 +202,10 @@ function installCrds(kc: KubeConfig): Promise<unknown> {
  * fails, and so does a Pod whose ServiceAccount does not exist.
  */
 let systemNamespaceOnce: Promise<string> | undefined;
-function ensureSystemNamespace(env: Env, objects: Obj[]): Promise<string> {
+function ensureSystemNamespace(env: Env, objects: RenderedObject[]): Promise<string> {
   systemNamespaceOnce ??= kubectlOk(
     ['--kubeconfig', env.plane.kubeconfigPath, 'apply', '-f', '-'],
-    asList([one(objects, 'Namespace', SYSTEM_NAMESPACE), one(objects, 'ServiceAccount', 'gitseal-controller')]),
+    asKubectlList([one(objects, 'Namespace', SYSTEM_NAMESPACE), one(objects, 'ServiceAccount', 'gitseal-controller')]),
   );
   return systemNamespaceOnce;
 }
@@ -256,7 +218,7 @@ test('the rendered base passes a server-side dry-run on the real API server', as
   await ensureSystemNamespace(env, objects);
   const out = await kubectlOk(
     ['--kubeconfig', env.plane.kubeconfigPath, 'apply', '--dry-run=server', '-f', '-'],
-    asList(objects),
+    asKubectlList(objects),
   );
   const lines = out.trim().split('\n');
   assert.equal(lines.length, objects.length, out);
@@ -272,7 +234,7 @@ test('the rendered base passes a server-side dry-run on the real API server', as
   };
   const checked = await kubectl(
     ['--kubeconfig', env.plane.kubeconfigPath, 'create', '--dry-run=server', '-f', '-'],
-    asList([pod]),
+    asKubectlList([pod]),
   );
   assert.equal(checked.code, 0, checked.stderr);
   assert.doesNotMatch(checked.stderr, /PodSecurity|would violate/, 'no Pod Security warnings');
@@ -352,7 +314,7 @@ test('RBAC on the real API server: the ServiceAccount may do what the controller
   const objects = await rendered();
   await ensureSystemNamespace(env, objects);
   const rbac = objects.filter((o) => /^(ServiceAccount|(Cluster)?Role(Binding)?)$/.test(o.kind));
-  await kubectlOk(['--kubeconfig', env.plane.kubeconfigPath, 'apply', '-f', '-'], asList(rbac));
+  await kubectlOk(['--kubeconfig', env.plane.kubeconfigPath, 'apply', '-f', '-'], asKubectlList(rbac));
   const authz = env.kc.makeApiClient(AuthorizationV1Api);
   const allowed = async (a: Access): Promise<boolean> => {
     const review = await authz.createSubjectAccessReview({
@@ -528,7 +490,7 @@ test('GitSync: status is a subresource, history is capped at 10, and kubectl pri
     inventory: { entries: [{ id: `${namespace}_web_apps_Deployment`, v: 'v1' }] },
     history: [entry],
   };
-  const patchStatus = (s: unknown): Promise<Run> =>
+  const patchStatus = (s: unknown): Promise<KubectlRun> =>
     kubectl([
       ...['--kubeconfig', plane.kubeconfigPath, '-n', namespace, 'patch', 'gitsync', 'app', '--subresource=status'],
       ...['--type=merge', '-p', JSON.stringify({ status: s })],

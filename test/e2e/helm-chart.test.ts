@@ -1,35 +1,36 @@
 // deploy/helm/gitseal: rendered with a real helm (built once with Go, see test/cluster/helm-binary.ts), compared
 // with deploy/base as `kubectl kustomize` renders it, then checked against the real kube-apiserver.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test, type TestContext } from 'node:test';
-import { loadAll } from 'js-yaml';
 import { createProgram, type ControllerOptions } from '@gitseal/controller';
 import { ClusterError, ClusterErrorCode, resolveHelmBinary } from '../cluster/index.js';
-import { createTestNamespace, installCrd, isCI, kubeConfigFor, sharedControlPlane } from '../support/index.js';
+import {
+  asKubectlList,
+  createTestNamespace,
+  installCrd,
+  isCI,
+  kubeConfigFor,
+  kubectl,
+  kubectlOk,
+  parseRendered,
+  renderKustomize,
+  runCommand,
+  runCommandOk,
+  sharedControlPlane,
+  type RenderedObject,
+} from '../support/index.js';
 
 const shared = sharedControlPlane();
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const chartDir = join(repoRoot, 'deploy/helm/gitseal');
 const NS = 'gitseal-system';
 
-interface Obj {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  [key: string]: unknown;
-}
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered objects, read as loose JSON
 type Loose = any;
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 // Helm keeps its own cache and config here, not in the user's home.
 const helmHome = mkdtempSync(join(tmpdir(), 'gitseal-helm-'));
@@ -56,24 +57,8 @@ before(
   { timeout: 20 * 60_000 },
 );
 
-function run(command: string, args: string[], input = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot, env: helmEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', (error) => reject(new Error(`${command} could not be started: ${error.message}`)));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
-async function ok(command: string, args: string[], input?: string): Promise<string> {
-  const result = await run(command, args, input);
-  assert.equal(result.code, 0, `${command} ${args.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
-}
+const runHelm = (bin: string, args: string[]) => runCommand(bin, args, { env: helmEnv });
+const helmOk = (bin: string, args: string[]) => runCommandOk(bin, args, { env: helmEnv });
 
 /** The helm binary, or undefined after marking the test skipped (outside CI only). */
 function helm(t: TestContext): string | undefined {
@@ -83,30 +68,26 @@ function helm(t: TestContext): string | undefined {
   return undefined;
 }
 
-function parse(text: string): Obj[] {
-  return (loadAll(text) as (Obj | null)[]).filter((o): o is Obj => o !== null);
-}
-
 /** `helm template` of the chart into gitseal-system, with `--set` pairs; CRDs included. */
-async function render(bin: string, sets: string[] = [], namespace = NS): Promise<Obj[]> {
+async function render(bin: string, sets: string[] = [], namespace = NS): Promise<RenderedObject[]> {
   const args = ['template', 'gitseal', chartDir, '--namespace', namespace, '--include-crds'];
-  return parse(await ok(bin, [...args, ...sets.flatMap((s) => ['--set', s])]));
+  return parseRendered(await helmOk(bin, [...args, ...sets.flatMap((s) => ['--set', s])]));
 }
 
-const key = (o: Obj) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const key = (o: RenderedObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-function one(objects: Obj[], kind: string, name: string): Loose {
+function one(objects: RenderedObject[], kind: string, name: string): Loose {
   const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
   assert.equal(found.length, 1, `exactly one ${kind}/${name}`);
   return found[0];
 }
 
-function containerOf(objects: Obj[]): Loose {
+function containerOf(objects: RenderedObject[]): Loose {
   return one(objects, 'Deployment', 'gitseal-controller').spec.template.spec.containers[0];
 }
 
 /** The Deployment's args as the controller's own flag parser reads them. */
-async function parsedArgs(objects: Obj[]): Promise<ControllerOptions> {
+async function parsedArgs(objects: RenderedObject[]): Promise<ControllerOptions> {
   const args = (containerOf(objects).args as string[]).map((a) => a.replace('$(POD_NAMESPACE)', NS));
   let parsed: ControllerOptions | undefined;
   const program = createProgram('0.0.0-test', async (options) => {
@@ -137,18 +118,18 @@ test("the chart's crds/ are byte-identical copies of the repo's CRDs", () => {
 test('helm lint --strict passes with the defaults and with every option changed', async (t) => {
   const bin = helm(t);
   if (bin === undefined) return;
-  await ok(bin, ['lint', '--strict', chartDir]);
+  await helmOk(bin, ['lint', '--strict', chartDir]);
   const sets = [
     'bitnamiCompat=true',
     'watchNamespaces={a,b}',
     'syncEngine.enabled=false',
     'networkPolicy.enabled=false',
   ];
-  await ok(bin, ['lint', '--strict', chartDir, ...sets.flatMap((s) => ['--set', s])]);
+  await helmOk(bin, ['lint', '--strict', chartDir, ...sets.flatMap((s) => ['--set', s])]);
 });
 
 /** An object without what Helm adds on purpose: its two labels and the Deployment's explicit imagePullPolicy. */
-function comparable(o: Obj): Loose {
+function comparable(o: RenderedObject): Loose {
   const copy: Loose = structuredClone(o);
   for (const label of ['app.kubernetes.io/managed-by', 'helm.sh/chart']) delete copy.metadata.labels?.[label];
   if (o.kind === 'Deployment') for (const c of copy.spec.template.spec.containers) delete c.imagePullPolicy;
@@ -159,12 +140,12 @@ test('with the defaults the chart renders exactly what deploy/base renders', asy
   const bin = helm(t);
   if (bin === undefined) return;
   const chart = await render(bin);
-  const base = parse(await ok('kubectl', ['kustomize', 'deploy/base']));
+  const base = await renderKustomize('deploy/base');
   assert.deepEqual(chart.map(key).sort(), base.map(key).sort());
   for (const b of base) {
     // CRDs are compared byte for byte above (kustomize adds its part-of label to them, Helm cannot).
     if (b.kind === 'CustomResourceDefinition') continue;
-    const c = chart.find((o) => key(o) === key(b)) as Obj;
+    const c = chart.find((o) => key(o) === key(b)) as RenderedObject;
     assert.equal(c.metadata.labels?.['app.kubernetes.io/managed-by'], 'Helm', `${key(c)} managed-by`);
     assert.equal(c.metadata.labels?.['helm.sh/chart'], 'gitseal-0.1.0', `${key(c)} chart label`);
     assert.deepEqual(comparable(c), b, key(b));
@@ -251,7 +232,7 @@ test('the chart refuses unsafe or invalid values', async (t) => {
   if (bin === undefined) return;
   const refused = async (sets: string[], message: RegExp) => {
     const args = ['template', 'gitseal', chartDir, '--namespace', NS, ...sets.flatMap((s) => ['--set', s])];
-    const result = await run(bin, args);
+    const result = await runHelm(bin, args);
     assert.notEqual(result.code, 0, sets.join(' '));
     assert.match(result.stderr, message);
   };
@@ -261,9 +242,9 @@ test('the chart refuses unsafe or invalid values', async (t) => {
 
 // --- against the real control plane ---
 
-async function kubectlApply(kubeconfig: string, objects: Obj[], dryRun: boolean): Promise<string[]> {
+async function kubectlApply(kubeconfig: string, objects: RenderedObject[], dryRun: boolean): Promise<string[]> {
   const args = ['--kubeconfig', kubeconfig, 'apply', ...(dryRun ? ['--dry-run=server'] : []), '-f', '-'];
-  const out = await ok('kubectl', args, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+  const out = await kubectlOk(args, asKubectlList(objects));
   return out.trim().split('\n');
 }
 
@@ -286,7 +267,7 @@ test('the rendered chart passes a server-side dry-run, defaults and overrides', 
   const template = one(objects, 'Deployment', 'gitseal-controller').spec.template;
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { ...template.metadata, name: 'psa', namespace: NS } };
   const createPod = ['--kubeconfig', plane.kubeconfigPath, 'create', '--dry-run=server', '-f', '-'];
-  const checked = await run('kubectl', createPod, JSON.stringify({ ...pod, spec: template.spec }));
+  const checked = await kubectl(createPod, JSON.stringify({ ...pod, spec: template.spec }));
   assert.equal(checked.code, 0, checked.stderr);
   assert.doesNotMatch(checked.stderr, /PodSecurity|would violate/);
 
@@ -305,13 +286,13 @@ test('helm install into an existing namespace adopts it (--take-ownership) and p
   const namespace = await createTestNamespace(kubeConfigFor(plane.kubeconfigPath), 'helm-install');
   const kube = ['--kubeconfig', plane.kubeconfigPath];
   const install = ['install', 'gitseal', chartDir, '--namespace', namespace, '--take-ownership'];
-  const notes = await ok(bin, [...kube, ...install, '--set', 'bitnamiCompat=true']);
+  const notes = await helmOk(bin, [...kube, ...install, '--set', 'bitnamiCompat=true']);
   assert.match(notes, new RegExp(`gitseal cert --controller-namespace ${namespace} > cert\\.pem`));
   assert.match(notes, /get secrets -l gitseal\.dev\/sealing-key -o yaml > gitseal-keys\.backup\.yaml/);
   assert.match(notes, /crds\/compat\/sealedsecrets\.bitnami\.com\.yaml/);
 
   const get = async (...args: string[]): Promise<Loose> =>
-    JSON.parse(await ok('kubectl', [...kube, 'get', ...args, '-o', 'json']));
+    JSON.parse(await kubectlOk([...kube, 'get', ...args, '-o', 'json']));
   const ns = await get('namespace', namespace);
   assert.equal(ns.metadata.labels['pod-security.kubernetes.io/enforce'], 'restricted');
   const deployment = await get('deployment', 'gitseal-controller', '-n', namespace);

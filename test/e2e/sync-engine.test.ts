@@ -3,8 +3,6 @@
 // CRDs and Namespaces in one commit, dependsOn, impersonation, and no plaintext in the controller's output.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -15,24 +13,20 @@ import {
   type KubeConfig,
 } from '@kubernetes/client-node';
 import { generateKeyPairSync, sealValue, scopeLabel, Envelope } from '@gitseal/crypto';
-import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
-import { assertNoMarkers, marker } from './cli-harness.js';
+import { createTestNamespace, sharedControlPlane } from '../support/index.js';
+import { marker } from './cli-harness.js';
+import { b64, sealItems, waitFor, type ControllerProcess } from './controller-harness.js';
 import {
-  allControllerOutput,
-  b64,
-  sealItems,
-  startControllerProcess,
-  stopAllControllers,
-  waitFor,
-  type ControllerProcess,
-} from './controller-harness.js';
-import {
+  configMapJson,
   createGitRepo,
   failedWith,
+  finishSyncTests,
   GitSyncs,
   gitSyncCondition,
   readyAt,
   serveOverHttp,
+  startSyncController,
+  widgetCrd,
   type GitRepo,
 } from './sync-harness.js';
 
@@ -53,50 +47,21 @@ async function ready(t: TestContext): Promise<boolean> {
   const cp = plane.use(t);
   if (!cp) return false;
   setup ??= (async () => {
-    kc = kubeConfigFor(cp.kubeconfigPath);
-    core = kc.makeApiClient(CoreV1Api);
+    ({ kc, core, syncs, controller } = await startSyncController(cp.kubeconfigPath));
     apps = kc.makeApiClient(AppsV1Api);
-    syncs = new GitSyncs(kc);
-    await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
-    await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
-    const controllerNs = await createTestNamespace(kc, 'gitseal-system');
-    controller = await startControllerProcess(cp.kubeconfigPath, [
-      '--namespace',
-      controllerNs,
-      '--key-size',
-      '2048',
-      '--git-allow-file',
-      '--git-allow-http',
-      '--resync-period',
-      '0',
-    ]);
     certPem = await (await fetch(`${controller.api}/v1/cert.pem`)).text();
   })();
   await setup;
   return true;
 }
 
-after(async () => {
-  await stopAllControllers();
-  const output = allControllerOutput();
-  if (process.env.GITSEAL_E2E_LOG_DIR) writeFileSync(join(process.env.GITSEAL_E2E_LOG_DIR, 'sync-engine.log'), output);
-  for (const repo of repos) repo.remove();
-  assertNoMarkers(output, markers, 'controller output');
-});
+after(() => finishSyncTests('sync-engine.log', repos, markers));
 
 function newRepo(): GitRepo {
   const repo = createGitRepo();
   repos.push(repo);
   return repo;
 }
-
-const configMap = (name: string, data: Record<string, string>, namespace?: string): string =>
-  JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name, ...(namespace ? { namespace } : {}) },
-    data,
-  });
 
 function sealedSecretYaml(namespace: string, name: string, items: Record<string, string>): string {
   const encryptedData = sealItems(certPem, 'strict', namespace, name, items);
@@ -146,7 +111,7 @@ test('first sync applies a ConfigMap, a SealedSecret and a Deployment using its 
   appNs = await createTestNamespace(kc, 'sync-app');
   appRepo = newRepo();
   goodCommit = appRepo.commit({
-    'app/config.yaml': configMap('settings', { mode: 'one' }),
+    'app/config.yaml': configMapJson('settings', { mode: 'one' }),
     'app/db.yaml': sealedSecretYaml(appNs, 'db', { password }),
     'app/web.yaml': deployment('web', 'db'),
     'README.md': 'not a manifest',
@@ -182,8 +147,8 @@ test('a new commit is applied; a removed file is pruned; a no-op resync writes n
   if (!(await ready(t)) || !goodCommit) return;
   const before = (await apps.readNamespacedDeployment({ namespace: appNs, name: 'web' })).metadata?.resourceVersion;
   const changed = appRepo.commit({
-    'app/config.yaml': configMap('settings', { mode: 'two' }),
-    'app/extra.yaml': configMap('extra', { a: 'b' }),
+    'app/config.yaml': configMapJson('settings', { mode: 'two' }),
+    'app/extra.yaml': configMapJson('extra', { a: 'b' }),
   });
   await syncs.trigger(appNs, 'app');
   await syncs.waitFor(appNs, 'app', 'new commit', readyAt(changed));
@@ -229,8 +194,8 @@ test('an undecryptable SealedSecret, a plain Secret or invalid YAML refuse the w
   });
   const bad = appRepo.commit({
     'app/other.yaml': foreign,
-    'app/new.yaml': configMap('new', { x: 'y' }),
-    'app/config.yaml': configMap('settings', { mode: 'bad' }),
+    'app/new.yaml': configMapJson('new', { x: 'y' }),
+    'app/config.yaml': configMapJson('settings', { mode: 'bad' }),
   });
   await syncs.trigger(appNs, 'app');
   const stalled = await syncs.waitFor(appNs, 'app', 'undecryptable', failedWith('SealedSecretUndecryptable', bad));
@@ -265,7 +230,7 @@ test('an undecryptable SealedSecret, a plain Secret or invalid YAML refuse the w
   goodCommit = appRepo.commit({
     'app/other.yaml': null,
     'app/new.yaml': null,
-    'app/config.yaml': configMap('settings', { mode: 'two' }),
+    'app/config.yaml': configMapJson('settings', { mode: 'two' }),
   });
   await syncs.trigger(appNs, 'app');
   const healed = await syncs.waitFor(appNs, 'app', 'fixed', readyAt(goodCommit));
@@ -321,7 +286,7 @@ test('the webhook refuses a bad signature (401, no sync) and syncs on a good one
     o.spec['webhookSecretRef'] = { name: 'hook' };
   });
   await syncs.waitFor(appNs, 'app', 'ready', readyAt(goodCommit));
-  const pushed = appRepo.commit({ 'app/config.yaml': configMap('settings', { mode: 'hooked' }) });
+  const pushed = appRepo.commit({ 'app/config.yaml': configMapJson('settings', { mode: 'hooked' }) });
   const body = JSON.stringify({ ref: 'refs/heads/main', after: pushed });
   const post = (signature?: string) =>
     fetch(`${controller.api}/hooks/${appNs}/app`, {
@@ -353,30 +318,7 @@ test('a CRD and its custom resource, a Namespace and objects in it, in one commi
   const ns = await createTestNamespace(kc, 'sync-infra');
   const created = `sync-made-${Date.now().toString(36)}`;
   const repo = newRepo();
-  const crd = {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `widgets.${created}.e2e.gitseal.dev` },
-    spec: {
-      group: `${created}.e2e.gitseal.dev`,
-      scope: 'Namespaced',
-      names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              // Server-side apply needs declared fields: unknown ones under a root-level preserve flag get a 500.
-              properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-            },
-          },
-        },
-      ],
-    },
-  };
+  const crd = widgetCrd(`${created}.e2e.gitseal.dev`);
   const commit = repo.commit({
     'widget.yaml': JSON.stringify({
       apiVersion: `${created}.e2e.gitseal.dev/v1`,
@@ -386,7 +328,7 @@ test('a CRD and its custom resource, a Namespace and objects in it, in one commi
     }),
     'crd.yaml': JSON.stringify(crd),
     'ns.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: created } }),
-    'in-ns.yaml': configMap('inside', { a: '1' }, created),
+    'in-ns.yaml': configMapJson('inside', { a: '1' }, created),
   });
   await syncs.create(ns, 'infra', { source: { url: repo.url }, interval: '1h' });
   await syncs.waitFor(ns, 'infra', 'Ready', readyAt(commit), 90_000);
@@ -406,8 +348,8 @@ test('dependsOn waits until the dependency is Ready', async (t) => {
   const ns = await createTestNamespace(kc, 'sync-deps');
   const base = newRepo();
   const top = newRepo();
-  const baseCommit = base.commit({ 'a.yaml': configMap('base', { a: '1' }) });
-  const topCommit = top.commit({ 'b.yaml': configMap('top', { b: '1' }) });
+  const baseCommit = base.commit({ 'a.yaml': configMapJson('base', { a: '1' }) });
+  const topCommit = top.commit({ 'b.yaml': configMapJson('top', { b: '1' }) });
   await syncs.create(ns, 'base', { source: { url: base.url, ref: { branch: 'missing' } }, interval: '1h' });
   await syncs.create(ns, 'top', { source: { url: top.url }, interval: '1h', dependsOn: [{ name: 'base' }] });
   const waiting = await syncs.waitFor(
@@ -454,7 +396,7 @@ test("serviceAccountName: apply has exactly the ServiceAccount's rights", async 
   });
   const repo = newRepo();
   const commit = repo.commit({
-    'cm.yaml': configMap('allowed', { a: '1' }),
+    'cm.yaml': configMapJson('allowed', { a: '1' }),
     'svc.yaml': JSON.stringify({
       apiVersion: 'v1',
       kind: 'Service',
@@ -473,7 +415,7 @@ test('a smart-HTTP source with basic auth from spec.source.secretRef', async (t)
   if (!(await ready(t))) return;
   const ns = await createTestNamespace(kc, 'sync-http');
   const repo = newRepo();
-  const commit = repo.commit({ 'cm.yaml': configMap('over-http', { a: '1' }) });
+  const commit = repo.commit({ 'cm.yaml': configMapJson('over-http', { a: '1' }) });
   const gitPassword = marker('git-password');
   markers.push(gitPassword);
   const server = await serveOverHttp(repo.bare, `Basic ${b64(`git:${gitPassword}`)}`);
@@ -492,7 +434,7 @@ test('spec.wait: Ready only once the Deployment rolled out, naming it until then
   if (!(await ready(t))) return;
   const ns = await createTestNamespace(kc, 'sync-wait');
   const repo = newRepo();
-  const commit = repo.commit({ 'cm.yaml': configMap('c', { a: '1' }), 'web.yaml': deployment('web', 'none') });
+  const commit = repo.commit({ 'cm.yaml': configMapJson('c', { a: '1' }), 'web.yaml': deployment('web', 'none') });
   await syncs.create(ns, 'wait', { source: { url: repo.url }, interval: '1h', wait: true, timeout: '5s' });
   const unhealthy = await syncs.waitFor(ns, 'wait', 'HealthCheckFailed', failedWith('HealthCheckFailed', commit));
   assert.match(gitSyncCondition(unhealthy, 'Ready')?.message ?? '', /Deployment .*\/web: /);

@@ -3,21 +3,22 @@
 // controller must follow both non-fast-forward moves through its Git cache (file:// and smart HTTP), apply the
 // new tree, prune what left, and name the new commit in its status without any error condition on the way.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
-import { assertNoMarkers, marker } from './cli-harness.js';
-import { allControllerOutput, b64, startControllerProcess, stopAllControllers } from './controller-harness.js';
+import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { createTestNamespace, sharedControlPlane } from '../support/index.js';
+import { marker } from './cli-harness.js';
+import { b64 } from './controller-harness.js';
 import {
+  configMapJson,
   createGitRepo,
-  GitSyncs,
+  finishSyncTests,
   gitSyncCondition,
   readyAt,
   serveOverHttp,
+  startSyncController,
   type GitRepo,
   type GitSyncObject,
+  type GitSyncs,
 } from './sync-harness.js';
 
 const plane = sharedControlPlane();
@@ -33,38 +34,13 @@ async function ready(t: TestContext): Promise<boolean> {
   const cp = plane.use(t);
   if (!cp) return false;
   setup ??= (async () => {
-    kc = kubeConfigFor(cp.kubeconfigPath);
-    core = kc.makeApiClient(CoreV1Api);
-    syncs = new GitSyncs(kc);
-    await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
-    await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
-    const controllerNs = await createTestNamespace(kc, 'gitseal-system');
-    await startControllerProcess(cp.kubeconfigPath, [
-      '--namespace',
-      controllerNs,
-      '--key-size',
-      '2048',
-      '--git-allow-file',
-      '--git-allow-http',
-      '--resync-period',
-      '0',
-    ]);
+    ({ kc, core, syncs } = await startSyncController(cp.kubeconfigPath));
   })();
   await setup;
   return true;
 }
 
-after(async () => {
-  await stopAllControllers();
-  const output = allControllerOutput();
-  if (process.env.GITSEAL_E2E_LOG_DIR)
-    writeFileSync(join(process.env.GITSEAL_E2E_LOG_DIR, 'sync-force-push.log'), output);
-  for (const repo of repos) repo.remove();
-  assertNoMarkers(output, markers, 'controller output');
-});
-
-const configMap = (name: string, data: Record<string, string>): string =>
-  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+after(() => finishSyncTests('sync-force-push.log', repos, markers));
 
 async function configMapData(namespace: string, name: string): Promise<Record<string, string> | undefined> {
   try {
@@ -90,17 +66,17 @@ function assertCleanlyAt(o: GitSyncObject, commit: string): void {
 /** A → unrelated history B (one object changed, one removed, one added) → rewound to A. */
 async function forcePushScenario(ns: string, name: string, repo: GitRepo, source: GitSyncObject['spec']['source']) {
   const first = repo.commit({
-    'app/keep.yaml': configMap('keep', { v: '1' }),
-    'app/change.yaml': configMap('change', { v: '1' }),
-    'app/leave.yaml': configMap('leave', { v: '1' }),
+    'app/keep.yaml': configMapJson('keep', { v: '1' }),
+    'app/change.yaml': configMapJson('change', { v: '1' }),
+    'app/leave.yaml': configMapJson('leave', { v: '1' }),
   });
   await syncs.create(ns, name, { source, interval: '1h', prune: true });
   assertCleanlyAt(await syncs.waitFor(ns, name, 'Ready at A', readyAt(first)), first);
 
   const rewritten = repo.rewrite({
-    'app/keep.yaml': configMap('keep', { v: '1' }),
-    'app/change.yaml': configMap('change', { v: '2' }),
-    'app/new.yaml': configMap('new', { v: '1' }),
+    'app/keep.yaml': configMapJson('keep', { v: '1' }),
+    'app/change.yaml': configMapJson('change', { v: '2' }),
+    'app/new.yaml': configMapJson('new', { v: '1' }),
   });
   await syncs.trigger(ns, name);
   const atB = await syncs.waitFor(ns, name, 'Ready at the rewritten B', readyAt(rewritten));

@@ -1,13 +1,21 @@
 // Helpers of the sync engine's e2e tests: real Git repositories (a working copy pushing to a bare remote,
-// served over file:// and smart HTTP through `git http-backend`), and GitSync objects.
+// served over file:// and smart HTTP through `git http-backend`), GitSync objects, and the controller they run in.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { waitFor } from './controller-harness.js';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { crdPath, createTestNamespace, installCrd, kubeConfigFor } from '../support/index.js';
+import { assertNoMarkers } from './cli-harness.js';
+import {
+  allControllerOutput,
+  startControllerProcess,
+  stopAllControllers,
+  waitFor,
+  type ControllerProcess,
+} from './controller-harness.js';
 
 export interface GitRepo {
   readonly bare: string;
@@ -260,4 +268,89 @@ export function failedWith(reason: string, commit?: string): (o: GitSyncObject) 
     const at = commit === undefined || o.status?.lastAttemptedRevision === `main@sha1:${commit}`;
     return ready?.status === 'False' && ready.reason === reason && at;
   };
+}
+
+/** A ConfigMap manifest as JSON, the way the tests commit objects to Git (no namespace: the GitSync's). */
+export function configMapJson(name: string, data: Record<string, string>, namespace?: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    data,
+  });
+}
+
+/**
+ * A namespaced `Widget` CRD in `group` whose spec keeps unknown fields, with `properties` added beside `spec`.
+ * The fields are declared because server-side apply answers 500 to unknown ones under a root-level preserve flag.
+ */
+export function widgetCrd(group: string, properties: Record<string, unknown> = {}) {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `widgets.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, ...properties },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+export interface SyncController {
+  readonly kc: KubeConfig;
+  readonly core: CoreV1Api;
+  readonly syncs: GitSyncs;
+  readonly controller: ControllerProcess;
+}
+
+/**
+ * Installs the SealedSecret and GitSync CRDs and starts gitseal-controller as a process, its keys in a fresh
+ * namespace, allowed file:// and plain http:// Git, with no periodic resync (tests trigger syncs themselves).
+ */
+export async function startSyncController(kubeconfigPath: string): Promise<SyncController> {
+  const kc = kubeConfigFor(kubeconfigPath);
+  await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
+  await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
+  const controllerNs = await createTestNamespace(kc, 'gitseal-system');
+  const controller = await startControllerProcess(kubeconfigPath, [
+    '--namespace',
+    controllerNs,
+    '--key-size',
+    '2048',
+    '--git-allow-file',
+    '--git-allow-http',
+    '--resync-period',
+    '0',
+  ]);
+  return { kc, core: kc.makeApiClient(CoreV1Api), syncs: new GitSyncs(kc), controller };
+}
+
+/**
+ * For `after`: stops every controller, keeps their output as `logName` in $GITSEAL_E2E_LOG_DIR, removes the
+ * repositories, then checks that the output holds none of the markers.
+ */
+export async function finishSyncTests(
+  logName: string,
+  repos: readonly GitRepo[],
+  markers: readonly string[],
+): Promise<void> {
+  await stopAllControllers();
+  const output = allControllerOutput();
+  if (process.env.GITSEAL_E2E_LOG_DIR) writeFileSync(join(process.env.GITSEAL_E2E_LOG_DIR, logName), output);
+  for (const repo of repos) repo.remove();
+  assertNoMarkers(output, markers, 'controller output');
 }

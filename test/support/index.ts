@@ -1,6 +1,15 @@
 export { crdPath, installCrd } from './install-crd.js';
 export { kubeConfigFor } from './kube-config-for.js';
-export { asKubectlList, kubectl, kubectlOk, renderKustomize, type KubectlRun, type RenderedObject } from './kubectl.js';
+export {
+  asKubectlList,
+  kubectl,
+  kubectlOk,
+  parseRendered,
+  renderKustomize,
+  type KubectlRun,
+  type RenderedObject,
+} from './kubectl.js';
+export { runCommand, runCommandOk, type CommandOptions, type CommandRun } from './run-command.js';
 export {
   serviceAccountKubeConfig,
   type ServiceAccountKubeConfig,

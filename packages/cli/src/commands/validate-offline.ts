@@ -1,6 +1,6 @@
 import { describeScopeLabel, inspectSealedValue, type CertificateInfo } from '@gitseal/crypto';
 import type { SealedTarget } from '../sealed-target.js';
-import { messageOf, sealedEntries, type ValidateResult, type ValidateSource } from './validate-source.js';
+import { messageOf, planValidate, type ValidateResult, type ValidateSource } from './validate-source.js';
 
 /** AES-GCM tag after the RSA block of a v1 value. */
 const GCM_TAG_BYTES = 16;
@@ -34,25 +34,15 @@ function checkValue(target: SealedTarget, value: string, cert: CertificateInfo):
  * label of where the object now sits. Every problem is one line: `file: SealedSecret ns/name: key "x": …`.
  */
 export function validateOffline(sources: readonly ValidateSource[], cert: CertificateInfo): ValidateResult {
-  const problems: string[] = [];
-  let checked = 0;
-  for (const source of sources) {
-    if ('problem' in source) {
-      problems.push(source.problem);
-      continue;
-    }
-    for (const entry of sealedEntries(source.input)) {
-      checked += 1;
-      if ('problem' in entry) {
-        problems.push(entry.problem);
-        continue;
-      }
-      const { target } = entry;
-      for (const [itemKey, value] of Object.entries(target.sealed.spec.encryptedData)) {
-        const problem = checkValue(target, value, cert);
-        if (problem !== undefined) problems.push(`${target.where}: key "${itemKey}": ${problem}`);
-      }
-    }
-  }
+  const { steps, checked } = planValidate(sources);
+  const problems = steps.flatMap((step) => ('problem' in step ? [step.problem] : targetProblems(step.target, cert)));
   return { passed: [], problems, checked };
+}
+
+/** One line per value of the object that does not fit the certificate. */
+function targetProblems(target: SealedTarget, cert: CertificateInfo): string[] {
+  return Object.entries(target.sealed.spec.encryptedData).flatMap(([itemKey, value]) => {
+    const problem = checkValue(target, value, cert);
+    return problem === undefined ? [] : [`${target.where}: key "${itemKey}": ${problem}`];
+  });
 }

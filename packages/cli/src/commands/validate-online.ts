@@ -3,7 +3,7 @@ import { ControllerRoute, type ControllerEndpoint } from '../controller-endpoint
 import { refusalReason } from '../controller-reply.js';
 import { postSealedSecret } from '../controller-request.js';
 import type { SealedTarget } from '../sealed-target.js';
-import { sealedEntries, type ValidateResult, type ValidateSource } from './validate-source.js';
+import { planValidate, type ValidateResult, type ValidateSource } from './validate-source.js';
 
 const KEY_NAME = /^[A-Za-z0-9:+/=_-]{1,80}$/;
 
@@ -44,23 +44,16 @@ export async function validateOnline(
   let endpoint: ControllerEndpoint | undefined; // opened at the first SealedSecret: none, no cluster needed
   const passed: string[] = [];
   const problems: string[] = [];
-  let checked = 0;
-  for (const source of sources) {
-    if ('problem' in source) {
-      problems.push(source.problem);
+  const { steps, checked } = planValidate(sources);
+  for (const step of steps) {
+    if ('problem' in step) {
+      problems.push(step.problem);
       continue;
     }
-    for (const entry of sealedEntries(source.input)) {
-      checked += 1;
-      if ('problem' in entry) {
-        problems.push(entry.problem);
-        continue;
-      }
-      endpoint ??= await openEndpoint();
-      const result = await verifyOne(endpoint, entry.object, entry.target);
-      if ('passed' in result) passed.push(result.passed);
-      else problems.push(result.problem);
-    }
+    endpoint ??= await openEndpoint();
+    const result = await verifyOne(endpoint, step.object, step.target);
+    if ('passed' in result) passed.push(result.passed);
+    else problems.push(result.problem);
   }
   return { passed, problems, checked };
 }

@@ -39,8 +39,33 @@ export async function readValidateSources(files: readonly string[]): Promise<Val
   return sources;
 }
 
+/** A SealedSecret to check (or one that could not be read), or a file that could not be read. */
+export type ValidateStep = SealedEntry | { readonly problem: string };
+
+/** What `validate` has to check, in input order, with the problems found while reading in their place. */
+export interface ValidatePlan {
+  readonly steps: readonly ValidateStep[];
+  /** SealedSecrets found, readable or not (an unreadable file counts none). */
+  readonly checked: number;
+}
+
+export function planValidate(sources: readonly ValidateSource[]): ValidatePlan {
+  const steps: ValidateStep[] = [];
+  let checked = 0;
+  for (const source of sources) {
+    if ('problem' in source) {
+      steps.push({ problem: source.problem });
+      continue;
+    }
+    const entries = sealedEntries(source.input);
+    checked += entries.length;
+    steps.push(...entries);
+  }
+  return { steps, checked };
+}
+
 /** Every SealedSecret of an input, in order. */
-export function sealedEntries(input: ManifestInput): SealedEntry[] {
+function sealedEntries(input: ManifestInput): SealedEntry[] {
   return input.manifests
     .filter((manifest) => manifest.object.kind === 'SealedSecret')
     .map((manifest) => {

@@ -9,10 +9,14 @@ import {
   makeObjectApi,
   patchStatus,
   readObject,
+  requestRaw,
+  assertOk,
+  resourcePath,
   Resources,
   shareAgents,
   type ResourceType,
 } from '@gitseal/kube';
+import type { GitSync } from '@gitseal/manifests';
 import { createRawApplier, groupOf, type Applier, type ObjectApi } from '@gitseal/sync';
 import type { Logger } from 'pino';
 import type { GitSyncStatusView } from './git-sync-status.js';
@@ -82,6 +86,19 @@ export class GitSyncKube {
     const out: Record<string, Buffer> = {};
     for (const [key, value] of Object.entries(secret.data ?? {})) out[key] = Buffer.from(value, 'base64');
     return out;
+  }
+
+  /**
+   * The GitSync as the API server has it now. The reconciler reads the inventory to prune from here, not from the
+   * informer cache: right after its own status write the cache can still hold the previous inventory, and a sync
+   * that started from that would never prune what the last one added.
+   */
+  async readGitSync(namespace: string, name: string): Promise<GitSync | undefined> {
+    const what = `read GitSync ${namespace}/${name}`;
+    const response = await requestRaw(this.#kc, { path: resourcePath(Resources.GitSync, namespace, name), what });
+    if (response.status === 404) return undefined;
+    assertOk(response, what);
+    return JSON.parse(response.body.toString('utf8')) as GitSync;
   }
 
   async patchStatus(namespace: string, name: string, status: GitSyncStatusView): Promise<void> {

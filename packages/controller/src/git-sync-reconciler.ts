@@ -99,13 +99,15 @@ export class GitSyncReconciler {
   }
 
   async #reconcile(key: string): Promise<number | void> {
-    const gitSync = this.#o.watch.gitSyncs.get(key);
-    if (!gitSync || gitSync.metadata.deletionTimestamp) {
-      this.#states.delete(key);
-      this.#o.watch.untrack(key);
-      return undefined;
+    const cached = this.#o.watch.gitSyncs.get(key);
+    if (!cached || cached.metadata.deletionTimestamp || !this.#o.mayWrite() || cached.spec.suspend === true) {
+      return this.#skip(key, cached);
     }
-    if (!this.#o.mayWrite() || gitSync.spec.suspend === true) return undefined;
+    // The cache wakes us; the API server's copy decides (its status holds the inventory to prune from).
+    const gitSync = await this.#o.kube.readGitSync(cached.metadata.namespace ?? 'default', cached.metadata.name);
+    if (!gitSync || gitSync.metadata.deletionTimestamp || gitSync.spec.suspend === true) {
+      return this.#skip(key, gitSync);
+    }
     const namespace = gitSync.metadata.namespace ?? 'default';
     const log = this.#o.logger.child({ gitSync: key, generation: gitSync.metadata.generation });
     const interval = durationOr(gitSync.spec.interval, DEFAULT_INTERVAL_MS);
@@ -168,6 +170,14 @@ export class GitSyncReconciler {
     await this.#writeStatus(live ?? gitSync, log, { kind: 'synced', result, startedAt });
     await this.#event(gitSync, result, log);
     return result.result === 'Succeeded' ? interval : Math.min(interval, 60_000);
+  }
+
+  #skip(key: string, gitSync: GitSync | undefined): undefined {
+    if (!gitSync || gitSync.metadata.deletionTimestamp) {
+      this.#states.delete(key);
+      this.#o.watch.untrack(key);
+    }
+    return undefined;
   }
 
   #stateOf(key: string): SyncState {

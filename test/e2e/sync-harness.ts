@@ -1,12 +1,11 @@
 // Helpers of the sync engine's e2e tests: real Git repositories (a working copy pushing to a bare remote,
 // served over file:// and smart HTTP through `git http-backend`), GitSync objects, and the controller they run in.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { startGitHttpServer, type GitHttpServer } from '@gitseal/sync/testing';
 import { crdPath, createTestNamespace, installCrd, kubeConfigFor } from '../support/index.js';
 import { assertNoMarkers } from './cli-harness.js';
 import {
@@ -84,77 +83,10 @@ export function createGitRepo(): GitRepo {
   };
 }
 
-export interface GitHttpServer {
-  readonly url: string;
-  readonly seenAuthorization: string[];
-  close(): Promise<void>;
-}
-
-function bridge(req: IncomingMessage, res: ServerResponse, projectRoot: string): void {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    GIT_PROJECT_ROOT: projectRoot,
-    GIT_HTTP_EXPORT_ALL: '1',
-    REQUEST_METHOD: req.method ?? 'GET',
-    PATH_INFO: decodeURIComponent(url.pathname),
-    QUERY_STRING: url.search.replace(/^\?/, ''),
-    REMOTE_ADDR: '127.0.0.1',
-    REMOTE_USER: 'e2e',
-  };
-  const contentType = req.headers['content-type'];
-  if (contentType) env['CONTENT_TYPE'] = contentType;
-  const encoding = req.headers['content-encoding'];
-  if (typeof encoding === 'string') env['HTTP_CONTENT_ENCODING'] = encoding;
-  const protocol = req.headers['git-protocol'];
-  if (typeof protocol === 'string') env['GIT_PROTOCOL'] = protocol;
-  const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
-  req.pipe(child.stdin);
-  let buffered = Buffer.alloc(0);
-  let headersDone = false;
-  child.stdout.on('data', (chunk: Buffer) => {
-    if (headersDone) return void res.write(chunk);
-    buffered = Buffer.concat([buffered, chunk]);
-    const end = buffered.indexOf('\r\n\r\n');
-    if (end < 0) return;
-    headersDone = true;
-    let status = 200;
-    for (const line of buffered.subarray(0, end).toString('latin1').split('\r\n')) {
-      const colon = line.indexOf(':');
-      const [name, value] = [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
-      if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10);
-      else res.setHeader(name, value);
-    }
-    res.writeHead(status);
-    res.write(buffered.subarray(end + 4));
-  });
-  child.on('close', () => res.end());
-}
-
-/** Serves the directory holding `bare` over smart HTTP; every request must carry `authorization`. */
+/** Serves the directory holding `bare` over smart HTTP (`git http-backend`); every request must carry `authorization`. */
 export async function serveOverHttp(bare: string, authorization: string): Promise<GitHttpServer> {
-  const seenAuthorization: string[] = [];
-  const server = createServer((req, res) => {
-    const given = req.headers['authorization'];
-    if (given) seenAuthorization.push(given);
-    if (given !== authorization) {
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="e2e"' });
-      res.end();
-      return;
-    }
-    bridge(req, res, dirname(bare));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/remote.git`,
-    seenAuthorization,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const server = await startGitHttpServer(dirname(bare), authorization);
+  return { ...server, url: `${server.url}/${basename(bare)}` };
 }
 
 export interface GitSyncObject {

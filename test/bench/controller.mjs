@@ -20,6 +20,7 @@ import { startControlPlane } from '../dist/cluster/index.js';
 import { findFreePort } from '../dist/cluster/free-port.js';
 import { crdPath, installCrd } from '../dist/support/install-crd.js';
 import { kubeConfigFor } from '../dist/support/kube-config-for.js';
+import { waitFor } from '../dist/e2e/controller-harness.js';
 
 const N = Number(process.env.GITSEAL_BENCH_SEALED_SECRETS ?? 1000);
 const CONCURRENCY = 32;
@@ -47,16 +48,6 @@ function opensslSignsPerSecond() {
   const line = out.split('\n').find((l) => /^rsa\s+4096 bits/.test(l));
   if (!line) throw new Error('could not read `openssl speed rsa4096` output');
   return Number(line.trim().split(/\s+/)[5]); // rsa 4096 bits <sign s> <verify s> <sign/s> <verify/s>
-}
-
-async function waitFor(what, probe, timeoutMs, intervalMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(intervalMs);
-  }
 }
 
 /** Starts the controller; resolves once /readyz answers 200, with the time that took. */

@@ -32,6 +32,7 @@ import { createRawApplier, createSyncState, syncRevision } from '@gitseal/sync';
 import { startControlPlane } from '../dist/cluster/index.js';
 import { findFreePort } from '../dist/cluster/free-port.js';
 import { crdPath, installCrd } from '../dist/support/install-crd.js';
+import { waitFor } from '../dist/e2e/controller-harness.js';
 
 const COUNT = Number(process.env.BENCH_OBJECTS ?? 1000);
 const PER_FILE = 100;
@@ -83,16 +84,6 @@ const file = (start, changed = []) =>
   Array.from({ length: PER_FILE }, (_, k) =>
     JSON.stringify(configMap(start + k, changed.includes(start + k) ? 'v2' : 'v1')),
   ).join('\n---\n');
-
-async function until(what, probe, timeoutMs, intervalMs = 10) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
 
 /** `apiserver_request_total` of the API server: series (labels) → count. */
 async function apiRequestCounts(kc) {
@@ -189,7 +180,7 @@ async function startController(kubeconfig, dir) {
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const api = `http://127.0.0.1:${apiPort}`;
   const metrics = `http://127.0.0.1:${metricsPort}/metrics`;
-  await until('controller ready', async () => (await fetch(`${api}/readyz`)).status === 200, 120_000, 50);
+  await waitFor('controller ready', async () => (await fetch(`${api}/readyz`)).status === 200, 120_000, 50);
   return {
     api,
     /** Resolves with the next `sync` log line of this GitSync key. */
@@ -373,7 +364,7 @@ try {
     await start();
     const entry = await logged;
     const at = performance.now();
-    await until('reconcile finished', async () => (await controller.reconciles()) > count, 30_000);
+    await waitFor('reconcile finished', async () => (await controller.reconciles()) > count, 30_000, 10);
     if (entry.result !== 'Succeeded') throw new Error(`controller sync ${entry.result}: ${entry.reason}`);
     // From the trigger until the engine began (the log line's time less the engine's own duration).
     return { entry, at, pickupMs: entry.time - entry.durationMs - startedAt };

@@ -72,6 +72,34 @@ describe('git environment', () => {
     );
     assert.ok(Date.now() - started < 10_000, 'the whole process group was killed');
   });
+
+  it("names ssh's cause of a failed connection with a fixed phrase, never ssh's own text", () => {
+    const banner = [
+      '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@',
+      'The fingerprint for the ED25519 key sent by the remote host is',
+      'SHA256:AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg.',
+      'Add correct host key in /tmp/gitseal-git-x/known_hosts to get rid of this message.',
+      'Host key for [127.0.0.1]:34717 has changed and you have requested strict checking.',
+      'Host key verification failed.',
+      'fatal: Could not read from remote repository.',
+    ].join('\n');
+    assert.equal(
+      summarizeGitError(banner),
+      'ssh: host key verification failed (known_hosts holds no matching key): Could not read from remote repository.',
+    );
+    assert.equal(
+      summarizeGitError(
+        'root@127.0.0.1: Permission denied (publickey).\nfatal: Could not read from remote repository.',
+      ),
+      'ssh: permission denied, the server refused the key: Could not read from remote repository.',
+    );
+    assert.equal(
+      summarizeGitError(
+        'ssh: connect to host 127.0.0.1 port 1: Connection refused\nfatal: Could not read from remote repository.',
+      ),
+      'ssh: connection refused: Could not read from remote repository.',
+    );
+  });
 });
 
 describe('git auth', () => {

@@ -88,7 +88,31 @@ export const DEFAULT_GIT_TIMEOUT_MS = 120_000;
 export const DEFAULT_GIT_MAX_OUTPUT = 16 * 1024 * 1024;
 const MAX_MESSAGE = 300;
 
-/** One line from git's stderr for a message: the last fatal/error line, scrubbed of URLs' user info and secrets. */
+/**
+ * ssh prints why a connection failed before git's generic `fatal: Could not read from remote repository.`; these
+ * are the causes worth naming, each as a fixed phrase (ssh's own lines can hold paths and fingerprints).
+ */
+const SSH_CAUSES: readonly (readonly [RegExp, string])[] = [
+  [/^Host key verification failed\.$/, 'ssh: host key verification failed (known_hosts holds no matching key)'],
+  [/^No [\w-]+ host key is known for /, 'ssh: no host key for this host in known_hosts'],
+  [/: Permission denied \([\w,-]+\)\.$/, 'ssh: permission denied, the server refused the key'],
+  [/: Connection refused$/, 'ssh: connection refused'],
+  [/: Connection timed out$/, 'ssh: connection timed out'],
+  [/^ssh: Could not resolve hostname /, 'ssh: could not resolve the host name'],
+];
+
+function sshCause(lines: readonly string[]): string | undefined {
+  for (const line of lines) {
+    const hit = SSH_CAUSES.find(([shape]) => shape.test(line));
+    if (hit) return hit[1];
+  }
+  return undefined;
+}
+
+/**
+ * One line from git's stderr for a message: the last fatal/error line, scrubbed of URLs' user info and secrets,
+ * after ssh's cause when ssh failed.
+ */
 export function summarizeGitError(stderr: string, secrets: readonly string[] = []): string {
   const lines = stderr
     .split(/\r?\n|\r/)
@@ -96,6 +120,8 @@ export function summarizeGitError(stderr: string, secrets: readonly string[] = [
     .filter((l) => l !== '');
   const chosen = [...lines].reverse().find((l) => /^(fatal|error):/.test(l)) ?? lines[lines.length - 1] ?? '';
   let text = stripControlChars(redactUrl(chosen.replace(/^(fatal|error):\s*/, '')));
+  const ssh = sshCause(lines);
+  if (ssh !== undefined) text = `${ssh}: ${text}`;
   for (const secret of secrets) text = text.split(secret).join('***');
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
 }

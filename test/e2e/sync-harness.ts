@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { startGitHttpServer, type GitHttpServer } from '@gitseal/sync/testing';
+import { gitTestEnv, startGitHttpServer, type GitHttpServer } from '@gitseal/sync/testing';
 import { crdPath, createTestNamespace, installCrd, kubeConfigFor } from '../support/index.js';
 import { assertNoMarkers } from './cli-harness.js';
 import {
@@ -32,16 +32,7 @@ export function createGitRepo(): GitRepo {
   const root = mkdtempSync(join(tmpdir(), 'gitseal-e2e-repo-'));
   const bare = join(root, 'remote.git');
   const work = join(root, 'work');
-  const env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: root,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_AUTHOR_NAME: 'e2e',
-    GIT_AUTHOR_EMAIL: 'e2e@example.com',
-    GIT_COMMITTER_NAME: 'e2e',
-    GIT_COMMITTER_EMAIL: 'e2e@example.com',
-  };
+  const env = gitTestEnv(root, 'e2e');
   const git = (cwd: string, ...args: string[]): string =>
     execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   git(root, 'init', '--quiet', '--bare', '--initial-branch=main', bare);

@@ -20,21 +20,27 @@ export interface GitFixture {
   remove(): void;
 }
 
+/** An environment for committing with git in tests: no user or system config, a fixed author, no prompts. */
+export function gitTestEnv(home: string, author: string): Record<string, string> {
+  const email = `${author.toLowerCase()}@example.com`;
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: home,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_AUTHOR_NAME: author,
+    GIT_AUTHOR_EMAIL: email,
+    GIT_COMMITTER_NAME: author,
+    GIT_COMMITTER_EMAIL: email,
+    GIT_TERMINAL_PROMPT: '0',
+  };
+}
+
 export function createGitFixture(): GitFixture {
   const root = mkdtempSync(join(tmpdir(), 'gitseal-sync-fixture-'));
   const bare = join(root, 'remote.git');
   const work = join(root, 'work');
-  const env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: root,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_AUTHOR_NAME: 'Test',
-    GIT_AUTHOR_EMAIL: 'test@example.com',
-    GIT_COMMITTER_NAME: 'Test',
-    GIT_COMMITTER_EMAIL: 'test@example.com',
-    GIT_TERMINAL_PROMPT: '0',
-  };
+  const env = gitTestEnv(root, 'Test');
   const run = (cwd: string, args: string[]): string =>
     execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   run(root, ['init', '--quiet', '--bare', '--initial-branch=main', bare]);

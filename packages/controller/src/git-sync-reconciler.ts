@@ -89,12 +89,11 @@ export class GitSyncReconciler {
   }
 
   async reconcile(key: string): Promise<number | void> {
-    const started = process.hrtime.bigint();
+    const done = this.#o.metrics.reconcileDuration.startTimer({ kind: 'GitSync' });
     try {
       return await this.#reconcile(key);
     } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.#o.metrics.reconcileDuration.observe({ kind: 'GitSync' }, seconds);
+      done();
     }
   }
 

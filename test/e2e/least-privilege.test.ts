@@ -10,7 +10,9 @@ import {
   AuthenticationV1Api,
   CoordinationV1Api,
   CoreV1Api,
+  PatchStrategy,
   RbacAuthorizationV1Api,
+  setHeaderOptions,
   type KubeConfig,
   type V1PolicyRule,
 } from '@kubernetes/client-node';
@@ -19,10 +21,7 @@ import {
   createTestNamespace,
   kubeConfigFor,
   kubectlOk,
-  renderKustomize,
-  serviceAccountKubeConfig,
   sharedControlPlane,
-  type ControlPlane,
   type RenderedObject,
 } from '../support/index.js';
 import { assertNoMarkers, marker } from './cli-harness.js';
@@ -37,11 +36,15 @@ import {
   waitFor,
   type ControllerProcess,
 } from './controller-harness.js';
+import {
+  applyArgs,
+  CONTROLLER_USER,
+  installBase,
+  removeBase,
+  SYSTEM_NAMESPACE,
+  type BaseInstall,
+} from './base-install.js';
 import { createGitRepo, failedWith, GitSyncs, gitSyncCondition, readyAt, type GitRepo } from './sync-harness.js';
-
-const SYSTEM_NAMESPACE = 'gitseal-system';
-const SERVICE_ACCOUNT = 'gitseal-controller';
-const CONTROLLER_USER = `system:serviceaccount:${SYSTEM_NAMESPACE}:${SERVICE_ACCOUNT}`;
 
 const markers: string[] = [];
 const repos: GitRepo[] = [];
@@ -58,26 +61,13 @@ after(async () => {
   }
   for (const repo of repos) repo.remove();
   rmSync(gitCacheDir, { recursive: true, force: true });
-  // Namespaces stay Terminating without kube-controller-manager; the control plane goes with this file anyway.
-  const clusterScoped = applied.filter((o) => o.metadata.namespace === undefined && o.kind !== 'Namespace');
-  if (clusterScoped.length > 0) {
-    const del = ['--kubeconfig', adminKubeconfig, 'delete', '--ignore-not-found', '--wait=false', '-f', '-'];
-    await kubectlOk(del, asKubectlList(clusterScoped));
-  }
+  await removeBase(adminKubeconfig, applied);
   assertNoMarkers(output, markers, 'controller output');
 });
 
 const shared = sharedControlPlane();
 
-interface Env {
-  readonly plane: ControlPlane;
-  /** Admin: the test's own reads, and what users would create. */
-  readonly admin: Cluster;
-  /** A bearer token of gitseal-system/gitseal-controller, and nothing else. */
-  readonly controllerKubeconfig: string;
-  readonly controllerKc: KubeConfig;
-  readonly objects: readonly RenderedObject[];
-}
+type Env = BaseInstall;
 
 let envOnce: Promise<Env> | undefined;
 let controller: ControllerProcess | undefined;
@@ -86,33 +76,15 @@ let certPem = '';
 async function env(t: TestContext): Promise<Env | undefined> {
   const plane = shared.use(t);
   if (plane === undefined) return undefined;
-  envOnce ??= install(plane);
+  adminKubeconfig = plane.kubeconfigPath;
+  envOnce ??= installBase(plane, MANAGER).then((installed) => {
+    applied = [...installed.applied];
+    return installed;
+  });
   return envOnce;
 }
 
-/** Everything deploy/base renders but the Deployment (no kubelet here), applied as rendered; then a token. */
-async function install(plane: ControlPlane): Promise<Env> {
-  adminKubeconfig = plane.kubeconfigPath;
-  const objects = await renderKustomize('deploy/base');
-  applied = objects.filter((o) => o.kind !== 'Deployment');
-  await kubectlOk(applyArgs(), asKubectlList(applied));
-  const crds = applied.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => `crd/${o.metadata.name}`);
-  await kubectlOk(['--kubeconfig', adminKubeconfig, 'wait', '--for=condition=Established', '--timeout=60s', ...crds]);
-  const sa = await serviceAccountKubeConfig(plane, { namespace: SYSTEM_NAMESPACE, name: SERVICE_ACCOUNT });
-  return {
-    plane,
-    admin: new Cluster(kubeConfigFor(plane.kubeconfigPath)),
-    controllerKubeconfig: sa.path,
-    controllerKc: sa.kubeConfig,
-    objects,
-  };
-}
-
-/** Server-side apply: the CRDs are too big for kubectl's last-applied annotation, and a re-apply drops a rule. */
-function applyArgs(): string[] {
-  const manager = '--field-manager=least-privilege-e2e';
-  return ['--kubeconfig', adminKubeconfig, 'apply', '--server-side', '--force-conflicts', manager, '-f', '-'];
-}
+const MANAGER = 'least-privilege-e2e';
 
 function startController(e: Env, waitReady = true): Promise<ControllerProcess> {
   const args = ['--namespace', SYSTEM_NAMESPACE, '--key-size', '2048', '--git-allow-file', '--git-cache-dir'];
@@ -245,8 +217,8 @@ async function createDeployer(kc: KubeConfig, namespace: string): Promise<void> 
     .createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'deployer' } } });
   const rules: V1PolicyRule[] = [
     {
-      apiGroups: ['', 'gitseal.dev', 'coordination.k8s.io'],
-      resources: ['configmaps', 'sealedsecrets', 'leases'],
+      apiGroups: ['', 'gitseal.dev'],
+      resources: ['configmaps', 'sealedsecrets'],
       verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
     },
   ];
@@ -310,10 +282,8 @@ test('a GitSync applies SealedSecrets as its ServiceAccount, prunes a removed on
   assert.deepEqual(forbiddenLines(controller), [], 'the base allowed every request the controller made so far');
 });
 
-// The sync engine reads live objects (and watches them for drift) with the controller's own rights
-// (docs/gitsync.md, Impersonation): the base lists the kinds it may read; any other kind needs an extra read rule.
-const LEASE_READER = 'gitseal-e2e-read-leases';
-
+// A tenant GitSync reads live objects as its ServiceAccount too (docs/security.md, Tenancy): a kind the account
+// may not list is refused naming the account and the permission, before anything of the revision is written.
 const lease = (name: string): string =>
   JSON.stringify({
     apiVersion: 'coordination.k8s.io/v1',
@@ -338,7 +308,7 @@ test('a ConfigMap syncs with the base; a kind the base cannot read is refused na
   const message = gitSyncCondition(failed, 'Ready')?.message ?? '';
   assert.equal(
     message,
-    `list Lease in ${syncNs}: forbidden (403): leases.coordination.k8s.io is forbidden: User "${CONTROLLER_USER}" ` +
+    `list Lease in ${syncNs}: forbidden (403): leases.coordination.k8s.io is forbidden: User "system:serviceaccount:${syncNs}:deployer" ` +
       `cannot list resource "leases" in API group "coordination.k8s.io" in the namespace "${syncNs}"`,
   );
   assert.equal(failed.status?.lastAppliedRevision, `main@sha1:${lastGood}`, 'the previous revision stays applied');
@@ -347,23 +317,24 @@ test('a ConfigMap syncs with the base; a kind the base cannot read is refused na
   );
 
   const rbac = e.admin.kc.makeApiClient(RbacAuthorizationV1Api);
-  t.after(async () => {
-    await rbac.deleteClusterRoleBinding({ name: LEASE_READER });
-    await rbac.deleteClusterRole({ name: LEASE_READER });
-  });
-  await rbac.createClusterRole({
-    body: {
-      metadata: { name: LEASE_READER },
-      rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch'] }],
+  await rbac.patchNamespacedRole(
+    {
+      namespace: syncNs,
+      name: 'deployer',
+      body: [
+        {
+          op: 'add',
+          path: '/rules/-',
+          value: {
+            apiGroups: ['coordination.k8s.io'],
+            resources: ['leases'],
+            verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+          },
+        },
+      ],
     },
-  });
-  await rbac.createClusterRoleBinding({
-    body: {
-      metadata: { name: LEASE_READER },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: LEASE_READER },
-      subjects: [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT, namespace: SYSTEM_NAMESPACE }],
-    },
-  });
+    setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+  );
   await syncs.trigger(syncNs, 'app');
   await syncs.waitFor(syncNs, 'app', 'Ready with the read rule', readyAt(refused));
   lastGood = syncRepo.commit({ 'app/settings.yaml': null, 'app/lock.yaml': null });
@@ -393,9 +364,9 @@ async function withoutRule(e: Env, pick: (rule: V1PolicyRule) => boolean): Promi
   const index = role.rules.findIndex(pick);
   assert.ok(index >= 0, 'the rule is in the base');
   role.rules.splice(index, 1);
-  await kubectlOk(applyArgs(), asKubectlList([role]));
+  await kubectlOk(applyArgs(adminKubeconfig, MANAGER), asKubectlList([role]));
   return async () => {
-    await kubectlOk(applyArgs(), asKubectlList([baseClusterRole(e)]));
+    await kubectlOk(applyArgs(adminKubeconfig, MANAGER), asKubectlList([baseClusterRole(e)]));
   };
 }
 

@@ -25,6 +25,7 @@ import {
   gitSyncCondition,
   readyAt,
   serveOverHttp,
+  createSyncNamespace,
   startSyncController,
   widgetCrd,
   type GitRepo,
@@ -40,6 +41,7 @@ let core: CoreV1Api;
 let apps: AppsV1Api;
 let syncs: GitSyncs;
 let controller: ControllerProcess;
+let controllerNs = '';
 let certPem = '';
 let setup: Promise<void> | undefined;
 
@@ -47,7 +49,7 @@ async function ready(t: TestContext): Promise<boolean> {
   const cp = plane.use(t);
   if (!cp) return false;
   setup ??= (async () => {
-    ({ kc, core, syncs, controller } = await startSyncController(cp.kubeconfigPath));
+    ({ kc, core, syncs, controller, namespace: controllerNs } = await startSyncController(cp.kubeconfigPath));
     apps = kc.makeApiClient(AppsV1Api);
     certPem = await (await fetch(`${controller.api}/v1/cert.pem`)).text();
   })();
@@ -108,7 +110,7 @@ markers.push(password);
 
 test('first sync applies a ConfigMap, a SealedSecret and a Deployment using its Secret', async (t) => {
   if (!(await ready(t))) return;
-  appNs = await createTestNamespace(kc, 'sync-app');
+  appNs = await createSyncNamespace(kc, 'sync-app');
   appRepo = newRepo();
   goodCommit = appRepo.commit({
     'app/config.yaml': configMapJson('settings', { mode: 'one' }),
@@ -330,8 +332,9 @@ test('a CRD and its custom resource, a Namespace and objects in it, in one commi
     'ns.yaml': JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: created } }),
     'in-ns.yaml': configMapJson('inside', { a: '1' }, created),
   });
-  await syncs.create(ns, 'infra', { source: { url: repo.url }, interval: '1h' });
-  await syncs.waitFor(ns, 'infra', 'Ready', readyAt(commit), 90_000);
+  // CRDs and Namespaces are cluster-scoped: only a platform GitSync (in the controller's namespace) may apply them.
+  await syncs.create(controllerNs, 'infra', { source: { url: repo.url }, interval: '1h', targetNamespace: ns });
+  await syncs.waitFor(controllerNs, 'infra', 'Ready', readyAt(commit), 90_000);
   const widget = await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
     group: `${created}.e2e.gitseal.dev`,
     version: 'v1',
@@ -345,7 +348,7 @@ test('a CRD and its custom resource, a Namespace and objects in it, in one commi
 
 test('dependsOn waits until the dependency is Ready', async (t) => {
   if (!(await ready(t))) return;
-  const ns = await createTestNamespace(kc, 'sync-deps');
+  const ns = await createSyncNamespace(kc, 'sync-deps');
   const base = newRepo();
   const top = newRepo();
   const baseCommit = base.commit({ 'a.yaml': configMapJson('base', { a: '1' }) });
@@ -383,6 +386,8 @@ test("serviceAccountName: apply has exactly the ServiceAccount's rights", async 
           resources: ['configmaps'],
           verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
         },
+        // Reads are the ServiceAccount's too: it may see Services, not write them.
+        { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
       ],
     },
   });
@@ -413,7 +418,7 @@ test("serviceAccountName: apply has exactly the ServiceAccount's rights", async 
 
 test('a smart-HTTP source with basic auth from spec.source.secretRef', async (t) => {
   if (!(await ready(t))) return;
-  const ns = await createTestNamespace(kc, 'sync-http');
+  const ns = await createSyncNamespace(kc, 'sync-http');
   const repo = newRepo();
   const commit = repo.commit({ 'cm.yaml': configMapJson('over-http', { a: '1' }) });
   const gitPassword = marker('git-password');
@@ -432,7 +437,7 @@ test('a smart-HTTP source with basic auth from spec.source.secretRef', async (t)
 
 test('spec.wait: Ready only once the Deployment rolled out, naming it until then', async (t) => {
   if (!(await ready(t))) return;
-  const ns = await createTestNamespace(kc, 'sync-wait');
+  const ns = await createSyncNamespace(kc, 'sync-wait');
   const repo = newRepo();
   const commit = repo.commit({ 'cm.yaml': configMapJson('c', { a: '1' }), 'web.yaml': deployment('web', 'none') });
   await syncs.create(ns, 'wait', { source: { url: repo.url }, interval: '1h', wait: true, timeout: '5s' });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, test, type TestContext } from 'node:test';
 import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { createTestNamespace, sharedControlPlane } from '../support/index.js';
+import { sharedControlPlane } from '../support/index.js';
 import { marker } from './cli-harness.js';
 import { b64 } from './controller-harness.js';
 import {
@@ -15,6 +15,7 @@ import {
   gitSyncCondition,
   readyAt,
   serveOverHttp,
+  createSyncNamespace,
   startSyncController,
   type GitRepo,
   type GitSyncObject,
@@ -107,14 +108,14 @@ function newRepo(): GitRepo {
 
 test('file://: a branch force-pushed to an unrelated history is applied and pruned, then rewound', async (t) => {
   if (!(await ready(t))) return;
-  const ns = await createTestNamespace(kc, 'sync-force');
+  const ns = await createSyncNamespace(kc, 'sync-force');
   const repo = newRepo();
   await forcePushScenario(ns, 'forced', repo, { url: repo.url, ref: { branch: 'main' }, path: 'app' });
 });
 
 test('smart HTTP with basic auth: the same force-push and rewind', async (t) => {
   if (!(await ready(t))) return;
-  const ns = await createTestNamespace(kc, 'sync-force-http');
+  const ns = await createSyncNamespace(kc, 'sync-force-http');
   const repo = newRepo();
   const password = marker('git-password');
   markers.push(password);

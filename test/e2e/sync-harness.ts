@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { gitTestEnv, startGitHttpServer, type GitHttpServer } from '@gitseal/sync/testing';
 import { crdPath, createTestNamespace, installCrd, kubeConfigFor } from '../support/index.js';
 import { assertNoMarkers } from './cli-harness.js';
@@ -233,8 +233,33 @@ export function widgetCrd(group: string, properties: Record<string, unknown> = {
   };
 }
 
+/** The ServiceAccount the e2e controllers impersonate for GitSyncs that name none (--default-service-account). */
+export const TENANT_SERVICE_ACCOUNT = 'gitsync';
+
+/**
+ * A fresh namespace for tenant GitSyncs: it holds the ServiceAccount `gitsync`, bound (by a RoleBinding, so only
+ * inside this namespace) to the built-in `cluster-admin` ClusterRole — all rights in its namespace, none outside.
+ */
+export async function createSyncNamespace(kc: KubeConfig, prefix: string): Promise<string> {
+  const namespace = await createTestNamespace(kc, prefix);
+  await kc
+    .makeApiClient(CoreV1Api)
+    .createNamespacedServiceAccount({ namespace, body: { metadata: { name: TENANT_SERVICE_ACCOUNT } } });
+  await kc.makeApiClient(RbacAuthorizationV1Api).createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name: TENANT_SERVICE_ACCOUNT },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: TENANT_SERVICE_ACCOUNT, namespace }],
+    },
+  });
+  return namespace;
+}
+
 export interface SyncController {
   readonly kc: KubeConfig;
+  /** The controller's own namespace: GitSyncs there are platform GitSyncs. */
+  readonly namespace: string;
   readonly core: CoreV1Api;
   readonly syncs: GitSyncs;
   readonly controller: ControllerProcess;
@@ -242,9 +267,13 @@ export interface SyncController {
 
 /**
  * Installs the SealedSecret and GitSync CRDs and starts gitseal-controller as a process, its keys in a fresh
- * namespace, allowed file:// and plain http:// Git, with no periodic resync (tests trigger syncs themselves).
+ * namespace, allowed file:// and plain http:// Git, with no periodic resync (tests trigger syncs themselves), and
+ * `--default-service-account gitsync` (see createSyncNamespace).
  */
-export async function startSyncController(kubeconfigPath: string): Promise<SyncController> {
+export async function startSyncController(
+  kubeconfigPath: string,
+  extraArgs: readonly string[] = [],
+): Promise<SyncController> {
   const kc = kubeConfigFor(kubeconfigPath);
   await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
   await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
@@ -258,8 +287,11 @@ export async function startSyncController(kubeconfigPath: string): Promise<SyncC
     '--git-allow-http',
     '--resync-period',
     '0',
+    '--default-service-account',
+    TENANT_SERVICE_ACCOUNT,
+    ...extraArgs,
   ]);
-  return { kc, core: kc.makeApiClient(CoreV1Api), syncs: new GitSyncs(kc), controller };
+  return { kc, namespace: controllerNs, core: kc.makeApiClient(CoreV1Api), syncs: new GitSyncs(kc), controller };
 }
 
 /**

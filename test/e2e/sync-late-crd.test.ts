@@ -15,7 +15,14 @@ import {
   stopAllControllers,
   waitFor,
 } from './controller-harness.js';
-import { createGitRepo, GitSyncs, readyAt, type GitRepo } from './sync-harness.js';
+import {
+  createGitRepo,
+  createSyncNamespace,
+  GitSyncs,
+  readyAt,
+  TENANT_SERVICE_ACCOUNT,
+  type GitRepo,
+} from './sync-harness.js';
 
 const plane = sharedControlPlane();
 const repos: GitRepo[] = [];
@@ -40,6 +47,8 @@ test('a GitSync CRD installed after start is picked up without a restart; prefli
     '2048',
     '--git-allow-file',
     '--no-sealed-secrets',
+    '--default-service-account',
+    TENANT_SERVICE_ACCOUNT,
   ]);
   let readinessDropped = false;
   const probing = setInterval(() => {
@@ -54,7 +63,7 @@ test('a GitSync CRD installed after start is picked up without a restart; prefli
   const rsaAtStart = await metricValue(controller, 'gitseal_rsa_private_operations_total');
   await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
 
-  const appNs = await createTestNamespace(kc, 'late-crd-app');
+  const appNs = await createSyncNamespace(kc, 'late-crd-app');
   const repo = createGitRepo();
   repos.push(repo);
   const encryptedData = sealItems(certPem, 'strict', appNs, 'db', { password: secretValue, user: 'app' });

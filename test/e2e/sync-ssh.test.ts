@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { cacheRepoPath } from '@gitseal/sync';
-import { createTestNamespace, isCI, sharedControlPlane } from '../support/index.js';
+import { isCI, sharedControlPlane } from '../support/index.js';
 import { marker } from './cli-harness.js';
 import { allControllerOutput, waitFor } from './controller-harness.js';
 import {
@@ -28,6 +28,7 @@ import {
   finishSyncTests,
   gitSyncCondition,
   readyAt,
+  createSyncNamespace,
   startSyncController,
   type GitRepo,
   type GitSyncObject,
@@ -142,7 +143,7 @@ async function assertNothingApplied(o: GitSyncObject, namespace: string, configM
 
 test('ssh://: a GitSync with an SSH key and known_hosts becomes Ready, then applies a new commit', async (t) => {
   if (!(await ready(t))) return;
-  const ns = await createTestNamespace(kc, 'sync-ssh');
+  const ns = await createSyncNamespace(kc, 'sync-ssh');
   const repo = newRepo();
   const first = repo.commit({ 'app/cm.yaml': configMapJson('over-ssh', { v: '1' }) });
   await createSshSecret(ns, 'git-ssh', client, server.knownHosts);
@@ -159,7 +160,7 @@ test('ssh://: a GitSync with an SSH key and known_hosts becomes Ready, then appl
 
 test('ssh://: a known_hosts entry with another host key fails the fetch; nothing is applied', async (t) => {
   if (!(await ready(t))) return;
-  const ns = await createTestNamespace(kc, 'sync-ssh-hostkey');
+  const ns = await createSyncNamespace(kc, 'sync-ssh-hostkey');
   const repo = newRepo();
   repo.commit({ 'app/cm.yaml': configMapJson('never', { v: '1' }) });
   const impostor = generateSshKey('impostor-host').publicKey.split(' ').slice(0, 2).join(' ');
@@ -178,7 +179,7 @@ test('ssh://: a known_hosts entry with another host key fails the fetch; nothing
 
 test('ssh://: a client key sshd does not accept fails the fetch with a clear message', async (t) => {
   if (!(await ready(t))) return;
-  const ns = await createTestNamespace(kc, 'sync-ssh-denied');
+  const ns = await createSyncNamespace(kc, 'sync-ssh-denied');
   const repo = newRepo();
   repo.commit({ 'app/cm.yaml': configMapJson('never', { v: '1' }) });
   await createSshSecret(ns, 'git-ssh', stranger, server.knownHosts);
@@ -200,7 +201,7 @@ test('scp-like user@host:/path: a GitSync syncs over sshd on port 22 (skipped wh
     return;
   }
   servers.push(port22);
-  const ns = await createTestNamespace(kc, 'sync-ssh-scp');
+  const ns = await createSyncNamespace(kc, 'sync-ssh-scp');
   const repo = newRepo();
   const commit = repo.commit({ 'app/cm.yaml': configMapJson('scp-like', { v: '1' }) });
   await createSshSecret(ns, 'git-ssh', client, port22.knownHosts);
@@ -247,7 +248,7 @@ function commandLines(): string[] {
 
 test('ssh://: the private key is in no output, status, command line, Event or leftover file', async (t) => {
   if (!(await ready(t))) return;
-  const ns = await createTestNamespace(kc, 'sync-ssh-leaks');
+  const ns = await createSyncNamespace(kc, 'sync-ssh-leaks');
   const repo = newRepo();
   const commit = repo.commit({ 'app/cm.yaml': configMapJson('slow', { v: '1' }) });
   await createSshSecret(ns, 'git-ssh', slow, server.knownHosts);

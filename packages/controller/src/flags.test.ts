@@ -34,6 +34,32 @@ test('defaults', async () => {
   assert.deepEqual(o.leaderElection, { leaseDurationSeconds: 15, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
   assert.equal(o.bitnamiCompat, false);
   assert.equal(o.logLevel, 'info');
+  assert.deepEqual(o.tenancy, {
+    defaultServiceAccount: undefined,
+    allowedServiceAccounts: [],
+    crossNamespaceRefs: false,
+  });
+});
+
+test('tenancy flags', async () => {
+  const o = await parse([
+    '--default-service-account',
+    'gitsync',
+    '--allowed-service-accounts',
+    'gitsync, deployer,gitsync',
+    '--cross-namespace-refs',
+  ]);
+  assert.deepEqual(o.tenancy, {
+    defaultServiceAccount: 'gitsync',
+    allowedServiceAccounts: ['gitsync', 'deployer'],
+    crossNamespaceRefs: true,
+  });
+  assert.equal((await parse(['--no-cross-namespace-refs'])).tenancy.crossNamespaceRefs, false);
+  await assert.rejects(parse(['--default-service-account', 'Bad_Name']), /--default-service-account: "Bad_Name"/);
+  await assert.rejects(
+    parse(['--default-service-account', 'x', '--allowed-service-accounts', 'y']),
+    /"x" is not in --allowed-service-accounts/,
+  );
 });
 
 test('every flag is read', async () => {

@@ -43,6 +43,17 @@ export interface ControllerOptions {
   /** Let GitSyncs use file:// (and plain http://) sources: tests and air-gapped mirrors only. */
   readonly gitAllowFile: boolean;
   readonly gitAllowHttp: boolean;
+  readonly tenancy: TenancyOptions;
+}
+
+/** How GitSyncs outside the controller's namespace (tenants) are held to their namespace. */
+export interface TenancyOptions {
+  /** Impersonated for a tenant GitSync without spec.serviceAccountName (Flux's --default-service-account). */
+  readonly defaultServiceAccount: string | undefined;
+  /** Names a tenant GitSync may impersonate; empty: any ServiceAccount of its namespace. */
+  readonly allowedServiceAccounts: readonly string[];
+  /** --cross-namespace-refs: dependsOn, targetNamespace and objects may leave the GitSync's namespace. */
+  readonly crossNamespaceRefs: boolean;
 }
 
 /** How the Lease is held: whole seconds for the lease (the Lease field is in seconds), milliseconds otherwise. */
@@ -75,6 +86,9 @@ export interface RawFlags {
   readonly gitCacheDir?: string;
   readonly gitAllowFile?: boolean;
   readonly gitAllowHttp?: boolean;
+  readonly defaultServiceAccount?: string;
+  readonly allowedServiceAccounts?: string;
+  readonly crossNamespaceRefs?: boolean;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -84,6 +98,36 @@ function checkNamespace(value: string, flag: string): string {
     throw new ControllerError(ControllerErrorCode.InvalidFlag, `${flag}: "${value}" is not a namespace name`);
   }
   return value;
+}
+
+function checkServiceAccountName(value: string, flag: string): string {
+  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(value)) {
+    throw new ControllerError(ControllerErrorCode.InvalidFlag, `${flag}: "${value}" is not a ServiceAccount name`);
+  }
+  return value;
+}
+
+function parseTenancy(raw: RawFlags): TenancyOptions {
+  const allowed = (raw.allowedServiceAccounts ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => checkServiceAccountName(s, '--allowed-service-accounts'));
+  const defaultServiceAccount =
+    raw.defaultServiceAccount === undefined
+      ? undefined
+      : checkServiceAccountName(raw.defaultServiceAccount, '--default-service-account');
+  if (defaultServiceAccount && allowed.length > 0 && !allowed.includes(defaultServiceAccount)) {
+    throw new ControllerError(
+      ControllerErrorCode.InvalidFlag,
+      `--default-service-account: "${defaultServiceAccount}" is not in --allowed-service-accounts`,
+    );
+  }
+  return {
+    defaultServiceAccount,
+    allowedServiceAccounts: [...new Set(allowed)],
+    crossNamespaceRefs: raw.crossNamespaceRefs ?? false,
+  };
 }
 
 function positiveInt(value: string, flag: string, min: number): number {
@@ -165,6 +209,7 @@ export function parseFlags(raw: RawFlags, env: NodeJS.ProcessEnv = process.env):
     gitCacheDir: raw.gitCacheDir ?? join(tmpdir(), 'gitseal-git'),
     gitAllowFile: raw.gitAllowFile ?? false,
     gitAllowHttp: raw.gitAllowHttp ?? false,
+    tenancy: parseTenancy(raw),
   };
 }
 
@@ -197,6 +242,22 @@ export function createProgram(version: string, run: (options: ControllerOptions)
     .option('--git-cache-dir <dir>', 'Git cache of the sync engine (default: $TMPDIR/gitseal-git)')
     .option('--git-allow-file', 'allow file:// Git sources (tests, local mirrors)')
     .option('--git-allow-http', 'allow plain http:// Git sources (tests only)')
+    .option(
+      '--default-service-account <name>',
+      "ServiceAccount (of the GitSync's own namespace) for GitSyncs outside --namespace that name none (default: refuse them)",
+    )
+    .option(
+      '--allowed-service-accounts <list>',
+      'ServiceAccount names GitSyncs outside --namespace may use, comma-separated (default: any in their namespace)',
+    )
+    .option(
+      '--cross-namespace-refs',
+      'let GitSyncs outside --namespace refer to and write into other namespaces (RBAC decides)',
+    )
+    .option(
+      '--no-cross-namespace-refs',
+      'GitSyncs outside --namespace stay in their namespace: dependsOn, targetNamespace, objects (default)',
+    )
     .action(async (raw: RawFlags) => {
       await run(parseFlags(raw));
     });

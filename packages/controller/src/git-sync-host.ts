@@ -5,7 +5,11 @@ import { WorkQueue } from '@gitseal/kube';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ControllerOptions } from './flags.js';
+import type { GitsealObjects } from '@gitseal/sync';
+import { CERTS_CONFIG_MAP } from './certs-config-map.js';
 import { GitSyncKube } from './git-sync-kube.js';
+import { KEY_SECRET_PREFIX } from './key-secret-name.js';
+import { LEASE_NAME } from './leadership.js';
 import { GitSyncReconciler } from './git-sync-reconciler.js';
 import { GitSyncWatch } from './git-sync-watch.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -30,6 +34,16 @@ export interface GitSyncHost {
   readonly queue: WorkQueue;
   readonly webhook: Router;
   enqueueAll(): void;
+}
+
+/** gitseal's own objects in its namespace, which GitSyncs must leave alone. */
+export function gitsealObjects(controllerNamespace: string): GitsealObjects {
+  return {
+    controllerNamespace,
+    configMaps: [CERTS_CONFIG_MAP],
+    leases: [LEASE_NAME],
+    keySecretPrefixes: [KEY_SECRET_PREFIX],
+  };
 }
 
 export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
@@ -57,6 +71,8 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     metrics: o.metrics,
     logger: log,
     mayWrite: o.mayWrite,
+    gitseal: gitsealObjects(o.options.namespace),
+    tenancy: o.options.tenancy,
   });
   const queue = new WorkQueue({
     process: (key) => reconciler.reconcile(key),

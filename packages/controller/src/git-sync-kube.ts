@@ -19,6 +19,7 @@ import {
 import type { GitSync } from '@gitseal/manifests';
 import { createRawApplier, groupOf, type Applier, type ObjectApi } from '@gitseal/sync';
 import type { Logger } from 'pino';
+import type { GitSyncIdentity } from './git-sync-identity.js';
 import type { GitSyncStatusView } from './git-sync-status.js';
 
 const FIELD_MANAGER = 'gitseal-controller';
@@ -44,13 +45,20 @@ export function impersonatingKubeConfig(kc: KubeConfig, namespace: string, servi
   return shareAgents(copy);
 }
 
+/** The clients of one GitSync's sync: writes (client, applier) and reads, all as the same identity. */
+export interface GitSyncSession {
+  readonly client: ObjectApi;
+  readonly applier: Applier;
+  readonly reader: ObjectApi;
+}
+
 /** Everything the GitSync reconciler reads and writes outside the sync engine. */
 export class GitSyncKube {
   readonly reader: ObjectApi;
   readonly #kc: KubeConfig;
   readonly #customObjects;
   readonly #recorder: EventRecorder;
-  readonly #writers = new Map<string, { client: ObjectApi; applier: Applier }>();
+  readonly #sessions = new Map<string, GitSyncSession>();
   readonly #applier: Applier;
   readonly #plurals = new Map<string, ResourceType>();
 
@@ -62,22 +70,30 @@ export class GitSyncKube {
     this.#recorder = new EventRecorder({ kubeConfig: kc, component: FIELD_MANAGER, logger });
   }
 
-  /** The client apply and prune use: the controller's own, or impersonating the GitSync's ServiceAccount. */
-  writer(namespace: string, serviceAccount: string | undefined): { client: ObjectApi; applier: Applier } {
-    if (!serviceAccount) return { client: this.reader, applier: this.#applier };
-    const key = `${namespace}/${serviceAccount}`;
-    let writer = this.#writers.get(key);
-    if (!writer) {
-      const kc = impersonatingKubeConfig(this.#kc, namespace, serviceAccount);
-      writer = { client: makeObjectApi(kc), applier: createRawApplier(kc, { fieldManager: 'gitseal' }) };
-      this.#writers.set(key, writer);
+  /**
+   * The clients one GitSync's sync uses: the controller's own (platform GitSyncs without a ServiceAccount), or
+   * clients impersonating its ServiceAccount for every read and write, so it never sees more than that account.
+   */
+  session(identity: GitSyncIdentity): GitSyncSession {
+    if (identity.kind === 'controller') return { client: this.reader, reader: this.reader, applier: this.#applier };
+    const key = `${identity.namespace}/${identity.name}`;
+    let session = this.#sessions.get(key);
+    if (!session) {
+      const kc = impersonatingKubeConfig(this.#kc, identity.namespace, identity.name);
+      const client = makeObjectApi(kc);
+      session = { client, reader: client, applier: createRawApplier(kc, { fieldManager: 'gitseal' }) };
+      this.#sessions.set(key, session);
     }
-    return writer;
+    return session;
   }
 
-  /** A Secret's data, decoded; undefined when it does not exist. */
-  async secretData(namespace: string, name: string): Promise<Record<string, Buffer> | undefined> {
-    const secret = (await readObject(this.reader, {
+  /** A Secret's data, decoded, read with `session`'s rights; undefined when it does not exist. */
+  async secretData(
+    namespace: string,
+    name: string,
+    session: Pick<GitSyncSession, 'reader'> = { reader: this.reader },
+  ): Promise<Record<string, Buffer> | undefined> {
+    const secret = (await readObject(session.reader, {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name, namespace },

@@ -1,4 +1,4 @@
-import { isNotFound, safeErrorMessage } from '@gitseal/kube';
+import { isForbidden, isNotFound, safeErrorMessage } from '@gitseal/kube';
 import type { GitSync } from '@gitseal/manifests';
 import {
   createSyncState,
@@ -11,12 +11,16 @@ import {
   type PreflightCache,
   type SealedSecretVerifier,
   type SyncRevisionResult,
+  type GitsealObjects,
+  type OwningGitSync,
   type SyncState,
 } from '@gitseal/sync';
 import type { PrivateKeyRing } from '@gitseal/crypto';
 import type { Logger } from 'pino';
 import { parseDuration } from './duration.js';
-import { EventType, type GitSyncKube } from './git-sync-kube.js';
+import type { TenancyOptions } from './flags.js';
+import { decideIdentity } from './git-sync-identity.js';
+import { EventType, type GitSyncKube, type GitSyncSession } from './git-sync-kube.js';
 import {
   GitSyncCondition,
   GitSyncReason,
@@ -40,9 +44,17 @@ export interface GitSyncReconcilerOptions {
   readonly metrics: ControllerMetrics;
   readonly logger: Logger;
   readonly mayWrite: () => boolean;
+  /** gitseal's own objects (the controller's namespace among them): no tenant GitSync may write them. */
+  readonly gitseal: GitsealObjects;
+  readonly tenancy: TenancyOptions;
 }
 
 const DEFAULT_INTERVAL_MS = 5 * 60_000;
+
+function identityName(gitSync: GitSync): string {
+  const account = gitSync.spec.serviceAccountName;
+  return account ? `ServiceAccount ${gitSync.metadata.namespace ?? 'default'}/${account}` : 'the controller';
+}
 const DEPENDENCY_RETRY_MS = 5_000;
 
 function durationOr(value: string | undefined, fallback: number): number {
@@ -119,7 +131,10 @@ export class GitSyncReconciler {
       });
       return Math.min(interval, DEPENDENCY_RETRY_MS);
     }
-    const credentials = await this.#credentials(gitSync, namespace);
+    const decision = decideIdentity(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
+    if (!decision.ok) return this.#refuse(gitSync, decision, log);
+    const session = this.#o.kube.session(decision.identity);
+    const credentials = await this.#credentials(gitSync, namespace, session);
     if ('message' in credentials) {
       await this.#writeStatus(gitSync, log, {
         kind: 'failed',
@@ -140,8 +155,14 @@ export class GitSyncReconciler {
       inventory: current?.inventory?.entries ?? [],
       state,
       ...(auth ? { auth } : {}),
-      ...this.#o.kube.writer(namespace, gitSync.spec.serviceAccountName),
-      reader: this.#o.kube.reader,
+      ...session,
+      tenancy: {
+        gitseal: this.#o.gitseal,
+        namespace,
+        tenant: decision.tenant,
+        ownNamespaceOnly: !this.#o.tenancy.crossNamespaceRefs,
+      },
+      ownerOf: (label) => this.#ownerOf(label),
       keys: this.#o.keys(),
       verifySealedSecret: this.#o.verifySealedSecret,
       preflightCache: this.#preflightCache,
@@ -171,6 +192,17 @@ export class GitSyncReconciler {
     return result.result === 'Succeeded' ? interval : Math.min(interval, 60_000);
   }
 
+  /** Stalled until the spec changes (which enqueues it) or the controller's flags do (a restart). */
+  async #refuse(gitSync: GitSync, refusal: { reason: string; message: string }, log: Logger): Promise<undefined> {
+    log.warn({ reason: refusal.reason }, 'refused by tenancy rules');
+    const before = gitSync.status?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
+    await this.#writeStatus(gitSync, log, { kind: 'failed', ...refusal, stalled: true });
+    if (before?.reason !== refusal.reason || before.message !== refusal.message) {
+      await this.#recordEvent(gitSync, EventType.Warning, refusal.reason, refusal.message, log);
+    }
+    return undefined;
+  }
+
   #skip(key: string, gitSync: GitSync | undefined): undefined {
     if (!gitSync || gitSync.metadata.deletionTimestamp) {
       this.#states.delete(key);
@@ -194,13 +226,35 @@ export class GitSyncReconciler {
     return blocked.length > 0 ? `waiting for GitSync ${blocked.join(', ')} to be Ready` : undefined;
   }
 
-  /** Git credentials from spec.source.secretRef (none without one). */
-  async #credentials(gitSync: GitSync, namespace: string): Promise<{ auth?: GitAuth } | { message: string }> {
+  /** Git credentials from spec.source.secretRef (none without one), read with the GitSync's own rights. */
+  async #credentials(
+    gitSync: GitSync,
+    namespace: string,
+    session: GitSyncSession,
+  ): Promise<{ auth?: GitAuth } | { message: string }> {
     const secretRef = gitSync.spec.source.secretRef?.name;
     if (!secretRef) return {};
-    const data = await this.#o.kube.secretData(namespace, secretRef);
-    if (!data) return { message: `Secret ${namespace}/${secretRef} (spec.source.secretRef): not found` };
+    const what = `Secret ${namespace}/${secretRef} (spec.source.secretRef)`;
+    let data;
+    try {
+      data = await this.#o.kube.secretData(namespace, secretRef, session);
+    } catch (error) {
+      if (isForbidden(error)) return { message: `${what}: ${identityName(gitSync)} may not read it` };
+      return { message: `${what}: ${safeErrorMessage(error, 'read')}` };
+    }
+    if (!data) return { message: `${what}: not found` };
     return { auth: gitAuthFromSecretData(data) };
+  }
+
+  /** The GitSync whose sync label value is `label`, from the cache; undefined when there is none. */
+  #ownerOf(label: string): OwningGitSync | undefined {
+    for (const key of this.#o.watch.keys()) {
+      const other = this.#o.watch.gitSyncs.get(key);
+      if (other && syncLabel(other) === label) {
+        return { namespace: other.metadata.namespace ?? 'default', name: other.metadata.name };
+      }
+    }
+    return undefined;
   }
 
   #track(key: string, gitSync: GitSync, result: SyncRevisionResult, state: SyncState): void {
@@ -255,6 +309,10 @@ export class GitSyncReconciler {
       if (previous?.status === 'False' && previous.reason === reason && previous.message === message) return;
       type = EventType.Warning;
     }
+    await this.#recordEvent(gitSync, type, reason, message, log);
+  }
+
+  async #recordEvent(gitSync: GitSync, type: EventType, reason: string, message: string, log: Logger): Promise<void> {
     try {
       await this.#o.kube.event(gitSync, type, reason, message);
     } catch (error) {

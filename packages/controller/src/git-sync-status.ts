@@ -18,6 +18,9 @@ const STALLING: ReadonlySet<string> = new Set([
   SyncReason.PlaintextSecretInGit,
   SyncReason.InvalidManifest,
   SyncReason.DuplicateObject,
+  SyncReason.ProtectedObject,
+  SyncReason.ObjectOutsideNamespace,
+  SyncReason.OwnershipConflict,
 ]);
 
 export const MAX_HISTORY = 10;

@@ -96,6 +96,10 @@ export function isNotFound(err: unknown): boolean {
   return apiErrorStatus(err) === 404;
 }
 
+export function isForbidden(err: unknown): boolean {
+  return apiErrorStatus(err) === 403;
+}
+
 export function isAlreadyExists(err: unknown): boolean {
   const info = readApiError(err);
   return info.status === 409 && info.reason === 'AlreadyExists';

@@ -4,6 +4,7 @@ export {
   apiErrorStatus,
   describeApiError,
   isAlreadyExists,
+  isForbidden,
   isConflict,
   isGone,
   isNotFound,

@@ -205,7 +205,7 @@ describe('git source against real repositories', () => {
     const seen: string[][] = [];
     await assert.rejects(
       fetchRevision({
-        url: 'http://bob@127.0.0.1:9/nothing.git',
+        url: 'http://127.0.0.1:9/nothing.git',
         ref: { branch: 'main' },
         auth: { username: 'bob', password: 'hunter2-password', bearerToken: 'tok-abcdef-secret' },
         cacheDir,

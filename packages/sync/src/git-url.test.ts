@@ -6,7 +6,6 @@ import { SyncError } from './sync-error.js';
 describe('parseGitUrl', () => {
   it('accepts https, ssh, scp-like and file URLs', () => {
     assert.equal(parseGitUrl('https://github.com/org/repo.git').transport, 'https');
-    assert.equal(parseGitUrl('https://bot@dev.azure.com/org/repo').transport, 'https');
     assert.equal(parseGitUrl('ssh://git@github.com:22/org/repo.git').transport, 'ssh');
     assert.equal(parseGitUrl('git@github.com:org/repo.git').transport, 'ssh');
     assert.equal(parseGitUrl('github.com:org/repo.git').transport, 'ssh');
@@ -41,6 +40,25 @@ describe('parseGitUrl', () => {
       assert.throws(
         () => parseGitUrl(url, policy),
         (e: unknown) => e instanceof SyncError && e.code === 'INVALID_URL' && !e.message.includes('pw@'),
+        url,
+      );
+    }
+  });
+
+  it('refuses a token or user name in an http(s) URL, pointing to secretRef, without echoing it', () => {
+    const token = 'ghp_TOKENMARKER1234567890';
+    for (const url of [
+      `https://${token}@github.com/org/repo.git`,
+      `http://${token}@127.0.0.1/r.git`,
+      'https://bot@dev.azure.com/org/repo',
+    ]) {
+      assert.throws(
+        () => parseGitUrl(url, { allowHttp: true }),
+        (e: unknown) =>
+          e instanceof SyncError &&
+          e.code === 'INVALID_URL' &&
+          /spec\.source\.secretRef/.test(e.message) &&
+          !e.message.includes(token),
         url,
       );
     }

@@ -57,6 +57,10 @@ function checkSchemeUrl(url: string, scheme: string, policy: GitUrlPolicy): GitU
   }
   if (parsed.hostname === '' || parsed.hostname.startsWith('-')) refuse(url, 'invalid host');
   if (parsed.password !== '') refuse(url, 'credentials in the URL are not allowed (use spec.source.secretRef)');
+  // https://TOKEN@host/… is a token in the URL: it would reach git's command line and every status message.
+  if (transport !== GitTransport.Ssh && parsed.username !== '') {
+    refuse(url, 'credentials in the URL are not allowed (put them in the Secret named by spec.source.secretRef)');
+  }
   if (parsed.username.startsWith('-')) refuse(url, 'invalid user name');
   return { url, transport: transport as GitTransport };
 }

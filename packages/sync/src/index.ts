@@ -106,7 +106,9 @@ export {
   withAppliedDigest,
   type AppliedRecord,
 } from './applied-digest.js';
-export { listLiveLabelled, liveScopes, type LiveScope, type ObjectApi } from './live-objects.js';
+export { listLiveLabelled, liveScopes, type LiveLabelled, type LiveScope, type ObjectApi } from './live-objects.js';
+export { checkOwnership, TAKEOVER_ANNOTATION, type OwnershipInput, type OwningGitSync } from './ownership.js';
+export { checkTenancyScope, inventoryInScope, type GitsealObjects, type TenancyScope } from './tenancy-scope.js';
 export { applyObjects, type ApplyObjectsInput, type ApplyObjectsResult } from './apply-objects.js';
 export { pruneObjects } from './prune-objects.js';
 export {

@@ -37,30 +37,41 @@ export function liveScopes(desired: readonly KubeObject[], inventory: readonly I
   });
 }
 
+/** Live objects of a revision's scopes that some GitSync applied, split by whose they are. */
+export interface LiveLabelled {
+  /** Carrying this GitSync's sync label, by inventory id. */
+  readonly ours: Map<string, KubeObject>;
+  /** Carrying another GitSync's sync label, by inventory id. */
+  readonly others: Map<string, KubeObject>;
+}
+
 /**
- * Lists the live objects carrying this GitSync's sync label, by inventory id. A kind the API server does not
- * serve (yet: its CRD is in this revision) has no live objects; any other failure is an error, so prune never
- * acts on a partial picture.
+ * Lists the live objects carrying a sync label (one list per scope), and splits this GitSync's (`label`) from
+ * other GitSyncs'. A kind the API server does not serve (yet: its CRD is in this revision) has no live objects;
+ * any other failure is an error, so prune never acts on a partial picture.
  */
 export async function listLiveLabelled(
   client: ObjectApi,
   scopes: readonly LiveScope[],
   label: string,
-): Promise<Map<string, KubeObject>> {
-  const out = new Map<string, KubeObject>();
+): Promise<LiveLabelled> {
+  const ours = new Map<string, KubeObject>();
+  const others = new Map<string, KubeObject>();
   for (const scope of scopes) {
     let items: KubeObject[];
     try {
       items = (await listObjects(client, scope, {
         ...(scope.namespace ? { namespace: scope.namespace } : {}),
-        labelSelector: `${SYNC_LABEL}=${label}`,
+        labelSelector: SYNC_LABEL,
       })) as unknown as KubeObject[];
     } catch (error) {
       if (error instanceof KubeError && (error.code === KubeErrorCode.InvalidObject || error.status === 404)) continue;
       const message = error instanceof KubeError ? error.message : `list ${scope.kind}: failed`;
       throw new SyncError(SyncErrorCode.ApplyFailed, message);
     }
-    for (const item of items) out.set(inventoryId(item), item);
+    for (const item of items) {
+      (item.metadata?.labels?.[SYNC_LABEL] === label ? ours : others).set(inventoryId(item), item);
+    }
   }
-  return out;
+  return { ours, others };
 }

@@ -139,6 +139,27 @@ describe('preflight', () => {
     assert.equal((await preflight(empty, { keys: ring })).ok, true);
   });
 
+  it('refuses literal spec.template.data values; references to sealed items pass', async () => {
+    const withTemplate = (data: Record<string, string>): KubeObject => {
+      const base = sealed('db', { items: ['password', 'user'] });
+      return { ...base, spec: { ...(base['spec'] as object), template: { data } } };
+    };
+    const ok = await preflight(
+      [at(withTemplate({ url: 'postgres://{{ .user }}:{{ index . "password" }}@db:5432/app' }), 'db.yaml#0')],
+      { keys: ring },
+    );
+    assert.deepEqual(ok, { ok: true, decrypted: 1, cached: 0 });
+    const literal = 'hunter2-literal-marker';
+    const objects = [at(withTemplate({ url: '{{ .user }}', token: literal }), 'db.yaml#0')];
+    const refused = await preflight(objects, { keys: ring });
+    assert.equal(refused.ok, false);
+    if (refused.ok) return;
+    assert.equal(refused.reason, 'PlaintextSecretInGit');
+    assert.match(refused.message, /^db\.yaml#0: SealedSecret prod\/db: spec\.template\.data\.token is literal text/);
+    assert.ok(!JSON.stringify(refused).includes(literal));
+    assert.equal((await preflight(objects, { keys: ring, allowPlainSecrets: true })).ok, true);
+  });
+
   it('refuses duplicate objects, naming both places', async () => {
     const cm = (group: string) => ({
       apiVersion: group,

@@ -86,6 +86,23 @@ const plainSecret: Check = ({ object, source }) => {
   };
 };
 
+/**
+ * A SealedSecret's `spec.template.data` value with no `{{ … }}` placeholder is literal text in Git, i.e. a plain
+ * secret value beside the sealed ones. Only values that reference sealed items (`{{ .key }}`,
+ * `{{ index . "key" }}`, with literal text around them) may pass; the controller checks the forms when unsealing.
+ */
+function literalTemplateData(sealed: SealedSecret, where: string, source: string): PreflightFailure | undefined {
+  const data = sealed.spec.template?.data ?? {};
+  const literal = Object.keys(data)
+    .filter((key) => !String(data[key]).includes('{{'))
+    .sort();
+  if (literal.length === 0) return undefined;
+  return {
+    source,
+    message: `${where}: spec.template.data.${literal[0]} is literal text, not a reference to a sealed item (seal it into encryptedData, or set spec.allowPlainSecrets)`,
+  };
+}
+
 function isCheckedSealedSecret(object: KubeObject, bitnamiCompat: boolean): boolean {
   if (object.kind !== 'SealedSecret') return false;
   return object.apiVersion === GITSEAL_API_VERSION || (bitnamiCompat && object.apiVersion === BITNAMI_API_VERSION);
@@ -172,8 +189,14 @@ export async function preflight(
   for (const item of objects) {
     if (isCheckedSealedSecret(item.object, options.bitnamiCompat === true)) {
       const read = readSealedSecret(item.object, item.source);
-      if ('sealed' in read) sealed.push(read);
-      else invalid.push(read);
+      if (!('sealed' in read)) invalid.push(read);
+      else {
+        sealed.push(read);
+        const literal = options.allowPlainSecrets
+          ? undefined
+          : literalTemplateData(read.sealed, read.where, read.source);
+        if (literal) plain.push(literal);
+      }
     } else if (!options.allowPlainSecrets) {
       const failure = plainSecret(item);
       if (failure) plain.push(failure);

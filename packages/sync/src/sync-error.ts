@@ -9,6 +9,12 @@ export const SyncReason = {
   ApplyFailed: 'ApplyFailed',
   PruneFailed: 'PruneFailed',
   HealthCheckFailed: 'HealthCheckFailed',
+  /** A tenant GitSync's revision touches gitseal's own objects or the controller's namespace. */
+  ProtectedObject: 'ProtectedObject',
+  /** A tenant GitSync's revision holds an object outside its namespace (cluster-scoped or another namespace). */
+  ObjectOutsideNamespace: 'ObjectOutsideNamespace',
+  /** An object of the revision is owned by another GitSync. */
+  OwnershipConflict: 'OwnershipConflict',
 } as const;
 export type SyncReason = (typeof SyncReason)[keyof typeof SyncReason];
 
@@ -27,6 +33,9 @@ export const SyncErrorCode = {
   ApplyFailed: 'APPLY_FAILED',
   PruneFailed: 'PRUNE_FAILED',
   Unhealthy: 'UNHEALTHY',
+  ProtectedObject: 'PROTECTED_OBJECT',
+  OutsideNamespace: 'OUTSIDE_NAMESPACE',
+  OwnershipConflict: 'OWNERSHIP_CONFLICT',
   /** The render child process failed, timed out or answered too much. */
   RenderProcess: 'RENDER_PROCESS',
 } as const;
@@ -47,6 +56,9 @@ const REASON_OF: Record<SyncErrorCode, SyncReason> = {
   APPLY_FAILED: SyncReason.ApplyFailed,
   PRUNE_FAILED: SyncReason.PruneFailed,
   UNHEALTHY: SyncReason.HealthCheckFailed,
+  PROTECTED_OBJECT: SyncReason.ProtectedObject,
+  OUTSIDE_NAMESPACE: SyncReason.ObjectOutsideNamespace,
+  OWNERSHIP_CONFLICT: SyncReason.OwnershipConflict,
   RENDER_PROCESS: SyncReason.RenderFailed,
 };
 

@@ -5,6 +5,7 @@ import { applyObjects } from './apply-objects.js';
 import type { GitAuth } from './git-auth.js';
 import { resolveRevision } from './git-source.js';
 import { listLiveLabelled, liveScopes, type ObjectApi } from './live-objects.js';
+import { checkOwnership, type OwningGitSync } from './ownership.js';
 import { planApply } from './plan-apply.js';
 import { preflight, type PreflightCache, type SealedSecretVerifier } from './preflight.js';
 import { pruneObjects } from './prune-objects.js';
@@ -14,6 +15,7 @@ import type { RenderedObject } from './render.js';
 import { renderInChild, type RenderInChildOptions } from './render-in-child.js';
 import type { RenderRequest } from './render-messages.js';
 import { SyncError, SyncReason } from './sync-error.js';
+import { checkTenancyScope, inventoryInScope, type TenancyScope } from './tenancy-scope.js';
 import type { GroupKind } from './target-namespace.js';
 import { waitHealthy } from './wait-healthy.js';
 
@@ -50,8 +52,12 @@ export interface SyncRevisionInput {
   /** Writes (apply, prune): impersonating spec.serviceAccountName when set. */
   readonly applier: Applier;
   readonly client: ObjectApi;
-  /** Reads (live objects, waits, health) with the controller's own rights. */
+  /** Reads (live objects, waits, health): the same identity as the writes for a tenant GitSync. */
   readonly reader: ObjectApi;
+  /** Where this GitSync may write; checked before anything is written. Absent: no tenancy rules (tests). */
+  readonly tenancy?: TenancyScope;
+  /** The GitSync behind a sync label value (undefined: gone); absent: every labelled object counts as owned. */
+  readonly ownerOf?: (label: string) => OwningGitSync | undefined;
   readonly keys: PrivateKeyRing;
   /** Opens SealedSecrets during preflight; default: in this thread with `keys`. */
   readonly verifySealedSecret?: SealedSecretVerifier;
@@ -186,6 +192,14 @@ async function refuse(
   objects: readonly RenderedObject[],
 ): Promise<{ reason: SyncReason; message: string } | undefined> {
   const { spec } = input.gitSync;
+  if (input.tenancy) {
+    try {
+      checkTenancyScope(objects, input.tenancy);
+    } catch (error) {
+      if (error instanceof SyncError) return { reason: error.reason, message: error.message };
+      throw error;
+    }
+  }
   const checked = await preflight(objects, {
     keys: input.keys,
     ...(input.verifySealedSecret ? { verify: input.verifySealedSecret } : {}),
@@ -217,7 +231,13 @@ async function applyRevision(
     plan.objects.map((p) => p.object),
     input.inventory,
   );
-  const live = await listLiveLabelled(input.reader, scopes, plan.label);
+  const { ours: live, others } = await listLiveLabelled(input.reader, scopes, plan.label);
+  checkOwnership({
+    objects: plan.objects,
+    others,
+    ownerOf: input.ownerOf ?? ((label) => ({ namespace: '', name: label })),
+    namespace: input.gitSync.metadata.namespace ?? 'default',
+  });
   // Until apply and prune are through, keep the old entries too: prune only ever acts on live, labelled ones.
   run.inventory = merge(input.inventory, plan.inventory);
   const result = await applyObjects({
@@ -262,7 +282,9 @@ async function applyRevision(
  * changed objects are written) → prune (spec.prune, never after a failed fetch, render or preflight) → wait for
  * health (spec.wait). Never throws for sync failures: the result carries reason and message.
  */
-export async function syncRevision(input: SyncRevisionInput): Promise<SyncRevisionResult> {
+export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisionResult> {
+  // An inventory entry outside the GitSync's scope (written before a lockdown, or forged) is never pruned.
+  const input = given.tenancy ? { ...given, inventory: inventoryInScope(given.inventory, given.tenancy) } : given;
   const started = Date.now();
   const run: Run = {
     started,

@@ -122,6 +122,9 @@ export class GitSyncReconciler {
     const namespace = gitSync.metadata.namespace ?? 'default';
     const log = this.#o.logger.child({ gitSync: key, generation: gitSync.metadata.generation });
     const interval = durationOr(gitSync.spec.interval, DEFAULT_INTERVAL_MS);
+    // Tenancy first: a refused GitSync must not learn anything, e.g. whether its dependencies exist.
+    const decision = decideIdentity(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
+    if (!decision.ok) return this.#refuse(gitSync, decision, log);
     const blocked = this.#blockedBy(gitSync, namespace);
     if (blocked) {
       await this.#writeStatus(gitSync, log, {
@@ -131,8 +134,6 @@ export class GitSyncReconciler {
       });
       return Math.min(interval, DEPENDENCY_RETRY_MS);
     }
-    const decision = decideIdentity(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
-    if (!decision.ok) return this.#refuse(gitSync, decision, log);
     const session = this.#o.kube.session(decision.identity);
     const credentials = await this.#credentials(gitSync, namespace, session);
     if ('message' in credentials) {

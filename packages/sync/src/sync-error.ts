@@ -29,6 +29,8 @@ export const SyncErrorCode = {
   Unhealthy: 'UNHEALTHY',
   /** The render child process failed, timed out or answered too much. */
   RenderProcess: 'RENDER_PROCESS',
+  /** A kustomization names something outside the checkout, a remote location, a Helm chart or a plugin. */
+  KustomizationRefused: 'KUSTOMIZATION_REFUSED',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 
@@ -48,6 +50,7 @@ const REASON_OF: Record<SyncErrorCode, SyncReason> = {
   PRUNE_FAILED: SyncReason.PruneFailed,
   UNHEALTHY: SyncReason.HealthCheckFailed,
   RENDER_PROCESS: SyncReason.RenderFailed,
+  KUSTOMIZATION_REFUSED: SyncReason.RenderFailed,
 };
 
 /**

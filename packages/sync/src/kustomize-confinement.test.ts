@@ -53,16 +53,14 @@ function refusedWith(...mentions: string[]) {
   };
 }
 
-before(() => {
-  // No skipping: without kubectl these tests fail (in CI and elsewhere), they do not pass silently.
-  const version = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  assert.equal(
-    version.status,
-    0,
-    `kubectl (with kustomize) is required for these tests${process.env['CI'] ? ' in CI' : ''}`,
-  );
-  assert.match(version.stdout, /Kustomize Version: v5\./);
-});
+const kubectlVersion = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+
+/** Called first in every test: without kubectl each one fails (in CI and elsewhere), none is skipped. */
+function requireKubectl(): void {
+  const where = process.env['CI'] ? ' in CI' : '';
+  assert.equal(kubectlVersion.status, 0, `kubectl (with kustomize) is required for these tests${where}`);
+  assert.match(kubectlVersion.stdout, /Kustomize Version: v5\./);
+}
 
 describe('kustomize: remote references never reach the network', () => {
   let server: Server;
@@ -80,6 +78,7 @@ describe('kustomize: remote references never reach the network', () => {
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('a loopback URL resource: kustomize alone fetches it, renderSource refuses it with no request made', async () => {
+    requireKubectl();
     const root = tree({ 'app/kustomization.yaml': `resources:\n- ${base}/x.yaml\n` });
     // The hole: Go never sends loopback through HTTP_PROXY, NO_PROXY="" or not.
     const alone = await kubectlAlone(join(root, 'app'));
@@ -95,6 +94,7 @@ describe('kustomize: remote references never reach the network', () => {
   });
 
   it('remote bases, components, patches, generator sources and openapi, in every URL form: no request', async () => {
+    requireKubectl();
     const host = base.slice('http://'.length);
     const forms = [
       `${base}/org/repo.git//base?ref=main`,
@@ -144,6 +144,7 @@ describe('kustomize: nothing outside the checkout', () => {
   const host = tree({ 'host/kustomization.yaml': 'resources: [cm.yaml]\n', 'host/cm.yaml': cm(marker) });
 
   it('a ../ base climbing out of the checkout: kustomize alone renders it, renderSource refuses it', async () => {
+    requireKubectl();
     const root = tree({ 'app/kustomization.yaml': 'resources: []\n' });
     const climb = `${'../'.repeat(join(root, 'app').split('/').length - 1)}${join(host, 'host').slice(1)}`;
     writeFileSync(join(root, 'app/kustomization.yaml'), `resources:\n- ${climb}\n`);
@@ -161,6 +162,7 @@ describe('kustomize: nothing outside the checkout', () => {
   });
 
   it("a file above the kustomization but in the checkout: kustomize's root-only restrictor refuses it", async () => {
+    requireKubectl();
     const root = tree({ 'app/kustomization.yaml': 'resources: [../cm.yaml]\n', 'cm.yaml': cm(marker) });
     await assert.rejects(renderSource({ checkoutDir: root, path: 'app' }), (e: unknown) => {
       assert.ok(e instanceof SyncError && e.code === 'RENDER_FAILED', String(e));
@@ -173,6 +175,7 @@ describe('kustomize: nothing outside the checkout', () => {
 
 describe('kustomize: legitimate layouts still render', () => {
   it('an overlay with nested bases, a component, generators and a builtin transformer directory', async () => {
+    requireKubectl();
     const root = tree({
       'overlays/prod/kustomization.yaml': [
         'namePrefix: prod-',

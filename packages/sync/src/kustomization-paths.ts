@@ -145,7 +145,7 @@ class KustomizationWalk {
     const { path, where } = ref;
     if (path === '' || hasControlChars(path)) refuse(`${where}: empty or holds control characters`);
     if (isRemoteReference(path)) refuse(`${where}: remote resources are not allowed`);
-    const at = `${where} ${quoted(path)}`;
+    const at = ref.quote ? `${where} ${quoted(path)}` : where;
     if (isAbsolute(path) || path.startsWith('\\')) refuse(`${at}: absolute paths are not allowed`);
     const real = await this.#inside(resolve(dir, path), at);
     const isDir = (await stat(real)).isDirectory();

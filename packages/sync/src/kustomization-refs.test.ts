@@ -66,6 +66,15 @@ describe('kustomizationRefs: every field that names a path', () => {
       `plugin ${K}: transformers[0] -> ../transformers`,
       `plugin ${K}: validators[0] -> v.yaml`,
     ]);
+    // Generator sources are never quoted in messages (a literal may sit under files by mistake).
+    const unquoted = kustomizationRefs(
+      { resources: ['a'], secretGenerator: [{ name: 's', files: ['k=v'], envs: ['e'], env: 'f' }] },
+      K,
+    ).refs.filter((r) => !r.quote);
+    assert.deepEqual(
+      unquoted.map((r) => r.where),
+      [`${K}: secretGenerator[0].files[0]`, `${K}: secretGenerator[0].envs[0]`, `${K}: secretGenerator[0].env`],
+    );
     assert.deepEqual(kustomizationRefs({ resources: [] }, K).refs, []);
     assert.deepEqual(kustomizationRefs(null, K).refs, []);
   });

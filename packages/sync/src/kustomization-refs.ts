@@ -21,6 +21,11 @@ export interface KustomizationRef {
   readonly where: string;
   /** The path as kustomize reads it (for a generator's `files`, the part after `key=`). */
   readonly path: string;
+  /**
+   * Whether messages may quote the path. Not for generator sources: `files: [password=s3cret]`, a literal put
+   * under `files` by mistake, would otherwise end up in a condition.
+   */
+  readonly quote: boolean;
 }
 
 export interface KustomizationContent {
@@ -134,23 +139,29 @@ const safeKind = (kind: unknown): string =>
 function generatorSources(fields: Fields, where: string): KustomizationRef[] {
   const files = stringList(fields.get('files'), `${where}.files`).map((entry, i) => ({
     kind: RefKind.File,
+    quote: false,
     where: `${where}.files[${i}]`,
     path: entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : entry,
   }));
   const envs = stringList(fields.get('envs'), `${where}.envs`).map((path, i) => ({
     kind: RefKind.File,
+    quote: false,
     where: `${where}.envs[${i}]`,
     path,
   }));
   const env = optionalString(fields.get('env'), `${where}.env`);
-  return [...files, ...envs, ...(env === undefined ? [] : [{ kind: RefKind.File, where: `${where}.env`, path: env }])];
+  return [
+    ...files,
+    ...envs,
+    ...(env === undefined ? [] : [{ kind: RefKind.File, quote: false, where: `${where}.env`, path: env }]),
+  ];
 }
 
 /** `path` of each mapping in a list (patches, patchesJson6902, replacements). */
 function pathsOfItems(value: JsonValue | undefined, where: string): KustomizationRef[] {
   return objectList(value, where).flatMap((item, i) => {
     const path = optionalString(fieldsOf(item, `${where}[${i}]`).get('path'), `${where}[${i}].path`);
-    return path === undefined ? [] : [{ kind: RefKind.File, where: `${where}[${i}].path`, path }];
+    return path === undefined ? [] : [{ kind: RefKind.File, where: `${where}[${i}].path`, path, quote: true }];
   });
 }
 
@@ -166,7 +177,7 @@ function strategicMergePatches(entries: readonly string[], where: string, out: C
     if (isInlineText(entry)) {
       inlineObjects(entry, at);
       out.inline.push({ where: at, text: entry });
-    } else out.refs.push({ kind: RefKind.File, where: at, path: entry });
+    } else out.refs.push({ kind: RefKind.File, where: at, path: entry, quote: true });
   });
 }
 
@@ -196,7 +207,7 @@ export function pluginConfigRefs(doc: JsonValue, where: string): KustomizationRe
     case 'PatchTransformer':
     case 'PatchJson6902Transformer': {
       const path = optionalString(fields.get('path'), `${at}.path`);
-      return path === undefined ? [] : [{ kind: RefKind.File, where: `${at}.path`, path }];
+      return path === undefined ? [] : [{ kind: RefKind.File, where: `${at}.path`, path, quote: true }];
     }
     case 'PatchStrategicMergeTransformer': {
       const out: Collected = { refs: [], inline: [] };
@@ -215,7 +226,7 @@ function pluginEntries(entries: readonly string[], where: string, out: Collected
   entries.forEach((entry, i) => {
     const at = `${where}[${i}]`;
     if (!isInlineText(entry)) {
-      out.refs.push({ kind: RefKind.Plugin, where: at, path: entry });
+      out.refs.push({ kind: RefKind.Plugin, where: at, path: entry, quote: true });
       return;
     }
     inlineObjects(entry, at).forEach((doc, d) => out.refs.push(...pluginConfigRefs(doc, `${at}#${d}`)));
@@ -229,6 +240,7 @@ function listRefs(fields: Fields, names: readonly string[], kind: RefKind, shown
       kind,
       where: `${shown}: ${name}[${i}]`,
       path,
+      quote: true,
     })),
   );
 }
@@ -246,7 +258,7 @@ function openapiRefs(fields: Fields, shown: string): KustomizationRef[] {
   if (openapi === undefined || openapi === null) return [];
   if (!isPlainObject(openapi)) refuse(`${shown}: openapi: must be a mapping`);
   const path = optionalString(fieldsOf(openapi, `${shown}: openapi`).get('path'), `${shown}: openapi.path`);
-  return path === undefined ? [] : [{ kind: RefKind.File, where: `${shown}: openapi.path`, path }];
+  return path === undefined ? [] : [{ kind: RefKind.File, where: `${shown}: openapi.path`, path, quote: true }];
 }
 
 /**

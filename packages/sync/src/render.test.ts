@@ -327,7 +327,7 @@ describe('renderSource: kustomize errors never quote the manifests', () => {
     await failsSafely(
       { 'g/kustomization.yaml': kustomization('secretGenerator:\n- name: s\n  files: [pw.txt]\n') },
       'g',
-      ['g/kustomization.yaml: secretGenerator[0].files[0] "pw.txt": not found in the checkout'],
+      ['g/kustomization.yaml: secretGenerator[0].files[0]: not found in the checkout'],
     );
     await failsSafely({ 'o/kustomization.yaml': kustomization('resources:\n- ../nowhere\n') }, 'o', [
       'o/kustomization.yaml: resources[0] "../nowhere": not found in the checkout',

@@ -55,11 +55,15 @@ export {
   DEFAULT_KUSTOMIZE_COMMANDS,
   DEFAULT_KUSTOMIZE_MAX_OUTPUT,
   DEFAULT_KUSTOMIZE_TIMEOUT_MS,
-  findKustomization,
-  KUSTOMIZATION_FILES,
   runKustomize,
   type KustomizeOptions,
 } from './kustomize.js';
+export { findKustomization, KUSTOMIZATION_FILES } from './kustomization-file.js';
+export {
+  checkKustomizationPaths,
+  DEFAULT_KUSTOMIZATION_CHECK_LIMITS,
+  type KustomizationCheckLimits,
+} from './kustomization-paths.js';
 export {
   DEFAULT_RENDER_LIMITS,
   renderSource,

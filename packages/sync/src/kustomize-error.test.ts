@@ -104,7 +104,7 @@ const cases: [string, string, string | undefined][] = [
   [
     'remote resource, multi-line klog form',
     `E1123 11:55:23.149516   28490 run.go:72] "command failed" err=<\n\taccumulating resources: accumulation err='accumulating resources from 'https://u:${MARKER}@github.com/x/y//z': Get "https://u:${MARKER}@github.com/x/y//z": proxyconnect tcp: dial tcp 127.0.0.1:9: connect: connection refused'\n >\n`,
-    'remote resource could not be loaded (remote resources are off unless allowed)',
+    'remote resource could not be loaded (remote resources are not allowed)',
   ],
   [
     'other accumulation errors',

@@ -87,7 +87,7 @@ export function describeKustomizeError(stderr: string, context: KustomizeErrorCo
   const known = kustomizationKind(text, shownDir) ?? missingKind(text, context) ?? resourceKind(text, context);
   if (known) return known;
   if (/proxyconnect|failed to run '\S*git|Get "https?:|git cloner/.test(text))
-    return 'remote resource could not be loaded (remote resources are off unless allowed)';
+    return 'remote resource could not be loaded (remote resources are not allowed)';
   if (/no resource matches|failed to find unique target|no matches for Id/.test(text)) return 'patch target not found';
   if (text.includes('illegally repeats the key')) return 'a generator repeats a key';
   if (text.includes('loading KV pairs'))

@@ -1,19 +1,21 @@
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 import { describeKustomizeError } from './kustomize-error.js';
-
-export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+import { checkKustomizationPaths, type KustomizationCheckLimits } from './kustomization-paths.js';
 
 export interface KustomizeOptions {
   timeoutMs?: number;
   maxOutputBytes?: number;
-  /** Commands to try in order; default `kubectl kustomize`, then `kustomize build`. */
+  /**
+   * Commands to try in order; default `kubectl kustomize`, then `kustomize build`. Program and subcommand
+   * only: gitseal adds the flags, and a command that carries its own is refused.
+   */
   commands?: readonly (readonly string[])[];
-  /** Let kustomize load remote bases and URLs. Default false (they fail: no git transports, a dead proxy). */
-  allowRemoteResources?: boolean;
+  /** Caps of the check of the kustomization graph that runs before kustomize. */
+  check?: KustomizationCheckLimits;
 }
 
 export const DEFAULT_KUSTOMIZE_COMMANDS: readonly (readonly string[])[] = [
@@ -23,17 +25,21 @@ export const DEFAULT_KUSTOMIZE_COMMANDS: readonly (readonly string[])[] = [
 export const DEFAULT_KUSTOMIZE_TIMEOUT_MS = 60_000;
 export const DEFAULT_KUSTOMIZE_MAX_OUTPUT = 64 * 1024 * 1024;
 
-/** The kustomization file in `dir`, if there is one. */
-export async function findKustomization(dir: string): Promise<string | undefined> {
-  for (const name of KUSTOMIZATION_FILES) {
-    try {
-      await access(join(dir, name));
-      return name;
-    } catch {
-      // try the next name
-    }
+/**
+ * The program and arguments for building `dir` with one kustomize command. The only flag is kustomize's
+ * default load restrictor, made explicit: files of a kustomization must lie below its directory. Plugins,
+ * exec, Helm and other restrictors stay off because no other flag is ever passed.
+ */
+export function kustomizeArgs(command: readonly string[], dir: string): { file: string; args: string[] } {
+  const [file, ...rest] = command;
+  if (file === undefined || file === '') throw new SyncError(SyncErrorCode.RenderFailed, 'empty kustomize command');
+  if (rest.some((arg) => arg.startsWith('-'))) {
+    throw new SyncError(
+      SyncErrorCode.RenderFailed,
+      `kustomize command ${file}: flags are set by gitseal, not configured`,
+    );
   }
-  return undefined;
+  return { file, args: [...rest, '--load-restrictor', 'LoadRestrictionsRootOnly', resolve(dir)] };
 }
 
 interface ToolResult {
@@ -41,25 +47,31 @@ interface ToolResult {
   stdout?: string;
 }
 
-function toolEnv(home: string, allowRemote: boolean): Record<string, string> {
-  const env: Record<string, string> = {
+/**
+ * A clean environment for kustomize: no credentials, no kubeconfig, no git or user config, git allowed no
+ * transport, and the HTTP(S) proxies pointed at a dead port with NO_PROXY empty, so that no host is exempt.
+ * That does not stop loopback: Go's proxy selection (golang.org/x/net/http/httpproxy, useProxy) always goes
+ * direct to "localhost" and loopback IPs whatever NO_PROXY says; kubectl 1.32 (kustomize 5.5) fetched
+ * http://127.0.0.1:<port>/ and http://localhost:<port>/ resources with this environment. The static check
+ * (checkKustomizationPaths) is what keeps remote references out; this is only a second layer for other hosts.
+ */
+export function kustomizeEnv(home: string): Record<string, string> {
+  const deadProxy = 'http://127.0.0.1:9';
+  return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: home,
     KUBECONFIG: '/dev/null',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_TERMINAL_PROMPT: '0',
+    GIT_ALLOW_PROTOCOL: '',
+    HTTPS_PROXY: deadProxy,
+    HTTP_PROXY: deadProxy,
+    https_proxy: deadProxy,
+    http_proxy: deadProxy,
+    NO_PROXY: '',
+    no_proxy: '',
   };
-  if (!allowRemote) {
-    Object.assign(env, {
-      GIT_ALLOW_PROTOCOL: '',
-      HTTPS_PROXY: 'http://127.0.0.1:9',
-      HTTP_PROXY: 'http://127.0.0.1:9',
-      https_proxy: 'http://127.0.0.1:9',
-      http_proxy: 'http://127.0.0.1:9',
-    });
-  }
-  return env;
 }
 
 function runTool(
@@ -68,9 +80,9 @@ function runTool(
   env: Record<string, string>,
   limits: { timeoutMs: number; maxOutputBytes: number; shown: string; root: string },
 ): Promise<ToolResult> {
-  const [file, ...args] = command;
+  const { file, args } = kustomizeArgs(command, dir);
   return new Promise((resolve, reject) => {
-    const child = spawn(file ?? 'kubectl', [...args, dir], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let bytes = 0;
     let stderr = '';
@@ -108,9 +120,11 @@ function runTool(
 
 /**
  * Builds a kustomization with `kubectl kustomize` (or `kustomize build`), with a timeout and an output cap.
- * Helm charts and exec plugins stay off (kustomize's defaults); remote resources are refused unless allowed.
- * A failure names `shown` (the kustomization file's repository path) and a kind of error, never kustomize's own
- * words: they can quote manifest content. `root` is the checkout, for showing the paths kustomize names.
+ * First the whole kustomization graph is checked to stay in `root` (the checkout) with no remote references,
+ * no Helm and no plugins but kustomize's builtins (checkKustomizationPaths); kustomize then runs with its
+ * root-only load restrictor, no plugin, exec or Helm flags, and dead proxies (see kustomizeEnv for what they
+ * do not stop). A failure names `shown` (the kustomization file's repository path) and a kind of error, never
+ * kustomize's own words: they can quote manifest content.
  */
 export async function runKustomize(
   dir: string,
@@ -119,9 +133,11 @@ export async function runKustomize(
   root: string = dir,
 ): Promise<string> {
   const commands = options.commands ?? DEFAULT_KUSTOMIZE_COMMANDS;
+  commands.forEach((command) => kustomizeArgs(command, dir));
+  await checkKustomizationPaths(await realpath(root), dir, options.check);
   const home = await mkdtemp(join(tmpdir(), 'gitseal-kustomize-'));
   try {
-    const env = toolEnv(home, options.allowRemoteResources === true);
+    const env = kustomizeEnv(home);
     const limits = {
       timeoutMs: options.timeoutMs ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS,
       maxOutputBytes: options.maxOutputBytes ?? DEFAULT_KUSTOMIZE_MAX_OUTPUT,

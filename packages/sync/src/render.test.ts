@@ -211,10 +211,16 @@ describe('renderSource: kustomize', () => {
   });
 
   it('reports a failing build with the kustomization file', async () => {
-    const dir = checkout({ 'k/kustomization.yaml': 'resources:\n- nowhere.yaml\n' });
+    const missing = checkout({ 'k/kustomization.yaml': 'resources:\n- nowhere.yaml\n' });
     await assert.rejects(
-      renderSource({ checkoutDir: dir, path: 'k' }),
-      refused('RENDER_FAILED', 'RenderFailed', ['k/kustomization.yaml', 'missing resource k/nowhere.yaml']),
+      renderSource({ checkoutDir: missing, path: 'k' }),
+      refused('KUSTOMIZATION_REFUSED', 'RenderFailed', ['k/kustomization.yaml: resources[0] "nowhere.yaml"']),
+    );
+    // In the checkout but above the kustomization: kustomize's root-only load restrictor refuses the file.
+    const above = checkout({ 'k/kustomization.yaml': 'resources:\n- ../cm.yaml\n', 'cm.yaml': cm('above') });
+    await assert.rejects(
+      renderSource({ checkoutDir: above, path: 'k' }),
+      refused('RENDER_FAILED', 'RenderFailed', ['k/kustomization.yaml: kubectl kustomize failed']),
     );
   });
 
@@ -292,8 +298,9 @@ describe('renderSource: kustomize errors never quote the manifests', () => {
       'k/kustomization.yaml',
       'unknown field in the kustomization of k',
     ]);
+    // Read by gitseal's own check before kustomize runs.
     await failsSafely({ 'k/kustomization.yaml': kustomization(`resources: [${marker}\n`) }, 'k', [
-      'invalid YAML in the kustomization of k (line 3)',
+      'k/kustomization.yaml: invalid YAML at line',
     ]);
   });
 
@@ -312,7 +319,7 @@ describe('renderSource: kustomize errors never quote the manifests', () => {
     await failsSafely(
       { 'r/kustomization.yaml': kustomization(`resources:\n- https://user:${marker}@git.invalid/x/y//z\n`) },
       'r',
-      ['r/kustomization.yaml', 'remote resource could not be loaded'],
+      ['r/kustomization.yaml: resources[0]: remote resources are not allowed'],
     );
   });
 
@@ -320,10 +327,10 @@ describe('renderSource: kustomize errors never quote the manifests', () => {
     await failsSafely(
       { 'g/kustomization.yaml': kustomization('secretGenerator:\n- name: s\n  files: [pw.txt]\n') },
       'g',
-      ['missing generator file g/pw.txt'],
+      ['g/kustomization.yaml: secretGenerator[0].files[0]: not found in the checkout'],
     );
     await failsSafely({ 'o/kustomization.yaml': kustomization('resources:\n- ../nowhere\n') }, 'o', [
-      'missing resource nowhere',
+      'o/kustomization.yaml: resources[0] "../nowhere": not found in the checkout',
     ]);
   });
 });

@@ -7,7 +7,8 @@ import {
   type ManifestLimits,
   type ParsedManifest,
 } from '@gitseal/manifests';
-import { findKustomization, runKustomize, type KustomizeOptions } from './kustomize.js';
+import { findKustomization } from './kustomization-file.js';
+import { runKustomize, type KustomizeOptions } from './kustomize.js';
 import { checkSymlinks, resolveInside, resolveSourceDir } from './source-path.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 import { defaultNamespace, type GroupKind } from './target-namespace.js';

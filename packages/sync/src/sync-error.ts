@@ -38,6 +38,8 @@ export const SyncErrorCode = {
   OwnershipConflict: 'OWNERSHIP_CONFLICT',
   /** The render child process failed, timed out or answered too much. */
   RenderProcess: 'RENDER_PROCESS',
+  /** A kustomization names something outside the checkout, a remote location, a Helm chart or a plugin. */
+  KustomizationRefused: 'KUSTOMIZATION_REFUSED',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 
@@ -60,6 +62,7 @@ const REASON_OF: Record<SyncErrorCode, SyncReason> = {
   OUTSIDE_NAMESPACE: SyncReason.ObjectOutsideNamespace,
   OWNERSHIP_CONFLICT: SyncReason.OwnershipConflict,
   RENDER_PROCESS: SyncReason.RenderFailed,
+  KUSTOMIZATION_REFUSED: SyncReason.RenderFailed,
 };
 
 /**

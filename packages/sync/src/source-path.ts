@@ -41,6 +41,8 @@ export async function checkSymlinks(realRoot: string, dir: string, maxEntries = 
   let seen = 0;
   const walk = async (current: string): Promise<void> => {
     for (const entry of await readdir(current, { withFileTypes: true })) {
+      // Git's own directory is never read by kustomize (and is large in a developer's clone).
+      if (current === realRoot && entry.name === '.git') continue;
       if (++seen > maxEntries) refuse(`repository has more than ${maxEntries} files`);
       const path = join(current, entry.name);
       const shown = relative(realRoot, path).split(sep).join('/');

@@ -17,6 +17,7 @@ import {
   type RawObjectClient,
   type RenderedObject,
 } from '@gitseal/sync';
+import { enclosingCheckout } from '../enclosing-checkout.js';
 import { CliError, wrapError } from '../cli-error.js';
 import { formatDiff, hasDifferences } from '../format-diff.js';
 import { openKubeSession, toCliError, type ClusterOptions, type KubeConfig } from '../kube-session.js';
@@ -51,7 +52,12 @@ async function checkDirectory(path: string): Promise<void> {
 async function render(path: string, namespace: string): Promise<RenderedObject[]> {
   let rendered: RenderedObject[];
   try {
-    rendered = await renderSource({ checkoutDir: path, targetNamespace: namespace });
+    const checkout = await enclosingCheckout(path);
+    rendered = await renderSource({
+      checkoutDir: checkout.checkoutDir,
+      ...(checkout.path ? { path: checkout.path } : {}),
+      targetNamespace: namespace,
+    });
   } catch (error) {
     throw wrapError(path, error);
   }

@@ -10,6 +10,7 @@ import {
   makeTempDir,
   marker,
   runCli,
+  sealingLine,
   writeBadCerts,
   writeKeyPair,
   type KeyFiles,
@@ -174,10 +175,10 @@ describe('unseal: bad ciphertext', () => {
   let sealedV1: string;
   before(async () => {
     const v2 = await seal(secretYaml());
-    assertSuccess(v2);
+    assertSuccess(v2, [sealingLine(pair)]);
     sealedV2 = v2.stdout;
     const v1 = await seal(secretYaml(), ['--api-version', 'bitnami.com/v1alpha1']);
-    assertSuccess(v1);
+    assertSuccess(v1, [sealingLine(pair)]);
     sealedV1 = v1.stdout;
   });
 

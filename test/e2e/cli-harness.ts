@@ -1,6 +1,6 @@
 // Shared helpers for the CLI's process-level tests (test/e2e/cli-*.test.ts): run `gitseal` as a real process,
 // make key pairs and temp dirs, and check the bad-input contract (one stderr line, nothing on stdout, no plaintext).
-import { createSelfSignedCertificate, exportPrivateKeyPem, generateKeyPair } from '@gitseal/crypto';
+import { createSelfSignedCertificate, exportPrivateKeyPem, generateKeyPair, readCertificate } from '@gitseal/crypto';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -86,9 +86,24 @@ export function assertFailure(result: CliResult, expected: FailureExpectation): 
   assertNoMarkers(result.stderr + result.stdout, expected.markers ?? [], 'output');
 }
 
-export function assertSuccess(result: CliResult): void {
+/** Exit 0; stderr empty, or exactly `stderrLines` (e.g. the {@link certLine} of seal, reencrypt and cert). */
+export function assertSuccess(result: CliResult, stderrLines: readonly string[] = []): void {
   assert.equal(result.code, 0, `exit code 0 expected, stderr: ${result.stderr}`);
-  assert.equal(result.stderr, '', 'nothing on stderr');
+  const expected = stderrLines.map((line) => `${line}\n`).join('');
+  assert.equal(result.stderr, expected, stderrLines.length === 0 ? 'nothing on stderr' : 'exactly these stderr lines');
+}
+
+/**
+ * The one stderr line of a command that used a certificate: `sealing to certificate` (seal, reencrypt) or
+ * `certificate` (cert), its fingerprint, and where it came from (`from` holds the source and any check).
+ */
+export function certLine(what: 'sealing to certificate' | 'certificate', certPem: string, from: string): string {
+  return `gitseal: ${what} ${readCertificate(certPem).fingerprint} (from ${from})`;
+}
+
+/** {@link certLine} of `seal --cert <file>`. */
+export function sealingLine(keys: Pick<KeyFiles, 'certPem' | 'certPath'>): string {
+  return certLine('sealing to certificate', keys.certPem, keys.certPath);
 }
 
 /** A fresh temp dir; removed by the returned cleanup function. */

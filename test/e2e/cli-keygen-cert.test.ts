@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   assertFailure,
   assertSuccess,
+  certLine,
   makeTempDir,
   readVectorKeys,
   runCli,
@@ -34,7 +35,7 @@ describe('gitseal keygen', () => {
     assert.equal((await stat(key)).mode & 0o777, 0o600);
     assert.match(await readFile(key, 'utf8'), /^-----BEGIN RSA PRIVATE KEY-----\n/);
     const fp = await runCli(['cert', '--cert', cert, '--fingerprint']);
-    assertSuccess(fp);
+    assertSuccess(fp, [certLine('certificate', await readFile(cert, 'utf8'), cert)]);
     assert.match(fp.stdout, /^SHA256:[A-Za-z0-9+/]{43}\n$/);
     assert.ok(made.stdout.startsWith(fp.stdout.trim()), 'keygen prints the same fingerprint');
   });
@@ -68,12 +69,13 @@ describe('gitseal keygen', () => {
 });
 
 describe('gitseal cert', () => {
-  test('prints the PEM of --cert, and kubeseal --fetch-cert means the same', async () => {
+  test('prints the PEM of --cert (its fingerprint on stderr), and kubeseal --fetch-cert means the same', async () => {
     const result = await runCli(['cert', '--cert', pair.certPath]);
-    assertSuccess(result);
+    const line = certLine('certificate', pair.certPem, pair.certPath);
+    assertSuccess(result, [line]);
     assert.equal(result.stdout.trim(), pair.certPem.trim());
     const kubeseal = await runCli(['--fetch-cert', '--cert', pair.certPath]);
-    assertSuccess(kubeseal);
+    assertSuccess(kubeseal, [line]);
     assert.equal(kubeseal.stdout, result.stdout);
   });
 
@@ -83,14 +85,14 @@ describe('gitseal cert', () => {
     const path = join(dir, 'key1.crt');
     await writeFile(path, key1.certPem);
     const result = await runCli(['cert', '--cert', path, '--fingerprint']);
-    assertSuccess(result);
+    assertSuccess(result, [`gitseal: certificate ${key1.fingerprint} (from ${path})`]);
     assert.equal(result.stdout, `${key1.fingerprint}\n`);
   });
 
   test('--cert-fingerprint accepts the right pin', async () => {
     const fp = (await runCli(['cert', '--cert', pair.certPath, '--fingerprint'])).stdout.trim();
     const result = await runCli(['cert', '--cert', pair.certPath, '--fingerprint', '--cert-fingerprint', fp]);
-    assertSuccess(result);
+    assertSuccess(result, [`gitseal: certificate ${fp} (from ${pair.certPath}, pinned by --cert-fingerprint)`]);
     assert.equal(result.stdout.trim(), fp);
   });
 });
@@ -121,7 +123,7 @@ describe('gitseal cert over a URL', () => {
 
   test('fetches with --insecure-http', async () => {
     const result = await runCli(['cert', '--cert', `${base}/cert.pem`, '--insecure-http']);
-    assertSuccess(result);
+    assertSuccess(result, [certLine('certificate', pair.certPem, `${base.slice('http://'.length)}/cert.pem`)]);
     assert.equal(result.stdout.trim(), pair.certPem.trim());
   });
 

@@ -11,7 +11,16 @@ import { loadAll } from 'js-yaml';
 import { inspectSealedValue, parseCertificate, type CertificateInfo } from '@gitseal/crypto';
 import { findFreePort } from '../cluster/free-port.js';
 import { crdPath, createTestNamespace, installCrd, isCI, kubeConfigFor, sharedControlPlane } from '../support/index.js';
-import { assertFailure, assertNoMarkers, makeTempDir, marker, runCli, type CliResult } from './cli-harness.js';
+import {
+  assertFailure,
+  assertNoMarkers,
+  assertSuccess,
+  certLine,
+  makeTempDir,
+  marker,
+  runCli,
+  type CliResult,
+} from './cli-harness.js';
 import {
   allControllerOutput,
   b64,
@@ -118,10 +127,10 @@ function secretYaml(
   return { yaml, data };
 }
 
-/** Seals Secret manifests with the CLI and `certPath`. */
+/** Seals Secret manifests with the CLI and `certPath`; stderr names that certificate, nothing else. */
 async function seal(certPath: string, input: string, args: readonly string[] = []): Promise<string> {
   const result = await cli(['seal', '--cert', certPath, ...args], input);
-  assertOk(result);
+  assertSuccess(result, [certLine('sealing to certificate', await readFile(certPath, 'utf8'), certPath)]);
   return result.stdout;
 }
 
@@ -384,33 +393,66 @@ function externalIPv4(): string | undefined {
     .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
 }
 
-test('the default path: validate and reencrypt --controller through the API server’s service proxy', async (t) => {
-  const s = await ready(t);
-  if (!s) return;
+interface Proxied {
+  /** The namespace of the proxied controller: its Service, Endpoints and its own gitseal-certs. */
+  readonly controllerNs: string;
+  readonly ip: string;
+  readonly port: number;
+  /** http://ip:port of the controller. */
+  readonly base: string;
+  readonly certPem: string;
+  readonly certPath: string;
+  readonly fingerprint: string;
+}
+let proxiedOnce: Promise<Proxied> | undefined;
+
+/**
+ * A second controller on this machine's non-loopback address, reached through the API server's service proxy at
+ * `<controllerNs>/gitseal-controller` (skipped outside CI when there is no such address).
+ */
+async function proxied(t: TestContext, s: Setup): Promise<Proxied | undefined> {
   const ip = externalIPv4();
   if (ip === undefined) {
     const why = 'no non-loopback IPv4 address for the Endpoints the service proxy would dial';
     if (isCI()) assert.fail(`${why} (CI must run this test)`);
     t.skip(why);
-    return;
+    return undefined;
   }
-  const controllerNs = await createTestNamespace(s.cluster.kc, 'gitseal-proxied');
-  const port = await findFreePort();
-  const base = `http://${ip}:${port}`;
-  await startControllerProcess(
-    s.kubeconfig,
-    [...controllerArgs(controllerNs, s.workNs), '--key-renew-period', '0', '--listen-address', `${ip}:${port}`],
-    { waitReady: false },
-  );
-  await waitFor(
-    'proxied controller ready',
-    async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.ok,
-    90_000,
-  );
-  await registerPodEndpoint(s.cluster, controllerNs, 'gitseal-controller', ip, port);
-  const certPath = join(s.dir, 'proxied.crt');
-  await writeFile(certPath, await (await fetch(`${base}/v1/cert.pem`)).text());
-  const fingerprint = parseCertificate(await readFile(certPath, 'utf8')).fingerprint;
+  proxiedOnce ??= (async () => {
+    const controllerNs = await createTestNamespace(s.cluster.kc, 'gitseal-proxied');
+    const port = await findFreePort();
+    const base = `http://${ip}:${port}`;
+    await startControllerProcess(
+      s.kubeconfig,
+      [...controllerArgs(controllerNs, s.workNs), '--key-renew-period', '0', '--listen-address', `${ip}:${port}`],
+      { waitReady: false },
+    );
+    await waitFor(
+      'proxied controller ready',
+      async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.ok,
+      90_000,
+    );
+    await registerPodEndpoint(s.cluster, controllerNs, 'gitseal-controller', ip, port);
+    const certPem = await (await fetch(`${base}/v1/cert.pem`)).text();
+    const certPath = join(s.dir, 'proxied.crt');
+    await writeFile(certPath, certPem);
+    await waitFor('its gitseal-certs', async () => {
+      const cm = await s.cluster.core
+        .readNamespacedConfigMap({ namespace: controllerNs, name: 'gitseal-certs' })
+        .catch(() => undefined);
+      return cm?.data?.['cert.pem'] === certPem;
+    });
+    return { controllerNs, ip, port, base, certPem, certPath, fingerprint: parseCertificate(certPem).fingerprint };
+  })();
+  return proxiedOnce;
+}
+
+test('the default path: validate and reencrypt --controller through the API server’s service proxy', async (t) => {
+  const s = await ready(t);
+  if (!s) return;
+  const p = await proxied(t, s);
+  if (!p) return;
+  const { controllerNs, base, certPath, fingerprint } = p;
   const file = join(s.dir, 'proxied.yaml');
   const original = (await sealed(certPath, s.workNs, 'proxied', ['a'])).yaml;
   await writeFile(file, original);
@@ -430,4 +472,144 @@ test('the default path: validate and reencrypt --controller through the API serv
     mentions: ['plain http://'],
   });
   assertOk(await cli(['validate', '--controller-url', base, '--insecure-http', '-f', file]));
+});
+
+/** Options that make the CLI find the controller of `namespace` with the admin kubeconfig. */
+function inCluster(s: Setup, namespace: string): string[] {
+  return ['--kubeconfig', s.kubeconfig, '--controller-namespace', namespace];
+}
+
+test('seal and cert without --cert: the ConfigMap certificate, cross-checked with the controller, named on stderr', async (t) => {
+  const s = await ready(t);
+  if (!s) return;
+  const p = await proxied(t, s);
+  if (!p) return;
+  const configMap = `ConfigMap ${p.controllerNs}/gitseal-certs`;
+  const matched = `${configMap}, matches the controller's /v1/cert.pem`;
+
+  const secret = secretYaml(s.workNs, 'cross-checked', ['password']);
+  const sealedOut = await cli(['seal', ...inCluster(s, p.controllerNs)], secret.yaml);
+  assertSuccess(sealedOut, [certLine('sealing to certificate', p.certPem, matched)]);
+  const doc = sealedDocs(sealedOut.stdout)[0];
+  const value = inspectSealedValue(doc?.spec.encryptedData['password'] ?? '');
+  assert.equal(value.envelope === 'v2' ? value.keyId : '', parseCertificate(p.certPem).keyId, 'stdout: the manifest');
+  assertNoMarkers(sealedOut.stdout + sealedOut.stderr, Object.values(secret.data), 'seal output');
+
+  const pem = await cli(['cert', ...inCluster(s, p.controllerNs)]);
+  assertSuccess(pem, [certLine('certificate', p.certPem, matched)]);
+  assert.equal(pem.stdout, p.certPem, 'stdout: exactly the PEM');
+  const fingerprint = await cli(['cert', '--fingerprint', ...inCluster(s, p.controllerNs)]);
+  assertSuccess(fingerprint, [certLine('certificate', p.certPem, matched)]);
+  assert.equal(fingerprint.stdout, `${p.fingerprint}\n`);
+
+  // Pinned: the pin decides, the controller is not asked.
+  const pinned = await cli(['cert', '--cert-fingerprint', p.fingerprint, ...inCluster(s, p.controllerNs)]);
+  assertSuccess(pinned, [certLine('certificate', p.certPem, `${configMap}, pinned by --cert-fingerprint`)]);
+});
+
+test('without a Service to cross-check with, seal uses the ConfigMap certificate and says it was not checked', async (t) => {
+  const s = await ready(t);
+  if (!s) return;
+  // The first controller publishes its gitseal-certs but has no Service: the service proxy answers 404.
+  const pem = await (await fetch(`${s.controller.api}/v1/cert.pem`)).text();
+  await waitFor('gitseal-certs of the first controller', async () => {
+    const cm = await s.cluster.core
+      .readNamespacedConfigMap({ namespace: s.controllerNs, name: 'gitseal-certs' })
+      .catch(() => undefined);
+    return cm?.data?.['cert.pem'] === pem;
+  });
+  const secret = secretYaml(s.workNs, 'unchecked', ['password']);
+  const result = await cli(['seal', ...inCluster(s, s.controllerNs)], secret.yaml);
+  const why = `Service ${s.controllerNs}/gitseal-controller: not found (404)`;
+  const from = `ConfigMap ${s.controllerNs}/gitseal-certs, not cross-checked with the controller: ${why}`;
+  assertSuccess(result, [certLine('sealing to certificate', pem, from)]);
+  assert.equal(sealedDocs(result.stdout).length, 1);
+});
+
+/** A ConfigMap `gitseal-certs` in `namespace` written as a tenant's sync would, with the attacker's certificate. */
+async function poison(s: Setup, namespace: string, certPem: string): Promise<void> {
+  const body = { metadata: { name: 'gitseal-certs' }, data: { 'cert.pem': certPem } };
+  await s.cluster.core.createNamespacedConfigMap({ namespace, body, fieldManager: 'gitseal' });
+}
+
+test('a poisoned ConfigMap whose controller serves another certificate: refused, one line, nothing written', async (t) => {
+  const s = await ready(t);
+  if (!s) return;
+  const p = await proxied(t, s);
+  if (!p) return;
+  // Another Service in front of the same controller, in a namespace whose gitseal-certs nobody guards: the state
+  // a user meets while the ConfigMap is poisoned (the controller's own is put back within 2 s, see below).
+  const decoyNs = await createTestNamespace(s.cluster.kc, 'gitseal-decoy');
+  await registerPodEndpoint(s.cluster, decoyNs, 'gitseal-controller', p.ip, p.port);
+  const secret = secretYaml(s.workNs, 'poisoned', ['password', 'token']);
+
+  // No ConfigMap yet: the certificate comes from the Service alone.
+  const viaService = await cli(['cert', ...inCluster(s, decoyNs)]);
+  assertSuccess(viaService, [certLine('certificate', p.certPem, `Service ${decoyNs}/gitseal-controller /v1/cert.pem`)]);
+
+  const attacker = await keygen(s.dir, 'attacker');
+  await poison(s, decoyNs, await readFile(attacker.certPath, 'utf8'));
+  const refusal = {
+    code: 3,
+    mentions: [
+      `ConfigMap ${decoyNs}/gitseal-certs: certificate ${attacker.cert.fingerprint} differs from ${p.fingerprint}`,
+      `Service ${decoyNs}/gitseal-controller /v1/cert.pem`,
+      'refusing',
+    ],
+    markers: Object.values(secret.data),
+  };
+  assertFailure(await cli(['seal', ...inCluster(s, decoyNs)], secret.yaml), refusal);
+  assertFailure(await cli(['cert', ...inCluster(s, decoyNs)]), { ...refusal, markers: [] });
+
+  // In-place and file outputs: nothing written.
+  const out = join(s.dir, 'poisoned-out.yaml');
+  assertFailure(await cli(['seal', ...inCluster(s, decoyNs), '-w', out], secret.yaml), refusal);
+  await assert.rejects(readFile(out), 'no -w file');
+  const target = join(s.dir, 'poisoned-merge.yaml');
+  await writeFile(target, await seal(p.certPath, secretYaml(s.workNs, 'poisoned', ['old']).yaml));
+  const before = await readFile(target);
+  assertFailure(await cli(['seal', ...inCluster(s, decoyNs), '--merge-into', target], secret.yaml), refusal);
+  assert.deepEqual(await readFile(target), before, '--merge-into file byte-identical');
+  const listing = (await readdir(s.dir)).sort();
+  assert.ok(!listing.some((name) => name.startsWith('poisoned-merge.yaml.')), 'no temp files left behind');
+
+  // The pin is the strongest check: pinned to the controller's key it refuses the ConfigMap as before…
+  assertFailure(await cli(['seal', ...inCluster(s, decoyNs), '--cert-fingerprint', p.fingerprint], secret.yaml), {
+    code: 1,
+    mentions: [`ConfigMap ${decoyNs}/gitseal-certs`, `does not match --cert-fingerprint ${p.fingerprint}`],
+    markers: Object.values(secret.data),
+  });
+  // …and sealing to whatever the pin names is the user's explicit choice.
+  const chosen = await cli(['cert', ...inCluster(s, decoyNs), '--cert-fingerprint', attacker.cert.fingerprint]);
+  assertSuccess(chosen, [
+    certLine('certificate', attacker.cert.pem, `ConfigMap ${decoyNs}/gitseal-certs, pinned by --cert-fingerprint`),
+  ]);
+});
+
+test("the controller's own ConfigMap poisoned: seal right after never seals to the attacker's key", async (t) => {
+  const s = await ready(t);
+  if (!s) return;
+  const p = await proxied(t, s);
+  if (!p) return;
+  const attacker = await keygen(s.dir, 'attacker-2');
+  const ref = { namespace: p.controllerNs, name: 'gitseal-certs' };
+  const current = await s.cluster.core.readNamespacedConfigMap(ref);
+  const attackerPem = await readFile(attacker.certPath, 'utf8');
+  await s.cluster.core.replaceNamespacedConfigMap({
+    ...ref,
+    body: { ...current, data: { ...current.data, 'cert.pem': attackerPem } },
+    fieldManager: 'gitseal',
+  });
+  const secret = secretYaml(s.workNs, 'race', ['password']);
+  const result = await cli(['seal', ...inCluster(s, p.controllerNs)], secret.yaml);
+  // Either the CLI read the poisoned ConfigMap and refused, or the controller had already put it back.
+  if (result.code === 0) {
+    const matched = `ConfigMap ${p.controllerNs}/gitseal-certs, matches the controller's /v1/cert.pem`;
+    assertSuccess(result, [certLine('sealing to certificate', p.certPem, matched)]);
+  } else {
+    assertFailure(result, { code: 3, mentions: [attacker.cert.fingerprint, p.fingerprint], markers: [] });
+  }
+  t.diagnostic(result.code === 0 ? 'restored before the CLI read it' : 'refused (read before the restore)');
+  const restored = await s.cluster.core.readNamespacedConfigMap(ref);
+  assert.equal(restored.data?.['cert.pem'], p.certPem, 'restored by the controller');
 });

@@ -11,6 +11,7 @@ import {
   marker,
   readVectorCases,
   runCli,
+  sealingLine,
   writeKeyPair,
   writeVectorKey,
   type KeyFiles,
@@ -58,7 +59,7 @@ function secretYaml(name: string, namespace: string, data: Record<string, string
 
 async function seal(input: string, args: string[] = []): Promise<string> {
   const result = await runCli(['seal', '--cert', pair.certPath, ...args], { input });
-  assertSuccess(result);
+  assertSuccess(result, [sealingLine(pair)]);
   return result.stdout;
 }
 
@@ -152,7 +153,7 @@ describe('seal → unseal round trips', () => {
     const output = join(dir, 'out.yaml');
     await writeFile(input, secretYaml('f', 'ns', { k: value }));
     const result = await runCli(['seal', '--cert', pair.certPath, '-f', input, '-w', output]);
-    assertSuccess(result);
+    assertSuccess(result, [sealingLine(pair)]);
     assert.equal(result.stdout, '');
     const [secret] = await unseal(await readFile(output, 'utf8'));
     assert.equal(decode(secret, 'k'), value);
@@ -189,7 +190,7 @@ describe('Bitnami interop', () => {
       ['seal', '--cert', key1.certPath, '--api-version', 'bitnami.com/v1alpha1', '--scope', 'namespace-wide'],
       { input: secretYaml('bn', 'prod', { k: value }) },
     );
-    assertSuccess(result);
+    assertSuccess(result, [sealingLine(key1)]);
     const doc = load(result.stdout) as SecretDoc;
     assert.equal(doc.apiVersion, 'bitnami.com/v1alpha1');
     assert.equal(doc.metadata.annotations?.['sealedsecrets.bitnami.com/namespace-wide'], 'true');
@@ -259,7 +260,7 @@ describe('raw mode', () => {
       '--from-file',
       `token=${file}`,
     ]);
-    assertSuccess(result);
+    assertSuccess(result, [sealingLine(pair)]);
     assert.match(result.stdout, /^gs2:[^\n]+\n$/);
     assertNoMarkers(result.stdout, [value], 'raw output');
     const wrap = (key: string): string =>
@@ -282,7 +283,7 @@ describe('raw mode', () => {
     const result = await runCli(['--raw', '--cert', pair.certPath, '-n', 'a', '--name', 'b', '--envelope', 'v1'], {
       input: value,
     });
-    assertSuccess(result);
+    assertSuccess(result, [sealingLine(pair)]);
     assert.match(result.stdout, /^[A-Za-z0-9+/]+=*\n$/);
     const sealed = JSON.stringify({
       apiVersion: 'bitnami.com/v1alpha1',
@@ -304,7 +305,9 @@ describe('fingerprint pinning', () => {
       mentions: [pair.certPath, 'does not match'],
       markers: [value],
     });
-    assertSuccess(await runCli(['seal', '--cert', pair.certPath, '--cert-fingerprint', mainFp], { input }));
+    assertSuccess(await runCli(['seal', '--cert', pair.certPath, '--cert-fingerprint', mainFp], { input }), [
+      `gitseal: sealing to certificate ${mainFp} (from ${pair.certPath}, pinned by --cert-fingerprint)`,
+    ]);
   });
 });
 
@@ -323,7 +326,7 @@ describe('merge-into', () => {
     const result = await runCli(['seal', '--cert', pair.certPath, '--merge-into', file], {
       input: secretYaml('ignored-name', 'ignored-ns', { change: fresh, extra: added }),
     });
-    assertSuccess(result);
+    assertSuccess(result, [sealingLine(pair)]);
     assert.equal(result.stdout, '');
     const merged = await readFile(file, 'utf8');
     assert.ok(merged.startsWith('# managed by hand\n'));
@@ -362,7 +365,7 @@ describe('reencrypt', () => {
       '--envelope',
       'v2',
     ]);
-    assertSuccess(result);
+    assertSuccess(result, [sealingLine(other)]);
     assert.equal(result.stdout, '');
     const text = await readFile(file, 'utf8');
     assert.ok(text.startsWith('# top comment\n'));
@@ -390,7 +393,7 @@ describe('reencrypt', () => {
     const result = await runCli(['--re-encrypt', '--cert', other.certPath, '--recovery-private-key', pair.keyPath], {
       input: sealed,
     });
-    assertSuccess(result);
+    assertSuccess(result, [sealingLine(other)]);
     assertNoMarkers(result.stdout, [value], 'reencrypt output');
     assert.notEqual(result.stdout, sealed);
     assert.equal(decode((await unseal(result.stdout, other.keyPath))[0], 'k'), value);

@@ -11,6 +11,7 @@ import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlP
 import {
   assertNoMarkers,
   assertSuccess,
+  certLine,
   makeTempDir,
   marker,
   readVectorCases,
@@ -169,7 +170,9 @@ test('`gitseal seal --api-version bitnami.com/v1alpha1` with the controller cert
     '-f',
     secretFile,
   ]);
-  assertSuccess(result);
+  const served = await (await fetch(`${controller.api}/v1/cert.pem`)).text();
+  const from = `${new URL(controller.api).host}/v1/cert.pem`;
+  assertSuccess(result, [certLine('sealing to certificate', served, from)]);
   assertNoMarkers(result.stdout + result.stderr, [password], 'CLI output');
   const sealed = load(result.stdout) as SealedSecretObject;
   assert.equal(sealed.apiVersion, BITNAMI);

@@ -11,7 +11,7 @@ import { Envelope, inspectSealedValue, parseCertificate, type CertificateInfo } 
 import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { NON_ADMIN_USER } from '../cluster/index.js';
 import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
-import { assertNoMarkers, assertSuccess, makeTempDir, marker, runCli } from './cli-harness.js';
+import { assertNoMarkers, assertSuccess, certLine, makeTempDir, marker, runCli } from './cli-harness.js';
 import {
   allControllerOutput,
   b64,
@@ -345,7 +345,11 @@ test("`gitseal seal` with only a kubeconfig seals to the controller's sealing ce
     secretFile,
   ]);
   cliOutput.push(result.stderr);
-  assertSuccess(result);
+  // No Service in front of this controller: the ConfigMap's certificate, and stderr says it was not cross-checked.
+  const unchecked = `not cross-checked with the controller: Service ${controllerNs}/gitseal-controller: not found (404)`;
+  assertSuccess(result, [
+    certLine('sealing to certificate', sealing.pem, `ConfigMap ${controllerNs}/gitseal-certs, ${unchecked}`),
+  ]);
   assertNoMarkers(result.stdout, [password], 'sealed output');
   const sealed = load(result.stdout) as SealedSecretObject;
   assert.equal(sealed.apiVersion, 'gitseal.dev/v1alpha1');

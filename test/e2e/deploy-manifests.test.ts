@@ -270,7 +270,13 @@ const mayDo: Access[] = [
   { verb: 'patch', resource: 'events', namespace: APP },
   { verb: 'create', resource: 'secrets', namespace: SYSTEM_NAMESPACE },
   { verb: 'create', resource: 'configmaps', namespace: SYSTEM_NAMESPACE },
-  { verb: 'patch', resource: 'configmaps', name: 'gitseal-certs', namespace: SYSTEM_NAMESPACE },
+  ...['get', 'list', 'watch', 'update', 'delete'].map((verb) => ({
+    verb,
+    resource: 'configmaps',
+    name: 'gitseal-certs',
+    namespace: SYSTEM_NAMESPACE,
+  })),
+  { verb: 'create', resource: 'events', namespace: SYSTEM_NAMESPACE },
   { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: SYSTEM_NAMESPACE },
   {
     verb: 'update',
@@ -293,6 +299,7 @@ const mayNotDo: Access[] = [
   { verb: 'delete', resource: 'sealedsecrets', group: 'gitseal.dev', namespace: APP },
   { verb: 'create', resource: 'configmaps', namespace: APP },
   { verb: 'update', resource: 'configmaps', name: 'other', namespace: SYSTEM_NAMESPACE },
+  { verb: 'delete', resource: 'configmaps', name: 'other', namespace: SYSTEM_NAMESPACE },
   { verb: 'delete', resource: 'configmaps', name: 'other', namespace: APP },
   { verb: 'list', resource: 'pods', namespace: APP },
   { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', name: 'other', namespace: SYSTEM_NAMESPACE },
@@ -333,14 +340,17 @@ test('RBAC on the real API server: the ServiceAccount may do what the controller
   for (const a of mayNotDo) if (await allowed(a)) wrong.push(`allowed: ${describe(a)}`);
   assert.deepEqual(wrong, []);
 
-  // The certs ConfigMap is published with server-side apply: a patch that creates needs `create` too.
+  // The certs ConfigMap is created, then replaced whole, and watched by name; nowhere else.
   const asController = ['--kubeconfig', env.plane.kubeconfigPath, `--as=${CONTROLLER_SA}`];
   const configMap = (namespace: string) =>
     JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gitseal-certs', namespace }, data: {} });
-  const apply = ['apply', '--server-side', '--field-manager=gitseal-controller', '-f', '-'];
-  await kubectlOk([...asController, ...apply], configMap(SYSTEM_NAMESPACE));
+  const manager = '--field-manager=gitseal-controller';
+  await kubectlOk([...asController, 'create', manager, '-f', '-'], configMap(SYSTEM_NAMESPACE));
+  await kubectlOk([...asController, 'replace', manager, '-f', '-'], configMap(SYSTEM_NAMESPACE));
+  const byName = ['-n', SYSTEM_NAMESPACE, 'get', 'configmaps', '--field-selector=metadata.name=gitseal-certs'];
+  await kubectlOk([...asController, ...byName, '-o', 'name']);
   const elsewhere = await createTestNamespace(env.kc, 'rbac-elsewhere');
-  const refused = await kubectl([...asController, ...apply], configMap(elsewhere));
+  const refused = await kubectl([...asController, 'create', manager, '-f', '-'], configMap(elsewhere));
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /forbidden/i);
 });

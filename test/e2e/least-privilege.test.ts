@@ -170,6 +170,25 @@ test('with leader election on it takes the Lease, makes its key Secret and publi
   assert.equal(certs.data?.['cert.pem'], certPem);
 });
 
+test('under exactly the base it restores an edited gitseal-certs and records a Warning Event naming the editor', async (t) => {
+  const e = await env(t);
+  if (e === undefined || !certPem) return;
+  const ref = { namespace: SYSTEM_NAMESPACE, name: 'gitseal-certs' };
+  const current = await e.admin.core.readNamespacedConfigMap(ref);
+  const poisoned = { ...current, data: { ...current.data, 'cert.pem': 'not the controller certificate' } };
+  await e.admin.core.replaceNamespacedConfigMap({ ...ref, body: poisoned, fieldManager: 'lp-tenant' });
+  await waitFor(
+    'gitseal-certs restored',
+    async () => (await e.admin.core.readNamespacedConfigMap(ref)).data?.['cert.pem'] === certPem,
+    5_000,
+  );
+  await waitFor('the Warning Event', async () => {
+    const fieldSelector = 'involvedObject.name=gitseal-certs,reason=CertsConfigMapRestored';
+    const events = await e.admin.core.listNamespacedEvent({ namespace: SYSTEM_NAMESPACE, fieldSelector });
+    return events.items.some((ev) => ev.type === 'Warning' && ev.message?.includes('changed by lp-tenant'));
+  });
+});
+
 test('a SealedSecret sealed to its certificate becomes the Secret, Synced=True, with an Unsealed event', async (t) => {
   const e = await env(t);
   if (e === undefined || !certPem) return;

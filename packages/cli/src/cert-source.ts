@@ -18,11 +18,23 @@ export interface CertSourceOptions {
 
 export interface CertPem {
   readonly pem: string;
-  /** Names where the certificate came from, for messages: a path, a URL, or the controller. */
+  /** Names where the certificate came from, for messages: a path, a URL, the ConfigMap or the Service. */
   readonly source: string;
+  /** How it was checked beyond parsing, e.g. against the controller's own /v1/cert.pem (or why it was not). */
+  readonly checked?: string;
 }
 
-/** Fetches the certificate's PEM text from --cert (file or URL) or, without --cert, from the controller. */
+/** The certificate to seal with, and where it came from: what the stderr line ({@link certLine}) says. */
+export interface SealingCert {
+  readonly info: CertificateInfo;
+  readonly source: string;
+  readonly checked: string | undefined;
+}
+
+/**
+ * Fetches the certificate's PEM text from --cert (file or URL) or, without --cert, from the controller. Without a
+ * --cert-fingerprint pin, a certificate from the ConfigMap is cross-checked with the controller's own.
+ */
 export async function loadCertPem(options: CertSourceOptions): Promise<CertPem> {
   const cert = options.cert;
   if (cert !== undefined && isUrl(cert)) {
@@ -40,6 +52,7 @@ export async function loadCertPem(options: CertSourceOptions): Promise<CertPem> 
     name: options.controllerName ?? 'gitseal-controller',
     kubeconfig: options.kubeconfig,
     context: options.context,
+    crossCheck: options.certFingerprint === undefined,
   });
 }
 
@@ -66,8 +79,8 @@ export function checkFingerprint(info: CertificateInfo, source: string, pin: str
  * The certificate to seal with: loaded, checked (one PEM block, X.509, RSA ≥ 2048 bits, within its validity
  * window) and, with --cert-fingerprint, pinned.
  */
-export async function loadSealingCert(options: CertSourceOptions, now = new Date()): Promise<CertificateInfo> {
-  const { pem, source } = await loadCertPem(options);
+export async function loadSealingCert(options: CertSourceOptions, now = new Date()): Promise<SealingCert> {
+  const { pem, source, checked } = await loadCertPem(options);
   let info: CertificateInfo;
   try {
     info = parseCertificate(pem, now, source);
@@ -75,5 +88,15 @@ export async function loadSealingCert(options: CertSourceOptions, now = new Date
     throw wrapError('', error);
   }
   checkFingerprint(info, source, options.certFingerprint);
-  return info;
+  return { info, source, checked: options.certFingerprint === undefined ? checked : 'pinned by --cert-fingerprint' };
+}
+
+/**
+ * The one stderr line of a command that used a certificate: its fingerprint (the form --cert-fingerprint takes),
+ * where it came from and how it was checked, e.g. `sealing to certificate SHA256:… (from ConfigMap
+ * gitseal-system/gitseal-certs, matches the controller's /v1/cert.pem)`.
+ */
+export function certLine(what: string, cert: SealingCert): string {
+  const checked = cert.checked === undefined ? '' : `, ${cert.checked}`;
+  return `${what} ${cert.info.fingerprint} (from ${cert.source}${checked})`;
 }

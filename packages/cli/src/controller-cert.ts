@@ -8,6 +8,7 @@ import {
   resourcePath,
   Resources,
 } from '@gitseal/kube';
+import { CERT_PATH, crossCheckCert, type ControllerAnswer } from './cert-cross-check.js';
 import type { CertPem } from './cert-source.js';
 import { CliError, ExitCode } from './cli-error.js';
 
@@ -16,12 +17,16 @@ export interface ControllerCertOptions {
   readonly name: string;
   readonly kubeconfig?: string;
   readonly context?: string;
+  /** Cross-check a ConfigMap certificate with the controller's own /v1/cert.pem (off when it is pinned). */
+  readonly crossCheck?: boolean;
 }
 
 /** The ConfigMap the controller publishes its certificates in (readable with the user's own credentials). */
 export const CERTS_CONFIG_MAP = 'gitseal-certs';
-export const CERT_PATH = '/v1/cert.pem';
+export { CERT_PATH } from './cert-cross-check.js';
 const TIMEOUT_MS = 10_000;
+/** The cross-check is a second opinion: an unreachable controller must not hold sealing up for long. */
+const CROSS_CHECK_TIMEOUT_MS = 5_000;
 const MAX_BYTES = 1024 * 1024;
 
 type KubeConfig = ReturnType<typeof loadKubeConfig>;
@@ -94,25 +99,50 @@ async function fromConfigMap(kc: KubeConfig, options: ControllerCertOptions): Pr
   }
 }
 
+function proxyCert(kc: KubeConfig, options: ControllerCertOptions, timeoutMs: number): Promise<Buffer> {
+  return getViaServiceProxy(kc, {
+    namespace: options.namespace,
+    service: options.name,
+    path: CERT_PATH,
+    timeoutMs,
+    maxBytes: MAX_BYTES,
+  });
+}
+
+/** The controller's own certificate through the service proxy, or why it could not be had (never throws). */
+async function askController(
+  kc: KubeConfig,
+  options: ControllerCertOptions,
+  service: string,
+): Promise<ControllerAnswer> {
+  try {
+    return { pem: (await proxyCert(kc, options, CROSS_CHECK_TIMEOUT_MS)).toString('utf8') };
+  } catch (error) {
+    // KubeError messages are safe one-liners naming the Service (e.g. `service unavailable (503)`, `forbidden (403)`).
+    return { unreachable: error instanceof KubeError ? error.message : `${service}: cannot reach the controller` };
+  }
+}
+
 /**
  * The sealing certificate from the running controller: first the `gitseal-certs` ConfigMap ({@link sealingCertFrom}),
- * else `GET /v1/cert.pem` through the API server's service proxy. Network failures exit 3.
+ * cross-checked (unless told not to) with `GET /v1/cert.pem` through the API server's service proxy, which refuses
+ * a ConfigMap that disagrees with the controller and notes when the controller could not be asked; else that
+ * `GET /v1/cert.pem` alone. Network failures exit 3.
  */
 export async function fetchControllerCert(options: ControllerCertOptions): Promise<CertPem> {
-  const source = `controller ${options.namespace}/${options.name}`;
+  const service = `Service ${options.namespace}/${options.name}`;
+  const configMap = `ConfigMap ${options.namespace}/${CERTS_CONFIG_MAP}`;
   try {
     const kc = loadConfig(options);
     const fromMap = await fromConfigMap(kc, options);
-    if (fromMap !== undefined) return { pem: fromMap, source: `${source} (ConfigMap ${CERTS_CONFIG_MAP})` };
-    const body = await getViaServiceProxy(kc, {
-      namespace: options.namespace,
-      service: options.name,
-      path: CERT_PATH,
-      timeoutMs: TIMEOUT_MS,
-      maxBytes: MAX_BYTES,
-    });
-    return { pem: body.toString('utf8'), source };
+    if (fromMap !== undefined) {
+      if (options.crossCheck === false) return { pem: fromMap, source: configMap };
+      const answer = await askController(kc, options, service);
+      return { pem: fromMap, source: configMap, checked: crossCheckCert(fromMap, answer, { configMap, service }) };
+    }
+    const body = await proxyCert(kc, options, TIMEOUT_MS);
+    return { pem: body.toString('utf8'), source: `${service} ${CERT_PATH}` };
   } catch (error) {
-    throw toCliError(error, source);
+    throw toCliError(error, `controller ${options.namespace}/${options.name}`);
   }
 }

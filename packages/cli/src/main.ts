@@ -9,9 +9,13 @@ function allCommands(command: Command): Command[] {
   return command.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
 }
 
-/** Runs the CLI on process.argv-shaped arguments and returns the exit code. Prints only after success. */
+/**
+ * Runs the CLI on process.argv-shaped arguments and returns the exit code. Prints only after success: stdout, and
+ * the notices on stderr; after a failure, only the error line(s) on stderr.
+ */
 export async function main(argv: string[]): Promise<number> {
   let stdout = '';
+  const notices: string[] = [];
   let commanderError = '';
   let exitCode: number = ExitCode.Ok;
   const program = createProgram(
@@ -21,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     (code) => {
       exitCode = code;
     },
+    (line) => notices.push(`gitseal: ${oneLine(line)}\n`),
   );
   program.exitOverride();
   program.configureOutput({
@@ -52,6 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     const { message, exitCode, details } = describeError(error);
     process.stderr.write(details.map((line) => `${oneLine(line)}\n`).join('') + `gitseal: ${oneLine(message)}\n`);
     return exitCode;
+  }
+  if (notices.length > 0) {
+    process.stderr.write(notices.join(''));
   }
   if (stdout !== '') {
     process.stdout.write(stdout);

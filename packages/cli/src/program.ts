@@ -17,6 +17,12 @@ export type Output = (text: string) => void;
 /** Lets a successful command end with another exit code (`diff --exit-code`: 1 when there are differences). */
 export type SetExitCode = (code: number) => void;
 
+/**
+ * Receives one line for stderr that is not an error (which certificate `seal` used); printed, `gitseal: `
+ * first, only once the command has succeeded: a failing command still prints its error line alone.
+ */
+export type Notice = (line: string) => void;
+
 const EXIT_CODES_HELP = `
 Exit codes:
   0  success
@@ -24,6 +30,9 @@ Exit codes:
      found, …); also diff --exit-code when there are differences (then the diff is on stdout, stderr is empty)
   2  usage error (unknown option, missing or invalid argument)
   3  remote error (controller, API server or certificate URL unreachable or failing)
+
+seal, reencrypt and cert name the certificate they used on stderr, in one line (fingerprint, source, cross-check);
+stdout carries only their output. A ConfigMap certificate that the controller does not serve is refused (exit 3).
 
 kubeseal spellings are accepted: with no subcommand, --recovery-unseal means unseal, --re-encrypt reencrypt,
 --fetch-cert cert, --validate validate, and anything else seal; --recovery-private-key means --private-key.`;
@@ -38,7 +47,8 @@ function addCertOptions(command: Command, insecureHttpHelp = 'allow fetching --c
   return command
     .option(
       '--cert <file|url>',
-      'certificate to seal with: a PEM file or an https:// URL (default: from the controller)',
+      "certificate to seal with: a PEM file or an https:// URL (default: the controller's gitseal-certs " +
+        "ConfigMap, cross-checked with its /v1/cert.pem through the API server's service proxy)",
     )
     .option('--cert-fingerprint <SHA256:…>', 'refuse any certificate whose key has another fingerprint')
     .option('--insecure-http', insecureHttpHelp)
@@ -143,7 +153,11 @@ function addSyncCommands(program: Command, output: Output): void {
   }
 }
 
-export function createProgram(output: Output, setExitCode: SetExitCode = () => undefined): Command {
+export function createProgram(
+  output: Output,
+  setExitCode: SetExitCode = () => undefined,
+  notice: Notice = () => undefined,
+): Command {
   const program = new Command('gitseal')
     .description('Seal Kubernetes Secrets for Git and drive gitseal GitSyncs')
     .version(packageVersion())
@@ -180,7 +194,7 @@ export function createProgram(output: Output, setExitCode: SetExitCode = () => u
       .option('--merge-into <file>', 'add or replace these keys in an existing SealedSecret file, in place'),
   ).action(async (options: Record<string, unknown>) => {
     const { runSeal } = await import('./commands/seal.js');
-    output(await runSeal(options));
+    output(await runSeal(options, notice));
   });
 
   program
@@ -223,7 +237,7 @@ export function createProgram(output: Output, setExitCode: SetExitCode = () => u
     CONTROLLER_INSECURE_HTTP_HELP,
   ).action(async (options: Record<string, unknown>) => {
     const { runReencrypt } = await import('./commands/reencrypt.js');
-    output(await runReencrypt(options));
+    output(await runReencrypt(options, notice));
   });
 
   addCertOptions(
@@ -247,7 +261,7 @@ export function createProgram(output: Output, setExitCode: SetExitCode = () => u
       .option('--fingerprint', 'print the SHA256:… fingerprint instead of the PEM'),
   ).action(async (options: Record<string, unknown>) => {
     const { runCert } = await import('./commands/cert.js');
-    output(await runCert(options));
+    output(await runCert(options, notice));
   });
 
   program

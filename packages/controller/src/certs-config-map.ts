@@ -14,7 +14,14 @@ export interface CertEntry {
 export interface CertsConfigMap {
   apiVersion: 'v1';
   kind: 'ConfigMap';
-  metadata: { name: string; namespace: string; labels: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+    /** Only on a replace: the version it overwrites. */
+    resourceVersion?: string;
+  };
   data: Record<string, string>;
 }
 

@@ -1,19 +1,11 @@
 import type { KeyObject } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import {
-  assertOk,
-  createInformer,
-  createObject,
-  requestRaw,
-  resourcePath,
-  Resources,
-  safeErrorMessage,
-  type Informer,
-} from '@gitseal/kube';
+import { createInformer, createObject, Resources, safeErrorMessage, type Informer } from '@gitseal/kube';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Label, SEALING_KEY_ACTIVE, type Secret } from '@gitseal/manifests';
 import type { Logger } from 'pino';
-import { certsConfigMap, CERTS_CONFIG_MAP } from './certs-config-map.js';
+import { certsConfigMap } from './certs-config-map.js';
+import { CertsConfigMapKeeper } from './certs-config-map-keeper.js';
 import { ControllerError } from './controller-error.js';
 import { buildKeySet, KeySource, KeyState, readKeySecret, type KeySet, type ManagedKey } from './key-set.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -39,7 +31,8 @@ const KEY_SECRET_PREFIX = 'gitseal-key-';
 /**
  * Holds the sealing keys: loads every key Secret in the controller namespace (and Bitnami's in compat mode), keeps
  * them live through informers, generates a key when none can seal, renews on schedule (leader only), publishes
- * the certificates in the `gitseal-certs` ConfigMap and hands the private keys to the RSA worker pool.
+ * the certificates in the `gitseal-certs` ConfigMap (and keeps it so: {@link CertsConfigMapKeeper}) and hands the
+ * private keys to the RSA worker pool.
  */
 export class KeyManager {
   readonly #o: KeyManagerOptions;
@@ -54,7 +47,7 @@ export class KeyManager {
   /** Renewals that failed in a row: the next attempt backs off. */
   #renewFailures = 0;
   #generating: Promise<void> | undefined;
-  #publishedConfigMap = '';
+  readonly #certs: CertsConfigMapKeeper;
   #stopped = false;
 
   constructor(options: KeyManagerOptions) {
@@ -76,6 +69,14 @@ export class KeyManager {
       informer.onDelete(refresh);
       this.#informers.push(informer);
     }
+    this.#certs = new CertsConfigMapKeeper({
+      kubeConfig: options.kubeConfig,
+      namespace: options.namespace,
+      desired: () => (this.#loaded ? certsConfigMap(this.#keys, options.namespace) : undefined),
+      mayWrite: options.mayWrite,
+      metrics: options.metrics,
+      logger: this.#log,
+    });
   }
 
   get keys(): KeySet {
@@ -104,6 +105,7 @@ export class KeyManager {
   };
 
   async start(): Promise<void> {
+    this.#certs.start();
     for (const informer of this.#informers) informer.start();
     await Promise.all(this.#informers.map((i) => i.waitForSync()));
     this.#loaded = true;
@@ -115,7 +117,7 @@ export class KeyManager {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#renewTimer);
-    await Promise.all(this.#informers.map((i) => i.stop()));
+    await Promise.all([...this.#informers.map((i) => i.stop()), this.#certs.stop()]);
     await this.#generating?.catch(() => undefined);
   }
 
@@ -130,10 +132,10 @@ export class KeyManager {
     await this.#generateKey('no active sealing key');
   }
 
-  /** Publishes the certificates again, e.g. after gaining leadership. */
+  /** Publishes the certificates again after gaining leadership (another replica may have written meanwhile). */
   async publish(): Promise<void> {
-    this.#publishedConfigMap = '';
-    await this.#publishCertificates();
+    this.#certs.newTerm();
+    await this.#certs.syncNow();
   }
 
   #refresh(): void {
@@ -172,7 +174,7 @@ export class KeyManager {
       },
       'key set changed',
     );
-    void this.#publishCertificates();
+    this.#certs.sync();
     for (const listener of this.#listeners) listener(next);
     // The sealing key was deleted or marked compromised: make a new one rather than stop sealing.
     if (!next.sealing) {
@@ -275,30 +277,6 @@ export class KeyManager {
         { error: safeErrorMessage(error, 'key renewal'), failures: this.#renewFailures },
         'key renewal failed',
       );
-    }
-  }
-
-  async #publishCertificates(): Promise<void> {
-    if (!this.#loaded || !this.#o.mayWrite() || this.#stopped) return;
-    const configMap = certsConfigMap(this.#keys, this.#o.namespace);
-    const body = JSON.stringify(configMap);
-    if (body === this.#publishedConfigMap) return;
-    const path = resourcePath(Resources.ConfigMap, this.#o.namespace, CERTS_CONFIG_MAP);
-    const what = `apply ConfigMap ${this.#o.namespace}/${CERTS_CONFIG_MAP}`;
-    try {
-      const response = await requestRaw(this.#o.kubeConfig, {
-        method: 'PATCH',
-        path,
-        query: { fieldManager: 'gitseal-controller', force: true },
-        what,
-        body,
-        headers: { 'Content-Type': 'application/apply-patch+yaml' },
-      });
-      assertOk(response, what);
-      this.#o.metrics.apiWrites.inc({ resource: 'ConfigMap' });
-      this.#publishedConfigMap = body;
-    } catch (error) {
-      this.#log.warn({ error: safeErrorMessage(error, what) }, 'certificates not published');
     }
   }
 }

@@ -24,6 +24,7 @@ export interface ControllerMetrics {
   readonly httpRequests: Counter<'route' | 'code'>;
   readonly leader: Gauge;
   readonly apiWrites: Counter<'resource'>;
+  readonly certsConfigMapRestores: Counter;
 }
 
 export function createMetrics(): ControllerMetrics {
@@ -82,6 +83,11 @@ export function createMetrics(): ControllerMetrics {
       name: 'gitseal_api_writes_total',
       help: 'Writes to the API server by resource (Secret, SealedSecretStatus, Event, ConfigMap, KeySecret)',
       labelNames: ['resource'],
+      registers,
+    }),
+    certsConfigMapRestores: new Counter({
+      name: 'gitseal_certs_config_map_restores_total',
+      help: 'Times the gitseal-certs ConfigMap was changed or deleted by someone else and restored (leader only)',
       registers,
     }),
   };

@@ -1,10 +1,11 @@
 import { detectEnvelope, sealValue, unsealValue, type CertificateInfo, type PrivateKeyRing } from '@gitseal/crypto';
 import { replaceEncryptedData } from '@gitseal/manifests';
-import { loadSealingCert, type CertSourceOptions } from '../cert-source.js';
+import { certLine, loadSealingCert, type CertSourceOptions } from '../cert-source.js';
 import { CliError, ExitCode, wrapError } from '../cli-error.js';
 import { openControllerEndpoint, type ControllerEndpoint, type ControllerOptions } from '../controller-endpoint.js';
 import { resolveFileArgs } from '../list-manifest-files.js';
 import type { EnvelopeOption } from '../options.js';
+import type { Notice } from '../program.js';
 import { loadPrivateKeyRing } from '../private-keys.js';
 import { readInput } from '../read-input.js';
 import { parseInput, type ManifestInput } from '../read-manifests.js';
@@ -75,10 +76,11 @@ async function reencryptText(input: ManifestInput, reseal: Reseal): Promise<{ te
 }
 
 /** With recovery keys: the keys and the new certificate are loaded before anything is re-sealed. */
-async function withPrivateKeys(options: ReencryptOptions): Promise<Reseal> {
+async function withPrivateKeys(options: ReencryptOptions, notice: Notice): Promise<Reseal> {
   const keys = await loadPrivateKeyRing(options.privateKey ?? []);
   const cert = await loadSealingCert(options);
-  const context: Context = { keys, cert, envelope: options.envelope };
+  notice(certLine('sealing to certificate', cert));
+  const context: Context = { keys, cert: cert.info, envelope: options.envelope };
   return (target) => Promise.resolve(resealValues(target, context));
 }
 
@@ -110,7 +112,7 @@ function checkMode(options: ReencryptOptions): void {
  * memory, so one object that fails leaves every file as it was; without files, stdin goes to stdout. Only
  * encryptedData values change, and plaintext is never printed.
  */
-export async function runReencrypt(raw: Record<string, unknown>): Promise<string> {
+export async function runReencrypt(raw: Record<string, unknown>, notice: Notice = () => undefined): Promise<string> {
   const options = raw as unknown as ReencryptOptions;
   checkMode(options);
   const files = await resolveFileArgs(options.file, options.recursive);
@@ -121,7 +123,7 @@ export async function runReencrypt(raw: Record<string, unknown>): Promise<string
   for (const file of files.length > 0 ? files : [undefined]) {
     inputs.push(parseInput(await readInput(file)));
   }
-  const reseal = options.controller ? withController(options) : await withPrivateKeys(options);
+  const reseal = options.controller ? withController(options) : await withPrivateKeys(options, notice);
   const results: { input: ManifestInput; text: string; count: number }[] = [];
   for (const input of inputs) {
     results.push({ input, ...(await reencryptText(input, reseal)) });

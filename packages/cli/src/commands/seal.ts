@@ -10,10 +10,11 @@ import {
   type SealedSecret,
   type SealedSecretApiVersion,
 } from '@gitseal/manifests';
-import { loadSealingCert, type CertSourceOptions } from '../cert-source.js';
+import { certLine, loadSealingCert, type CertSourceOptions } from '../cert-source.js';
 import { CliError, ExitCode, wrapError } from '../cli-error.js';
 import { parseFromFile } from '../from-file.js';
 import { defaultEnvelope, type EnvelopeOption, type OutputFormat } from '../options.js';
+import type { Notice } from '../program.js';
 import { readFileBytesCapped, readStdinBytesCapped } from '../read-input.js';
 import { readManifestFile, readManifests } from '../read-manifests.js';
 import { scopeAnnotations, withoutScopeAnnotations } from '../scope-annotations.js';
@@ -151,11 +152,18 @@ function buildOne(planned: PlannedSecret, cert: CertificateInfo, options: SealOp
   }
 }
 
-async function sealManifests(options: SealOptions): Promise<string> {
+/** The certificate to seal to, named on stderr (fingerprint, source, cross-check) once the command succeeds. */
+async function sealingCert(options: SealOptions, notice: Notice): Promise<CertificateInfo> {
+  const cert = await loadSealingCert(options);
+  notice(certLine('sealing to certificate', cert));
+  return cert.info;
+}
+
+async function sealManifests(options: SealOptions, notice: Notice): Promise<string> {
   const input = await readManifests(options.file);
   if (input.manifests.length === 0) throw new CliError(`${input.source}: no Secret found`);
   const planned = input.manifests.map((manifest) => planSecret(manifest, options));
-  const cert = await loadSealingCert(options);
+  const cert = await sealingCert(options, notice);
   const sealed = planned.map((p) => buildOne(p, cert, options));
   const text = formatManifests(sealed, options.format);
   if (options.outputFile !== undefined) {
@@ -166,7 +174,7 @@ async function sealManifests(options: SealOptions): Promise<string> {
 }
 
 /** `--merge-into FILE`: seal one Secret's keys into an existing SealedSecret file, bound to that file's object. */
-async function mergeInto(path: string, options: SealOptions): Promise<string> {
+async function mergeInto(path: string, options: SealOptions, notice: Notice): Promise<string> {
   const input = await readManifests(options.file);
   const secrets = input.manifests;
   if (secrets.length !== 1) {
@@ -190,7 +198,7 @@ async function mergeInto(path: string, options: SealOptions): Promise<string> {
   } catch (error) {
     throw wrapError('', error);
   }
-  const cert = await loadSealingCert(options);
+  const cert = await sealingCert(options, notice);
   const envelope = options.envelope ?? defaultEnvelope(sealedTarget.sealed.apiVersion);
   const updates = sealData({ where, label: sealedTarget.label, data }, cert, envelope);
   let text: string;
@@ -204,7 +212,7 @@ async function mergeInto(path: string, options: SealOptions): Promise<string> {
 }
 
 /** `--raw`: one sealed value, printed as a single line (v1 base64 or a v2 `gs2:` envelope). */
-async function sealRaw(options: SealOptions): Promise<string> {
+async function sealRaw(options: SealOptions, notice: Notice): Promise<string> {
   const scope = options.scope ?? Scope.Strict;
   if (scope === Scope.Strict && options.name === undefined) throw new CliError('--raw: strict scope needs --name');
   const label = labelFor('--raw', scope, options.namespace, options.name);
@@ -221,7 +229,7 @@ async function sealRaw(options: SealOptions): Promise<string> {
     bytes = await readStdinBytesCapped();
   }
   try {
-    const cert = await loadSealingCert(options);
+    const cert = await sealingCert(options, notice);
     return `${sealValue({ publicKey: cert.publicKey, scopeLabel: label, itemKey, plaintext: bytes, envelope })}\n`;
   } catch (error) {
     throw wrapError('--raw', error);
@@ -231,10 +239,10 @@ async function sealRaw(options: SealOptions): Promise<string> {
 }
 
 /** `gitseal seal`: Secrets in, SealedSecrets out (or one raw value, or keys merged into an existing file). */
-export async function runSeal(raw: Record<string, unknown>): Promise<string> {
+export async function runSeal(raw: Record<string, unknown>, notice: Notice = () => undefined): Promise<string> {
   const options = raw as unknown as SealOptions;
   checkCombinations(options);
-  if (options.raw) return sealRaw(options);
-  if (options.mergeInto !== undefined) return mergeInto(options.mergeInto, options);
-  return sealManifests(options);
+  if (options.raw) return sealRaw(options, notice);
+  if (options.mergeInto !== undefined) return mergeInto(options.mergeInto, options, notice);
+  return sealManifests(options, notice);
 }

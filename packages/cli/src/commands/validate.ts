@@ -31,7 +31,7 @@ export async function runValidate(raw: Record<string, unknown>): Promise<string>
   }
   const sources = await readValidateSources(files);
   const where = files.length === 0 ? 'stdin' : `${files.length} file(s)`;
-  const cert = options.offline ? await loadSealingCert(options) : undefined;
+  const cert = options.offline ? (await loadSealingCert(options)).info : undefined;
   const result = cert
     ? validateOffline(sources, cert)
     : await validateOnline(sources, () => openControllerEndpoint(options));

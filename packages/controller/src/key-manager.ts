@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { KEY_SECRET_PREFIX } from './key-secret-name.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createInformer, createObject, Resources, safeErrorMessage, type Informer } from '@gitseal/kube';
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -25,8 +26,6 @@ export interface KeyManagerOptions {
   readonly logger: Logger;
   readonly mayWrite: () => boolean;
 }
-
-const KEY_SECRET_PREFIX = 'gitseal-key-';
 
 /**
  * Holds the sealing keys: loads every key Secret in the controller namespace (and Bitnami's in compat mode), keeps

@@ -30,9 +30,7 @@ const CONTROLLER_NS = 'gitseal-system';
 const WORK_NS = 'bench';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'packages', 'controller', 'bin', 'gitseal-controller.js');
-const vectorKeys = JSON.parse(
-  readFileSync(join(root, '..', 'shared', 'vectors', 'bitnami-format', 'keys.json'), 'utf8'),
-);
+const vectorKeys = JSON.parse(readFileSync(join(root, 'test', 'vectors', 'bitnami-format', 'keys.json'), 'utf8'));
 const cores = availableParallelism();
 const r = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

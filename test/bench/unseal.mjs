@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createHeldKey, createKeyRing, Envelope, scopeLabel, Scope, sealValue, unsealValue } from '@gitseal/crypto';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const vectors = fileURLToPath(new URL('../../../shared/vectors/bitnami-format/keys.json', import.meta.url));
+const vectors = fileURLToPath(new URL('../vectors/bitnami-format/keys.json', import.meta.url));
 const keys = JSON.parse(readFileSync(process.env.GITSEAL_KEYS_JSON ?? vectors, 'utf8'));
 
 function opensslSignsPerSecond() {

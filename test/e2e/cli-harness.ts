@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'gitseal.js');
-export const VECTORS_DIR = join(REPO_ROOT, '..', 'shared', 'vectors', 'bitnami-format');
+export const VECTORS_DIR = join(REPO_ROOT, 'test', 'vectors', 'bitnami-format');
 
 export interface CliResult {
   readonly code: number | null;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Test helper: the shared Bitnami-format interop vectors (read-only), from GITSEAL_VECTORS or the shared folder. */
+/** Test helper: the shared Bitnami-format interop vectors (read-only), from GITSEAL_VECTORS or the in-repo copy (test/vectors, refreshed by test/vectors/refresh.sh). */
 export interface VectorKey {
   readonly name: string;
   readonly fingerprint: string;
@@ -24,8 +24,7 @@ export interface VectorCase {
 
 function vectorsDir(): string {
   return (
-    process.env.GITSEAL_VECTORS ??
-    join(fileURLToPath(new URL('../../../', import.meta.url)), '..', 'shared', 'vectors', 'bitnami-format')
+    process.env.GITSEAL_VECTORS ?? fileURLToPath(new URL('../../../test/vectors/bitnami-format/', import.meta.url))
   );
 }
 

@@ -29,8 +29,7 @@ interface VectorCase {
 }
 
 const dir =
-  process.env.GITSEAL_VECTORS_DIR ??
-  fileURLToPath(new URL('../../../../shared/vectors/bitnami-format/', import.meta.url));
+  process.env.GITSEAL_VECTORS_DIR ?? fileURLToPath(new URL('../../../test/vectors/bitnami-format/', import.meta.url));
 const keys = JSON.parse(readFileSync(`${dir}/keys.json`, 'utf8')) as VectorKey[];
 const cases = JSON.parse(readFileSync(`${dir}/vectors.json`, 'utf8')) as VectorCase[];
 

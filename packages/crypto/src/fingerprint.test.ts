@@ -7,8 +7,7 @@ import { CryptoError } from './errors.js';
 import { isKeyId, keyId, sshFingerprint } from './fingerprint.js';
 
 const dir =
-  process.env.GITSEAL_VECTORS_DIR ??
-  fileURLToPath(new URL('../../../../shared/vectors/bitnami-format/', import.meta.url));
+  process.env.GITSEAL_VECTORS_DIR ?? fileURLToPath(new URL('../../../test/vectors/bitnami-format/', import.meta.url));
 const keys = JSON.parse(readFileSync(`${dir}/keys.json`, 'utf8')) as {
   name: string;
   fingerprint: string;

@@ -1,8 +1,13 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { DEFAULT_API_LIMITS, type ApiLimits } from './api-limits.js';
+import { ApiRateLimiter, type Admission } from './api-rate-limiter.js';
+import { clientKey } from './client-key.js';
 import type { ControllerMetrics } from './metrics.js';
-import { createTokenBucket } from './token-bucket.js';
+import { sealedSecretCost, type ApiCost } from './sealed-secret-cost.js';
+
+export type { ApiCost } from './sealed-secret-cost.js';
 
 /** Error tokens in JSON bodies `{error, message}`. */
 export const ApiError = {
@@ -10,6 +15,7 @@ export const ApiError = {
   NoSealingKey: 'NoSealingKey',
   NotReady: 'NotReady',
   PayloadTooLarge: 'PayloadTooLarge',
+  TooManyItems: 'TooManyItems',
   InvalidJson: 'InvalidJson',
   UnsupportedMediaType: 'UnsupportedMediaType',
   InvalidSealedSecret: 'InvalidSealedSecret',
@@ -23,6 +29,8 @@ export type ApiError = (typeof ApiError)[keyof typeof ApiError];
 export interface ApiReply {
   readonly status: number;
   readonly body: unknown;
+  /** RSA private operations the answer cost; what exceeds the items charged up front is charged afterwards. */
+  readonly rsaOperations?: number;
 }
 
 export interface Readiness {
@@ -42,25 +50,83 @@ export interface ApiOptions {
   readonly backend: ApiBackend;
   readonly logger: Logger;
   readonly metrics: ControllerMetrics;
-  /** Largest accepted POST body; default 1 MiB. */
+  /** Largest accepted POST body; default 1 MiB (it also bounds a request's ciphertext bytes). */
   readonly bodyLimitBytes?: number;
-  /** Token bucket per POST route: burst and refill per second. */
-  readonly rateLimit?: { readonly burst: number; readonly perSecond: number };
+  /**
+   * Items per request, rate limits in RSA operations per endpoint (per client and global), requests in flight;
+   * default DEFAULT_API_LIMITS (api-limits.ts, documented in docs/security.md).
+   */
+  readonly limits?: ApiLimits;
+  /** How a body is costed; default sealedSecretCost (one RSA operation per item of `spec.encryptedData`). */
+  readonly cost?: (body: unknown) => ApiCost;
+  /** For tests: the rate limiters' clock. */
+  readonly now?: () => number;
 }
 
 export function sendError(res: Response, status: number, error: ApiError, message: string): void {
   res.status(status).json({ error, message });
 }
 
-function rateLimited(burst: number, perSecond: number): RequestHandler {
-  const bucket = createTokenBucket(burst, perSecond);
-  return (_req, res, next) => {
-    if (bucket.take()) {
-      next();
+/** 413 TooManyItems when a request holds more items than one request may; undefined otherwise. */
+export function tooManyItems(cost: ApiCost, maxItems: number): ApiReply | undefined {
+  if (cost.operations <= maxItems) return undefined;
+  const message = `${cost.subject}: ${cost.operations} items, at most ${maxItems} per request`;
+  return { status: 413, body: { error: ApiError.TooManyItems, message } };
+}
+
+function refuse(res: Response, admission: Extract<Admission, { ok: false }>): void {
+  res.setHeader('Retry-After', String(admission.retryAfterSeconds));
+  const whose = admission.by === 'client' ? 'this client' : 'all clients';
+  sendError(res, 429, ApiError.RateLimited, `RSA operation rate limit of ${whose} reached; retry later`);
+}
+
+/** Requests admitted and not answered yet, in total and per client. */
+class InFlight {
+  #total = 0;
+  readonly #byClient = new Map<string, number>();
+  constructor(readonly limits: ApiLimits) {}
+
+  /** Counts the request in until its response closes; false when a limit is reached. */
+  enter(client: string, res: Response): boolean {
+    const own = this.#byClient.get(client) ?? 0;
+    if (this.#total >= this.limits.maxInFlight || own >= this.limits.maxInFlightPerClient) return false;
+    this.#total++;
+    this.#byClient.set(client, own + 1);
+    // 'close' fires once for every response, answered or aborted.
+    res.once('close', () => {
+      this.#total--;
+      const left = (this.#byClient.get(client) ?? 1) - 1;
+      if (left <= 0) this.#byClient.delete(client);
+      else this.#byClient.set(client, left);
+    });
+    return true;
+  }
+}
+
+interface Admitted {
+  readonly client: string;
+}
+
+/**
+ * Before the body is read: the request counts in flight (bounding the bodies held and the API tasks queued)
+ * and pays one RSA operation's token, so requests in debt or in excess are refused before any parsing.
+ */
+function admit(limiter: ApiRateLimiter, inFlight: InFlight): RequestHandler {
+  return (req, res, next) => {
+    // The peer address only: a forwarded header would let every request claim a fresh client.
+    const client = clientKey(req.socket.remoteAddress);
+    if (!inFlight.enter(client, res)) {
+      res.setHeader('Retry-After', '1');
+      sendError(res, 429, ApiError.RateLimited, 'too many requests in flight; retry later');
       return;
     }
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(1 / perSecond))));
-    sendError(res, 429, ApiError.RateLimited, 'too many requests; retry later');
+    const admission = limiter.take(client, 1);
+    if (!admission.ok) {
+      refuse(res, admission);
+      return;
+    }
+    (res.locals as { admitted?: Admitted }).admitted = { client };
+    next();
   };
 }
 
@@ -101,7 +167,13 @@ function countRequests(metrics: ControllerMetrics): RequestHandler {
 export function createApiApp(options: ApiOptions): Express {
   const { backend, logger, metrics } = options;
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
-  const { burst, perSecond } = options.rateLimit ?? { burst: 20, perSecond: 10 };
+  const limits = options.limits ?? DEFAULT_API_LIMITS;
+  const costOf = options.cost ?? sealedSecretCost;
+  if (limits.perClient.burst < limits.maxItemsPerRequest || limits.global.burst < limits.maxItemsPerRequest) {
+    // Such a request could never be granted.
+    throw new RangeError('API limits: each rate-limit burst must be at least maxItemsPerRequest');
+  }
+  const inFlight = new InFlight(limits);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -125,13 +197,41 @@ export function createApiApp(options: ApiOptions): Express {
   });
 
   const post = (path: string, handle: (body: unknown) => Promise<ApiReply>): void => {
+    // Per endpoint: its own buckets per client, and its own global bucket.
+    const limiter = new ApiRateLimiter({
+      perClient: limits.perClient,
+      global: limits.global,
+      maxClients: limits.maxClients,
+      ...(options.now ? { now: options.now } : {}),
+    });
     app.post(
       path,
-      rateLimited(burst, perSecond),
+      admit(limiter, inFlight),
       requireJson(),
       express.json({ limit, strict: true, type: 'application/json' }),
       async (req, res) => {
-        const reply = await handle(req.body as unknown);
+        const body = req.body as unknown;
+        const { client } = (res.locals as { admitted: Admitted }).admitted;
+        const cost = costOf(body);
+        const capped = tooManyItems(cost, limits.maxItemsPerRequest);
+        if (capped) {
+          res.status(capped.status).json(capped.body);
+          return;
+        }
+        // One token was paid on admission; the rest of the items now, from both buckets or neither.
+        const upFront = Math.max(1, cost.operations);
+        if (upFront > 1) {
+          const admission = limiter.take(client, upFront - 1);
+          if (!admission.ok) {
+            // When to come back with the whole request (its first token is paid again then).
+            const whole = limiter.check(client, upFront);
+            refuse(res, whole.ok ? admission : whole);
+            return;
+          }
+        }
+        const reply = await handle(body);
+        // v1 items may have cost one operation per key tried: the excess is owed.
+        limiter.charge(client, (reply.rsaOperations ?? 0) - upFront);
         res.status(reply.status).json(reply.body);
       },
     );

@@ -72,3 +72,16 @@ test('an evicted client gets a fresh burst, but never more than the global bucke
   for (let i = 0; i < 1000; i++) if (l.take(`client-${i}`, 64).ok) granted += 64;
   assert.equal(granted, 128, 'the global burst, however many addresses');
 });
+
+test('what a request pays before it is read comes from its own bucket only: nibbling leaves the global one alone', () => {
+  let now = 0;
+  const l = limiter(() => now);
+  // A client that keeps sending requests it cannot afford, paying one token each for being read.
+  for (let ms = 0; ms < 2_000; ms += 10) {
+    now = ms;
+    l.take('nibbler', 1, 0);
+  }
+  // The global bucket is still full for everybody else.
+  assert.equal(l.take('a', 64).ok, true);
+  assert.equal(l.take('b', 64).ok, true);
+});

@@ -53,20 +53,24 @@ export class ApiRateLimiter {
     return this.#clients.size;
   }
 
-  /** Takes `cost` tokens from the client's bucket and the global one, from both or from neither. */
-  take(client: string, cost: number): Admission {
-    const admission = this.check(client, cost);
+  /**
+   * Takes `cost` tokens from the client's bucket and `globalCost` from the global one, from both or from neither.
+   * A global cost of 0 touches the client's bucket only (what a request pays before it is read: so that one
+   * client nibbling single tokens cannot keep the shared bucket below what everybody else's requests need).
+   */
+  take(client: string, cost: number, globalCost = cost): Admission {
+    const admission = this.check(client, cost, globalCost);
     if (admission.ok) {
       this.#bucket(client).take(cost);
-      this.#global.take(cost);
+      if (globalCost > 0) this.#global.take(globalCost);
     }
     return admission;
   }
 
-  /** Whether `cost` would be granted now, and if not, when (from the larger deficit of the two buckets). */
-  check(client: string, cost: number): Admission {
+  /** Whether `take` would grant this now, and if not, when (from the larger deficit of the two buckets). */
+  check(client: string, cost: number, globalCost = cost): Admission {
     const waitOwn = this.#bucket(client).waitMs(cost);
-    const waitGlobal = this.#global.waitMs(cost);
+    const waitGlobal = globalCost > 0 ? this.#global.waitMs(globalCost) : 0;
     if (waitOwn === 0 && waitGlobal === 0) return { ok: true };
     const by = waitOwn >= waitGlobal ? 'client' : 'global';
     const waitMs = Math.max(waitOwn, waitGlobal);

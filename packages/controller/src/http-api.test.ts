@@ -207,6 +207,16 @@ test('a client in debt or over its burst is refused before its body is even read
   assert.equal(rsa.api, before);
 });
 
+test('a large body pays for its bytes (a token per 64 KiB) before it is read', async () => {
+  clock += 3_600_000;
+  const from = '127.0.0.7';
+  const padded = await post(`${base}/v1/verify`, { pad: 'x'.repeat(900 * 1024) }, from);
+  assert.equal(padded.status, 400, 'no SealedSecret, but read: 15 tokens paid');
+  // 49 left: 50 items are refused (paying 1 for their small body), 48 then fit.
+  assert.equal((await post(`${base}/v1/verify`, sealedSecret('apps', 'fifty', 50), from)).status, 429);
+  assert.equal((await post(`${base}/v1/verify`, sealedSecret('apps', 'forty-eight', 48), from)).status, 200);
+});
+
 test('v1 items that cost more than one operation each are charged afterwards', async () => {
   const twoKeys = keySet(['key1', 'key2']);
   const [newer, older] = [twoKeys.keys[0]!.held, twoKeys.keys[1]!.held];

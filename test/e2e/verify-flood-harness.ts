@@ -57,6 +57,8 @@ export interface FloodCounts {
 }
 
 export interface Flood {
+  /** The counts so far (the flood goes on). */
+  snapshot(): FloodCounts;
   stop(): Promise<FloodCounts>;
 }
 
@@ -89,12 +91,19 @@ export function startFlood(api: string, clients: readonly FloodClient[], pauseMs
       }
     });
   });
+  const counts = (): FloodCounts => ({
+    byStatus: { ...byStatus },
+    requests,
+    errors,
+    seconds: (Date.now() - started) / 1000,
+  });
   return {
+    snapshot: counts,
     async stop() {
       stopped = true;
       await Promise.all(loops);
       for (const agent of agents) agent.destroy();
-      return { byStatus, requests, errors, seconds: (Date.now() - started) / 1000 };
+      return counts();
     },
   };
 }

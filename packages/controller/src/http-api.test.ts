@@ -299,6 +299,6 @@ test('limits whose bursts are below the item cap are refused at start', () => {
         metrics: createMetrics(),
         limits: { ...DEFAULT_API_LIMITS, perClient: { burst: 10, perSecond: 10 } },
       }),
-    RangeError,
+    /API limits: each rate-limit burst must be at least the 64 items per request/,
   );
 });

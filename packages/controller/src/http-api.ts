@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { DEFAULT_API_LIMITS, type ApiLimits } from './api-limits.js';
 import { ApiRateLimiter, type Admission } from './api-rate-limiter.js';
 import { clientKey } from './client-key.js';
+import { ControllerError, ControllerErrorCode } from './controller-error.js';
 import type { ControllerMetrics } from './metrics.js';
 import { sealedSecretCost, type ApiCost } from './sealed-secret-cost.js';
 
@@ -180,8 +181,11 @@ export function createApiApp(options: ApiOptions): Express {
   const limits = options.limits ?? DEFAULT_API_LIMITS;
   const costOf = options.cost ?? sealedSecretCost;
   if (limits.perClient.burst < limits.maxItemsPerRequest || limits.global.burst < limits.maxItemsPerRequest) {
-    // Such a request could never be granted.
-    throw new RangeError('API limits: each rate-limit burst must be at least maxItemsPerRequest');
+    // A request at the item cap could never be granted.
+    throw new ControllerError(
+      ControllerErrorCode.InvalidFlag,
+      `API limits: each rate-limit burst must be at least the ${limits.maxItemsPerRequest} items per request`,
+    );
   }
   const inFlight = new InFlight(limits);
   const app = express();

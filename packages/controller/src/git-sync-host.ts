@@ -15,6 +15,7 @@ import { GitSyncWatch } from './git-sync-watch.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
 import { createWebhookRouter } from './webhook.js';
+import { WebhookSecrets } from './webhook-secrets.js';
 
 export interface GitSyncHostOptions {
   readonly kubeConfig: KubeConfig;
@@ -80,14 +81,20 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     logger: log,
     retry: { baseMs: 1_000, maxMs: 120_000 },
   });
+  // Webhook keys are held in memory and read in the background: no answer waits on the API server, so an
+  // unknown GitSync and a known one answer in the same time (webhook-secrets.ts).
+  const webhookSecrets = new WebhookSecrets({
+    keys: () => watch.keys(),
+    ref: (key) => watch.gitSyncs.get(key)?.spec.webhookSecretRef?.name || undefined,
+    read: async (namespace, secretName) => (await kube.secretData(namespace, secretName))?.['token'],
+    logger: log.child({ component: 'webhook-secrets' }),
+  });
+  webhookSecrets.start();
   const webhook = createWebhookRouter({
     logger: log,
     backend: {
-      async webhookSecret(namespace, name) {
-        const ref = watch.gitSyncs.get(`${namespace}/${name}`)?.spec.webhookSecretRef?.name;
-        if (!ref) return undefined;
-        return (await kube.secretData(namespace, ref))?.['token'];
-      },
+      webhookSecret: (namespace, name) => webhookSecrets.get(`${namespace}/${name}`),
+      refused: (namespace, name) => webhookSecrets.refused(`${namespace}/${name}`),
       trigger: (namespace, name) => void queue.enqueue(`${namespace}/${name}`),
     },
   });

@@ -1,8 +1,14 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { DEFAULT_API_LIMITS, type ApiLimits } from './api-limits.js';
+import { ApiRateLimiter, type Admission } from './api-rate-limiter.js';
+import { clientKey } from './client-key.js';
+import { ControllerError, ControllerErrorCode } from './controller-error.js';
 import type { ControllerMetrics } from './metrics.js';
-import { createTokenBucket } from './token-bucket.js';
+import { sealedSecretCost, type ApiCost } from './sealed-secret-cost.js';
+
+export type { ApiCost } from './sealed-secret-cost.js';
 
 /** Error tokens in JSON bodies `{error, message}`. */
 export const ApiError = {
@@ -10,6 +16,7 @@ export const ApiError = {
   NoSealingKey: 'NoSealingKey',
   NotReady: 'NotReady',
   PayloadTooLarge: 'PayloadTooLarge',
+  TooManyItems: 'TooManyItems',
   InvalidJson: 'InvalidJson',
   UnsupportedMediaType: 'UnsupportedMediaType',
   InvalidSealedSecret: 'InvalidSealedSecret',
@@ -23,6 +30,8 @@ export type ApiError = (typeof ApiError)[keyof typeof ApiError];
 export interface ApiReply {
   readonly status: number;
   readonly body: unknown;
+  /** RSA private operations the answer cost; what exceeds the items charged up front is charged afterwards. */
+  readonly rsaOperations?: number;
 }
 
 export interface Readiness {
@@ -42,25 +51,93 @@ export interface ApiOptions {
   readonly backend: ApiBackend;
   readonly logger: Logger;
   readonly metrics: ControllerMetrics;
-  /** Largest accepted POST body; default 1 MiB. */
+  /** Largest accepted POST body; default 1 MiB (it also bounds a request's ciphertext bytes). */
   readonly bodyLimitBytes?: number;
-  /** Token bucket per POST route: burst and refill per second. */
-  readonly rateLimit?: { readonly burst: number; readonly perSecond: number };
+  /**
+   * Items per request, rate limits in RSA operations per endpoint (per client and global), requests in flight;
+   * default DEFAULT_API_LIMITS (api-limits.ts, documented in docs/security.md).
+   */
+  readonly limits?: ApiLimits;
+  /** How a body is costed; default sealedSecretCost (one RSA operation per item of `spec.encryptedData`). */
+  readonly cost?: (body: unknown) => ApiCost;
+  /** For tests: the rate limiters' clock. */
+  readonly now?: () => number;
 }
 
 export function sendError(res: Response, status: number, error: ApiError, message: string): void {
   res.status(status).json({ error, message });
 }
 
-function rateLimited(burst: number, perSecond: number): RequestHandler {
-  const bucket = createTokenBucket(burst, perSecond);
-  return (_req, res, next) => {
-    if (bucket.take()) {
-      next();
+/** 413 TooManyItems when a request holds more items than one request may; undefined otherwise. */
+export function tooManyItems(cost: ApiCost, maxItems: number): ApiReply | undefined {
+  if (cost.operations <= maxItems) return undefined;
+  const message = `${cost.subject}: ${cost.operations} items, at most ${maxItems} per request`;
+  return { status: 413, body: { error: ApiError.TooManyItems, message } };
+}
+
+function refuse(res: Response, admission: Extract<Admission, { ok: false }>): void {
+  res.setHeader('Retry-After', String(admission.retryAfterSeconds));
+  const whose = admission.by === 'client' ? 'this client' : 'all clients';
+  sendError(res, 429, ApiError.RateLimited, `RSA operation rate limit of ${whose} reached; retry later`);
+}
+
+/** Requests admitted and not answered yet, in total and per client. */
+class InFlight {
+  #total = 0;
+  readonly #byClient = new Map<string, number>();
+  constructor(readonly limits: ApiLimits) {}
+
+  /** Counts the request in until its response closes; false when a limit is reached. */
+  enter(client: string, res: Response): boolean {
+    const own = this.#byClient.get(client) ?? 0;
+    if (this.#total >= this.limits.maxInFlight || own >= this.limits.maxInFlightPerClient) return false;
+    this.#total++;
+    this.#byClient.set(client, own + 1);
+    // 'close' fires once for every response, answered or aborted.
+    res.once('close', () => {
+      this.#total--;
+      const left = (this.#byClient.get(client) ?? 1) - 1;
+      if (left <= 0) this.#byClient.delete(client);
+      else this.#byClient.set(client, left);
+    });
+    return true;
+  }
+}
+
+interface Admitted {
+  readonly client: string;
+  /** Tokens paid before the body was read. */
+  readonly paid: number;
+}
+
+/** Body bytes one token pays for reading and parsing (JSON.parse of 64 KiB is under a millisecond). */
+export const BYTES_PER_TOKEN = 64 * 1024;
+
+/**
+ * Before the body is read: the request counts in flight (bounding the bodies held and the API tasks queued)
+ * and its client pays for its bytes, one token per 64 KiB started (Content-Length, else the body limit), so
+ * refused, oversized or unparsable requests cost their sender too, before any parsing.
+ */
+function admit(limiter: ApiRateLimiter, inFlight: InFlight, limitBytes: number, maxCost: number): RequestHandler {
+  return (req, res, next) => {
+    // The peer address only: a forwarded header would let every request claim a fresh client.
+    const client = clientKey(req.socket.remoteAddress);
+    if (!inFlight.enter(client, res)) {
+      res.setHeader('Retry-After', '1');
+      sendError(res, 429, ApiError.RateLimited, 'too many requests in flight; retry later');
       return;
     }
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(1 / perSecond))));
-    sendError(res, 429, ApiError.RateLimited, 'too many requests; retry later');
+    const declared = Number(req.headers['content-length']);
+    const bytes = Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, limitBytes) : limitBytes;
+    const paid = Math.min(maxCost, Math.max(1, Math.ceil(bytes / BYTES_PER_TOKEN)));
+    // From the client's bucket only: the global one is charged with the whole cost once the body is known.
+    const admission = limiter.take(client, paid, 0);
+    if (!admission.ok) {
+      refuse(res, admission);
+      return;
+    }
+    (res.locals as { admitted?: Admitted }).admitted = { client, paid };
+    next();
   };
 }
 
@@ -101,7 +178,16 @@ function countRequests(metrics: ControllerMetrics): RequestHandler {
 export function createApiApp(options: ApiOptions): Express {
   const { backend, logger, metrics } = options;
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
-  const { burst, perSecond } = options.rateLimit ?? { burst: 20, perSecond: 10 };
+  const limits = options.limits ?? DEFAULT_API_LIMITS;
+  const costOf = options.cost ?? sealedSecretCost;
+  if (limits.perClient.burst < limits.maxItemsPerRequest || limits.global.burst < limits.maxItemsPerRequest) {
+    // A request at the item cap could never be granted.
+    throw new ControllerError(
+      ControllerErrorCode.InvalidFlag,
+      `API limits: each rate-limit burst must be at least the ${limits.maxItemsPerRequest} items per request`,
+    );
+  }
+  const inFlight = new InFlight(limits);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -125,13 +211,40 @@ export function createApiApp(options: ApiOptions): Express {
   });
 
   const post = (path: string, handle: (body: unknown) => Promise<ApiReply>): void => {
+    // Per endpoint: its own buckets per client, and its own global bucket.
+    const limiter = new ApiRateLimiter({
+      perClient: limits.perClient,
+      global: limits.global,
+      maxClients: limits.maxClients,
+      ...(options.now ? { now: options.now } : {}),
+    });
     app.post(
       path,
-      rateLimited(burst, perSecond),
+      admit(limiter, inFlight, limit, limits.maxItemsPerRequest),
       requireJson(),
       express.json({ limit, strict: true, type: 'application/json' }),
       async (req, res) => {
-        const reply = await handle(req.body as unknown);
+        const body = req.body as unknown;
+        const { client, paid } = (res.locals as { admitted: Admitted }).admitted;
+        const cost = costOf(body);
+        const capped = tooManyItems(cost, limits.maxItemsPerRequest);
+        if (capped) {
+          res.status(capped.status).json(capped.body);
+          return;
+        }
+        // The client paid the body's bytes on admission and now pays the rest of the items; the global bucket
+        // pays the whole cost. Both or neither.
+        const upFront = Math.max(paid, cost.operations);
+        const admission = limiter.take(client, upFront - paid, upFront);
+        if (!admission.ok) {
+          // When to come back with the whole request (its bytes are paid again then).
+          const whole = limiter.check(client, upFront, upFront);
+          refuse(res, whole.ok ? admission : whole);
+          return;
+        }
+        const reply = await handle(body);
+        // v1 items may have cost one operation per key tried: the excess is owed.
+        limiter.charge(client, (reply.rsaOperations ?? 0) - upFront);
         res.status(reply.status).json(reply.body);
       },
     );

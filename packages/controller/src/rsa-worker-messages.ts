@@ -1,11 +1,24 @@
 import type { HeldKey, Redacted } from '@gitseal/crypto';
+import type { SliceRest } from './rsa-slice.js';
 import type { ResealOutcome, ResealRequest, UnsealOutcome, UnsealRequest } from './unseal-sealed-secret.js';
 
 /** What the main thread posts to an RSA worker. KeyObjects cross threads by structured clone, never as PEM text. */
 export type RsaWorkerRequest =
   | { readonly type: 'keys'; readonly keys: readonly HeldKey[] }
-  | { readonly type: 'unseal'; readonly id: number; readonly request: UnsealRequest; readonly discardData: boolean }
-  | { readonly type: 'reseal'; readonly id: number; readonly request: ResealRequest }
+  | {
+      readonly type: 'unseal';
+      readonly id: number;
+      readonly request: UnsealRequest;
+      readonly discardData: boolean;
+      /** Stop after about this many RSA operations and answer with the rest (API tasks; see rsa-slice.ts). */
+      readonly maxRsaOperations?: number;
+    }
+  | {
+      readonly type: 'reseal';
+      readonly id: number;
+      readonly request: ResealRequest;
+      readonly maxRsaOperations?: number;
+    }
   | { readonly type: 'generate'; readonly id: number; readonly bits: number };
 
 /**
@@ -25,6 +38,6 @@ export interface GeneratedKeyMessage {
 }
 
 export type RsaWorkerResponse =
-  | { readonly type: 'unseal'; readonly id: number; readonly outcome: UnsealOutcome }
-  | { readonly type: 'reseal'; readonly id: number; readonly outcome: ResealOutcome }
+  | { readonly type: 'unseal'; readonly id: number; readonly outcome: UnsealOutcome; readonly rest?: SliceRest }
+  | { readonly type: 'reseal'; readonly id: number; readonly outcome: ResealOutcome; readonly rest?: SliceRest }
   | { readonly type: 'generate'; readonly id: number; readonly outcome: GeneratedKeyMessage };

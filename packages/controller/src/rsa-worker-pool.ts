@@ -3,6 +3,7 @@ import { Redacted, type HeldKey } from '@gitseal/crypto';
 import type { Logger } from 'pino';
 import { ControllerError, ControllerErrorCode } from './controller-error.js';
 import type { GeneratedKey, GeneratedKeyMessage, RsaWorkerRequest, RsaWorkerResponse } from './rsa-worker-messages.js';
+import { mergeReseal, mergeUnseal, type SliceRest } from './rsa-slice.js';
 import type { ResealOutcome, ResealRequest, UnsealOutcome, UnsealRequest } from './unseal-sealed-secret.js';
 
 /** Wraps the key bytes from a worker in Redacted and zeroes the cloned message copy. */
@@ -12,12 +13,35 @@ function wrapGeneratedKey(message: GeneratedKeyMessage): GeneratedKey {
   return { keyPem, certPem: message.certPem };
 }
 
+/** Who waits for an RSA task: reconcilers (and key generation) go first, API requests get what is left. */
+export const RsaPriority = {
+  /** The SealedSecret reconciler, the sync engine's preflight, key generation. The default. */
+  Reconciler: 'reconciler',
+  /** `POST /v1/verify` and `/v1/rotate`: capped share of the workers, sliced, after every waiting reconciler task. */
+  Api: 'api',
+} as const;
+export type RsaPriority = (typeof RsaPriority)[keyof typeof RsaPriority];
+
+export interface RsaTaskOptions {
+  readonly priority?: RsaPriority;
+}
+
+type UnsealOk = Extract<UnsealOutcome, { ok: true }>;
+type ResealOk = Extract<ResealOutcome, { ok: true }>;
+
+/** A task; an API unseal or reseal also carries what its earlier slices gave. */
 type Task =
-  | { type: 'unseal'; request: UnsealRequest; discardData: boolean; resolve: (o: UnsealOutcome) => void }
-  | { type: 'reseal'; request: ResealRequest; resolve: (o: ResealOutcome) => void }
+  | {
+      type: 'unseal';
+      request: UnsealRequest;
+      discardData: boolean;
+      done?: UnsealOk;
+      resolve: (o: UnsealOutcome) => void;
+    }
+  | { type: 'reseal'; request: ResealRequest; done?: ResealOk; resolve: (o: ResealOutcome) => void }
   | { type: 'generate'; bits: number; resolve: (o: GeneratedKey) => void };
 
-type Pending = Task & { reject: (error: Error) => void };
+type Pending = Task & { priority: RsaPriority; reject: (error: Error) => void };
 
 interface Slot {
   worker: Worker;
@@ -27,19 +51,45 @@ interface Slot {
 export interface RsaWorkerPoolOptions {
   readonly size: number;
   readonly logger: Logger;
-  /** Called with the RSA private operations each finished task spent. */
-  readonly onRsaOperations?: (count: number) => void;
+  /** Called with the RSA private operations each finished task (or API slice) spent, and whose they were. */
+  readonly onRsaOperations?: (count: number, priority: RsaPriority) => void;
+  /** Workers API tasks may occupy at once; default `max(1, floor(size / 2))`, never more than size. */
+  readonly apiWorkers?: number;
+  /**
+   * RSA operations an API task may spend on a worker before it goes back to the queue (behind every waiting
+   * reconciler task); default 8, about 25 ms at 4096 bits. Reconciler tasks are never sliced.
+   */
+  readonly apiSliceOperations?: number;
 }
+
+/** What the pool is doing, for tests and gauges. */
+export interface RsaPoolStats {
+  readonly busy: number;
+  readonly busyApi: number;
+  readonly queuedReconciler: number;
+  readonly queuedApi: number;
+}
+
+export const DEFAULT_API_SLICE_OPERATIONS = 8;
 
 /**
  * A fixed pool of worker threads that do every RSA private operation, so the main event loop stays responsive.
- * One task per worker at a time; tasks wait in a FIFO. A crashed worker fails its task and is replaced.
+ * One task per worker at a time. A crashed worker fails its task and is replaced.
+ *
+ * Two queues, each first in first out: a free worker takes the oldest reconciler task, and only when none waits
+ * an API task, and only while fewer than `apiWorkers` workers run API tasks. An API unseal or reseal runs in
+ * slices of about `apiSliceOperations` RSA operations; after each slice it goes to the back of the API queue.
+ * So a reconciler task that arrives behind any number of API tasks waits for at most one API slice (the first
+ * worker to free up), and with one worker API tasks run only while no reconciler task waits.
  */
 export class RsaWorkerPool {
   readonly #slots: Slot[] = [];
-  readonly #queue: Pending[] = [];
+  readonly #reconcilerQueue: Pending[] = [];
+  readonly #apiQueue: Pending[] = [];
   readonly #logger: Logger;
-  readonly #onRsaOperations: (count: number) => void;
+  readonly #onRsaOperations: (count: number, priority: RsaPriority) => void;
+  readonly #apiWorkers: number;
+  readonly #apiSlice: number;
   #keys: readonly HeldKey[] = [];
   #nextId = 1;
   #closed = false;
@@ -47,16 +97,34 @@ export class RsaWorkerPool {
   constructor(options: RsaWorkerPoolOptions) {
     this.#logger = options.logger;
     this.#onRsaOperations = options.onRsaOperations ?? (() => undefined);
-    for (let i = 0; i < Math.max(1, options.size); i++) this.#slots.push(this.#spawn());
+    const size = Math.max(1, options.size);
+    this.#apiWorkers = Math.min(size, Math.max(1, options.apiWorkers ?? Math.floor(size / 2)));
+    this.#apiSlice = Math.max(1, options.apiSliceOperations ?? DEFAULT_API_SLICE_OPERATIONS);
+    for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
   }
 
   get size(): number {
     return this.#slots.length;
   }
 
+  /** Workers API tasks may occupy at once. */
+  get apiWorkers(): number {
+    return this.#apiWorkers;
+  }
+
   /** Tasks waiting for a worker. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#reconcilerQueue.length + this.#apiQueue.length;
+  }
+
+  get stats(): RsaPoolStats {
+    const busy = this.#slots.filter((s) => s.busy);
+    return {
+      busy: busy.length,
+      busyApi: busy.filter((s) => s.busy?.priority === RsaPriority.Api).length,
+      queuedReconciler: this.#reconcilerQueue.length,
+      queuedApi: this.#apiQueue.length,
+    };
   }
 
   /** Replaces the key ring in every worker; tasks posted afterwards see the new keys. */
@@ -72,24 +140,29 @@ export class RsaWorkerPool {
     for (const slot of this.#slots) this.#post(slot, { type: 'keys', keys: this.#keys });
   }
 
-  unseal(request: UnsealRequest, options: { discardData?: boolean } = {}): Promise<UnsealOutcome> {
+  unseal(request: UnsealRequest, options: RsaTaskOptions & { discardData?: boolean } = {}): Promise<UnsealOutcome> {
     return new Promise((resolve, reject) => {
-      this.#submit({ type: 'unseal', request, discardData: options.discardData ?? false, resolve, reject });
+      const discardData = options.discardData ?? false;
+      this.#submit({ type: 'unseal', request, discardData, resolve, reject, priority: priorityOf(options) });
     });
   }
 
-  reseal(request: ResealRequest): Promise<ResealOutcome> {
-    return new Promise((resolve, reject) => this.#submit({ type: 'reseal', request, resolve, reject }));
+  reseal(request: ResealRequest, options: RsaTaskOptions = {}): Promise<ResealOutcome> {
+    return new Promise((resolve, reject) =>
+      this.#submit({ type: 'reseal', request, resolve, reject, priority: priorityOf(options) }),
+    );
   }
 
-  /** A new RSA key pair and self-signed certificate, made off the main thread. */
+  /** A new RSA key pair and self-signed certificate, made off the main thread (reconciler priority). */
   generateKey(bits: number): Promise<GeneratedKey> {
-    return new Promise((resolve, reject) => this.#submit({ type: 'generate', bits, resolve, reject }));
+    return new Promise((resolve, reject) =>
+      this.#submit({ type: 'generate', bits, resolve, reject, priority: RsaPriority.Reconciler }),
+    );
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const pending of this.#queue.splice(0)) {
+    for (const pending of [...this.#reconcilerQueue.splice(0), ...this.#apiQueue.splice(0)]) {
       pending.reject(new ControllerError(ControllerErrorCode.WorkerFailed, 'RSA worker pool closed'));
     }
     await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
@@ -130,21 +203,31 @@ export class RsaWorkerPool {
       task.reject(new ControllerError(ControllerErrorCode.WorkerFailed, 'RSA worker pool closed'));
       return;
     }
-    this.#queue.push(task);
+    (task.priority === RsaPriority.Api ? this.#apiQueue : this.#reconcilerQueue).push(task);
     this.#drain();
+  }
+
+  /** The next task for a free worker: a reconciler's first; an API task only while the API share is not used up. */
+  #next(): Pending | undefined {
+    const reconciler = this.#reconcilerQueue.shift();
+    if (reconciler) return reconciler;
+    if (this.#apiQueue.length === 0) return undefined;
+    const busyApi = this.#slots.filter((s) => s.busy?.priority === RsaPriority.Api).length;
+    return busyApi < this.#apiWorkers ? this.#apiQueue.shift() : undefined;
   }
 
   #drain(): void {
     for (const slot of this.#slots) {
       if (slot.busy) continue;
-      const task = this.#queue.shift();
+      const task = this.#next();
       if (!task) return;
       const id = this.#nextId++;
       slot.busy = { ...task, id };
+      const slice = task.priority === RsaPriority.Api ? { maxRsaOperations: this.#apiSlice } : {};
       if (task.type === 'unseal') {
-        this.#post(slot, { type: 'unseal', id, request: task.request, discardData: task.discardData });
+        this.#post(slot, { type: 'unseal', id, request: task.request, discardData: task.discardData, ...slice });
       } else if (task.type === 'reseal') {
-        this.#post(slot, { type: 'reseal', id, request: task.request });
+        this.#post(slot, { type: 'reseal', id, request: task.request, ...slice });
       } else {
         this.#post(slot, { type: 'generate', id, bits: task.bits });
       }
@@ -155,11 +238,43 @@ export class RsaWorkerPool {
     const task = slot.busy;
     if (!task || task.id !== message.id) return;
     slot.busy = undefined;
-    this.#onRsaOperations(message.outcome.rsaOperations);
-    if (task.type === 'unseal' && message.type === 'unseal') task.resolve(message.outcome);
-    else if (task.type === 'reseal' && message.type === 'reseal') task.resolve(message.outcome);
-    else if (task.type === 'generate' && message.type === 'generate') task.resolve(wrapGeneratedKey(message.outcome));
-    else task.reject(new ControllerError(ControllerErrorCode.WorkerFailed, 'RSA worker answered the wrong task'));
+    this.#onRsaOperations(message.outcome.rsaOperations, task.priority);
+    if (task.type === 'unseal' && message.type === 'unseal') {
+      const outcome = mergeUnseal(task.done, message.outcome);
+      if (outcome.ok && message.rest)
+        this.#again({ ...task, request: restOf(task.request, message.rest), done: outcome });
+      else task.resolve(outcome);
+    } else if (task.type === 'reseal' && message.type === 'reseal') {
+      const outcome = mergeReseal(task.done, message.outcome);
+      if (outcome.ok && message.rest)
+        this.#again({ ...task, request: restOf(task.request, message.rest), done: outcome });
+      else task.resolve(outcome);
+    } else if (task.type === 'generate' && message.type === 'generate') {
+      task.resolve(wrapGeneratedKey(message.outcome));
+    } else {
+      task.reject(new ControllerError(ControllerErrorCode.WorkerFailed, 'RSA worker answered the wrong task'));
+    }
     this.#drain();
   }
+
+  /** Queues the rest of a sliced task again, behind the API tasks already waiting. */
+  #again(task: Pending & { id: number }): void {
+    const { id: _id, ...pending } = task;
+    if (this.#closed) {
+      pending.reject(new ControllerError(ControllerErrorCode.WorkerFailed, 'RSA worker pool closed'));
+      return;
+    }
+    this.#apiQueue.push(pending);
+  }
+}
+
+/** The same request for only the items a slice left, with the key to try first. */
+function restOf<R extends UnsealRequest>(request: R, rest: SliceRest): R {
+  const encryptedData = Object.fromEntries(rest.items.map((item) => [item, request.encryptedData[item] ?? '']));
+  const { preferKeyId: _hint, ...base } = request;
+  return { ...base, encryptedData, ...(rest.preferKeyId ? { preferKeyId: rest.preferKeyId } : {}) } as R;
+}
+
+function priorityOf(options: RsaTaskOptions): RsaPriority {
+  return options.priority ?? RsaPriority.Reconciler;
 }

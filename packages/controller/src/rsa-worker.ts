@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createKeyRing, createSelfSignedCertificate, generateKeyPairSync, type PrivateKeyRing } from '@gitseal/crypto';
 import type { RsaWorkerRequest, RsaWorkerResponse } from './rsa-worker-messages.js';
-import { resealSealedSecret, unsealSealedSecret } from './unseal-sealed-secret.js';
+import { resealSlice, unsealSlice } from './rsa-slice.js';
 
 // Entry point of one RSA worker thread (see rsa-worker-pool.ts). It holds its own copy of the key ring.
 let ring: PrivateKeyRing = createKeyRing([]);
@@ -12,14 +12,16 @@ function handle(message: RsaWorkerRequest): RsaWorkerResponse | undefined {
       ring = createKeyRing(message.keys);
       return undefined;
     case 'unseal': {
-      const outcome = unsealSealedSecret(ring, message.request);
+      const { outcome, rest } = unsealSlice(ring, message.request, message.maxRsaOperations);
       if (outcome.ok && message.discardData) {
         for (const key of Object.keys(outcome.data)) outcome.data[key] = '';
       }
-      return { type: 'unseal', id: message.id, outcome };
+      return { type: 'unseal', id: message.id, outcome, ...(rest ? { rest } : {}) };
     }
-    case 'reseal':
-      return { type: 'reseal', id: message.id, outcome: resealSealedSecret(ring, message.request) };
+    case 'reseal': {
+      const { outcome, rest } = resealSlice(ring, message.request, message.maxRsaOperations);
+      return { type: 'reseal', id: message.id, outcome, ...(rest ? { rest } : {}) };
+    }
     case 'generate': {
       const { privateKey } = generateKeyPairSync(message.bits);
       const certPem = createSelfSignedCertificate({ privateKey });

@@ -1,14 +1,18 @@
 import type { Logger } from 'pino';
+import { DEFAULT_API_LIMITS } from './api-limits.js';
 import { ControllerError, ControllerErrorCode } from './controller-error.js';
-import { ApiError, type ApiReply } from './http-api.js';
+import { ApiError, tooManyItems, type ApiReply } from './http-api.js';
 import type { KeySet } from './key-set.js';
 import { readSealedSecret } from './plan-sealed-secret.js';
-import type { RsaWorkerPool } from './rsa-worker-pool.js';
+import { RsaPriority, type RsaWorkerPool } from './rsa-worker-pool.js';
+import { sealedSecretCost } from './sealed-secret-cost.js';
 
 export interface SealedSecretApiOptions {
   readonly pool: RsaWorkerPool;
   readonly keys: () => KeySet;
   readonly logger: Logger;
+  /** Items one request may hold; default DEFAULT_API_LIMITS.maxItemsPerRequest (64). */
+  readonly maxItems?: number;
 }
 
 function invalid(error: unknown): ApiReply {
@@ -27,6 +31,9 @@ function withNamespace(body: unknown): unknown {
 
 /** POST /v1/verify: 200 when every item opens here, 409 otherwise. Answers never hold plaintext. */
 export async function verifySealedSecret(options: SealedSecretApiOptions, body: unknown): Promise<ApiReply> {
+  // The HTTP layer checks this before it even charges the rate limit; here it holds for any caller.
+  const capped = tooManyItems(sealedSecretCost(body), options.maxItems ?? DEFAULT_API_LIMITS.maxItemsPerRequest);
+  if (capped) return capped;
   let read;
   try {
     read = readSealedSecret(withNamespace(body));
@@ -35,14 +42,20 @@ export async function verifySealedSecret(options: SealedSecretApiOptions, body: 
   }
   const outcome = await options.pool.unseal(
     { object: read.object, scopeLabel: read.scopeLabel, encryptedData: read.sealedSecret.spec.encryptedData },
-    { discardData: true },
+    { discardData: true, priority: RsaPriority.Api },
   );
+  const { rsaOperations } = outcome;
   if (!outcome.ok) {
-    return { status: 409, body: { error: ApiError.SealedSecretUndecryptable, message: outcome.message } };
+    return {
+      status: 409,
+      body: { error: ApiError.SealedSecretUndecryptable, message: outcome.message },
+      rsaOperations,
+    };
   }
   const keys = options.keys();
   return {
     status: 200,
+    rsaOperations,
     body: {
       decryptable: true,
       object: read.object,
@@ -57,6 +70,8 @@ export async function verifySealedSecret(options: SealedSecretApiOptions, body: 
  * gives (never widened); metadata and template kept, status dropped.
  */
 export async function rotateSealedSecret(options: SealedSecretApiOptions, body: unknown): Promise<ApiReply> {
+  const capped = tooManyItems(sealedSecretCost(body), options.maxItems ?? DEFAULT_API_LIMITS.maxItemsPerRequest);
+  if (capped) return capped;
   let read;
   try {
     read = readSealedSecret(withNamespace(body));
@@ -65,16 +80,25 @@ export async function rotateSealedSecret(options: SealedSecretApiOptions, body: 
   }
   const sealing = options.keys().sealing;
   if (!sealing) return { status: 503, body: { error: ApiError.NoSealingKey, message: 'no active sealing key yet' } };
-  const outcome = await options.pool.reseal({
-    object: read.object,
-    scopeLabel: read.scopeLabel,
-    encryptedData: read.sealedSecret.spec.encryptedData,
-    sealingKeyId: sealing.held.keyId,
-  });
+  const outcome = await options.pool.reseal(
+    {
+      object: read.object,
+      scopeLabel: read.scopeLabel,
+      encryptedData: read.sealedSecret.spec.encryptedData,
+      sealingKeyId: sealing.held.keyId,
+    },
+    { priority: RsaPriority.Api },
+  );
+  const { rsaOperations } = outcome;
   if (!outcome.ok) {
-    return { status: 409, body: { error: ApiError.SealedSecretUndecryptable, message: outcome.message } };
+    return {
+      status: 409,
+      body: { error: ApiError.SealedSecretUndecryptable, message: outcome.message },
+      rsaOperations,
+    };
   }
   const { status: _status, ...rest } = read.sealedSecret;
   options.logger.info({ sealedSecret: read.object, sealingKeyId: sealing.held.keyId }, 'rotated');
-  return { status: 200, body: { ...rest, spec: { ...read.sealedSecret.spec, encryptedData: outcome.encryptedData } } };
+  const rotated = { ...rest, spec: { ...read.sealedSecret.spec, encryptedData: outcome.encryptedData } };
+  return { status: 200, body: rotated, rsaOperations };
 }

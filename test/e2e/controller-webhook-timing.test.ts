@@ -8,7 +8,7 @@ import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
 import { assertNoMarkers, marker } from './cli-harness.js';
 import { allControllerOutput, startControllerProcess, stopAllControllers, waitFor } from './controller-harness.js';
-import { GitSyncs } from './sync-harness.js';
+import { createSyncNamespace, GitSyncs, TENANT_SERVICE_ACCOUNT } from './sync-harness.js';
 
 const plane = sharedControlPlane();
 const markers: string[] = [];
@@ -39,7 +39,7 @@ test('a refused webhook answers in the same time for an unknown GitSync, one wit
   const core = kc.makeApiClient(CoreV1Api);
   await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
   const controllerNs = await createTestNamespace(kc, 'gitseal-system');
-  const ns = await createTestNamespace(kc, 'hooks');
+  const ns = await createSyncNamespace(kc, 'hooks');
   const token = marker('webhook-token');
   markers.push(token);
   await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'hook' }, stringData: { token } } });
@@ -54,6 +54,8 @@ test('a refused webhook answers in the same time for an unknown GitSync, one wit
     '2048',
     '--no-sealed-secrets',
     '--git-allow-file',
+    '--default-service-account',
+    TENANT_SERVICE_ACCOUNT,
     '--log-level',
     'info',
   ]);

@@ -3,6 +3,7 @@
 // through impersonation. Every escape attempt must end in a clear condition with nothing written outside her
 // namespace (checked by listing) and no plaintext anywhere.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -679,6 +680,36 @@ test("25. an object a platform GitSync applied: OwnershipConflict that does not 
   const message = await refusedWith(e, name, 'OwnershipConflict');
   assert.match(message, /a GitSync in another namespace/);
   assert.ok(!message.includes(SYSTEM_NAMESPACE) && !message.includes('platform '), message);
+});
+
+test("27. webhookSecretRef to a Secret the GitSync's account may not read: the webhook is no oracle for it", async (t) => {
+  const e = await setUp(t);
+  if (!e) return;
+  const token = marker('other-app-webhook-token');
+  markers.push(token);
+  await e.base.admin.core.createNamespacedSecret({
+    namespace: e.teamA,
+    body: { metadata: { name: 'other-app-hook' }, stringData: { token } },
+  });
+  const name = await attempt(
+    e,
+    { 'cm.yaml': configMapJson('hooked', { a: '1' }) },
+    {
+      serviceAccountName: 'limited',
+      webhookSecretRef: { name: 'other-app-hook' },
+    },
+  );
+  await e.admin.waitFor(e.teamA, name, 'Ready', (g) => gitSyncCondition(g, 'Ready')?.status === 'True');
+  const body = JSON.stringify({ ref: 'refs/heads/main' });
+  const signature = `sha256=${createHmac('sha256', token).update(body).digest('hex')}`;
+  // The webhook cache picks up new GitSyncs within 2 s: give it time, then a correctly signed delivery must fail.
+  await new Promise((r) => setTimeout(r, 3_000));
+  const res = await fetch(`${e.controller.api}/hooks/${e.teamA}/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    body,
+  });
+  assert.equal(res.status, 401, 'a signature made with a Secret the account cannot read is not accepted');
 });
 
 // --- direct access ---

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ControllerOptions } from './flags.js';
 import type { GitsealObjects } from '@gitseal/sync';
 import { CERTS_CONFIG_MAP } from './certs-config-map.js';
+import { decideIdentity } from './git-sync-identity.js';
 import { GitSyncKube } from './git-sync-kube.js';
 import { KEY_SECRET_PREFIX } from './key-secret-name.js';
 import { LEASE_NAME } from './leadership.js';
@@ -86,7 +87,14 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
   const webhookSecrets = new WebhookSecrets({
     keys: () => watch.keys(),
     ref: (key) => watch.gitSyncs.get(key)?.spec.webhookSecretRef?.name || undefined,
-    read: async (namespace, secretName) => (await kube.secretData(namespace, secretName))?.['token'],
+    // As the GitSync's identity: a tenant cannot make the webhook an oracle for a Secret its account may not read.
+    read: async (key, namespace, secretName) => {
+      const gitSync = watch.gitSyncs.get(key);
+      if (!gitSync) return undefined;
+      const decision = decideIdentity(gitSync, o.options.namespace, o.options.tenancy);
+      if (!decision.ok) return undefined;
+      return (await kube.secretData(namespace, secretName, kube.session(decision.identity)))?.['token'];
+    },
     logger: log.child({ component: 'webhook-secrets' }),
   });
   webhookSecrets.start();

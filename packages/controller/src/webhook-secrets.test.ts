@@ -13,7 +13,7 @@ function world() {
   const cache = new WebhookSecrets({
     keys: () => [...gitSyncs.keys()],
     ref: (key) => gitSyncs.get(key),
-    read: async (namespace, name) => {
+    read: async (_key, namespace, name) => {
       reads.push(`${namespace}/${name}`);
       if (failing) throw new Error('unavailable');
       const token = secrets.get(`${namespace}/${name}`);

@@ -6,7 +6,8 @@ export interface WebhookSecretsOptions {
   /** The `spec.webhookSecretRef.name` of a cached GitSync; undefined when it has none or is not cached. */
   readonly ref: (key: string) => string | undefined;
   /** Reads the HMAC key (data key `token`) of a Secret; undefined when the Secret or the key is missing. */
-  readonly read: (namespace: string, secretName: string) => Promise<Buffer | undefined>;
+  /** Reads the `token` of a GitSync's (`namespace/name`) webhook Secret, with that GitSync's own rights. */
+  readonly read: (key: string, namespace: string, secretName: string) => Promise<Buffer | undefined>;
   readonly logger: Logger;
   /** How often the cache looks for GitSyncs whose secret it does not hold yet; default 2 s. */
   readonly sweepMs?: number;
@@ -101,7 +102,7 @@ export class WebhookSecrets {
       if (entry && entry.ref === ref && this.#now() - entry.readAt < maxAge) continue;
       const namespace = key.slice(0, key.indexOf('/'));
       try {
-        const token = await this.#o.read(namespace, ref);
+        const token = await this.#o.read(key, namespace, ref);
         this.#entries.set(key, { ref, token, readAt: this.#now() });
       } catch {
         // Keep what was held (an API hiccup must not turn valid deliveries away); try again next sweep.

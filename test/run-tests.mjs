@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the compiled tests with Node's test runner. Node 20 does not expand globs, so the file list is built here.
-//   --unit  only packages/*/dist/**/*.test.js
+//   --unit  only packages/*/dist/**/*.test.js and the harness's own test/dist/cluster/*.test.js
 //   --e2e   only test/dist/e2e/**/*.test.js
 //   other arguments are substrings that select files
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,10 @@ function testFiles(dir) {
 
 const unit = e2eOnly
   ? []
-  : readdirSync(join(root, 'packages')).flatMap((p) => testFiles(join(root, 'packages', p, 'dist')));
+  : [
+      ...readdirSync(join(root, 'packages')).flatMap((p) => testFiles(join(root, 'packages', p, 'dist'))),
+      ...testFiles(join(root, 'test', 'dist', 'cluster')),
+    ];
 const e2e = unitOnly ? [] : testFiles(join(root, 'test', 'dist', 'e2e'));
 const files = [...unit, ...e2e].filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClusterError, ClusterErrorCode } from './cluster-error.js';
 import { buildOnce, isExecutable } from './build-once.js';
+import { runBuildScript } from './run-build-script.js';
 
 export interface ControlPlaneBinaries {
   kubeApiserver: string;
@@ -15,11 +16,14 @@ export function controlPlaneVersions(env: NodeJS.ProcessEnv = process.env): { ku
   return { kubernetes: env.GITSEAL_K8S_VERSION ?? 'v1.35.4', etcd: env.GITSEAL_ETCD_VERSION ?? 'v3.6.16' };
 }
 
-/** `${XDG_CACHE_HOME:-~/.cache}/gitseal/control-plane/<k8s>-<etcd>`: outside the repo, shared by all checkouts. */
+/** Bumped whenever the build itself changes (r2: version-stamped kube-apiserver), so old caches are not reused. */
+const BUILD_REVISION = 'r2';
+
+/** `${XDG_CACHE_HOME:-~/.cache}/gitseal/control-plane/<k8s>-<etcd>-<rev>`: outside the repo, shared by all checkouts. */
 export function controlPlaneCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const { kubernetes, etcd } = controlPlaneVersions(env);
   const cache = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cache, 'gitseal', 'control-plane', `${kubernetes}-${etcd}`);
+  return join(cache, 'gitseal', 'control-plane', `${kubernetes}-${etcd}-${BUILD_REVISION}`);
 }
 
 const buildScript = fileURLToPath(new URL('../../cluster/build-control-plane.sh', import.meta.url));
@@ -64,7 +68,7 @@ function hasBinaries(dir: string): boolean {
   return isExecutable(kubeApiserver) && isExecutable(etcd);
 }
 
-function hasGo(env: NodeJS.ProcessEnv): boolean {
+export function hasGo(env: NodeJS.ProcessEnv): boolean {
   return spawnSync('go', ['version'], { env, stdio: 'ignore' }).status === 0;
 }
 
@@ -72,19 +76,5 @@ function runBuild(cacheDir: string, env: NodeJS.ProcessEnv): Promise<void> {
   process.stderr.write(
     `gitseal cluster: building kube-apiserver and etcd with Go into ${cacheDir} (once, a few minutes)\n`,
   );
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [buildScript, cacheDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-8000);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.once('error', (error) => reject(new ClusterError(ClusterErrorCode.BuildFailed, error.message)));
-    child.once('exit', (code) => {
-      if (code === 0 && hasBinaries(cacheDir)) return resolve();
-      const tail = output.trimEnd().split('\n').slice(-20).join('\n');
-      reject(new ClusterError(ClusterErrorCode.BuildFailed, `build-control-plane.sh failed (exit ${code}):\n${tail}`));
-    });
-  });
+  return runBuildScript(buildScript, cacheDir, env, () => hasBinaries(cacheDir));
 }

@@ -2,6 +2,9 @@
 # Builds kube-apiserver and etcd from the Go module proxy into a cache folder outside the repo.
 # Usage: build-control-plane.sh OUT_DIR   (idempotent: exits at once when both binaries exist)
 set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=k8s-module.sh
+. "$here/k8s-module.sh"
 
 K8S_VERSION="${GITSEAL_K8S_VERSION:-v1.35.4}"
 ETCD_VERSION="${GITSEAL_ETCD_VERSION:-v3.6.16}"
@@ -18,20 +21,8 @@ trap 'rm -rf "$work"' EXIT
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
 
 build_kube_apiserver() {
-  local dir="$work/k8s" minor
-  mkdir -p "$dir"
-  # k8s.io/kubernetes requires its staging modules at v0.0.0; point each at the matching v0.<minor>.<patch>.
-  minor="v0.${K8S_VERSION#v1.}"
-  local gomod
-  gomod=$(cd "$dir" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
-  {
-    echo "module gitseal.dev/control-plane-build"
-    echo "go 1.25"
-    echo "require k8s.io/kubernetes $K8S_VERSION"
-    grep -E '^\s*k8s\.io/[a-z0-9-]+ => \./staging/' "$gomod" | awk -v v="$minor" '{print "replace " $1 " => " $1 " " v}'
-  } >"$dir/go.mod"
-  printf 'package tools\n\nimport _ "k8s.io/kubernetes/cmd/kube-apiserver"\n' >"$dir/tools.go"
-  (cd "$dir" && go mod tidy >/dev/null 2>&1 || true; go build -trimpath -ldflags="-s -w" -o "$out/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver)
+  k8s_module "$work/k8s" "$K8S_VERSION" kube-apiserver
+  (cd "$work/k8s" && go build -trimpath -ldflags="$(k8s_ldflags "$K8S_VERSION")" -o "$out/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver)
   mv "$out/kube-apiserver.tmp" "$out/kube-apiserver"
 }
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// npm run -s cluster -- up --dir DIR    start etcd + kube-apiserver in the background, print the kubeconfig path
-// npm run -s cluster -- down --dir DIR  stop them and remove their data
-// npm run -s cluster -- binaries        locate or build kube-apiserver and etcd, print their folder
+// npm run -s cluster -- up --dir DIR [--node]  start etcd + kube-apiserver (and with --node a real node: containerd,
+//                                              kubelet, controller-manager, scheduler, kube-proxy, CoreDNS) in the
+//                                              background, print the kubeconfig path
+// npm run -s cluster -- down --dir DIR         stop everything and remove its data (pods, mounts, iptables chains,
+//                                              the bridge, cgroups; host sysctls put back)
+// npm run -s cluster -- binaries [--node]      locate or build the binaries, print their folder
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -9,6 +12,8 @@ import { parseArgs } from 'node:util';
 import { resolveControlPlaneBinaries } from './binaries.js';
 import { ClusterError } from './cluster-error.js';
 import { startControlPlane } from './control-plane.js';
+import { resolveNodeBinaries } from './node-binaries.js';
+import { startNodeCluster, stopNodeCluster } from './node-cluster.js';
 import { probeHttp } from './http-probe.js';
 import { isProcessRunning } from './process-liveness.js';
 import { readState } from './state.js';
@@ -16,13 +21,13 @@ import { stopRecordedControlPlane } from './stop-recorded.js';
 
 let logsDir = 'DIR/logs';
 
-const usage = 'usage: npm run -s cluster -- up|down [--dir DIR] | binaries';
+const usage = 'usage: npm run -s cluster -- up|down [--dir DIR] [--node] | binaries [--node]';
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { dir: { type: 'string' }, node: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     console.log(usage);
@@ -32,9 +37,9 @@ async function main(argv: string[]): Promise<number> {
   logsDir = join(dir, 'logs');
   const [command, ...rest] = positionals;
   if (rest.length > 0) throw new Error(`unexpected argument ${rest[0]}; ${usage}`);
-  if (command === 'up') return up(dir);
+  if (command === 'up') return values.node ? upNode(dir) : up(dir);
   if (command === 'down') return down(dir);
-  if (command === 'binaries') return binaries();
+  if (command === 'binaries') return values.node ? nodeBinaries() : binaries();
   throw new Error(command ? `unknown command ${command}; ${usage}` : usage);
 }
 
@@ -59,6 +64,25 @@ async function up(dir: string): Promise<number> {
   return 0;
 }
 
+async function upNode(dir: string): Promise<number> {
+  await stopNodeCluster(dir);
+  await stopRecordedControlPlane(dir);
+  const started = Date.now();
+  const cluster = await startNodeCluster({ dir, detached: true });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.error(
+    `gitseal cluster: node ${cluster.nodeName} Ready at ${cluster.server} in ${seconds}s (logs in ${join(dir, 'logs')})`,
+  );
+  console.log(cluster.kubeconfigPath);
+  return 0;
+}
+
+async function nodeBinaries(): Promise<number> {
+  const found = await resolveNodeBinaries();
+  console.log(found.dir);
+  return 0;
+}
+
 async function binaries(): Promise<number> {
   const started = Date.now();
   const found = await resolveControlPlaneBinaries();
@@ -69,6 +93,7 @@ async function binaries(): Promise<number> {
 }
 
 async function down(dir: string): Promise<number> {
+  await stopNodeCluster(dir);
   const stopped = await stopRecordedControlPlane(dir);
   console.error(stopped ? `gitseal cluster: stopped (${dir})` : `gitseal cluster: nothing running in ${dir}`);
   return 0;

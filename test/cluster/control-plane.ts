@@ -8,7 +8,7 @@ import { onProcessExit } from './exit-cleanup.js';
 import { ADMIN_USER, NON_ADMIN_USER, writeTokenAuthFile } from './identities.js';
 import { startKubeApiserver } from './kube-apiserver.js';
 import { writeKubeconfig } from './kubeconfig.js';
-import { generatePki } from './pki.js';
+import { generatePki, issueCertificate } from './pki.js';
 import { stopProcess } from './process-liveness.js';
 import { startReaper, type Reaper } from './reaper.js';
 import type { LoggedProcess } from './spawn-logged.js';
@@ -21,6 +21,15 @@ export interface StartControlPlaneOptions {
   detached?: boolean;
   /** Skip the lookup (KUBEBUILDER_ASSETS, cache, build). */
   binaries?: ControlPlaneBinaries;
+  /** Serve a real node (see node-cluster.ts): client CA, Node authorization, reachable from the pod network. */
+  node?: ApiserverNodeOptionsInput;
+}
+
+/** What the node needs the API server to know; the kubelet client certificate is issued here. */
+export interface ApiserverNodeOptionsInput {
+  readonly advertiseAddress: string;
+  readonly serviceCidr: string;
+  readonly serviceIp: string;
 }
 
 export interface ControlPlane {
@@ -35,6 +44,9 @@ export interface ControlPlane {
   readonly adminToken: string;
   readonly userToken: string;
   readonly userName: string;
+  /** The PKI folder (ca.crt, ca.key, service-account.key): the node's parts get certificates from it. */
+  readonly pkiDir: string;
+  readonly logsDir: string;
   /** SIGTERM then SIGKILL both processes, remove etcd data (and the folder when it was a temp folder). */
   stop(): Promise<void>;
 }
@@ -66,7 +78,7 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     await rm(statePath(dir), { force: true });
   };
   try {
-    const plane = await launch(dir, binaries, detached, onSpawn);
+    const plane = await launch(dir, binaries, detached, onSpawn, options.node);
     if (detached) unregister();
     let stopping: Promise<void> | undefined;
     return { ...plane, stop: () => (stopping ??= stopAll()) };
@@ -81,13 +93,27 @@ async function launch(
   binaries: ControlPlaneBinaries,
   detached: boolean,
   onSpawn: (child: LoggedProcess) => void,
+  node: ApiserverNodeOptionsInput | undefined,
 ): Promise<Omit<ControlPlane, 'stop'>> {
   const logsDir = join(dir, 'logs');
   const etcdDataDir = join(dir, 'etcd');
   await rm(etcdDataDir, { recursive: true, force: true });
   await mkdir(logsDir, { recursive: true });
   mkdirSync(join(dir, 'apiserver-certs'), { recursive: true });
-  const pki = await generatePki(join(dir, 'pki'));
+  const pkiDir = join(dir, 'pki');
+  const sans = node
+    ? [`IP:${node.advertiseAddress}`, `IP:${node.serviceIp}`, 'DNS:kubernetes', 'DNS:kubernetes.default']
+    : [];
+  const pki = await generatePki(pkiDir, [
+    ...sans,
+    ...(node ? ['DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local'] : []),
+  ]);
+  const kubeletClient = node
+    ? await issueCertificate(pkiDir, 'apiserver-kubelet-client', {
+        cn: 'kube-apiserver-kubelet-client',
+        orgs: ['system:masters'],
+      })
+    : undefined;
   const tokenAuthFile = join(dir, 'pki', 'tokens.csv');
   const { adminToken, userToken } = await writeTokenAuthFile(tokenAuthFile);
 
@@ -102,6 +128,9 @@ async function launch(
     logsDir,
     detached,
     onSpawn,
+    ...(node && kubeletClient
+      ? { node: { advertiseAddress: node.advertiseAddress, serviceCidr: node.serviceCidr, kubeletClient } }
+      : {}),
   });
 
   const { server } = apiserver;
@@ -126,6 +155,8 @@ async function launch(
     adminToken,
     userToken,
     userName: NON_ADMIN_USER,
+    pkiDir,
+    logsDir,
   };
 }
 

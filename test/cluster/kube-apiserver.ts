@@ -3,7 +3,7 @@ import { ClusterError, ClusterErrorCode } from './cluster-error.js';
 import { findFreePort } from './free-port.js';
 import { probeHttp } from './http-probe.js';
 import { readLogTail } from './log-tail.js';
-import type { Pki } from './pki.js';
+import type { IssuedCertificate, Pki } from './pki.js';
 import { spawnLogged, type LoggedProcess } from './spawn-logged.js';
 import { waitReady } from './wait-ready.js';
 
@@ -19,6 +19,16 @@ export interface KubeApiserverOptions {
   detached: boolean;
   onSpawn: (process: LoggedProcess) => void;
   timeoutMs?: number;
+  /** Serve a real node: client certificates, Node authorization, pods reaching it through the `kubernetes` Service. */
+  node?: ApiserverNodeOptions;
+}
+
+export interface ApiserverNodeOptions {
+  /** Pods reach the API server here (the pod bridge's gateway), behind the `kubernetes` Service. */
+  readonly advertiseAddress: string;
+  readonly serviceCidr: string;
+  /** How the API server authenticates to kubelets. */
+  readonly kubeletClient: IssuedCertificate;
 }
 
 export interface RunningKubeApiserver {
@@ -56,27 +66,49 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
 }
 
 function apiserverArgs(options: KubeApiserverOptions, port: number): string[] {
-  const { pki } = options;
-  return [
+  const { pki, node } = options;
+  const common = [
     `--etcd-servers=${options.etcdUrl}`,
-    '--bind-address=127.0.0.1',
-    '--advertise-address=127.0.0.1',
     `--secure-port=${port}`,
     `--cert-dir=${options.certDir}`,
     `--tls-cert-file=${pki.servingCertPath}`,
     `--tls-private-key-file=${pki.servingKeyPath}`,
     `--token-auth-file=${options.tokenAuthFile}`,
-    '--authorization-mode=RBAC',
     `--service-account-key-file=${pki.serviceAccountKeyPath}`,
     `--service-account-signing-key-file=${pki.serviceAccountKeyPath}`,
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    '--service-cluster-ip-range=10.0.0.0/24',
-    // No kube-controller-manager creates service-account tokens, so pods would be refused without this.
-    '--disable-admission-plugins=ServiceAccount',
-    // Lighter: no flow-control bookkeeping, no pprof, no endpoint lease writes every 10 s.
+    // Lighter: no flow-control bookkeeping, no pprof.
     '--enable-priority-and-fairness=false',
     '--profiling=false',
-    '--endpoint-reconciler-type=none',
     '--allow-privileged=true',
+  ];
+  if (!node) {
+    return [
+      ...common,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      '--authorization-mode=RBAC',
+      '--service-cluster-ip-range=10.0.0.0/24',
+      // No kube-controller-manager creates service-account tokens, so pods would be refused without this.
+      '--disable-admission-plugins=ServiceAccount',
+      // No endpoint lease writes every 10 s.
+      '--endpoint-reconciler-type=none',
+    ];
+  }
+  return [
+    ...common,
+    // Loopback for the tests, the gateway for pods (through the `kubernetes` Service).
+    '--bind-address=0.0.0.0',
+    `--advertise-address=${node.advertiseAddress}`,
+    `--client-ca-file=${pki.caCertPath}`,
+    '--authorization-mode=Node,RBAC',
+    '--enable-admission-plugins=NodeRestriction',
+    `--service-cluster-ip-range=${node.serviceCidr}`,
+    '--endpoint-reconciler-type=lease',
+    `--kubelet-client-certificate=${node.kubeletClient.certPath}`,
+    `--kubelet-client-key=${node.kubeletClient.keyPath}`,
+    `--kubelet-certificate-authority=${pki.caCertPath}`,
+    // The node registers by a hostname that resolves to 127.0.0.1; its serving certificate names it.
+    '--kubelet-preferred-address-types=Hostname',
   ];
 }

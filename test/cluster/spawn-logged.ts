@@ -15,6 +15,7 @@ export interface SpawnLoggedOptions {
   logPath: string;
   /** Own process group, outliving this process (the CLI's `up`). */
   detached: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts `binary` with stdout and stderr appended to `logPath`. The child never keeps the event loop alive. */
@@ -22,7 +23,11 @@ export function spawnLogged(name: string, binary: string, args: string[], option
   const fd = openSync(options.logPath, 'a');
   let ended: string | undefined;
   try {
-    const child = spawn(binary, args, { stdio: ['ignore', fd, fd], detached: options.detached });
+    const child = spawn(binary, args, {
+      stdio: ['ignore', fd, fd],
+      detached: options.detached,
+      ...(options.env ? { env: options.env } : {}),
+    });
     const exited = new Promise<string>((resolve) => {
       child.once('error', (error) => resolve((ended = `failed to start: ${error.message}`)));
       child.once('exit', (code, signal) => resolve((ended = signal ? `killed by ${signal}` : `exit code ${code}`)));

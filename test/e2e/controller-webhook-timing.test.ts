@@ -27,7 +27,8 @@ const median = (xs: readonly number[]): number => {
  * Per request, the round trip of a refused delivery. When the known GitSync's answer waited for a Secret read
  * from the API server (a TLS round trip, authorization, an etcd read) and the unknown one did not, the median of
  * the paired differences was 5.3 ms on this machine kind under load (checked once against that code); with
- * the secret held in memory it stays within ±0.25 ms. The test also prints what one Secret read costs here.
+ * the secret held in memory it stays within ±0.25 ms. The bound is half of one Secret read as measured in the same
+ * run (at least 0.6 ms), so a loaded machine does not turn noise into a failure.
  */
 const TOLERANCE_MS = 0.6;
 const ROUNDS = 80;
@@ -108,8 +109,10 @@ test('a refused webhook answers in the same time for an unknown GitSync, one wit
     await core.readNamespacedSecret({ namespace: ns, name: 'hook' });
     reads.push(performance.now() - started);
   }
+  // What must not show is one Secret read: under load reads (and the noise) grow, so the bound is half a read.
+  const tolerance = Math.max(TOLERANCE_MS, median(reads) / 2);
   t.diagnostic(
-    `one Secret read from the API server: median ${median(reads).toFixed(3)} ms (tolerance ${TOLERANCE_MS} ms)`,
+    `one Secret read from the API server: median ${median(reads).toFixed(3)} ms (tolerance ${tolerance.toFixed(3)} ms)`,
   );
   const report = cases
     .map((c) => `${c} ${median(times[c]).toFixed(3)} ms (paired gap to unknown ${median(gaps[c]).toFixed(3)} ms)`)
@@ -117,6 +120,6 @@ test('a refused webhook answers in the same time for an unknown GitSync, one wit
   t.diagnostic(`median of ${ROUNDS} refused deliveries each (${body.length} bytes): ${report}`);
   for (const c of cases) {
     const gap = Math.abs(median(gaps[c]));
-    assert.ok(gap <= TOLERANCE_MS, `${c} differs from an unknown GitSync by ${gap.toFixed(3)} ms: ${report}`);
+    assert.ok(gap <= tolerance, `${c} differs from an unknown GitSync by ${gap.toFixed(3)} ms: ${report}`);
   }
 });

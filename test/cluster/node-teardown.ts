@@ -1,0 +1,112 @@
+// Taking a node apart: pods live outside the caller's cgroup, so killing the caller stops none of them. Every step
+// is quiet when there is nothing to do, so a teardown can run again after a half-finished one.
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const quiet = (file: string, args: readonly string[]) =>
+  run(file, [...args]).then(
+    () => true,
+    () => false,
+  );
+
+/** Stops and removes every pod sandbox through the CRI (containerd must still run). */
+export async function removePods(crictl: string, socket: string): Promise<void> {
+  await quiet(crictl, ['--runtime-endpoint', `unix://${socket}`, '--timeout', '20s', 'rmp', '--all', '--force']);
+}
+
+function processes(): { pid: number; cmdline: string; cgroup: string }[] {
+  const out: { pid: number; cmdline: string; cgroup: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      out.push({
+        pid: Number(entry),
+        cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '),
+        cgroup: readFileSync(`/proc/${entry}/cgroup`, 'utf8'),
+      });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
+
+/** SIGKILLs the runc shims of this containerd and every process in a pod cgroup (`/kubepods…`). */
+export async function killPodProcesses(socket: string): Promise<void> {
+  for (let round = 0; round < 5; round++) {
+    const victims = processes().filter(
+      (p) =>
+        p.pid !== process.pid &&
+        ((p.cmdline.includes('containerd-shim-runc-v2') && p.cmdline.includes(socket)) || /:\/kubepods/.test(p.cgroup)),
+    );
+    if (victims.length === 0) return;
+    for (const v of victims) {
+      try {
+        process.kill(v.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    await sleep(200);
+  }
+}
+
+/** Unmounts everything mounted below `root` (deepest first), and the network namespaces CRI made for pods. */
+export async function unmountUnder(root: string): Promise<void> {
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1]?.replace(/\\040/g, ' ') ?? '')
+    .filter((point) => point.startsWith(`${root}/`) || /^\/(var\/)?run\/netns\/cni-/.test(point))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mounts) await quiet('umount', ['-l', point]);
+}
+
+function removeTree(dir: string): void {
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir).filter((name) => {
+      try {
+        return statSync(join(dir, name)).isDirectory();
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return;
+  }
+  for (const name of entries) removeTree(join(dir, name));
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Still busy, or not ours to remove.
+  }
+}
+
+/** Removes the kubelet's `kubepods` cgroups under every cgroup v1 controller. */
+export function removePodCgroups(): void {
+  let controllers: string[] = [];
+  try {
+    controllers = readdirSync('/sys/fs/cgroup');
+  } catch {
+    return;
+  }
+  for (const controller of controllers) {
+    const base = join('/sys/fs/cgroup', controller);
+    let names: string[] = [];
+    try {
+      names = readdirSync(base);
+    } catch {
+      continue;
+    }
+    for (const name of names) if (name.startsWith('kubepods')) removeTree(join(base, name));
+  }
+}
+
+/** Removes kube-proxy's KUBE-* iptables chains. */
+export async function cleanUpKubeProxy(kubeProxy: string): Promise<void> {
+  await quiet(kubeProxy, ['--cleanup']);
+}

@@ -24,7 +24,6 @@ import {
   NodeNetwork,
   nodePaths,
   nodeResolvConf,
-  type NodePaths,
 } from './node-config.js';
 import { importImage, PAUSE_IMAGE, pauseImageArchive } from './node-images.js';
 import { cleanUpKubeProxy, killPodProcesses, removePodCgroups, removePods, unmountUnder } from './node-teardown.js';

@@ -66,7 +66,7 @@ export async function unmountUnder(root: string): Promise<void> {
 }
 
 function removeTree(dir: string): void {
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(dir).filter((name) => {
       try {
@@ -88,7 +88,7 @@ function removeTree(dir: string): void {
 
 /** Removes the kubelet's `kubepods` cgroups under every cgroup v1 controller. */
 export function removePodCgroups(): void {
-  let controllers: string[] = [];
+  let controllers: string[];
   try {
     controllers = readdirSync('/sys/fs/cgroup');
   } catch {
@@ -96,7 +96,7 @@ export function removePodCgroups(): void {
   }
   for (const controller of controllers) {
     const base = join('/sys/fs/cgroup', controller);
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(base);
     } catch {

@@ -7,7 +7,6 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClusterError, ClusterErrorCode } from './cluster-error.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
-import { onProcessExit } from './exit-cleanup.js';
 import { findFreePort } from './free-port.js';
 import { probeHttp } from './http-probe.js';
 import { readLogTail } from './log-tail.js';
@@ -26,9 +25,10 @@ import {
   nodeResolvConf,
 } from './node-config.js';
 import { importImage, PAUSE_IMAGE, pauseImageArchive } from './node-images.js';
-import { cleanUpKubeProxy, killPodProcesses, removePodCgroups, removePods, unmountUnder } from './node-teardown.js';
+import { removeKubeChains, killPodProcesses, removePodCgroups, removePods, unmountUnder } from './node-teardown.js';
 import { issueCertificate } from './pki.js';
 import { isProcessRunning, stopProcess } from './process-liveness.js';
+import { startNodeReaper } from './reaper.js';
 import { spawnLogged, type LoggedProcess } from './spawn-logged.js';
 
 export interface NodeCluster extends ControlPlane {
@@ -93,11 +93,12 @@ export async function startNodeCluster(options: StartNodeClusterOptions = {}): P
   say('setting up the pod bridge and iptables');
   await setUpHostNetwork();
   let plane: ControlPlane | undefined;
+  // Exit handlers cannot wait for a teardown; a reaper process runs `cluster down` if this process dies first.
+  const reaper = detached ? undefined : startNodeReaper(dir);
   const stopAll = async () => {
-    unregister();
+    reaper?.disarm();
     await tearDown(dir, spawned, plane);
   };
-  const unregister = detached ? () => undefined : onProcessExit(() => void tearDown(dir, spawned, plane));
   try {
     say('starting etcd and kube-apiserver');
     plane = await startControlPlane({
@@ -326,7 +327,7 @@ async function tearDown(
   for (const pid of pids('containerd')) await stopProcess(pid);
   if (state) await killPodProcesses(state.containerdSocket);
   await unmountUnder(join(dir, 'node'));
-  if (state) await cleanUpKubeProxy(state.kubeProxy);
+  if (state) await removeKubeChains(state.kubeProxy);
   await tearDownHostNetwork();
   removePodCgroups();
   if (state) await restoreSysctls(state.sysctls);

@@ -106,7 +106,26 @@ export function removePodCgroups(): void {
   }
 }
 
-/** Removes kube-proxy's KUBE-* iptables chains. */
-export async function cleanUpKubeProxy(kubeProxy: string): Promise<void> {
+/**
+ * Removes every KUBE-* chain of kube-proxy (`--cleanup`) and of the kubelet (KUBE-FIREWALL, which `--cleanup`
+ * leaves), in iptables and ip6tables: first the rules that jump to them, then the chains.
+ */
+export async function removeKubeChains(kubeProxy: string): Promise<void> {
   await quiet(kubeProxy, ['--cleanup']);
+  for (const tool of ['iptables', 'ip6tables']) {
+    for (const table of ['filter', 'nat', 'mangle']) {
+      let rules: string[];
+      try {
+        rules = (await run(tool, ['-w', '-t', table, '-S'])).stdout.split('\n');
+      } catch {
+        continue;
+      }
+      for (const rule of rules.filter((r) => r.startsWith('-A ') && / -j KUBE-/.test(r))) {
+        await quiet(tool, ['-w', '-t', table, ...rule.replace(/^-A /, '-D ').split(' ')]);
+      }
+      const chains = rules.filter((r) => r.startsWith('-N KUBE-')).map((r) => r.slice(3));
+      for (const chain of chains) await quiet(tool, ['-w', '-t', table, '-F', chain]);
+      for (const chain of chains) await quiet(tool, ['-w', '-t', table, '-X', chain]);
+    }
+  }
 }

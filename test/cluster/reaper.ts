@@ -35,3 +35,27 @@ export function startReaper(): Reaper {
     },
   };
 }
+
+/**
+ * The node's reaper: when this process dies (even by SIGKILL) without stopping its node cluster, it runs
+ * `cluster down --dir DIR`, which removes pods, mounts, iptables chains, the bridge and cgroups. Pods live outside
+ * this process's cgroup, so nothing else would stop them.
+ */
+export function startNodeReaper(dir: string): Reaper {
+  const cli = new URL('./cli.js', import.meta.url).pathname;
+  const down = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} down --dir ${JSON.stringify(dir)}`;
+  const child = spawn('sh', ['-c', `trap '' INT TERM HUP; cat >/dev/null; ${down}`], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
+  child.unref();
+  (child.stdin as Socket).unref();
+  child.stdin.on('error', () => undefined);
+  return {
+    watch: () => undefined,
+    disarm: () => {
+      child.kill('SIGKILL');
+      child.stdin.destroy();
+    },
+  };
+}

@@ -1,10 +1,11 @@
 // Taking a node apart: pods live outside the caller's cgroup, so killing the caller stops none of them. Every step
 // is quiet when there is nothing to do, so a teardown can run again after a half-finished one.
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { NodeNetwork } from './node-config.js';
 
 const run = promisify(execFile);
 const quiet = (file: string, args: readonly string[]) =>
@@ -128,4 +129,26 @@ export async function removeKubeChains(kubeProxy: string): Promise<void> {
       for (const chain of chains) await quiet(tool, ['-w', '-t', table, '-X', chain]);
     }
   }
+}
+
+/** What a node left on the host after its teardown (empty: nothing): bridge, chains, cgroups, mounts. */
+export async function nodeLeftovers(root: string): Promise<string[]> {
+  const found: string[] = [];
+  if (existsSync(`/sys/class/net/${NodeNetwork.bridge}`)) found.push(`bridge ${NodeNetwork.bridge}`);
+  for (const tool of ['iptables', 'ip6tables']) {
+    for (const table of ['filter', 'nat']) {
+      const rules = await run(tool, ['-w', '-t', table, '-S']).then(
+        (r) => r.stdout,
+        () => '',
+      );
+      const chains = rules.split('\n').filter((r) => /^-N (KUBE-|GITSEAL-)/.test(r));
+      if (chains.length > 0) found.push(`${tool} ${table}: ${chains.map((c) => c.slice(3)).join(' ')}`);
+    }
+  }
+  if (existsSync('/sys/fs/cgroup/memory/kubepods')) found.push('cgroup /sys/fs/cgroup/memory/kubepods');
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .filter((l) => l.split(' ')[1]?.startsWith(`${root}/`));
+  if (mounts.length > 0) found.push(`${mounts.length} mounts under ${root}`);
+  return found;
 }

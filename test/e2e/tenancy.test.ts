@@ -712,6 +712,119 @@ test("27. webhookSecretRef to a Secret the GitSync's account may not read: the w
   assert.equal(res.status, 401, 'a signature made with a Secret the account cannot read is not accepted');
 });
 
+// --- rendering through kustomize ---
+
+test('28. a kustomization whose base climbs out of the checkout is refused before kustomize runs', async (t) => {
+  const e = await setUp(t);
+  if (!e) return;
+  const name = await attempt(
+    e,
+    {
+      'kustomization.yaml': 'resources:\n- ../../../../../../../../etc\n- cm.yaml\n',
+      'cm.yaml': configMapJson('kz-escape', { a: '1' }),
+    },
+    { serviceAccountName: 'deployer' },
+  );
+  assert.match(
+    await refusedWith(e, name, 'RenderFailed', false),
+    /kustomization\.yaml: resources\[0\].*leaves the checkout/,
+  );
+  await assert.rejects(e.base.admin.core.readNamespacedConfigMap({ namespace: e.teamA, name: 'kz-escape' }));
+});
+
+test('29. a remote kustomize resource on loopback is refused and the server sees no request', async (t) => {
+  const e = await setUp(t);
+  if (!e) return;
+  let requests = 0;
+  const server = createServer((_req, res) => {
+    requests++;
+    res.end(configMapJson('remote', { a: '1' }));
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const name = await attempt(
+    e,
+    { 'kustomization.yaml': `resources:\n- http://127.0.0.1:${port}/cm.yaml\n` },
+    {
+      serviceAccountName: 'deployer',
+    },
+  );
+  assert.match(await refusedWith(e, name, 'RenderFailed', false), /remote/);
+  assert.equal(requests, 0);
+});
+
+test('30. a kustomization asking for Helm charts is refused', async (t) => {
+  const e = await setUp(t);
+  if (!e) return;
+  const name = await attempt(
+    e,
+    {
+      'kustomization.yaml': 'helmCharts:\n- name: evil\n  repo: https://charts.invalid\n  version: 1.0.0\n',
+    },
+    { serviceAccountName: 'deployer' },
+  );
+  assert.match(await refusedWith(e, name, 'RenderFailed', false), /Helm/i);
+});
+
+// --- the certificate and the API ---
+
+test('31. whoever overwrites gitseal-certs, the controller (on the shipped RBAC) restores it within 2 s', async (t) => {
+  const e = await setUp(t);
+  if (!e) return;
+  const core = e.base.admin.core;
+  const certs = await core.readNamespacedConfigMap({ namespace: SYSTEM_NAMESPACE, name: 'gitseal-certs' });
+  const poisoned = { ...certs, data: { ...certs.data, 'cert.pem': 'attacker certificate' } };
+  const started = Date.now();
+  await core.replaceNamespacedConfigMap({ namespace: SYSTEM_NAMESPACE, name: 'gitseal-certs', body: poisoned });
+  await waitFor(
+    'gitseal-certs restored',
+    async () => {
+      const now = await core.readNamespacedConfigMap({ namespace: SYSTEM_NAMESPACE, name: 'gitseal-certs' });
+      return now.data?.['cert.pem'] === e.certPem ? true : undefined;
+    },
+    5_000,
+    20,
+  );
+  assert.ok(Date.now() - started <= 2_000, `restored after ${Date.now() - started} ms`);
+});
+
+test('32. a /v1/verify flood is rate-limited and a new SealedSecret still unseals promptly', async (t) => {
+  const e = await setUp(t);
+  if (!e) return;
+  const items: Record<string, string> = {};
+  for (let i = 0; i < 64; i++) items[`k${i}`] = `v${i}`;
+  const body = JSON.stringify(JSON.parse(sealedSecret(e, e.teamA, 'flood', items)));
+  const codes: number[] = [];
+  const flood = Promise.all(
+    Array.from({ length: 60 }, () =>
+      fetch(`${e.controller.api}/v1/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      }).then(
+        (r) => codes.push(r.status),
+        () => codes.push(0),
+      ),
+    ),
+  );
+  const value = marker('during-flood');
+  markers.push(value);
+  const cluster = e.base.admin;
+  const started = Date.now();
+  await cluster.createSealed({
+    apiVersion: 'gitseal.dev/v1alpha1',
+    kind: 'SealedSecret',
+    metadata: { name: 'during-flood', namespace: e.teamA },
+    spec: { encryptedData: sealItems(e.certPem, 'strict', e.teamA, 'during-flood', { value }), template: {} },
+  });
+  await cluster.waitSecretData(e.teamA, 'during-flood', { value: Buffer.from(value).toString('base64') });
+  const unsealMs = Date.now() - started;
+  await flood;
+  assert.ok(codes.includes(429), `the flood was rate-limited: ${[...new Set(codes)].join(',')}`);
+  assert.ok(unsealMs < 10_000, `unsealed in ${unsealMs} ms during the flood`);
+});
+
 // --- direct access ---
 
 test('26. alice herself cannot touch the certificate, keys or Secrets (RBAC), and her GitSyncs cannot either', async (t) => {

@@ -13,7 +13,7 @@
 # Env: GITSEAL_DEBIAN_SUITE (bookworm), GITSEAL_NODE_VERSION (22.23.5), GITSEAL_NPM_VERSION (10.9.9),
 #      GITSEAL_KUSTOMIZE_VERSION (v5.8.2), GITSEAL_DEBIAN_MIRROR / GITSEAL_DEBIAN_SECURITY_MIRROR (default: the
 #      host's apt sources), GITSEAL_REGISTRY_CA (CA bundle npm and go trust in the build; default npm's cafile),
-#      GITSEAL_BUILDAH_DRIVER (overlay).
+#      GITSEAL_BUILDAH_DRIVER (overlay), GITSEAL_IMAGE_CACHE_MAX_MB (6144: past it, untagged images are dropped).
 # Progress goes to stderr, one line a step; each step's full output is in the cache's logs/ folder.
 set -euo pipefail
 
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="${2:?--out needs a file}"; shift 2 ;;
     --app-out) app_out="${2:?--app-out needs a file}"; shift 2 ;;
-    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "build-image.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,6 +43,13 @@ fail() { echo "gitseal image: $*" >&2; exit 1; }
 for tool in buildah debootstrap npm node go flock tar; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (Debian: apt-get install buildah debootstrap; Go >= 1.26 for kustomize)"
 done
+
+# kustomize v5.8 needs Go 1.26; the Go image is made from this machine's toolchain.
+go_version=$(go env GOVERSION)
+go_version=${go_version#go}
+go_needed=1.26
+[ "$(printf '%s\n' "$go_needed" "$go_version" | sort -V | head -n 1)" = "$go_needed" ] ||
+  fail "Go $go_version is too old to build kustomize $kustomize_version (needs >= $go_needed)"
 
 mkdir -p "$cache/logs" "$cache/tmp"
 # buildah's big temporary files (layer diffs, archives) stay in the cache too.
@@ -151,8 +158,6 @@ else
   build_base
 fi
 
-go_version=$(go env GOVERSION)
-go_version=${go_version#go}
 go_image="localhost/gitseal-go:$go_version-$suite"
 go_recipe=$(cat "$here/go.Dockerfile" <(bah inspect --type image --format '{{.FromImageID}}' "$base") | sha256sum | cut -c1-16)
 if has_image "$go_image" && [ "$(label_of "$go_image" dev.gitseal.go-recipe)" = "$go_recipe" ]; then
@@ -166,7 +171,7 @@ fi
 version=$(node -p 'require(process.argv[1]).version' "$repo/packages/controller/package.json")
 revision=$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)
 controller="localhost/gitseal-controller:$version"
-step "controller: buildah build $controller from deploy/Dockerfile (cold: kustomize, npm ci, tsc; a few minutes)"
+step "controller: buildah build $controller from deploy/Dockerfile (cold, minutes: kustomize, npm ci, tsc; warm: the layer cache)"
 build controller -f "$repo/deploy/Dockerfile" --ignorefile "$repo/deploy/Dockerfile.dockerignore" --layers --jobs 2 \
   --build-arg "BASE=$base" --build-arg "GO_IMAGE=$go_image" --build-arg "KUSTOMIZE_VERSION=$kustomize_version" \
   --build-arg "VERSION=$version" --build-arg "REVISION=$revision" "${net_args[@]}" \
@@ -188,6 +193,15 @@ write_archive() {
 }
 [ -z "$out" ] || write_archive "$controller" "$out"
 [ -z "$app_out" ] || write_archive "$app" "$app_out"
+
+# Every source change leaves a few untagged layers behind (the cache of earlier builds). Past the cap, drop the
+# untagged images: the bases and the tagged images stay, the next build re-runs the npm and kustomize stages.
+max_mb=${GITSEAL_IMAGE_CACHE_MAX_MB:-6144}
+used_mb=$(du -sm "$cache/storage" | cut -f1)
+if [ "$used_mb" -gt "$max_mb" ]; then
+  step "cache: $used_mb MiB > $max_mb MiB (GITSEAL_IMAGE_CACHE_MAX_MB), removing untagged images"
+  bah rmi --prune >/dev/null
+fi
 
 size=$(bah images --format '{{.Size}}' "$controller" | head -n 1)
 step "done: $controller ($size), $app"

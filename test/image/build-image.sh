@@ -13,6 +13,7 @@
 # Env: GITSEAL_DEBIAN_SUITE (bookworm), GITSEAL_NODE_VERSION (22.23.5), GITSEAL_NPM_VERSION (10.9.9),
 #      GITSEAL_KUSTOMIZE_VERSION (v5.8.2), GITSEAL_DEBIAN_MIRROR / GITSEAL_DEBIAN_SECURITY_MIRROR (default: the
 #      host's apt sources), GITSEAL_REGISTRY_CA (CA bundle npm and go trust in the build; default npm's cafile),
+#      GITSEAL_NPMRC (an .npmrc with registry credentials, handed to npm ci as a build secret),
 #      GITSEAL_BUILDAH_DRIVER (overlay), GITSEAL_IMAGE_CACHE_MAX_MB (6144: past it, untagged images are dropped).
 # Progress goes to stderr, one line a step; each step's full output is in the cache's logs/ folder.
 set -euo pipefail
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="${2:?--out needs a file}"; shift 2 ;;
     --app-out) app_out="${2:?--app-out needs a file}"; shift 2 ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n "2,/^set -euo/{/^#/p}" "$0"; exit 0 ;;
     *) echo "build-image.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -41,7 +42,7 @@ step() { echo "gitseal image: $* ($(($(date +%s) - started))s)" >&2; }
 fail() { echo "gitseal image: $*" >&2; exit 1; }
 
 for tool in buildah debootstrap npm node go flock tar; do
-  command -v "$tool" >/dev/null || fail "$tool is not installed (Debian: apt-get install buildah debootstrap; Go >= 1.26 for kustomize)"
+  command -v "$tool" >/dev/null || fail "$tool is not on PATH (needs buildah and debootstrap from Debian, Go >= 1.26, node, npm, flock, tar)"
 done
 
 # kustomize v5.8 needs Go 1.26; the Go image is made from this machine's toolchain.
@@ -112,6 +113,8 @@ ca=${GITSEAL_REGISTRY_CA:-$(npm config get cafile)}
 [ -n "$ca" ] || ca=/etc/ssl/certs/ca-certificates.crt
 net_args=(--build-arg "NPM_CONFIG_REGISTRY=$registry" --build-arg "GOPROXY=$goproxy" --build-arg "GOSUMDB=$gosumdb")
 [ -s "$ca" ] && net_args+=(--secret "id=registry-ca,src=$ca")
+# A private registry's credentials: an .npmrc handed in as a secret too (never in a build argument).
+[ -z "${GITSEAL_NPMRC:-}" ] || net_args+=(--secret "id=npmrc,src=$GITSEAL_NPMRC")
 
 base="localhost/gitseal-base:$suite-node$node_version"
 # The base is rebuilt when its recipe changes (same suite and Node version, new Dockerfile or mirror).

@@ -78,6 +78,12 @@ export function missingBuildTools(env: NodeJS.ProcessEnv = process.env): string[
  */
 export async function buildImages(options: BuildImagesOptions = {}): Promise<BuiltImages> {
   const env = options.env ?? process.env;
+  if (process.getuid?.() !== 0) {
+    throw new ImageError(
+      ImageErrorCode.BuilderUnavailable,
+      'cannot build the images: build-image.sh runs debootstrap and buildah (chroot isolation) as root',
+    );
+  }
   const missing = missingBuildTools(env);
   if (missing.length > 0) {
     throw new ImageError(

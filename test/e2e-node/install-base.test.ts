@@ -2,75 +2,27 @@
 // the real node, from the image built out of deploy/Dockerfile: the controller Pod becomes Ready, leads, makes its
 // key, publishes its certificate; the CLI reaches it through the API server; two replicas fail over.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { AppsV1Api, CoordinationV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { importImage } from '../cluster/node-images.js';
-import { buildImages, type BuiltImages } from '../image/index.js';
-import { createTestNamespace, kubeConfigFor, kubectlOk, nodeCluster, type NodeClusterInfo } from '../support/index.js';
-import { assertNoMarkers, marker, REPO_ROOT, runCli } from '../e2e/cli-harness.js';
+import { createTestNamespace, kubectlOk, nodeCluster, type NodeClusterInfo } from '../support/index.js';
+import { assertNoMarkers, marker, runCli } from '../e2e/cli-harness.js';
+import { controllerPods, installGitseal, podReady, SYSTEM, type Installed } from './gitseal-install.js';
 import { b64, Cluster, waitFor } from '../e2e/controller-harness.js';
 
-const SYSTEM = 'gitseal-system';
 const markers: string[] = [];
 const work = mkdtempSync(join(tmpdir(), 'gitseal-node-install-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-interface Installed {
-  readonly node: NodeClusterInfo;
-  readonly kc: KubeConfig;
-  readonly images: BuiltImages;
-}
-
-let once: Promise<Installed> | undefined;
-
-/** Builds (or reuses) the images, imports them into the node, and applies deploy/base through an image overlay. */
-async function install(t: TestContext): Promise<Installed | undefined> {
+async function install(t: TestContext): Promise<(Installed & { node: NodeClusterInfo }) | undefined> {
   const node = nodeCluster(t);
   if (!node) return undefined;
-  once ??= (async () => {
-    const out = join(work, 'controller.tar');
-    const appOut = join(work, 'app.tar');
-    const images = await buildImages({ out, appOut, progress: (line) => process.stderr.write(`${line}\n`) });
-    await importImage(node.ctr, node.containerdSocket, out);
-    await importImage(node.ctr, node.containerdSocket, appOut);
-    const overlay = join(work, 'overlay');
-    const [name, tag] = images.controller.split(/:(?=[^:]+$)/);
-    mkdirSync(overlay, { recursive: true });
-    const base = relative(overlay, join(REPO_ROOT, 'deploy', 'base'));
-    writeFileSync(join(overlay, 'kustomization.yaml'), overlayYaml(base, name ?? '', tag ?? ''));
-    await kubectlOk(['--kubeconfig', node.kubeconfigPath, 'apply', '--server-side', '-k', overlay]);
-    return { node, kc: kubeConfigFor(node.kubeconfigPath), images };
-  })();
-  return once;
+  return { ...(await installGitseal(node)), node };
 }
 
-function overlayYaml(base: string, image: string, tag: string): string {
-  return [
-    'apiVersion: kustomize.config.k8s.io/v1beta1',
-    'kind: Kustomization',
-    'resources:',
-    `  - ${base}`,
-    'images:',
-    '  - name: ghcr.io/gitseal/gitseal-controller',
-    `    newName: ${image}`,
-    `    newTag: "${tag}"`,
-    '',
-  ].join('\n');
-}
-
-async function controllerPods(kc: KubeConfig) {
-  const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({
-    namespace: SYSTEM,
-    labelSelector: 'app.kubernetes.io/name=gitseal-controller',
-  });
-  return pods.items.filter((p) => !p.metadata?.deletionTimestamp);
-}
-
-const ready = (p: { status?: { conditions?: { type: string; status: string }[] } }) =>
-  p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+const ready = podReady;
 
 async function leaseHolder(kc: KubeConfig): Promise<string | undefined> {
   const lease = await kc
@@ -84,7 +36,7 @@ test('kubectl apply -k deploy/base: the controller Pod from our image becomes Re
   const e = await install(t);
   if (!e) return;
   const pod = await waitFor('controller Pod Ready', async () => (await controllerPods(e.kc)).find(ready), 180_000, 500);
-  assert.equal(pod.spec?.containers[0]?.image, e.images.controller);
+  assert.equal(pod.spec?.containers[0]?.image, e.controllerImage);
   const holder = await waitFor('Lease held', () => leaseHolder(e.kc), 60_000);
   assert.match(holder, new RegExp(pod.metadata?.name ?? 'no pod'));
   const core = e.kc.makeApiClient(CoreV1Api);

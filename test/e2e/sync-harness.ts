@@ -75,8 +75,8 @@ export function createGitRepo(): GitRepo {
 }
 
 /** Serves the directory holding `bare` over smart HTTP (`git http-backend`); every request must carry `authorization`. */
-export async function serveOverHttp(bare: string, authorization: string): Promise<GitHttpServer> {
-  const server = await startGitHttpServer(dirname(bare), authorization);
+export async function serveOverHttp(bare: string, authorization: string, host?: string): Promise<GitHttpServer> {
+  const server = await startGitHttpServer(dirname(bare), authorization, host);
   return { ...server, url: `${server.url}/${basename(bare)}` };
 }
 

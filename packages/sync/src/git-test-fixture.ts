@@ -128,7 +128,12 @@ function bridge(req: IncomingMessage, res: ServerResponse, projectRoot: string):
 }
 
 /** Serves `projectRoot` over smart HTTP; requests must carry the given Authorization header value. */
-export async function startGitHttpServer(projectRoot: string, authorization: string): Promise<GitHttpServer> {
+/** `host`: where to listen (default loopback; the node tier serves pods on the pod bridge's gateway). */
+export async function startGitHttpServer(
+  projectRoot: string,
+  authorization: string,
+  host = '127.0.0.1',
+): Promise<GitHttpServer> {
   const seenAuthorization: string[] = [];
   const server: Server = createServer((req, res) => {
     const given = req.headers['authorization'];
@@ -140,10 +145,10 @@ export async function startGitHttpServer(projectRoot: string, authorization: str
     }
     bridge(req, res, projectRoot);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     seenAuthorization,
     close: () =>
       new Promise((resolve) => {

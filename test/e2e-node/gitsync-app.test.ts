@@ -1,0 +1,278 @@
+// The seeds' demos for real: a GitSync of a tiny HTTP app (a kustomize overlay over plain YAML, a SealedSecret as
+// its env) synced by gitseal running as a Pod, with Pods that serve. The tests compare a hash the app prints of its
+// secret, never the secret itself.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, test, type TestContext } from 'node:test';
+import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { sealItems, waitFor } from '../e2e/controller-harness.js';
+import { assertNoMarkers, marker } from '../e2e/cli-harness.js';
+import {
+  createGitRepo,
+  gitSyncCondition,
+  GitSyncs,
+  readyAt,
+  serveOverHttp,
+  type GitRepo,
+  type GitSyncObject,
+} from '../e2e/sync-harness.js';
+import type { GitHttpServer } from '@gitseal/sync/testing';
+import { createTestNamespace, kubectlOk, nodeCluster, type NodeClusterInfo } from '../support/index.js';
+import { installGitseal, SYSTEM } from './gitseal-install.js';
+
+const GATEWAY = '10.88.0.1';
+const markers: string[] = [];
+let repo: GitRepo | undefined;
+let server: GitHttpServer | undefined;
+after(async () => {
+  await server?.close();
+  repo?.remove();
+});
+
+interface App {
+  readonly node: NodeClusterInfo;
+  readonly kc: KubeConfig;
+  readonly namespace: string;
+  readonly repo: GitRepo;
+  readonly syncs: GitSyncs;
+  readonly certPem: string;
+  readonly appImage: string;
+  first: string;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+function files(
+  app: Pick<App, 'namespace' | 'certPem' | 'appImage'>,
+  o: { version: string; secret: string; secretRev: string; fail?: boolean },
+) {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web' },
+    spec: {
+      replicas: 1,
+      progressDeadlineSeconds: 20,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' }, annotations: { 'e2e.gitseal.dev/secret-rev': o.secretRev } },
+        spec: {
+          terminationGracePeriodSeconds: 2,
+          containers: [
+            {
+              name: 'web',
+              image: app.appImage,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ containerPort: 8080 }],
+              env: [
+                { name: 'APP_SECRET', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+                ...(o.fail ? [{ name: 'APP_FAIL', value: '1' }] : []),
+              ],
+              envFrom: [{ configMapRef: { name: 'web-config' } }],
+              readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 },
+            },
+          ],
+        },
+      },
+    },
+  };
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web' },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+  };
+  const sealed = {
+    apiVersion: 'gitseal.dev/v1alpha1',
+    kind: 'SealedSecret',
+    metadata: { name: 'db', namespace: app.namespace },
+    spec: {
+      encryptedData: sealItems(app.certPem, 'strict', app.namespace, 'db', { password: o.secret }),
+      template: {},
+    },
+  };
+  return {
+    'base/deployment.yaml': JSON.stringify(deployment),
+    'base/service.yaml': JSON.stringify(service),
+    'base/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\n',
+    'overlays/test/db.yaml': JSON.stringify(sealed),
+    // A generated ConfigMap gets a content hash in its name, so a changed value rolls the Deployment out.
+    'overlays/test/kustomization.yaml': `resources:\n- ../../base\n- db.yaml\nconfigMapGenerator:\n- name: web-config\n  literals:\n  - APP_VERSION=${o.version}\n`,
+  };
+}
+
+let once: Promise<App> | undefined;
+
+async function setUp(t: TestContext): Promise<App | undefined> {
+  const node = nodeCluster(t);
+  if (!node) return undefined;
+  once ??= (async () => {
+    const installed = await installGitseal(node);
+    const kc = installed.kc;
+    const core = kc.makeApiClient(CoreV1Api);
+    const namespace = await createTestNamespace(kc, 'node-app');
+    await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'deployer' } } });
+    await kc.makeApiClient(RbacAuthorizationV1Api).createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name: 'deployer' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace }],
+      },
+    });
+    const certs = await core.readNamespacedConfigMap({ namespace: SYSTEM, name: 'gitseal-certs' });
+    const certPem = certs.data?.['cert.pem'] ?? '';
+    repo = createGitRepo();
+    const password = marker('git-password');
+    markers.push(password);
+    server = await serveOverHttp(repo.bare, `Basic ${Buffer.from(`git:${password}`).toString('base64')}`, GATEWAY);
+    await core.createNamespacedSecret({
+      namespace,
+      body: { metadata: { name: 'git' }, stringData: { username: 'git', password } },
+    });
+    const secret = marker('app-secret-1');
+    markers.push(secret);
+    const app = {
+      node,
+      kc,
+      namespace,
+      repo,
+      syncs: new GitSyncs(kc),
+      certPem,
+      appImage: installed.appImage,
+      first: '',
+    };
+    app.first = repo.commit(files(app, { version: 'v1', secret, secretRev: '1' }));
+    await app.syncs.create(namespace, 'app', {
+      source: { url: server.url, path: 'overlays/test', secretRef: { name: 'git' } },
+      interval: '1h',
+      serviceAccountName: 'deployer',
+      wait: true,
+      timeout: '3m',
+    });
+    (app as { secret?: string }).secret = secret;
+    return app;
+  })();
+  return once;
+}
+
+async function answer(
+  kc: KubeConfig,
+  namespace: string,
+): Promise<{ version: string; secretSha256: string } | undefined> {
+  const service = await kc.makeApiClient(CoreV1Api).readNamespacedService({ namespace, name: 'web' });
+  try {
+    const res = await fetch(`http://${service.spec?.clusterIP}/`, { signal: AbortSignal.timeout(2_000) });
+    return res.ok ? ((await res.json()) as { version: string; secretSha256: string }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const serving = (app: App, version: string, secret: string) =>
+  waitFor(
+    `the app serves ${version}`,
+    async () => {
+      const a = await answer(app.kc, app.namespace);
+      return a?.version === version && a.secretSha256 === sha256(secret) ? a : undefined;
+    },
+    120_000,
+    500,
+  );
+
+async function runningPods(app: App): Promise<number> {
+  const pods = await app.kc
+    .makeApiClient(CoreV1Api)
+    .listNamespacedPod({ namespace: app.namespace, labelSelector: 'app=web' });
+  return pods.items.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running').length;
+}
+
+test('with wait: true the GitSync is Ready only once the Deployment is Available; the app answers over its Service', async (t) => {
+  const app = await setUp(t);
+  if (!app) return;
+  const ready = await app.syncs.waitFor(app.namespace, 'app', 'Ready', readyAt(app.first), 240_000);
+  const deployment = await app.kc
+    .makeApiClient(AppsV1Api)
+    .readNamespacedDeployment({ namespace: app.namespace, name: 'web' });
+  assert.ok((deployment.status?.availableReplicas ?? 0) >= 1, 'Available when Ready');
+  await serving(app, 'v1', (app as unknown as { secret: string }).secret);
+  assertNoMarkers(JSON.stringify(ready.status), markers, 'GitSync status');
+});
+
+test('delete the Deployment: gitseal restores it and it serves again', async (t) => {
+  const app = await setUp(t);
+  if (!app) return;
+  await app.syncs.waitFor(app.namespace, 'app', 'Ready', readyAt(app.first), 240_000);
+  await app.kc.makeApiClient(AppsV1Api).deleteNamespacedDeployment({ namespace: app.namespace, name: 'web' });
+  await waitFor('Deployment back', () =>
+    app.kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ namespace: app.namespace, name: 'web' })
+      .catch(() => undefined),
+  );
+  await serving(app, 'v1', (app as unknown as { secret: string }).secret);
+});
+
+test('kubectl scale --replicas=4: back to the Git value, and the extra pods terminate', async (t) => {
+  const app = await setUp(t);
+  if (!app) return;
+  await app.syncs.waitFor(app.namespace, 'app', 'Ready', readyAt(app.first), 240_000);
+  await kubectlOk([
+    '--kubeconfig',
+    app.node.kubeconfigPath,
+    '-n',
+    app.namespace,
+    'scale',
+    'deployment/web',
+    '--replicas=4',
+  ]);
+  await waitFor(
+    'spec.replicas back to 1',
+    async () => {
+      const d = await app.kc
+        .makeApiClient(AppsV1Api)
+        .readNamespacedDeployment({ namespace: app.namespace, name: 'web' });
+      return d.spec?.replicas === 1 ? true : undefined;
+    },
+    30_000,
+  );
+  await waitFor('one pod left', async () => ((await runningPods(app)) === 1 ? true : undefined), 90_000, 500);
+});
+
+test('a value changed in Git rolls out and the new pods serve it; a sealed value changed in Git reaches the app', async (t) => {
+  const app = await setUp(t);
+  if (!app) return;
+  const secret1 = (app as unknown as { secret: string }).secret;
+  const v2 = app.repo.commit(files(app, { version: 'v2', secret: secret1, secretRev: '1' }));
+  await app.syncs.trigger(app.namespace, 'app');
+  await app.syncs.waitFor(app.namespace, 'app', 'Ready at v2', readyAt(v2), 240_000);
+  await serving(app, 'v2', secret1);
+  const secret2 = marker('app-secret-2');
+  markers.push(secret2);
+  const rotated = app.repo.commit(files(app, { version: 'v2', secret: secret2, secretRev: '2' }));
+  await app.syncs.trigger(app.namespace, 'app');
+  await app.syncs.waitFor(app.namespace, 'app', 'Ready with the new secret', readyAt(rotated), 240_000);
+  await serving(app, 'v2', secret2);
+});
+
+test('a rollout that never gets ready turns the GitSync Ready=False naming the Deployment and why', async (t) => {
+  const app = await setUp(t);
+  if (!app) return;
+  const secret = marker('app-secret-fail');
+  markers.push(secret);
+  const broken = app.repo.commit(files(app, { version: 'v3', secret, secretRev: '3', fail: true }));
+  await app.syncs.trigger(app.namespace, 'app');
+  const failed = await app.syncs.waitFor(
+    app.namespace,
+    'app',
+    'HealthCheckFailed',
+    (o: GitSyncObject) =>
+      gitSyncCondition(o, 'Ready')?.status === 'False' &&
+      gitSyncCondition(o, 'Ready')?.reason === 'HealthCheckFailed' &&
+      o.status?.lastAttemptedRevision === `main@sha1:${broken}`,
+    240_000,
+  );
+  const message = gitSyncCondition(failed, 'Ready')?.message ?? '';
+  assert.match(message, new RegExp(`Deployment ${app.namespace}/web: progress deadline exceeded`));
+  assertNoMarkers(JSON.stringify(failed.status), markers, 'GitSync status');
+});

@@ -174,15 +174,19 @@ fi
 version=$(node -p 'require(process.argv[1]).version' "$repo/packages/controller/package.json")
 revision=$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)
 controller="localhost/gitseal-controller:$version"
+# The labels that carry build arguments are given again as --label: buildah 1.28's layer cache keys a LABEL step
+# on its unexpanded text, so a cached image would keep an earlier REVISION.
 step "controller: buildah build $controller from deploy/Dockerfile (cold, minutes: kustomize, npm ci, tsc; warm: the layer cache)"
 build controller -f "$repo/deploy/Dockerfile" --ignorefile "$repo/deploy/Dockerfile.dockerignore" --layers --jobs 2 \
   --build-arg "BASE=$base" --build-arg "GO_IMAGE=$go_image" --build-arg "KUSTOMIZE_VERSION=$kustomize_version" \
   --build-arg "VERSION=$version" --build-arg "REVISION=$revision" "${net_args[@]}" \
+  --label "org.opencontainers.image.version=$version" --label "org.opencontainers.image.revision=$revision" \
   -t "$controller" "$repo"
 
 app="localhost/gitseal-e2e-app:$version"
 step "e2e app: buildah build $app"
 build e2e-app -f "$here/e2e-app/Dockerfile" --layers --build-arg "BASE=$base" --build-arg "VERSION=$version" \
+  --label "org.opencontainers.image.version=$version" \
   -t "$app" "$here/e2e-app"
 
 write_archive() {

@@ -65,6 +65,16 @@ bah() { buildah --root "$cache/storage" --runroot "$cache/run" --storage-driver 
 has_image() { bah inspect --type image "$1" >/dev/null 2>&1; }
 label_of() { bah inspect --type image --format "{{index .OCIv1.Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
 
+# Working containers left by an interrupted build (builds hold the lock, so none is running now) or by a test process
+# that died (tests name theirs gitseal-test-<pid>-<n>): removed, with their mounts.
+stale=0
+while read -r name; do
+  [ -n "$name" ] || continue
+  if [[ "$name" =~ ^gitseal-test-([0-9]+)- ]] && kill -0 "${BASH_REMATCH[1]}" 2>/dev/null; then continue; fi
+  bah rm "$name" >/dev/null 2>&1 && stale=$((stale + 1))
+done < <(bah containers --noheading --format '{{.ContainerName}}' 2>/dev/null || true)
+[ "$stale" -eq 0 ] || step "removed $stale stale working containers"
+
 # Runs a buildah build with its output in logs/NAME.log; prints its STEP lines as progress; the log's tail on failure.
 build() {
   local name=$1 log="$cache/logs/$1.log"

@@ -65,6 +65,16 @@ bah() { buildah --root "$cache/storage" --runroot "$cache/run" --storage-driver 
 has_image() { bah inspect --type image "$1" >/dev/null 2>&1; }
 label_of() { bah inspect --type image --format "{{index .OCIv1.Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
 
+# Working containers left by an interrupted build (builds hold the lock, so none is running now) or by a test process
+# that died (tests name theirs gitseal-test-<pid>-<n>): removed, with their mounts.
+stale=0
+while read -r name; do
+  [ -n "$name" ] || continue
+  if [[ "$name" =~ ^gitseal-test-([0-9]+)- ]] && kill -0 "${BASH_REMATCH[1]}" 2>/dev/null; then continue; fi
+  bah rm "$name" >/dev/null 2>&1 && stale=$((stale + 1))
+done < <(bah containers --noheading --format '{{.ContainerName}}' 2>/dev/null || true)
+[ "$stale" -eq 0 ] || step "removed $stale stale working containers"
+
 # Runs a buildah build with its output in logs/NAME.log; prints its STEP lines as progress; the log's tail on failure.
 build() {
   local name=$1 log="$cache/logs/$1.log"
@@ -174,15 +184,19 @@ fi
 version=$(node -p 'require(process.argv[1]).version' "$repo/packages/controller/package.json")
 revision=$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)
 controller="localhost/gitseal-controller:$version"
+# The labels that carry build arguments are given again as --label: buildah 1.28's layer cache keys a LABEL step
+# on its unexpanded text, so a cached image would keep an earlier REVISION.
 step "controller: buildah build $controller from deploy/Dockerfile (cold, minutes: kustomize, npm ci, tsc; warm: the layer cache)"
 build controller -f "$repo/deploy/Dockerfile" --ignorefile "$repo/deploy/Dockerfile.dockerignore" --layers --jobs 2 \
   --build-arg "BASE=$base" --build-arg "GO_IMAGE=$go_image" --build-arg "KUSTOMIZE_VERSION=$kustomize_version" \
   --build-arg "VERSION=$version" --build-arg "REVISION=$revision" "${net_args[@]}" \
+  --label "org.opencontainers.image.version=$version" --label "org.opencontainers.image.revision=$revision" \
   -t "$controller" "$repo"
 
 app="localhost/gitseal-e2e-app:$version"
 step "e2e app: buildah build $app"
 build e2e-app -f "$here/e2e-app/Dockerfile" --layers --build-arg "BASE=$base" --build-arg "VERSION=$version" \
+  --label "org.opencontainers.image.version=$version" \
   -t "$app" "$here/e2e-app"
 
 write_archive() {

@@ -62,6 +62,8 @@ export interface ContainerRunOptions {
   readonly user?: string;
 }
 
+let containers = 0;
+
 /**
  * A working container of an image (`buildah from`), run with `buildah run --isolation chroot`: the image's user,
  * environment and file system, the host's network. Remove it with {@link remove}.
@@ -72,8 +74,14 @@ export class ImageContainer {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
+  /**
+   * Named gitseal-test-<pid>-<n>: build-image.sh removes working containers whose process is gone, and leaves a
+   * running test's alone.
+   */
   static async from(image: string, env: NodeJS.ProcessEnv = process.env): Promise<ImageContainer> {
-    const name = (await buildahOk(['from', '--pull=never', '--quiet', image], env)).trim();
+    containers += 1;
+    const wanted = `gitseal-test-${process.pid}-${containers}`;
+    const name = (await buildahOk(['from', '--pull=never', '--quiet', '--name', wanted, image], env)).trim();
     return new ImageContainer(name, env);
   }
 

@@ -32,6 +32,11 @@ export function runCommand(
       reject(new Error(`${command} could not be started (is it installed?): ${error.message}`)),
     );
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // A command that never reads its input (tar -xOf FILE) may exit before stdin is closed: that EPIPE is no
+    // failure of the command, whose exit code tells the story.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }

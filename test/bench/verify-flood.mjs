@@ -39,9 +39,7 @@ if (!Number.isSafeInteger(N) || N < 1) throw new Error('GITSEAL_BENCH_SAMPLES mu
 const CONTROLLER_NS = 'gitseal-system';
 const WORK_NS = 'bench';
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const vectorKeys = JSON.parse(
-  readFileSync(join(root, 'test', 'vectors', 'bitnami-format', 'keys.json'), 'utf8'),
-);
+const vectorKeys = JSON.parse(readFileSync(join(root, 'test', 'vectors', 'bitnami-format', 'keys.json'), 'utf8'));
 const r = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? 0;
 

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { checkKustomizationPaths, type KustomizationCheckLimits } from './kustomization-paths.js';
 import { SyncError } from './sync-error.js';
+import { refusedKustomization } from './kustomization-refusal.js';
 
 const roots: string[] = [];
 after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
@@ -28,16 +29,7 @@ const outside = tree({ 'host/kustomization.yaml': 'resources: [cm.yaml]\n', 'hos
 const check = (root: string, path = 'app', limits?: KustomizationCheckLimits) =>
   checkKustomizationPaths(root, join(root, path), limits);
 
-function refused(...mentions: string[]) {
-  return (e: unknown) => {
-    assert.ok(e instanceof SyncError, String(e));
-    assert.equal(e.code, 'KUSTOMIZATION_REFUSED', e.message);
-    assert.equal(e.reason, 'RenderFailed');
-    assert.doesNotMatch(e.message, /[\n\r]/);
-    for (const m of mentions) assert.ok(e.message.includes(m), `${e.message} should mention ${m}`);
-    return true;
-  };
-}
+const refused = refusedKustomization;
 
 /** `../` climbing from the checkout's app/ directory into the host directory outside. */
 function climb(root: string, target = 'host'): string {

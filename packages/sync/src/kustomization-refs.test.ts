@@ -2,23 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonValue } from '@gitseal/manifests';
 import { kustomizationRefs, pluginConfigRefs, RefKind } from './kustomization-refs.js';
-import { SyncError } from './sync-error.js';
+import { refusedKustomization } from './kustomization-refusal.js';
 
 const K = 'apps/kustomization.yaml';
 
 const refsOf = (doc: JsonValue, pluginDirectory = false) =>
   kustomizationRefs(doc, K, { pluginDirectory }).refs.map((r) => `${r.kind} ${r.where} -> ${r.path}`);
 
-function refused(...mentions: string[]) {
-  return (e: unknown) => {
-    assert.ok(e instanceof SyncError, String(e));
-    assert.equal(e.code, 'KUSTOMIZATION_REFUSED', e.message);
-    assert.equal(e.reason, 'RenderFailed');
-    assert.doesNotMatch(e.message, /[\n\r]/);
-    for (const m of mentions) assert.ok(e.message.includes(m), `${e.message} should mention ${m}`);
-    return true;
-  };
-}
+const refused = refusedKustomization;
 
 const builtin = (kind: string, rest: Record<string, JsonValue> = {}) =>
   JSON.stringify({ apiVersion: 'builtin', kind, metadata: { name: 'p' }, ...rest });

@@ -96,6 +96,16 @@ async function gitseal(kc: KubeConfig, kubeconfigPath: string): Promise<Controll
   return controller;
 }
 
+/** A SealedSecret sealed to the controller's certificate, created and waited for until its Secret holds the value. */
+async function unsealed(cluster: Cluster, namespace: string, name: string): Promise<void> {
+  const value = marker(`${namespace}-${name}`);
+  markers.push(value);
+  await cluster.createSealed(
+    Cluster.sealedSecret(namespace, name, sealItems(certPem, 'strict', namespace, name, { value })),
+  );
+  await cluster.waitSecretData(namespace, name, { value: b64(value) });
+}
+
 test("deleting a SealedSecret removes its Secret (the garbage collector follows gitseal's ownerReference)", async (t) => {
   const node = nodeCluster(t);
   if (!node) return;
@@ -103,12 +113,7 @@ test("deleting a SealedSecret removes its Secret (the garbage collector follows 
   await gitseal(kc, node.kubeconfigPath);
   const cluster = new Cluster(kc);
   const namespace = await createTestNamespace(kc, 'node-gc');
-  const password = marker('gc-password');
-  markers.push(password);
-  await cluster.createSealed(
-    Cluster.sealedSecret(namespace, 'db', sealItems(certPem, 'strict', namespace, 'db', { password })),
-  );
-  await cluster.waitSecretData(namespace, 'db', { password: b64(password) });
+  await unsealed(cluster, namespace, 'db');
   await kc.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({
     group: 'gitseal.dev',
     version: 'v1alpha1',
@@ -131,12 +136,7 @@ test('deleting a namespace that holds a GitSync and SealedSecrets completes', as
   const cluster = new Cluster(kc);
   const core = kc.makeApiClient(CoreV1Api);
   const namespace = await createTestNamespace(kc, 'node-ns-delete');
-  const value = marker('ns-delete');
-  markers.push(value);
-  await cluster.createSealed(
-    Cluster.sealedSecret(namespace, 's', sealItems(certPem, 'strict', namespace, 's', { value })),
-  );
-  await cluster.waitSecretData(namespace, 's', { value: b64(value) });
+  await unsealed(cluster, namespace, 's');
   await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
     group: 'gitseal.dev',
     version: 'v1alpha1',

@@ -18,7 +18,7 @@ import {
   type RbacV1Subject,
   type V1PolicyRule,
 } from '@kubernetes/client-node';
-import { createTestNamespace, sharedControlPlane } from '../support/index.js';
+import { createTestNamespace, kubectlOk, sharedControlPlane } from '../support/index.js';
 import { installBase, removeBase, SYSTEM_NAMESPACE, type BaseInstall } from './base-install.js';
 import { assertNoMarkers, marker } from './cli-harness.js';
 import {
@@ -823,6 +823,83 @@ test('32. a /v1/verify flood is rate-limited and a new SealedSecret still unseal
   await flood;
   assert.ok(codes.includes(429), `the flood was rate-limited: ${[...new Set(codes)].join(',')}`);
   assert.ok(unsealMs < 10_000, `unsealed in ${unsealMs} ms during the flood`);
+});
+
+test('33. a cluster-scoped kind render cannot know, with an account that may write it cluster-wide: refused by the applier', async (t) => {
+  const e = await setUp(t);
+  if (!e) return;
+  const group = 'tenancy.e2e.gitseal.dev';
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `clusterwidgets.${group}` },
+    spec: {
+      group,
+      scope: 'Cluster',
+      names: {
+        kind: 'ClusterWidget',
+        plural: 'clusterwidgets',
+        singular: 'clusterwidget',
+        listKind: 'ClusterWidgetList',
+      },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        },
+      ],
+    },
+  };
+  await kubectlOk(['--kubeconfig', e.base.plane.kubeconfigPath, 'apply', '-f', '-'], JSON.stringify(crd));
+  await kubectlOk([
+    '--kubeconfig',
+    e.base.plane.kubeconfigPath,
+    'wait',
+    '--for=condition=Established',
+    `crd/clusterwidgets.${group}`,
+  ]);
+  // Another team's installer lets `limited` manage these everywhere.
+  const rbac = e.base.admin.kc.makeApiClient(RbacAuthorizationV1Api);
+  await rbac.createClusterRole({
+    body: {
+      metadata: { name: 'tenancy-e2e-widgets' },
+      rules: [{ apiGroups: [group], resources: ['clusterwidgets'], verbs: ALL }],
+    },
+  });
+  await rbac.createClusterRoleBinding({
+    body: {
+      metadata: { name: 'tenancy-e2e-widgets' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tenancy-e2e-widgets' },
+      subjects: [{ kind: 'ServiceAccount', name: 'limited', namespace: e.teamA }],
+    },
+  });
+  t.after(async () => {
+    await rbac.deleteClusterRoleBinding({ name: 'tenancy-e2e-widgets' });
+    await rbac.deleteClusterRole({ name: 'tenancy-e2e-widgets' });
+  });
+  const name = await attempt(
+    e,
+    { 'w.yaml': json({ apiVersion: `${group}/v1`, kind: 'ClusterWidget', metadata: { name: 'escaped' } }) },
+    {
+      serviceAccountName: 'limited',
+    },
+  );
+  const message = await refusedWith(e, name, 'ApplyFailed', false);
+  assert.match(
+    message,
+    new RegExp(`ClusterWidget .*escaped: is cluster-scoped; this GitSync writes only into ${e.teamA}`),
+  );
+  const listed = await kubectlOk([
+    '--kubeconfig',
+    e.base.plane.kubeconfigPath,
+    'get',
+    `clusterwidgets.${group}`,
+    '-o',
+    'name',
+  ]);
+  assert.equal(listed.trim(), '', 'no ClusterWidget was created');
 });
 
 // --- direct access ---

@@ -73,15 +73,17 @@ export class GitSyncKube {
   /**
    * The clients one GitSync's sync uses: the controller's own (platform GitSyncs without a ServiceAccount), or
    * clients impersonating its ServiceAccount for every read and write, so it never sees more than that account.
+   * With `onlyNamespace` its applier refuses anything outside that namespace, by the API server's own scopes.
    */
-  session(identity: GitSyncIdentity): GitSyncSession {
+  session(identity: GitSyncIdentity, onlyNamespace?: string): GitSyncSession {
     if (identity.kind === 'controller') return { client: this.reader, reader: this.reader, applier: this.#applier };
-    const key = `${identity.namespace}/${identity.name}`;
+    const key = `${identity.namespace}/${identity.name}/${onlyNamespace ?? ''}`;
     let session = this.#sessions.get(key);
     if (!session) {
       const kc = impersonatingKubeConfig(this.#kc, identity.namespace, identity.name);
       const client = makeObjectApi(kc);
-      session = { client, reader: client, applier: createRawApplier(kc, { fieldManager: 'gitseal' }) };
+      const applier = createRawApplier(kc, { fieldManager: 'gitseal', ...(onlyNamespace ? { onlyNamespace } : {}) });
+      session = { client, reader: client, applier };
       this.#sessions.set(key, session);
     }
     return session;

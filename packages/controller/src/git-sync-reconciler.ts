@@ -13,6 +13,7 @@ import {
   type SyncRevisionResult,
   type GitsealObjects,
   type OwningGitSync,
+  type TenancyScope,
   type SyncState,
 } from '@gitseal/sync';
 import type { PrivateKeyRing } from '@gitseal/crypto';
@@ -50,6 +51,11 @@ export interface GitSyncReconcilerOptions {
 }
 
 const DEFAULT_INTERVAL_MS = 5 * 60_000;
+
+/** The namespace a tenant's applier is held to, or undefined when RBAC alone decides. */
+function onlyNamespaceOf(scope: TenancyScope): string | undefined {
+  return scope.ownNamespaceOnly ? scope.namespace : undefined;
+}
 
 function identityName(gitSync: GitSync): string {
   const account = gitSync.spec.serviceAccountName;
@@ -134,7 +140,8 @@ export class GitSyncReconciler {
       });
       return Math.min(interval, DEPENDENCY_RETRY_MS);
     }
-    const session = this.#o.kube.session(decision.identity);
+    const tenancy = this.#tenancyScope(namespace, decision.tenant);
+    const session = this.#o.kube.session(decision.identity, onlyNamespaceOf(tenancy));
     const credentials = await this.#credentials(gitSync, namespace, session);
     if ('message' in credentials) {
       await this.#writeStatus(gitSync, log, {
@@ -157,12 +164,7 @@ export class GitSyncReconciler {
       state,
       ...(auth ? { auth } : {}),
       ...session,
-      tenancy: {
-        gitseal: this.#o.gitseal,
-        namespace,
-        tenant: decision.tenant,
-        ownNamespaceOnly: !this.#o.tenancy.crossNamespaceRefs,
-      },
+      tenancy,
       ownerOf: (label) => this.#ownerOf(label),
       keys: this.#o.keys(),
       verifySealedSecret: this.#o.verifySealedSecret,
@@ -245,6 +247,16 @@ export class GitSyncReconciler {
     }
     if (!data) return { message: `${what}: not found` };
     return { auth: gitAuthFromSecretData(data) };
+  }
+
+  /** Where a GitSync of `namespace` may write (a tenant with cross-namespace refs off: only there). */
+  #tenancyScope(namespace: string, tenant: boolean): TenancyScope {
+    return {
+      gitseal: this.#o.gitseal,
+      namespace,
+      tenant,
+      ownNamespaceOnly: tenant && !this.#o.tenancy.crossNamespaceRefs,
+    };
   }
 
   /** The GitSync whose sync label value is `label`, from the cache; undefined when there is none. */

@@ -23,6 +23,11 @@ export interface RawApplierOptions {
   readonly force?: boolean;
   /** Server-side dry run: the API server computes the result and stores nothing. */
   readonly dryRun?: boolean;
+  /**
+   * Refuse any object that is not namespaced (as API discovery, not the manifest, says) or lies outside this
+   * namespace: a tenant's last line of defence when a kind's scope was not known at render time.
+   */
+  readonly onlyNamespace?: string;
 }
 
 interface Served {
@@ -68,6 +73,11 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
     const namespace = served.namespaced ? object.metadata?.namespace : undefined;
     if (served.namespaced && !namespace) {
       throw new KubeError(KubeErrorCode.InvalidObject, `${what}: namespaced kind without metadata.namespace`);
+    }
+    const only = options.onlyNamespace;
+    if (only !== undefined && namespace !== only) {
+      const where = served.namespaced ? `is in namespace ${namespace}` : 'is cluster-scoped';
+      throw new KubeError(KubeErrorCode.InvalidObject, `${what}: ${where}; this GitSync writes only into ${only}`);
     }
     return resourcePath({ apiVersion: object.apiVersion, kind: object.kind, plural: served.plural }, namespace, name);
   };

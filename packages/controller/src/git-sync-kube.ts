@@ -2,7 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import {
   EventRecorder,
   EventType,
-  getJson,
+  createApiDiscovery,
   KubeError,
   KubeErrorCode,
   makeCustomObjectsApi,
@@ -14,10 +14,11 @@ import {
   resourcePath,
   Resources,
   shareAgents,
+  type ApiDiscovery,
   type ResourceType,
 } from '@gitseal/kube';
 import type { GitSync } from '@gitseal/manifests';
-import { createRawApplier, groupOf, type Applier, type ObjectApi } from '@gitseal/sync';
+import { createRawApplier, type Applier, type ObjectApi } from '@gitseal/sync';
 import type { Logger } from 'pino';
 import type { GitSyncIdentity } from './git-sync-identity.js';
 import type { GitSyncStatusView } from './git-sync-status.js';
@@ -60,12 +61,14 @@ export class GitSyncKube {
   readonly #recorder: EventRecorder;
   readonly #sessions = new Map<string, GitSyncSession>();
   readonly #applier: Applier;
-  readonly #plurals = new Map<string, ResourceType>();
+  /** API discovery as the controller sees it: shared by every GitSync (discovery is the same for all identities). */
+  readonly discovery: ApiDiscovery;
 
   constructor(kc: KubeConfig, logger: Logger) {
     this.#kc = kc;
     this.reader = makeObjectApi(kc);
-    this.#applier = createRawApplier(kc, { fieldManager: 'gitseal' });
+    this.discovery = createApiDiscovery(kc);
+    this.#applier = createRawApplier(kc, { fieldManager: 'gitseal', discovery: this.discovery });
     this.#customObjects = makeCustomObjectsApi(kc);
     this.#recorder = new EventRecorder({ kubeConfig: kc, component: FIELD_MANAGER, logger });
   }
@@ -82,7 +85,11 @@ export class GitSyncKube {
     if (!session) {
       const kc = impersonatingKubeConfig(this.#kc, identity.namespace, identity.name);
       const client = makeObjectApi(kc);
-      const applier = createRawApplier(kc, { fieldManager: 'gitseal', ...(onlyNamespace ? { onlyNamespace } : {}) });
+      const applier = createRawApplier(kc, {
+        fieldManager: 'gitseal',
+        discovery: this.discovery,
+        ...(onlyNamespace ? { onlyNamespace } : {}),
+      });
       session = { client, reader: client, applier };
       this.#sessions.set(key, session);
     }
@@ -148,23 +155,10 @@ export class GitSyncKube {
     });
   }
 
-  /** The resource type (plural) of a kind, from API discovery; undefined when not served. */
+  /** The resource type (plural) of a kind, from API discovery; undefined when not served (or unreadable). */
   async resourceType(apiVersion: string, kind: string): Promise<ResourceType | undefined> {
-    const key = `${apiVersion}/${kind}`;
-    const known = this.#plurals.get(key);
-    if (known) return known;
-    const path = groupOf(apiVersion) === '' ? `/api/${apiVersion}` : `/apis/${apiVersion}`;
-    let list: { resources?: { name: string; kind: string }[] };
-    try {
-      list = await getJson(this.#kc, { path, what: `discovery ${apiVersion}` });
-    } catch {
-      return undefined;
-    }
-    const found = list.resources?.find((r) => r.kind === kind && !r.name.includes('/'));
-    if (!found) return undefined;
-    const type = { apiVersion, kind, plural: found.name };
-    this.#plurals.set(key, type);
-    return type;
+    const found = await this.discovery.resource(apiVersion, kind).catch(() => undefined);
+    return found ? { apiVersion, kind, plural: found.plural } : undefined;
   }
 }
 

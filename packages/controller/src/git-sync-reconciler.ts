@@ -161,6 +161,8 @@ export class GitSyncReconciler {
     const result = await syncRevision({
       gitSync,
       inventory: current?.inventory?.entries ?? [],
+      pending: current?.inventory?.pending ?? [],
+      discovery: this.#o.kube.discovery,
       state,
       ...(auth ? { auth } : {}),
       ...session,

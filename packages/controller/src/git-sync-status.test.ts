@@ -14,6 +14,7 @@ const result = (over: Partial<SyncRevisionResult> = {}): SyncRevisionResult => (
   result: 'Succeeded',
   stage: 'done',
   inventory: [{ id: 'ns_c__ConfigMap', v: 'v1' }],
+  pending: [],
   rendered: true,
   ...over,
 });

@@ -119,7 +119,12 @@ export function gitSyncStatus(
       return { ...base, conditions, ...(generation === undefined ? {} : { observedGeneration: generation }) };
     case 'synced': {
       const { result } = outcome;
-      const inventory = { entries: result.inventory.map((e: InventoryEntry) => ({ id: e.id, v: e.v })) };
+      const entry = (e: InventoryEntry): InventoryEntry => ({ id: e.id, v: e.v });
+      const inventory = {
+        entries: result.inventory.map(entry),
+        // A merge patch keeps a key it is not given: once written, pending is always written (empty to clear it).
+        ...(result.pending.length > 0 || current?.inventory?.pending ? { pending: result.pending.map(entry) } : {}),
+      };
       const history = result.revision
         ? nextHistory(current?.history, historyEntry(result, outcome.startedAt))
         : current?.history;

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { isCodedError, unexpectedError } from '@gitseal/crypto';
 import { KubeError, KubeErrorCode } from './kube-error.js';
+import { describeCauses, statusCauses, type StatusCause } from './status-causes.js';
 
 /** What can be read safely from a failed API call: numbers and fixed tokens, never a body. */
 export interface ApiErrorInfo {
@@ -11,6 +12,8 @@ export interface ApiErrorInfo {
   /** A system error code such as `ECONNREFUSED`. */
   readonly errno?: string;
   readonly timedOut?: boolean;
+  /** Field paths and fixed phrases from `details.causes` (never the cause messages, which quote values). */
+  readonly causes?: readonly StatusCause[];
 }
 
 const REASON_PATTERN = /^[A-Za-z]{1,40}$/;
@@ -65,7 +68,8 @@ function fromStatus(status: Record<string, unknown>, httpStatus: number | undefi
   const code = typeof status.code === 'number' ? status.code : httpStatus;
   const reason = typeof status.reason === 'string' && REASON_PATTERN.test(status.reason) ? status.reason : undefined;
   const statusMessage = typeof status.message === 'string' ? status.message : undefined;
-  return { status: code, reason, statusMessage };
+  const causes = statusCauses(status);
+  return { status: code, reason, statusMessage, ...(causes.length > 0 ? { causes } : {}) };
 }
 
 /**
@@ -147,7 +151,7 @@ export function describeApiError(err: unknown, what: string): string {
   if (err instanceof KubeError && err.status === undefined) return err.message;
   const info = readApiError(err);
   if (info.status !== undefined) {
-    const message = safeStatusMessage(info);
+    const message = safeStatusMessage(info) ?? (info.causes ? describeCauses(info.causes) : undefined);
     return `${what}: ${phraseOf(info)} (${info.status})${message === undefined ? '' : `: ${message}`}`;
   }
   if (info.timedOut === true) return `${what}: timed out`;

@@ -31,6 +31,13 @@ export {
   splitObjectKey,
   type ResourceType,
 } from './resource.js';
+export {
+  createApiDiscovery,
+  type ApiDiscovery,
+  type ApiDiscoveryOptions,
+  type ServedResource,
+} from './api-discovery.js';
+export { describeCauses, statusCauses, type StatusCause } from './status-causes.js';
 export { assertOk, getJson, requestRaw, type RawRequest, type RawResponse } from './raw-request.js';
 export {
   createObject,

@@ -61,7 +61,10 @@ export interface InventoryEntry {
 }
 
 export interface GitSyncInventory {
+  /** Exactly the objects of the last successful revision. */
   entries: InventoryEntry[];
+  /** Objects written by failed attempts since, not in `entries`; pruned like them once they leave Git. */
+  pending?: InventoryEntry[];
 }
 
 /** One sync attempt, newest first in `status.history` (at most 10). */

@@ -57,7 +57,12 @@ function isEstablished(crd: KubeObject | undefined): boolean {
   return status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true;
 }
 
-async function waitForCrd(input: ApplyObjectsInput, item: PlannedObject, crd: string, until: number): Promise<void> {
+export async function waitForCrd(
+  input: ApplyObjectsInput,
+  item: PlannedObject,
+  crd: string,
+  until: number,
+): Promise<void> {
   const ref = { apiVersion: CRD_API_VERSION, kind: 'CustomResourceDefinition', metadata: { name: crd } };
   const ok = await poll(until, input.pollMs ?? 250, async () =>
     isEstablished((await readObject(input.reader, ref)) as unknown as KubeObject | undefined),
@@ -91,11 +96,17 @@ const notReadyYet = (error: unknown): boolean =>
   error instanceof KubeError &&
   (error.code === KubeErrorCode.InvalidObject || (error.status !== undefined && error.status >= 500));
 
-async function applyOne(input: ApplyObjectsInput, item: PlannedObject, desired: KubeObject, until: number) {
+export async function applyOne(
+  input: Pick<ApplyObjectsInput, 'applier'>,
+  item: PlannedObject,
+  desired: KubeObject,
+  until: number,
+  dryRun = false,
+) {
   // At most ~5 s of retries: a schema error answered with 500 must not hold the run until the bound.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await input.applier.apply(desired);
+      return await input.applier.apply(desired, dryRun ? { dryRun } : undefined);
     } catch (error) {
       if (item.waitsForCrd !== undefined && notReadyYet(error) && attempt < 10 && Date.now() + 500 < until) {
         await sleep(500);

@@ -1,13 +1,23 @@
-import { assertOk, getJson, KubeError, KubeErrorCode, requestRaw, resourcePath } from '@gitseal/kube';
+import {
+  assertOk,
+  createApiDiscovery,
+  KubeError,
+  KubeErrorCode,
+  requestRaw,
+  resourcePath,
+  type ApiDiscovery,
+  type ServedResource,
+} from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
-import { describeRef, groupOf } from './object-ref.js';
+import { describeRef } from './object-ref.js';
 
 /** The KubeConfig @gitseal/kube's raw requests take (client-node's). */
 export type KubeConfigLike = Parameters<typeof requestRaw>[0];
 
 /** Server-side apply of one manifest, returning the object as stored. */
 export interface Applier {
-  apply(object: KubeObject): Promise<KubeObject>;
+  /** With `dryRun`, the API server validates and computes the result (admission included) and stores nothing. */
+  apply(object: KubeObject, options?: { readonly dryRun?: boolean }): Promise<KubeObject>;
 }
 
 /** An Applier that can also read objects back as plain JSON (no typed models in between). */
@@ -28,11 +38,8 @@ export interface RawApplierOptions {
    * namespace: a tenant's last line of defence when a kind's scope was not known at render time.
    */
   readonly onlyNamespace?: string;
-}
-
-interface Served {
-  readonly plural: string;
-  readonly namespaced: boolean;
+  /** API discovery to find plurals and scopes with; default: one of its own. */
+  readonly discovery?: ApiDiscovery;
 }
 
 /**
@@ -43,26 +50,9 @@ interface Served {
  * impersonating KubeConfig applies with the impersonated account's rights. Errors are safe KubeErrors.
  */
 export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions = {}): RawObjectClient {
-  const discovery = new Map<string, Map<string, Served>>();
-  const resolve = async (apiVersion: string, kind: string, what: string): Promise<Served> => {
-    const cached = discovery.get(apiVersion)?.get(kind);
-    if (cached) return cached;
-    const path = groupOf(apiVersion) === '' ? `/api/${apiVersion}` : `/apis/${apiVersion}`;
-    let list: { resources?: { name: string; kind: string; namespaced: boolean }[] };
-    try {
-      list = await getJson(kc, { path, what: `${what}: discovery ${apiVersion}` });
-    } catch (error) {
-      if (error instanceof KubeError && error.status === 404) {
-        throw new KubeError(KubeErrorCode.InvalidObject, `${what}: kind not served by the API server`);
-      }
-      throw error;
-    }
-    const kinds = new Map<string, Served>();
-    for (const r of list.resources ?? []) {
-      if (!r.name.includes('/')) kinds.set(r.kind, { plural: r.name, namespaced: r.namespaced });
-    }
-    discovery.set(apiVersion, kinds);
-    const found = kinds.get(kind);
+  const discovery = options.discovery ?? createApiDiscovery(kc);
+  const resolve = async (apiVersion: string, kind: string, what: string): Promise<ServedResource> => {
+    const found = await discovery.resource(apiVersion, kind);
     if (!found) throw new KubeError(KubeErrorCode.InvalidObject, `${what}: kind not served by the API server`);
     return found;
   };
@@ -82,15 +72,16 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
     return resourcePath({ apiVersion: object.apiVersion, kind: object.kind, plural: served.plural }, namespace, name);
   };
   return {
-    async apply(object) {
-      const what = `apply ${describeRef(object)}`;
+    async apply(object, applyOptions = {}) {
+      const dryRun = applyOptions.dryRun ?? options.dryRun;
+      const what = `${dryRun === true ? 'dry-run apply' : 'apply'} ${describeRef(object)}`;
       const response = await requestRaw(kc, {
         method: 'PATCH',
         path: await locate(object, what),
         query: {
           fieldManager: options.fieldManager ?? 'gitseal',
           force: options.force ?? true,
-          dryRun: options.dryRun === true ? 'All' : undefined,
+          dryRun: dryRun === true ? 'All' : undefined,
         },
         headers: { 'Content-Type': 'application/apply-patch+yaml' },
         body: JSON.stringify(object),

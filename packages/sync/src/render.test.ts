@@ -334,3 +334,43 @@ describe('renderSource: kustomize errors never quote the manifests', () => {
     ]);
   });
 });
+
+describe('renderSource: formats a plain folder cannot hold', () => {
+  it('a Helm chart says so instead of complaining about its first template', async () => {
+    const dir = checkout({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+      'chart/templates/deployment.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n',
+    });
+    await assert.rejects(
+      renderSource({ checkoutDir: dir, path: 'chart' }),
+      refused('RENDER_FAILED', 'RenderFailed', ['chart/Chart.yaml', 'Helm charts are not rendered from plain folders']),
+    );
+  });
+
+  it('Jsonnet says it is not supported instead of "renders no objects"', async () => {
+    const dir = checkout({ 'jsonnet/main.jsonnet': '{ apiVersion: "v1", kind: "ConfigMap" }\n' });
+    await assert.rejects(
+      renderSource({ checkoutDir: dir, path: 'jsonnet' }),
+      refused('RENDER_FAILED', 'RenderFailed', ['jsonnet/main.jsonnet', 'Jsonnet is not supported']),
+    );
+  });
+
+  it('kustomize output is marked (its namespace: lands on cluster-scoped kinds it does not know), files are not', async () => {
+    const dir = checkout({
+      'k/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'k/cm.yaml': cm('a'),
+      'p/cm.yaml': cm('b'),
+    });
+    const kustomized = await renderSource({ checkoutDir: dir, path: 'k' });
+    assert.deepEqual(
+      kustomized.map((o) => o.kustomized),
+      [true],
+    );
+    const plain = await renderSource({ checkoutDir: dir, path: 'p' });
+    assert.deepEqual(
+      plain.map((o) => o.kustomized),
+      [undefined],
+    );
+  });
+});

@@ -17,6 +17,8 @@ import { defaultNamespace, type GroupKind } from './target-namespace.js';
 export interface RenderedObject {
   readonly object: KubeObject;
   readonly source: string;
+  /** Produced by kustomize (whose `namespace:` also lands on cluster-scoped kinds it does not know). */
+  readonly kustomized?: true;
 }
 
 export interface RenderLimits {
@@ -83,6 +85,7 @@ async function listManifestFiles(realRoot: string, dir: string, relDir: string, 
         const stats = await stat(path);
         [isDir, isFile] = [stats.isDirectory(), stats.isFile()];
       }
+      if (isFile) refuseUnsupportedFormat(relPath, entry.name);
       if (isDir) {
         if (visited.has(path)) continue;
         visited.add(path);
@@ -100,6 +103,25 @@ async function listManifestFiles(realRoot: string, dir: string, relDir: string, 
   };
   await walk(dir, relDir);
   return files;
+}
+
+/**
+ * Formats a plain folder cannot hold: a Helm chart's templates are not manifests, and Jsonnet is a program. Said
+ * plainly, so nobody takes the parser's complaint about the first template for the problem.
+ */
+function refuseUnsupportedFormat(relPath: string, name: string): void {
+  if (name === 'Chart.yaml' || name === 'Chart.yml') {
+    throw new SyncError(
+      SyncErrorCode.RenderFailed,
+      `${relPath}: Helm charts are not rendered from plain folders: this folder holds a chart (render it with helm template in CI and commit the output, or point spec.source.path at a folder of manifests)`,
+    );
+  }
+  if (name.endsWith('.jsonnet') || name.endsWith('.libsonnet')) {
+    throw new SyncError(
+      SyncErrorCode.RenderFailed,
+      `${relPath}: Jsonnet is not supported (render it to YAML or JSON in CI and commit the output)`,
+    );
+  }
 }
 
 function manifestError(error: unknown, fallback: string): SyncError {
@@ -186,7 +208,7 @@ async function readKustomization(
       maxBytes: limits.maxTotalBytes,
       maxDocuments: limits.maxObjects,
     });
-    return toRendered(parsed, (index) => `${shown}#${index}`);
+    return toRendered(parsed, (index) => `${shown}#${index}`).map((r) => ({ ...r, kustomized: true as const }));
   } catch (error) {
     throw manifestError(error, shown);
   }

@@ -15,6 +15,8 @@ export const SyncReason = {
   ObjectOutsideNamespace: 'ObjectOutsideNamespace',
   /** An object of the revision is owned by another GitSync. */
   OwnershipConflict: 'OwnershipConflict',
+  /** Objects of the revision the API server would refuse (unserved kind, invalid, forbidden): nothing written. */
+  ValidationFailed: 'ValidationFailed',
 } as const;
 export type SyncReason = (typeof SyncReason)[keyof typeof SyncReason];
 
@@ -40,6 +42,8 @@ export const SyncErrorCode = {
   RenderProcess: 'RENDER_PROCESS',
   /** A kustomization names something outside the checkout, a remote location, a Helm chart or a plugin. */
   KustomizationRefused: 'KUSTOMIZATION_REFUSED',
+  /** Objects the API server would refuse, found before the first write (scope, discovery, server-side dry run). */
+  ValidationFailed: 'VALIDATION_FAILED',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 
@@ -63,6 +67,7 @@ const REASON_OF: Record<SyncErrorCode, SyncReason> = {
   OWNERSHIP_CONFLICT: SyncReason.OwnershipConflict,
   RENDER_PROCESS: SyncReason.RenderFailed,
   KUSTOMIZATION_REFUSED: SyncReason.RenderFailed,
+  VALIDATION_FAILED: SyncReason.ValidationFailed,
 };
 
 /**

@@ -1,7 +1,12 @@
 import type { PrivateKeyRing } from '@gitseal/crypto';
+import type { ApiDiscovery } from '@gitseal/kube';
 import type { GitSync, InventoryEntry } from '@gitseal/manifests';
 import type { AppliedRecord } from './applied-digest.js';
 import { applyObjects } from './apply-objects.js';
+import { ApplyTier } from './apply-order.js';
+import { dryRunObjects } from './dry-run-objects.js';
+import { normalizeInventory } from './inventory-scope.js';
+import { resolveObjectScopes, scopeResolver } from './object-scope.js';
 import type { GitAuth } from './git-auth.js';
 import { resolveRevision } from './git-source.js';
 import { listLiveLabelled, liveScopes, type ObjectApi } from './live-objects.js';
@@ -16,7 +21,6 @@ import { renderInChild, type RenderInChildOptions } from './render-in-child.js';
 import type { RenderRequest } from './render-messages.js';
 import { SyncError, SyncReason } from './sync-error.js';
 import { checkTenancyScope, inventoryInScope, type TenancyScope } from './tenancy-scope.js';
-import type { GroupKind } from './target-namespace.js';
 import { waitHealthy } from './wait-healthy.js';
 
 /** What one GitSync's engine remembers between runs (in memory; a restart only costs a re-render). */
@@ -47,6 +51,10 @@ export interface SyncRevisionInput {
   readonly gitSync: Pick<GitSync, 'metadata' | 'spec'>;
   /** The inventory of the last successful run (status.inventory.entries). */
   readonly inventory: readonly InventoryEntry[];
+  /** Objects failed runs wrote that the inventory does not hold (status.inventory.pending): pruned like it. */
+  readonly pending?: readonly InventoryEntry[];
+  /** API discovery: the scope of every kind (namespaces, inventory ids) comes from here, never from a manifest. */
+  readonly discovery: ApiDiscovery;
   readonly state: SyncState;
   readonly auth?: GitAuth;
   /** Writes (apply, prune): impersonating spec.serviceAccountName when set. */
@@ -66,7 +74,6 @@ export interface SyncRevisionInput {
   readonly cacheDir: string;
   readonly allowHttp?: boolean;
   readonly allowFile?: boolean;
-  readonly clusterScopedKinds?: readonly GroupKind[];
   /** spec.timeout (or the interval) in ms. */
   readonly timeoutMs: number;
   readonly render?: RenderInChildOptions;
@@ -92,8 +99,10 @@ export interface SyncRevisionResult {
   readonly reason?: SyncReason;
   /** One line, safe (no plaintext, no credentials). */
   readonly message?: string;
-  /** The inventory to record: the new one after success, else the old one plus whatever was applied. */
+  /** The inventory to record: exactly this revision's objects after success, else the last successful one. */
   readonly inventory: readonly InventoryEntry[];
+  /** Objects written by failed runs and not in `inventory`: pruned as if they were (empty after a success). */
+  readonly pending: readonly InventoryEntry[];
   /** True when the revision was rendered afresh (false: the remembered render was reused). */
   readonly rendered: boolean;
 }
@@ -114,6 +123,11 @@ function merge(previous: readonly InventoryEntry[], added: readonly InventoryEnt
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+function without(entries: readonly InventoryEntry[], remove: readonly InventoryEntry[]): InventoryEntry[] {
+  const ids = new Set(remove.map((e) => e.id));
+  return entries.filter((e) => !ids.has(e.id));
+}
+
 /** The mutable record of one run, turned into the result at the end. */
 interface Run {
   readonly started: number;
@@ -126,6 +140,10 @@ interface Run {
   pruned: number;
   rendered: boolean;
   inventory: readonly InventoryEntry[];
+  pending: readonly InventoryEntry[];
+  /** Inventory ids this run wrote, and the entries of the revision it planned (to record what a failure left). */
+  readonly written: string[];
+  readonly planned: Map<string, InventoryEntry>;
 }
 
 function finish(
@@ -144,6 +162,7 @@ function finish(
     stage: run.stage,
     ...extra,
     inventory: run.inventory,
+    pending: without(run.pending, run.inventory),
     rendered: run.rendered,
   };
 }
@@ -153,6 +172,14 @@ function gitPolicy(input: SyncRevisionInput): { allowHttp?: boolean; allowFile?:
     ...(input.allowHttp === undefined ? {} : { allowHttp: input.allowHttp }),
     ...(input.allowFile === undefined ? {} : { allowFile: input.allowFile }),
   };
+}
+
+/** Entries for the ids a failed run wrote (its API version from the inventory ids it planned). */
+function writtenEntries(run: Run): InventoryEntry[] {
+  return run.written.flatMap((id) => {
+    const entry = run.planned.get(id);
+    return entry ? [entry] : [];
+  });
 }
 
 /** Resolve, then reuse the remembered render of that revision or fetch and render it in the child process. */
@@ -174,8 +201,6 @@ async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<rea
     ...source,
     cacheDir: input.cacheDir,
     ...(spec.source.path ? { path: spec.source.path } : {}),
-    targetNamespace: spec.targetNamespace ?? input.gitSync.metadata.namespace ?? 'default',
-    ...(input.clusterScopedKinds ? { clusterScopedKinds: input.clusterScopedKinds } : {}),
   };
   const out = input.renderRevision
     ? await input.renderRevision(request)
@@ -227,9 +252,11 @@ async function applyRevision(
   const plan = planApply(objects, input.gitSync);
   run.digest = plan.digest;
   run.stage = SyncStage.Apply;
+  for (const entry of plan.inventory) run.planned.set(entry.id, entry);
+  const known = merge(input.inventory, input.pending ?? []);
   const scopes = liveScopes(
     plan.objects.map((p) => p.object),
-    input.inventory,
+    known,
   );
   const { ours: live, others } = await listLiveLabelled(input.reader, scopes, plan.label);
   checkOwnership({
@@ -238,25 +265,29 @@ async function applyRevision(
     ownerOf: input.ownerOf ?? ((label) => ({ namespace: '', name: label })),
     namespace: input.gitSync.metadata.namespace ?? 'default',
   });
-  // Until apply and prune are through, keep the old entries too: prune only ever acts on live, labelled ones.
-  run.inventory = merge(input.inventory, plan.inventory);
-  const result = await applyObjects({
+  // CRDs and Namespaces the revision defines go first: nothing else can be validated without them.
+  const defines = (tier: number): boolean => tier === ApplyTier.Crds || tier === ApplyTier.Namespaces;
+  const common = {
     applier: input.applier,
     reader: input.reader,
-    objects: plan.objects,
     live,
     records: input.state.records,
     deadline: run.deadline,
-    onWrite: (id) => {
+    onWrite: (id: string) => {
       run.applied++;
+      run.written.push(id);
       input.onWrite?.(id);
     },
-  });
-  run.unchanged = result.unchanged.length;
+  };
+  const first = await applyObjects({ ...common, objects: plan.objects.filter((p) => defines(p.tier)) });
+  const rest = plan.objects.filter((p) => !defines(p.tier));
+  await dryRunObjects({ ...common, objects: rest });
+  const second = await applyObjects({ ...common, objects: rest });
+  run.unchanged = first.unchanged.length + second.unchanged.length;
   if (spec.prune !== false) {
     run.stage = SyncStage.Prune;
     const prunePlan = planPrune({
-      inventory: input.inventory,
+      inventory: known,
       desired: plan.objects,
       liveLabelled: [...live.values()],
       label: plan.label,
@@ -264,14 +295,19 @@ async function applyRevision(
     });
     run.pruned = (await pruneObjects(input.client, prunePlan, input.state.records)).length;
   }
-  run.inventory = plan.inventory;
+  const applied = plan.inventory;
   if (spec.wait) {
     run.stage = SyncStage.Health;
     const objectsOf = plan.objects.map((p) => p.object);
     const health = await waitHealthy({ reader: input.reader, objects: objectsOf, deadline: run.deadline });
-    if (!health.healthy)
+    if (!health.healthy) {
+      // Applied but not healthy: not a successful revision, so the inventory stays; what it wrote is pending.
+      run.pending = merge(run.pending, applied);
       return finish(run, 'Failed', { reason: SyncReason.HealthCheckFailed, message: health.message });
+    }
   }
+  run.inventory = applied;
+  run.pending = [];
   run.stage = SyncStage.Done;
   return finish(run, 'Succeeded');
 }
@@ -284,7 +320,9 @@ async function applyRevision(
  */
 export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisionResult> {
   // An inventory entry outside the GitSync's scope (written before a lockdown, or forged) is never pruned.
-  const input = given.tenancy ? { ...given, inventory: inventoryInScope(given.inventory, given.tenancy) } : given;
+  const scoped = (entries: readonly InventoryEntry[]): InventoryEntry[] =>
+    given.tenancy ? inventoryInScope(entries, given.tenancy) : [...entries];
+  const input = { ...given, inventory: scoped(given.inventory), pending: scoped(given.pending ?? []) };
   const started = Date.now();
   const run: Run = {
     started,
@@ -296,15 +334,29 @@ export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisi
     pruned: 0,
     rendered: false,
     inventory: input.inventory,
+    pending: input.pending,
+    written: [],
+    planned: new Map(),
   };
   try {
-    const objects = await resolveAndRender(input, run);
+    const rendered = await resolveAndRender(input, run);
     run.stage = SyncStage.Preflight;
+    // Inventories written before scopes came from discovery may hold cluster-scoped objects with a namespace.
+    run.inventory = input.inventory = await normalizeInventory(input.inventory, input.discovery);
+    run.pending = input.pending = await normalizeInventory(input.pending, input.discovery);
+    const objects = await resolveObjectScopes(rendered, {
+      scopeOf: scopeResolver(
+        input.discovery,
+        rendered.map((r) => r.object),
+      ),
+      targetNamespace: input.gitSync.spec.targetNamespace ?? input.gitSync.metadata.namespace ?? 'default',
+    });
     const refused = await refuse(input, objects);
     if (refused) return finish(run, 'Failed', refused);
     input.state.rendered = { key: renderKey(input.gitSync), revision: run.revision, objects };
     return await applyRevision(input, run, objects);
   } catch (error) {
+    run.pending = merge(run.pending, writtenEntries(run));
     if (error instanceof SyncError) return finish(run, 'Failed', { reason: error.reason, message: error.message });
     const message = error instanceof Error ? `${run.stage} failed: ${error.name}` : `${run.stage} failed`;
     const reason = run.stage === SyncStage.Resolve ? SyncReason.GitFetchFailed : SyncReason.ApplyFailed;

@@ -1,0 +1,66 @@
+import { KubeError } from '@gitseal/kube';
+import type { KubeObject } from '@gitseal/manifests';
+import { isUnchanged, withAppliedDigest, type AppliedRecord } from './applied-digest.js';
+import { applyOne, waitForCrd, type ApplyObjectsInput } from './apply-objects.js';
+import type { PlannedObject } from './apply-order.js';
+import { inventoryId } from './inventory.js';
+import { throwIfFailures } from './object-failures.js';
+import { SyncError } from './sync-error.js';
+
+export interface DryRunObjectsInput extends Pick<ApplyObjectsInput, 'applier' | 'reader' | 'deadline' | 'pollMs'> {
+  /** In apply order, labelled (planApply). */
+  readonly objects: readonly PlannedObject[];
+  /** Live labelled objects by inventory id: an unchanged one needs no dry run. */
+  readonly live: ReadonlyMap<string, KubeObject>;
+  readonly records: ReadonlyMap<string, AppliedRecord>;
+  /** Dry runs in flight at once; default 8. */
+  readonly concurrency?: number;
+}
+
+export interface DryRunResult {
+  /** Inventory ids that were dry-run (the others are unchanged). */
+  readonly checked: readonly string[];
+}
+
+/**
+ * Server-side dry-runs every object that apply would write (the API server validates, defaults, runs admission
+ * and authorization, and stores nothing), so a revision holding anything the API server would refuse fails before
+ * its first write. Custom resources of a CRD the revision applied first wait for it to be Established. Every
+ * failure is collected: one SyncError (ValidationFailed) lists them all, in apply order, up to a cap.
+ */
+export async function dryRunObjects(input: DryRunObjectsInput): Promise<DryRunResult> {
+  const pending = input.objects
+    .map((item, index) => ({ item, index, desired: withAppliedDigest(item.object) }))
+    .filter(({ item, desired }) => {
+      const id = inventoryId(item.object);
+      return !isUnchanged(desired, input.live.get(id), input.records.get(id));
+    });
+  const failures: { index: number; message: string }[] = [];
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < pending.length) {
+      const { item, index, desired } = pending[next++] as (typeof pending)[number];
+      try {
+        if (item.waitsForCrd !== undefined) {
+          await waitForCrd(
+            { ...input, objects: [], live: new Map(), records: new Map() },
+            item,
+            item.waitsForCrd,
+            input.deadline,
+          );
+        }
+        await applyOne(input, item, desired, input.deadline, true);
+      } catch (error) {
+        const cause = error instanceof KubeError || error instanceof SyncError ? error.message : 'dry-run apply failed';
+        failures.push({ index, message: cause.startsWith(item.source) ? cause : `${item.source}: ${cause}` });
+      }
+    }
+  };
+  const lanes = Math.max(1, Math.min(input.concurrency ?? 8, pending.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  throwIfFailures(
+    'failed the server-side dry run (nothing else of the revision was written)',
+    failures.sort((a, b) => a.index - b.index).map((f) => f.message),
+  );
+  return { checked: pending.map(({ item }) => inventoryId(item.object)) };
+}

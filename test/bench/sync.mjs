@@ -3,7 +3,8 @@
 // Part 1, the engine in-process (syncRevision, as the controller calls it):
 //   first sync wall time and API requests; no-op resync time and requests (target 0 writes, ≤ 2 s), also with a
 //   fresh engine state (restart); applied objects/s ÷ a plain loop of the same server-side apply requests in the
-//   same run (target ≥ 0.8): the loop replays exactly the objects the engine sent; both run twice, in A-B-B-A
+//   same run (target ≥ 0.8): the loop replays exactly the requests the engine sent (the server-side dry run of
+//   each object before its apply included); both run twice, in A-B-B-A
 //   order, each into an empty namespace.
 // Part 2, gitseal-controller as a process with a GitSync (selfHeal, webhook secret) over the same repository:
 //   first sync and no-op resync (started by the webhook) with their API requests; commit → applied through
@@ -15,10 +16,9 @@
 // counts when it ends. GITSEAL_BENCH_CONTROLLER_ARGS adds controller flags (space-separated);
 // GITSEAL_BENCH_KEEP_LOG keeps the controller's log.
 /* global fetch */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -27,51 +27,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import { createKeyRing } from '@gitseal/crypto';
-import { loadKubeConfig, makeObjectApi } from '@gitseal/kube';
+import { createApiDiscovery, loadKubeConfig, makeObjectApi } from '@gitseal/kube';
 import { createRawApplier, createSyncState, syncRevision } from '@gitseal/sync';
 import { startControlPlane } from '../dist/cluster/index.js';
 import { findFreePort } from '../dist/cluster/free-port.js';
 import { crdPath, installCrd } from '../dist/support/install-crd.js';
 import { waitFor } from '../dist/e2e/controller-harness.js';
+import { describeRequests, gitRepo, measured } from './_sync-support.mjs';
 
 const COUNT = Number(process.env.BENCH_OBJECTS ?? 1000);
 const PER_FILE = 100;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CONTROLLER_BIN = join(ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
-const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'DELETECOLLECTION', 'APPLY']);
 const EXTRA_ARGS = (process.env.GITSEAL_BENCH_CONTROLLER_ARGS ?? '').split(' ').filter((a) => a !== '');
 const ms = (x) => Math.round(x);
-
-function gitRepo(root) {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: root,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_AUTHOR_NAME: 'b',
-    GIT_AUTHOR_EMAIL: 'b@x',
-    GIT_COMMITTER_NAME: 'b',
-    GIT_COMMITTER_EMAIL: 'b@x',
-  };
-  const bare = join(root, 'remote.git');
-  const work = join(root, 'work');
-  const git = (cwd, ...args) => execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
-  git(root, 'init', '-q', '--bare', '--initial-branch=main', bare);
-  git(root, 'init', '-q', '--initial-branch=main', work);
-  return {
-    url: `file://${bare}`,
-    commit(files) {
-      for (const [path, content] of Object.entries(files)) {
-        mkdirSync(join(work, path, '..'), { recursive: true });
-        writeFileSync(join(work, path), content);
-      }
-      git(work, 'add', '-A');
-      git(work, 'commit', '-q', '-m', 'c');
-      git(work, 'push', '-q', '-f', bare, 'main');
-      return git(work, 'rev-parse', 'HEAD');
-    },
-  };
-}
 
 const configMap = (i, value = 'v1') => ({
   apiVersion: 'v1',
@@ -84,73 +53,6 @@ const file = (start, changed = []) =>
   Array.from({ length: PER_FILE }, (_, k) =>
     JSON.stringify(configMap(start + k, changed.includes(start + k) ? 'v2' : 'v1')),
   ).join('\n---\n');
-
-/** `apiserver_request_total` of the API server: series (labels) → count. */
-async function apiRequestCounts(kc) {
-  const options = {};
-  await kc.applyToHTTPSOptions(options);
-  const text = await new Promise((resolve, reject) => {
-    request(new URL('/metrics', kc.getCurrentCluster().server), options, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`/metrics: ${res.statusCode}`))));
-    })
-      .on('error', reject)
-      .end();
-  });
-  const counts = new Map();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
-    const space = line.lastIndexOf(' ');
-    counts.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return counts;
-}
-
-const label = (series, name) => new RegExp(`[{,]${name}="([^"]*)"`).exec(series)?.[1] ?? '';
-
-/** Requests between two counts, without leases and without `own` ({"VERB resource": n}, the bench's requests). */
-function requestDelta(before, after, own = {}) {
-  const byVerb = {};
-  const writesByResource = {};
-  for (const [series, value] of after) {
-    const n = value - (before.get(series) ?? 0);
-    const resource = label(series, 'resource');
-    if (n === 0 || resource === 'leases') continue;
-    const verb = label(series, 'verb');
-    const key = `${verb} ${resource}${label(series, 'subresource') ? `/${label(series, 'subresource')}` : ''}`;
-    byVerb[key] = (byVerb[key] ?? 0) + n;
-  }
-  for (const [key, n] of Object.entries(own)) {
-    byVerb[key] = (byVerb[key] ?? 0) - n;
-    if (byVerb[key] < 0) throw new Error(`own request ${key} not seen by the API server`);
-  }
-  let writes = 0;
-  let reads = 0;
-  for (const [key, n] of Object.entries(byVerb)) {
-    if (n === 0) continue;
-    const [verb, resource] = key.split(' ');
-    if (WRITE_VERBS.has(verb)) {
-      writes += n;
-      writesByResource[`${verb} ${resource}`] = n;
-    } else reads += n;
-  }
-  return { total: writes + reads, writes, reads, writesByResource };
-}
-
-async function measured(kc, run, own = () => ({})) {
-  const before = await apiRequestCounts(kc);
-  const t0 = performance.now();
-  const value = await run();
-  const elapsed = performance.now() - t0;
-  await sleep(300); // requests still completing (a status write after the log line) land in this phase
-  return { ms: elapsed, value, requests: requestDelta(before, await apiRequestCounts(kc), own()) };
-}
-
-const describeRequests = (r) =>
-  `${r.total} API requests (${r.writes} writes, ${r.reads} reads)` +
-  (r.writes > 0 && r.writes < 20 ? ` [${Object.entries(r.writesByResource).map(([k, n]) => `${n}× ${k}`)}]` : '');
 
 const figures = (r) => ({ requests: r.total, writes: r.writes, reads: r.reads });
 
@@ -258,10 +160,12 @@ try {
   // Part 1: the engine in-process.
   const base = createRawApplier(kc);
   const client = makeObjectApi(kc);
-  // Every object the engine sends (with its sync label and digest annotation): the plain loop replays them.
+  // Every request the engine sends (object with its sync label and digest annotation, dry run or not): the plain
+  // loop replays them, so both sides make the same requests.
   const sent = [];
   const common = {
-    applier: { apply: (o) => (sent.push(o), base.apply(o)) },
+    applier: { apply: (o, options) => (sent.push({ o, options }), base.apply(o, options)) },
+    discovery: createApiDiscovery(kc),
     client,
     reader: client,
     keys: createKeyRing([]),
@@ -279,7 +183,7 @@ try {
     });
   const plainLoop = (objects, namespace) =>
     measured(kc, async () => {
-      for (const o of objects) await base.apply({ ...o, metadata: { ...o.metadata, namespace } });
+      for (const { o, options } of objects) await base.apply({ ...o, metadata: { ...o.metadata, namespace } }, options);
     });
   // The same requests with as many in flight as the engine keeps within a tier (applyObjects' default, 4).
   const plainLanes = (objects, namespace, lanes = 4) =>
@@ -287,8 +191,8 @@ try {
       let next = 0;
       const lane = async () => {
         while (next < objects.length) {
-          const o = objects[next++];
-          await base.apply({ ...o, metadata: { ...o.metadata, namespace } });
+          const { o, options } = objects[next++];
+          await base.apply({ ...o, metadata: { ...o.metadata, namespace } }, options);
         }
       };
       await Promise.all(Array.from({ length: lanes }, lane));
@@ -299,7 +203,8 @@ try {
   const state = createSyncState();
   const first = await engineSync(ns, [], state);
   const firstSent = sent.splice(0);
-  if (firstSent.length !== COUNT) throw new Error(`the engine applied ${firstSent.length} objects, not ${COUNT}`);
+  const applies = firstSent.filter((r) => r.options?.dryRun !== true).length;
+  if (applies !== COUNT) throw new Error(`the engine applied ${applies} objects, not ${COUNT}`);
   const plain1 = await plainLoop(firstSent, plainNs);
   const plain2 = await plainLoop(firstSent, `${plainNs}-2`);
   const second = await engineSync(`${ns}-2`, [], createSyncState());

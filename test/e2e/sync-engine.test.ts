@@ -410,10 +410,18 @@ test("serviceAccountName: apply has exactly the ServiceAccount's rights", async 
     }),
   });
   await syncs.create(ns, 'tenant', { source: { url: repo.url }, interval: '1h', serviceAccountName: 'deployer' });
-  const denied = await syncs.waitFor(ns, 'tenant', 'ApplyFailed', failedWith('ApplyFailed', commit));
-  assert.match(gitSyncCondition(denied, 'Ready')?.message ?? '', /svc\.yaml.*Service.*denied.*[Ff]orbidden/);
-  assert.ok(await readConfigMap(ns, 'allowed'), 'what the ServiceAccount may do was applied');
+  // The server-side dry run runs as the ServiceAccount too: the denial fails the revision before any write.
+  const denied = await syncs.waitFor(ns, 'tenant', 'ValidationFailed', failedWith('ValidationFailed', commit));
+  assert.match(
+    gitSyncCondition(denied, 'Ready')?.message ?? '',
+    /svc\.yaml#0: dry-run apply Service .*\/denied: forbidden \(403\): .*"system:serviceaccount:.*:deployer" cannot patch resource "services"/,
+  );
+  assert.equal(await readConfigMap(ns, 'allowed'), undefined, 'nothing of the refused revision was applied');
   await assert.rejects(core.readNamespacedService({ namespace: ns, name: 'denied' }));
+  const fixed = repo.commit({ 'svc.yaml': null });
+  await syncs.trigger(ns, 'tenant');
+  await syncs.waitFor(ns, 'tenant', 'Ready', readyAt(fixed));
+  assert.ok(await readConfigMap(ns, 'allowed'), 'what the ServiceAccount may do is applied');
 });
 
 test('a smart-HTTP source with basic auth from spec.source.secretRef', async (t) => {

@@ -825,7 +825,7 @@ test('32. a /v1/verify flood is rate-limited and a new SealedSecret still unseal
   assert.ok(unsealMs < 10_000, `unsealed in ${unsealMs} ms during the flood`);
 });
 
-test('33. a cluster-scoped kind render cannot know, with an account that may write it cluster-wide: refused by the applier', async (t) => {
+test('33. a cluster-scoped kind render cannot know, with an account that may write it cluster-wide: refused before any write', async (t) => {
   const e = await setUp(t);
   if (!e) return;
   const group = 'tenancy.e2e.gitseal.dev';
@@ -886,10 +886,14 @@ test('33. a cluster-scoped kind render cannot know, with an account that may wri
       serviceAccountName: 'limited',
     },
   );
-  const message = await refusedWith(e, name, 'ApplyFailed', false);
+  // Its scope comes from API discovery, not the manifest: refused in preflight (the tenant's applier, which
+  // refuses it too, is the last line of defence behind that).
+  const message = await refusedWith(e, name, 'ObjectOutsideNamespace');
   assert.match(
     message,
-    new RegExp(`ClusterWidget .*escaped: is cluster-scoped; this GitSync writes only into ${e.teamA}`),
+    new RegExp(
+      `w\\.yaml#0: ClusterWidget escaped: is cluster-scoped; a GitSync outside the controller's namespace writes only into ${e.teamA}`,
+    ),
   );
   const listed = await kubectlOk([
     '--kubeconfig',

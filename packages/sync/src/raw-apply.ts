@@ -52,7 +52,13 @@ export interface RawApplierOptions {
 export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions = {}): RawObjectClient {
   const discovery = options.discovery ?? createApiDiscovery(kc);
   const resolve = async (apiVersion: string, kind: string, what: string): Promise<ServedResource> => {
-    const found = await discovery.resource(apiVersion, kind);
+    let found: ServedResource | undefined;
+    try {
+      found = await discovery.resource(apiVersion, kind);
+    } catch (error) {
+      if (!(error instanceof KubeError)) throw error;
+      throw new KubeError(error.code, `${what}: ${error.message}`, { status: error.status, reason: error.reason });
+    }
     if (!found) throw new KubeError(KubeErrorCode.InvalidObject, `${what}: kind not served by the API server`);
     return found;
   };

@@ -1,0 +1,116 @@
+// Shared by the sync benchmarks: a Git repository to commit to, and the API server's own request counts
+// (`apiserver_request_total` from its /metrics) as a delta per measured phase.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'DELETECOLLECTION', 'APPLY']);
+
+/** A bare repository on file:// and a working copy: `commit(files)` writes (null deletes), commits and pushes main. */
+export function gitRepo(root) {
+  const env = {
+    PATH: process.env.PATH,
+    HOME: root,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_AUTHOR_NAME: 'b',
+    GIT_AUTHOR_EMAIL: 'b@x',
+    GIT_COMMITTER_NAME: 'b',
+    GIT_COMMITTER_EMAIL: 'b@x',
+  };
+  const bare = join(root, 'remote.git');
+  const work = join(root, 'work');
+  const git = (cwd, ...args) => execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
+  git(root, 'init', '-q', '--bare', '--initial-branch=main', bare);
+  git(root, 'init', '-q', '--initial-branch=main', work);
+  return {
+    url: `file://${bare}`,
+    commit(files) {
+      for (const [path, content] of Object.entries(files)) {
+        if (content === null) {
+          execFileSync('rm', ['-f', join(work, path)]);
+          continue;
+        }
+        mkdirSync(join(work, path, '..'), { recursive: true });
+        writeFileSync(join(work, path), content);
+      }
+      git(work, 'add', '-A');
+      git(work, 'commit', '-q', '-m', 'c');
+      git(work, 'push', '-q', '-f', bare, 'main');
+      return git(work, 'rev-parse', 'HEAD');
+    },
+  };
+}
+
+/** `apiserver_request_total` of the API server: series (labels) → count. */
+export async function apiRequestCounts(kc) {
+  const options = {};
+  await kc.applyToHTTPSOptions(options);
+  const text = await new Promise((resolve, reject) => {
+    request(new URL('/metrics', kc.getCurrentCluster().server), options, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`/metrics: ${res.statusCode}`))));
+    })
+      .on('error', reject)
+      .end();
+  });
+  const counts = new Map();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const space = line.lastIndexOf(' ');
+    counts.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return counts;
+}
+
+const label = (series, name) => new RegExp(`[{,]${name}="([^"]*)"`).exec(series)?.[1] ?? '';
+
+/** Requests between two counts, without leases and without `own` ({"VERB resource": n}, the bench's requests). */
+export function requestDelta(before, after, own = {}) {
+  const byVerb = {};
+  const writesByResource = {};
+  for (const [series, value] of after) {
+    const n = value - (before.get(series) ?? 0);
+    const resource = label(series, 'resource');
+    if (n === 0 || resource === 'leases') continue;
+    // A server-side dry run is a PATCH the API server stores nothing for: counted apart from writes.
+    const verb = label(series, 'dry_run') ? `DRYRUN-${label(series, 'verb')}` : label(series, 'verb');
+    const key = `${verb} ${resource}${label(series, 'subresource') ? `/${label(series, 'subresource')}` : ''}`;
+    byVerb[key] = (byVerb[key] ?? 0) + n;
+  }
+  for (const [key, n] of Object.entries(own)) {
+    byVerb[key] = (byVerb[key] ?? 0) - n;
+    if (byVerb[key] < 0) throw new Error(`own request ${key} not seen by the API server`);
+  }
+  let writes = 0;
+  let reads = 0;
+  let dryRuns = 0;
+  for (const [key, n] of Object.entries(byVerb)) {
+    if (n === 0) continue;
+    const [verb, resource] = key.split(' ');
+    if (verb.startsWith('DRYRUN-')) dryRuns += n;
+    else if (WRITE_VERBS.has(verb)) {
+      writes += n;
+      writesByResource[`${verb} ${resource}`] = n;
+    } else reads += n;
+  }
+  return { total: writes + reads + dryRuns, writes, reads, dryRuns, writesByResource };
+}
+
+export async function measured(kc, run, own = () => ({})) {
+  const before = await apiRequestCounts(kc);
+  const t0 = performance.now();
+  const value = await run();
+  const elapsed = performance.now() - t0;
+  await sleep(300); // requests still completing (a status write after the log line) land in this phase
+  return { ms: elapsed, value, requests: requestDelta(before, await apiRequestCounts(kc), own()) };
+}
+
+export const describeRequests = (r) =>
+  `${r.total} API requests (${r.writes} writes, ${r.dryRuns} dry runs, ${r.reads} reads)` +
+  (r.writes > 0 && r.writes < 20 ? ` [${Object.entries(r.writesByResource).map(([k, n]) => `${n}× ${k}`)}]` : '');

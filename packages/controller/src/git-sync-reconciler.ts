@@ -1,9 +1,11 @@
-import { isForbidden, isNotFound, safeErrorMessage } from '@gitseal/kube';
+import { isConflict, isForbidden, isNotFound, safeErrorMessage } from '@gitseal/kube';
 import type { GitSync } from '@gitseal/manifests';
 import {
   createSyncState,
   gitAuthFromSecretData,
   parseInventoryEntry,
+  pruneInventory,
+  SyncError,
   SyncReason,
   syncLabel,
   syncRevision,
@@ -20,6 +22,7 @@ import type { PrivateKeyRing } from '@gitseal/crypto';
 import type { Logger } from 'pino';
 import { parseDuration } from './duration.js';
 import type { TenancyOptions } from './flags.js';
+import { finalizerPatch, hasFinalizer, planDeletion } from './git-sync-finalizer.js';
 import { decideIdentity } from './git-sync-identity.js';
 import { EventType, type GitSyncKube, type GitSyncSession } from './git-sync-kube.js';
 import {
@@ -62,6 +65,9 @@ function identityName(gitSync: GitSync): string {
   return account ? `ServiceAccount ${gitSync.metadata.namespace ?? 'default'}/${account}` : 'the controller';
 }
 const DEPENDENCY_RETRY_MS = 5_000;
+/** A finalizer patch that met a concurrent change: read again soon. */
+const CONFLICT_RETRY_MS = 1_000;
+const PRUNE_RETRY_MS = 30_000;
 
 function durationOr(value: string | undefined, fallback: number): number {
   if (!value) return fallback;
@@ -117,16 +123,17 @@ export class GitSyncReconciler {
 
   async #reconcile(key: string): Promise<number | void> {
     const cached = this.#o.watch.gitSyncs.get(key);
-    if (!cached || cached.metadata.deletionTimestamp || !this.#o.mayWrite() || cached.spec.suspend === true) {
-      return this.#skip(key, cached);
-    }
+    if (!cached || !this.#o.mayWrite()) return this.#skip(key, cached);
+    if (!cached.metadata.deletionTimestamp && cached.spec.suspend === true) return this.#skip(key, cached);
     // The cache wakes us; the API server's copy decides (its status holds the inventory to prune from).
     const gitSync = await this.#o.kube.readGitSync(cached.metadata.namespace ?? 'default', cached.metadata.name);
-    if (!gitSync || gitSync.metadata.deletionTimestamp || gitSync.spec.suspend === true) {
-      return this.#skip(key, gitSync);
-    }
-    const namespace = gitSync.metadata.namespace ?? 'default';
+    if (!gitSync) return this.#skip(key, gitSync);
     const log = this.#o.logger.child({ gitSync: key, generation: gitSync.metadata.generation });
+    if (gitSync.metadata.deletionTimestamp) return this.#finalize(key, gitSync, log);
+    if (gitSync.spec.suspend === true) return this.#skip(key, gitSync);
+    const added = await this.#addFinalizer(gitSync, log);
+    if (added === 'conflict') return CONFLICT_RETRY_MS;
+    const namespace = gitSync.metadata.namespace ?? 'default';
     const interval = durationOr(gitSync.spec.interval, DEFAULT_INTERVAL_MS);
     // Tenancy first: a refused GitSync must not learn anything, e.g. whether its dependencies exist.
     const decision = decideIdentity(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
@@ -193,6 +200,77 @@ export class GitSyncReconciler {
     await this.#writeStatus(live ?? gitSync, log, { kind: 'synced', result, startedAt });
     await this.#event(gitSync, result, log);
     return result.result === 'Succeeded' ? interval : Math.min(interval, 60_000);
+  }
+
+  /**
+   * Puts the finalizer on a GitSync before its first sync, so that deleting it can prune what it applied. Without
+   * the right to patch GitSyncs the sync goes on without it (logged): deletion then leaves the objects.
+   */
+  async #addFinalizer(gitSync: GitSync, log: Logger): Promise<'ok' | 'conflict'> {
+    const patch = finalizerPatch(gitSync, true);
+    if (!patch) return 'ok';
+    try {
+      await this.#o.kube.patchGitSync(gitSync.metadata.namespace ?? 'default', gitSync.metadata.name, patch);
+    } catch (error) {
+      if (isConflict(error) || isNotFound(error)) return 'conflict';
+      log.warn({ error: safeErrorMessage(error, 'finalizer') }, 'finalizer not added');
+    }
+    return 'ok';
+  }
+
+  /**
+   * A GitSync being deleted: prune what it applied when planDeletion says so (as its ServiceAccount, within its
+   * tenancy scope, only objects still carrying its sync label), then remove the finalizer. A failed prune keeps
+   * the finalizer (Ready=False PruneFailed, retried); every reason not to prune removes it at once.
+   */
+  async #finalize(key: string, gitSync: GitSync, log: Logger): Promise<number | undefined> {
+    if (!hasFinalizer(gitSync)) return this.#skip(key, gitSync);
+    const namespace = gitSync.metadata.namespace ?? 'default';
+    const identity = decideIdentity(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
+    const account = identity.ok && identity.identity.kind === 'serviceAccount' ? identity.identity : undefined;
+    const namespaceTerminating = await this.#o.kube.namespaceTerminating(namespace);
+    const serviceAccountGone =
+      account !== undefined && !namespaceTerminating
+        ? !(await this.#o.kube.serviceAccountExists(account.namespace, account.name))
+        : false;
+    const plan = planDeletion(gitSync, { identity, namespaceTerminating, serviceAccountGone });
+    let message: string;
+    if (plan.prune && identity.ok) {
+      const tenancy = this.#tenancyScope(namespace, identity.tenant);
+      const session = this.#o.kube.session(identity.identity, onlyNamespaceOf(tenancy));
+      const inventory = (gitSync.status as GitSyncStatusView | undefined)?.inventory?.entries ?? [];
+      try {
+        const result = await pruneInventory({ gitSync, inventory, ...session, tenancy });
+        message = `GitSync deleted: pruned ${result.pruned.length} object(s), kept ${result.skipped.length}`;
+        log.info({ pruned: result.pruned.length, kept: result.skipped.length }, 'deleted: pruned');
+      } catch (error) {
+        const failure =
+          error instanceof SyncError ? error.message : `prune failed: ${safeErrorMessage(error, 'prune')}`;
+        log.warn({ reason: SyncReason.PruneFailed, error: failure }, 'deleted: prune failed');
+        const before = gitSync.status?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
+        await this.#writeStatus(gitSync, log, { kind: 'failed', reason: SyncReason.PruneFailed, message: failure });
+        if (before?.reason !== SyncReason.PruneFailed || before.message !== failure) {
+          await this.#recordEvent(gitSync, EventType.Warning, SyncReason.PruneFailed, failure, log);
+        }
+        return PRUNE_RETRY_MS;
+      }
+    } else {
+      message = `GitSync deleted: nothing pruned (${plan.prune ? 'refused' : plan.why})`;
+      log.info({ why: plan.prune ? 'refused' : plan.why }, 'deleted: nothing pruned');
+    }
+    const patch = finalizerPatch(gitSync, false);
+    if (patch) {
+      try {
+        await this.#o.kube.patchGitSync(namespace, gitSync.metadata.name, patch);
+      } catch (error) {
+        if (isNotFound(error)) return this.#skip(key, undefined);
+        if (isConflict(error)) return CONFLICT_RETRY_MS;
+        log.warn({ error: safeErrorMessage(error, 'finalizer') }, 'finalizer not removed');
+        return PRUNE_RETRY_MS;
+      }
+    }
+    await this.#recordEvent(gitSync, EventType.Normal, GitSyncReason.Deleted, message, log);
+    return this.#skip(key, undefined);
   }
 
   /** Stalled until the spec changes (which enqueues it) or the controller's flags do (a restart). */

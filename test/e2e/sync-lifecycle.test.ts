@@ -94,9 +94,13 @@ async function gone(namespace: string, name: string, timeoutMs = 30_000): Promis
 
 async function createReady(namespace: string, name: string, url: string, commit: string, spec = {}) {
   await syncs.create(namespace, name, { source: { url, path: 'app' }, interval: '1h', ...spec });
-  const synced = await syncs.waitFor(namespace, name, 'Ready', readyAt(commit));
+  return syncs.waitFor(namespace, name, 'Ready', readyAt(commit));
+}
+
+/** A GitSync to be deleted: Ready, and carrying the finalizer that makes deletion prune. */
+async function createFinalized(namespace: string, name: string, url: string, commit: string, spec = {}) {
+  const synced = await createReady(namespace, name, url, commit, spec);
   assert.ok(synced.metadata.finalizers?.includes(FINALIZER), `finalizer on ${namespace}/${name}`);
-  return synced;
 }
 
 test('deleting a GitSync with prune: its objects are deleted, except those annotated to be kept', async (t) => {
@@ -114,7 +118,7 @@ test('deleting a GitSync with prune: its objects are deleted, except those annot
     'app/false.yaml': annotated('kept-false', { 'gitseal.dev/prune': 'false' }),
     'app/unlabelled.yaml': configMapJson('unlabelled', { a: '1' }),
   });
-  await createReady(ns, 'app', repo.url, commit, { prune: true, selfHeal: false });
+  await createFinalized(ns, 'app', repo.url, commit, { prune: true, selfHeal: false });
   // Someone removed the sync label from one object (no self-heal puts it back): it is no longer this GitSync's.
   const unlabelled = await configMap(ns, 'unlabelled');
   assert.equal(unlabelled?.metadata?.labels?.[LABEL], `${ns}.app`);
@@ -138,7 +142,7 @@ test('deleting a GitSync with prune: false leaves its objects', async (t) => {
   if (!(await ready(t))) return;
   const ns = await createSyncNamespace(kc, 'life-keep');
   const { repo, commit } = newRepo({ 'app/cm.yaml': configMapJson('left', { a: '1' }) });
-  await createReady(ns, 'app', repo.url, commit, { prune: false });
+  await createFinalized(ns, 'app', repo.url, commit, { prune: false });
   await syncs.delete(ns, 'app');
   await gone(ns, 'app');
   const left = await configMap(ns, 'left');
@@ -150,7 +154,7 @@ test("deleting a GitSync's namespace completes", async (t) => {
   if (!(await ready(t))) return;
   const ns = await createSyncNamespace(kc, 'life-ns');
   const { repo, commit } = newRepo({ 'app/cm.yaml': configMapJson('in-ns', { a: '1' }) });
-  await createReady(ns, 'app', repo.url, commit, { prune: true });
+  await createFinalized(ns, 'app', repo.url, commit, { prune: true });
   await core.deleteNamespace({ name: ns });
   // This control plane has no namespace controller: do its work, in the worst order for the GitSync (its
   // ServiceAccount first), and check that the GitSync's finalizer does not hold the namespace.

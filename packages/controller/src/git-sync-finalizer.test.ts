@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { GitSync } from '@gitseal/manifests';
-import { finalizerPatch, GIT_SYNC_FINALIZER, hasFinalizer, planDeletion } from './git-sync-finalizer.js';
+import {
+  finalizerPatch,
+  GIT_SYNC_FINALIZER,
+  hasFinalizer,
+  planDeletion,
+  type DeletionFacts,
+} from './git-sync-finalizer.js';
 
 const gitSync = (finalizers?: string[], spec: Partial<GitSync['spec']> = {}): GitSync =>
   ({
@@ -16,7 +22,7 @@ const tenant = {
   identity: { kind: 'serviceAccount', namespace: 'team', name: 'deployer' },
   tenant: true,
 } as const;
-const facts = { identity: tenant, namespaceTerminating: false, serviceAccountGone: false };
+const facts: DeletionFacts = { identity: tenant, namespaceTerminating: false, serviceAccountGone: false };
 
 describe('finalizerPatch', () => {
   it('adds and removes only its own finalizer, guarded by the resourceVersion', () => {

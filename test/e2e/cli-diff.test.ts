@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { dump, load } from 'js-yaml';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeObject } from '@gitseal/manifests';
 import { Envelope, generateKeyPair, sealValue, type KeyPair } from '@gitseal/crypto';
 import { applyObject, makeObjectApi, readObject } from '@gitseal/kube';
-import { createRawApplier } from '@gitseal/sync';
+import { createRawApplier, desiredObject } from '@gitseal/sync';
 import { assertFailure, assertNoMarkers, assertSuccess, makeTempDir, marker, runCli } from './cli-harness.js';
 import { createTestNamespace, crdPath, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
 import { widgetCrd } from './sync-harness.js';
@@ -44,10 +45,17 @@ async function setup(t: TestContext, prefix: string): Promise<Env | undefined> {
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
-/** Live state as the sync engine leaves it: applied with field manager `gitseal`. */
+/**
+ * Live state as the sync engine leaves it: applied with field manager `gitseal`, with the applied-digest annotation
+ * (and the sync label the object names, if any).
+ */
 async function applyLive(env: Env, objects: readonly KubernetesObject[]): Promise<void> {
   const client = makeObjectApi(env.kc);
-  for (const object of objects) await applyObject(client, object, { fieldManager: 'gitseal' });
+  for (const object of objects) {
+    await applyObject(client, desiredObject(object as KubeObject, undefined) as KubernetesObject, {
+      fieldManager: 'gitseal',
+    });
+  }
 }
 
 /** Writes each object to its own file (without a namespace, so that `-n` has to default it). */
@@ -214,7 +222,8 @@ test('diff: a CRD with x-kubernetes-* schema fields, applied as the engine does,
     tags: { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'set' },
   });
   // The sync engine's own applier: the manifest as JSON, exactly as in Git.
-  const live = (await createRawApplier(env.kc, { fieldManager: 'gitseal' }).apply(crd)) as typeof crd;
+  const applier = createRawApplier(env.kc, { fieldManager: 'gitseal' });
+  const live = (await applier.apply(desiredObject(crd as KubeObject, undefined))) as typeof crd;
   const schema = live.spec.versions[0]?.schema.openAPIV3Schema.properties;
   assert.equal(schema?.spec['x-kubernetes-preserve-unknown-fields'], true);
   const folder = await writeFolder('crd-only', { 'crd.yaml': [crd] });

@@ -286,6 +286,8 @@ const mayDo: Access[] = [
     namespace: SYSTEM_NAMESPACE,
   },
   { verb: 'watch', resource: 'gitsyncs', group: 'gitseal.dev', namespace: APP },
+  // The finalizer gitseal.dev/finalizer.
+  { verb: 'patch', resource: 'gitsyncs', group: 'gitseal.dev', namespace: APP },
   { verb: 'patch', resource: 'gitsyncs', subresource: 'status', group: 'gitseal.dev', namespace: APP },
   { verb: 'impersonate', resource: 'serviceaccounts', name: 'deployer', namespace: APP },
   // Read-only on what GitSyncs apply (live state, health, drift).

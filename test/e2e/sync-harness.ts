@@ -89,6 +89,7 @@ export interface GitSyncObject {
     generation?: number;
     resourceVersion?: string;
     annotations?: Record<string, string>;
+    finalizers?: string[];
   };
   spec: Record<string, unknown> & {
     source: { url: string; ref?: Record<string, string>; path?: string; secretRef?: { name: string } };
@@ -118,6 +119,10 @@ export class GitSyncs {
 
   async get(namespace: string, name: string): Promise<GitSyncObject> {
     return (await this.#api.getNamespacedCustomObject({ ...REF, namespace, name })) as GitSyncObject;
+  }
+
+  async delete(namespace: string, name: string): Promise<void> {
+    await this.#api.deleteNamespacedCustomObject({ ...REF, namespace, name });
   }
 
   /** Read-modify-write with retries on conflicts. */

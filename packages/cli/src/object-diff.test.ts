@@ -79,3 +79,44 @@ test('a SealedSecret: added, removed, resealed and unchanged keys; no ciphertext
   assert.match(text, /encryptedData\["same"\]: unchanged \(identical ciphertext\)\n/);
   assert.ok(!text.includes('CIPHER'), 'no ciphertext or template data in the output');
 });
+
+test('the applied-digest annotation is listed only when nothing else explains the change', () => {
+  const digest = (value: string) => ({ 'gitseal.dev/applied-digest': `sha256:${value}` });
+  const live = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'c', annotations: digest('a') },
+    data: { a: '1' },
+  };
+  const withData = diffObject({
+    title: 'ConfigMap n/c',
+    dryRun: { ...live, metadata: { name: 'c', annotations: digest('b') }, data: { a: '2' } },
+    live,
+  });
+  assert.deepEqual(
+    withData.fields.map((f) => f.path),
+    ['data.a'],
+  );
+  const alone = diffObject({
+    title: 'ConfigMap n/c',
+    dryRun: { ...live, metadata: { name: 'c', annotations: digest('b') } },
+    live,
+  });
+  assert.equal(alone.action, 'changed');
+  assert.deepEqual(
+    alone.fields.map((f) => f.path),
+    ['metadata.annotations["gitseal.dev/applied-digest"]'],
+  );
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 's', annotations: digest('a') },
+    data: { k: b64('1') },
+  };
+  const rotated = diffObject({
+    title: 'Secret n/s',
+    dryRun: { ...secret, metadata: { name: 's', annotations: digest('b') }, data: { k: b64('2') } },
+    live: secret,
+  });
+  assert.deepEqual(rotated.fields, [], 'a changed key explains the new digest');
+});

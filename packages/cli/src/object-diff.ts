@@ -1,3 +1,4 @@
+import { APPLIED_DIGEST_ANNOTATION } from '@gitseal/sync';
 import { diffFields, type FieldChange } from './field-diff.js';
 import { diffEncryptedData, diffSecretData, KeyChange, type KeyDiff } from './secret-key-diff.js';
 
@@ -80,6 +81,15 @@ function splitSecret(object: Json, kind: SecretKind): { keys: Json | undefined; 
   return { keys, rest };
 }
 
+/** The applied-digest annotation's path: it changes whenever anything else does, so it is only news on its own. */
+const DIGEST_PATH = `metadata.annotations[${JSON.stringify(APPLIED_DIGEST_ANNOTATION)}]`;
+
+/** Drops the applied-digest change when other changes explain it (the engine writes either way). */
+function withoutDigestNoise(fields: readonly FieldChange[], keys: readonly KeyDiff[]): FieldChange[] {
+  const others = fields.some((f) => f.path !== DIGEST_PATH) || keys.some((k) => k.change !== KeyChange.Unchanged);
+  return others ? fields.filter((f) => f.path !== DIGEST_PATH) : [...fields];
+}
+
 function actionOf(live: unknown, fields: readonly FieldChange[], keys: readonly KeyDiff[]): DiffAction {
   if (live === undefined) return DiffAction.Created;
   const keyChanged = keys.some((k) => k.change !== KeyChange.Unchanged);
@@ -96,13 +106,13 @@ export function diffObject(input: { title: string; source?: string; dryRun: unkn
   const secretKind = secretKindOf(after);
   const base = { title: input.title, ...(input.source === undefined ? {} : { source: input.source }) };
   if (secretKind === undefined) {
-    const fields = before === undefined ? [] : diffFields(before, after);
+    const fields = before === undefined ? [] : withoutDigestNoise(diffFields(before, after), []);
     return { ...base, action: actionOf(input.live, fields, []), fields, keys: [] };
   }
   const desired = splitSecret(after, secretKind);
   const current = before === undefined ? undefined : splitSecret(before, secretKind);
   const compare = secretKind === SecretKind.Secret ? diffSecretData : diffEncryptedData;
   const keys = compare(current?.keys, desired.keys);
-  const fields = current === undefined ? [] : diffFields(current.rest, desired.rest);
+  const fields = current === undefined ? [] : withoutDigestNoise(diffFields(current.rest, desired.rest), keys);
   return { ...base, action: actionOf(input.live, fields, keys), secretKind, fields, keys };
 }

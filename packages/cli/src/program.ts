@@ -86,7 +86,9 @@ const NAMESPACE_HELP = "namespace of the GitSync (default: the kubeconfig contex
 const DIFF_HELP = `
 Renders DIR as the sync engine does (plain files, or kustomize when DIR holds a kustomization) and compares each
 object with the cluster through a server-side-apply dry run (field manager gitseal), ignoring status and
-server-owned metadata. Each object is printed as:
+server-owned metadata. Each object is sent exactly as the engine applies it: with the gitseal.dev/sync label (of
+the --prune-label GitSync, else the one the live object carries) and the gitseal.dev/applied-digest annotation, so
+right after a sync every object is unchanged and --exit-code exits 0. Each object is printed as:
   + created    ~ changed (with a field diff)    = unchanged    - pruned (only with --prune-label)
 Secrets and SealedSecrets are compared per key and their values are never printed: a Secret key is added,
 removed, changed or unchanged (SHA-256 of the decoded values); a SealedSecret key is added, removed, resealed
@@ -287,12 +289,14 @@ export function createProgram(
       .requiredOption('--path <dir>', 'folder to render (as a GitSync path)')
       .option(
         '--prune-label <namespace>.<name>',
-        'the GitSync the folder belongs to: label objects as it does and show its live objects the folder lacks as pruned',
+        'the GitSync the folder belongs to: label objects as it does, put objects that name no namespace into its ' +
+          'namespace (unless -n), and show its live objects the folder lacks as pruned',
         parsePruneLabel,
       )
       .option('--exit-code', 'exit 1 when there are differences')
       .addHelpText('after', DIFF_HELP),
-    "namespace for objects that name none (default: the kubeconfig context's namespace, else default)",
+    "namespace for objects that name none (default: the --prune-label GitSync's, else the kubeconfig context's " +
+      'namespace, else default)',
   ).action(async (options: Record<string, unknown>) => {
     const { runDiff } = await import('./commands/diff.js');
     const result = await runDiff(options);

@@ -126,6 +126,39 @@ export class GitSyncKube {
     return JSON.parse(response.body.toString('utf8')) as GitSync;
   }
 
+  /** A JSON merge patch of the GitSync itself (its finalizers); a 409 or 404 rejects with a KubeError. */
+  async patchGitSync(namespace: string, name: string, patch: Record<string, unknown>): Promise<void> {
+    const what = `patch GitSync ${namespace}/${name}`;
+    const response = await requestRaw(this.#kc, {
+      method: 'PATCH',
+      path: resourcePath(Resources.GitSync, namespace, name),
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body: JSON.stringify(patch),
+      what,
+    });
+    assertOk(response, what);
+  }
+
+  /** True when the namespace is being deleted or gone; false when it is live or cannot be read. */
+  async namespaceTerminating(name: string): Promise<boolean> {
+    try {
+      const namespace = await readObject(this.reader, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      return namespace === undefined || namespace.metadata?.deletionTimestamp !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /** False only when the API server says the ServiceAccount does not exist (unreadable counts as existing). */
+  async serviceAccountExists(namespace: string, name: string): Promise<boolean> {
+    try {
+      const ref = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } };
+      return (await readObject(this.reader, ref)) !== undefined;
+    } catch {
+      return true;
+    }
+  }
+
   async patchStatus(namespace: string, name: string, status: GitSyncStatusView): Promise<void> {
     await patchStatus(
       this.#customObjects,

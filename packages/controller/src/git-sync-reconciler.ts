@@ -1,9 +1,11 @@
-import { isForbidden, isNotFound, safeErrorMessage } from '@gitseal/kube';
+import { isConflict, isForbidden, isNotFound, safeErrorMessage } from '@gitseal/kube';
 import type { GitSync } from '@gitseal/manifests';
 import {
   createSyncState,
   gitAuthFromSecretData,
   parseInventoryEntry,
+  pruneInventory,
+  SyncError,
   SyncReason,
   syncLabel,
   syncRevision,
@@ -20,7 +22,8 @@ import type { PrivateKeyRing } from '@gitseal/crypto';
 import type { Logger } from 'pino';
 import { parseDuration } from './duration.js';
 import type { TenancyOptions } from './flags.js';
-import { decideIdentity } from './git-sync-identity.js';
+import { finalizerPatch, hasFinalizer, planDeletion, type DeletionPlan } from './git-sync-finalizer.js';
+import { decideIdentity, type IdentityDecision } from './git-sync-identity.js';
 import { EventType, type GitSyncKube, type GitSyncSession } from './git-sync-kube.js';
 import {
   GitSyncCondition,
@@ -62,6 +65,9 @@ function identityName(gitSync: GitSync): string {
   return account ? `ServiceAccount ${gitSync.metadata.namespace ?? 'default'}/${account}` : 'the controller';
 }
 const DEPENDENCY_RETRY_MS = 5_000;
+/** A finalizer patch that met a concurrent change: read again soon. */
+const CONFLICT_RETRY_MS = 1_000;
+const PRUNE_RETRY_MS = 30_000;
 
 function durationOr(value: string | undefined, fallback: number): number {
   if (!value) return fallback;
@@ -116,17 +122,13 @@ export class GitSyncReconciler {
   }
 
   async #reconcile(key: string): Promise<number | void> {
-    const cached = this.#o.watch.gitSyncs.get(key);
-    if (!cached || cached.metadata.deletionTimestamp || !this.#o.mayWrite() || cached.spec.suspend === true) {
-      return this.#skip(key, cached);
-    }
-    // The cache wakes us; the API server's copy decides (its status holds the inventory to prune from).
-    const gitSync = await this.#o.kube.readGitSync(cached.metadata.namespace ?? 'default', cached.metadata.name);
-    if (!gitSync || gitSync.metadata.deletionTimestamp || gitSync.spec.suspend === true) {
-      return this.#skip(key, gitSync);
-    }
-    const namespace = gitSync.metadata.namespace ?? 'default';
+    const gitSync = await this.#load(key);
+    if (!gitSync) return undefined;
     const log = this.#o.logger.child({ gitSync: key, generation: gitSync.metadata.generation });
+    if (gitSync.metadata.deletionTimestamp) return this.#finalize(key, gitSync, log);
+    if (gitSync.spec.suspend === true) return this.#skip(key, gitSync);
+    if ((await this.#addFinalizer(gitSync, log)) === 'conflict') return CONFLICT_RETRY_MS;
+    const namespace = gitSync.metadata.namespace ?? 'default';
     const interval = durationOr(gitSync.spec.interval, DEFAULT_INTERVAL_MS);
     // Tenancy first: a refused GitSync must not learn anything, e.g. whether its dependencies exist.
     const decision = decideIdentity(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
@@ -195,6 +197,96 @@ export class GitSyncReconciler {
     await this.#writeStatus(live ?? gitSync, log, { kind: 'synced', result, startedAt });
     await this.#event(gitSync, result, log);
     return result.result === 'Succeeded' ? interval : Math.min(interval, 60_000);
+  }
+
+  /**
+   * The GitSync to reconcile as the API server has it now (the cache only wakes us: the API server's status holds
+   * the inventory to prune from); undefined when there is nothing to do (gone, not the leader, suspended).
+   */
+  async #load(key: string): Promise<GitSync | undefined> {
+    const cached = this.#o.watch.gitSyncs.get(key);
+    if (!cached || !this.#o.mayWrite()) return this.#skip(key, cached);
+    if (!cached.metadata.deletionTimestamp && cached.spec.suspend === true) return this.#skip(key, cached);
+    const gitSync = await this.#o.kube.readGitSync(cached.metadata.namespace ?? 'default', cached.metadata.name);
+    return gitSync ?? this.#skip(key, undefined);
+  }
+
+  /**
+   * Puts the finalizer on a GitSync before its first sync, so that deleting it can prune what it applied. Without
+   * the right to patch GitSyncs the sync goes on without it (logged): deletion then leaves the objects.
+   */
+  async #addFinalizer(gitSync: GitSync, log: Logger): Promise<'ok' | 'conflict'> {
+    const patch = finalizerPatch(gitSync, true);
+    if (!patch) return 'ok';
+    try {
+      await this.#o.kube.patchGitSync(gitSync.metadata.namespace ?? 'default', gitSync.metadata.name, patch);
+    } catch (error) {
+      if (isConflict(error) || isNotFound(error)) return 'conflict';
+      log.warn({ error: safeErrorMessage(error, 'finalizer') }, 'finalizer not added');
+    }
+    return 'ok';
+  }
+
+  /**
+   * A GitSync being deleted: prune what it applied when planDeletion says so (as its ServiceAccount, within its
+   * tenancy scope, only objects still carrying its sync label), then remove the finalizer. A failed prune keeps
+   * the finalizer (Ready=False PruneFailed, retried); every reason not to prune removes it at once.
+   */
+  async #finalize(key: string, gitSync: GitSync, log: Logger): Promise<number | undefined> {
+    if (!hasFinalizer(gitSync)) return this.#skip(key, gitSync);
+    const outcome = await this.#pruneForDeletion(gitSync, log);
+    if (typeof outcome === 'number') return outcome;
+    const patch = finalizerPatch(gitSync, false);
+    try {
+      if (patch) await this.#o.kube.patchGitSync(gitSync.metadata.namespace ?? 'default', gitSync.metadata.name, patch);
+    } catch (error) {
+      if (isNotFound(error)) return this.#skip(key, undefined);
+      if (isConflict(error)) return CONFLICT_RETRY_MS;
+      log.warn({ error: safeErrorMessage(error, 'finalizer') }, 'finalizer not removed');
+      return PRUNE_RETRY_MS;
+    }
+    await this.#recordEvent(gitSync, EventType.Normal, GitSyncReason.Deleted, outcome, log);
+    return this.#skip(key, undefined);
+  }
+
+  /** What deleting `gitSync` may prune (see planDeletion), with the facts read from the cluster. */
+  async #deletionPlan(gitSync: GitSync): Promise<{ plan: DeletionPlan; identity: IdentityDecision }> {
+    const namespace = gitSync.metadata.namespace ?? 'default';
+    const identity = decideIdentity(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
+    const account = identity.ok && identity.identity.kind === 'serviceAccount' ? identity.identity : undefined;
+    const namespaceTerminating = await this.#o.kube.namespaceTerminating(namespace);
+    const serviceAccountGone =
+      account !== undefined && !namespaceTerminating
+        ? !(await this.#o.kube.serviceAccountExists(account.namespace, account.name))
+        : false;
+    return { plan: planDeletion(gitSync, { identity, namespaceTerminating, serviceAccountGone }), identity };
+  }
+
+  /** The deletion's prune: the Event message when done (or skipped), or the delay before the next attempt. */
+  async #pruneForDeletion(gitSync: GitSync, log: Logger): Promise<string | number> {
+    const { plan, identity } = await this.#deletionPlan(gitSync);
+    if (!plan.prune || !identity.ok) {
+      const why = plan.prune ? 'refused' : plan.why;
+      log.info({ why }, 'deleted: nothing pruned');
+      return `GitSync deleted: nothing pruned (${why})`;
+    }
+    const tenancy = this.#tenancyScope(gitSync.metadata.namespace ?? 'default', identity.tenant);
+    const session = this.#o.kube.session(identity.identity, onlyNamespaceOf(tenancy));
+    const inventory = (gitSync.status as GitSyncStatusView | undefined)?.inventory?.entries ?? [];
+    try {
+      const result = await pruneInventory({ gitSync, inventory, ...session, tenancy });
+      log.info({ pruned: result.pruned.length, kept: result.skipped.length }, 'deleted: pruned');
+      return `GitSync deleted: pruned ${result.pruned.length} object(s), kept ${result.skipped.length}`;
+    } catch (error) {
+      const failure = error instanceof SyncError ? error.message : `prune failed: ${safeErrorMessage(error, 'prune')}`;
+      log.warn({ reason: SyncReason.PruneFailed, error: failure }, 'deleted: prune failed');
+      const before = gitSync.status?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
+      await this.#writeStatus(gitSync, log, { kind: 'failed', reason: SyncReason.PruneFailed, message: failure });
+      if (before?.reason !== SyncReason.PruneFailed || before.message !== failure) {
+        await this.#recordEvent(gitSync, EventType.Warning, SyncReason.PruneFailed, failure, log);
+      }
+      return PRUNE_RETRY_MS;
+    }
   }
 
   /** Stalled until the spec changes (which enqueues it) or the controller's flags do (a restart). */

@@ -10,6 +10,8 @@ export const GitSyncReason = {
   Succeeded: 'ReconciliationSucceeded',
   Progressing: 'Progressing',
   DependencyNotReady: 'DependencyNotReady',
+  /** The Event of a deleted GitSync: what was pruned, or why nothing was. */
+  Deleted: 'Deleted',
 } as const;
 
 /** Failures that a retry of the same revision cannot fix: Stalled until Git or the spec changes. */

@@ -56,6 +56,47 @@ describe('checkOwnership', () => {
     assert.notEqual(conflict([cm('x', mine, { [TAKEOVER_ANNOTATION]: 'yes' })], [cm('x', other)]), undefined);
   });
 
+  const managed = (object: KubeObject, entries: Record<string, unknown>[]): KubeObject => ({
+    ...object,
+    metadata: { ...object.metadata, managedFields: entries } as KubeObject['metadata'],
+  });
+  const takeoverFields = { 'f:metadata': { 'f:annotations': { [`f:${TAKEOVER_ANNOTATION}`]: {} } } };
+  const otherFields = { 'f:data': { 'f:a': {} } };
+  const engine = (time: string, fieldsV1: unknown) => ({ manager: 'gitseal', operation: 'Apply', time, fieldsV1 });
+  const byHand = (time: string) => ({
+    manager: 'kubectl-annotate',
+    operation: 'Update',
+    time: new Date(time),
+    fieldsV1: takeoverFields,
+  });
+
+  it('does not flip: after a takeover from Git, the previous owner cannot take the object back', () => {
+    const other = { 'gitseal.dev/sync': 'team-a.other' };
+    // "other" took it over with the annotation in its Git: the live copy carries it, applied by the engine.
+    const taken = managed(cm('x', other, { [TAKEOVER_ANNOTATION]: 'true' }), [
+      engine('2026-01-01T00:00:10Z', takeoverFields),
+    ]);
+    assert.match(
+      conflict([cm('x', mine)], [taken]) ?? '',
+      /already applied by GitSync team-a\/other \(remove it there/,
+    );
+    // Both manifests claiming it is refused too (else each would take it back at every sync).
+    assert.match(
+      conflict([cm('x', mine, { [TAKEOVER_ANNOTATION]: 'true' })], [taken]) ?? '',
+      /whose manifest carries gitseal\.dev\/takeover: "true" too/,
+    );
+  });
+
+  it('a takeover annotation set by hand hands the object over once', () => {
+    const other = { 'gitseal.dev/sync': 'team-a.other' };
+    const annotated = cm('x', other, { [TAKEOVER_ANNOTATION]: 'true' });
+    const fresh = managed(annotated, [engine('2026-01-01T00:00:10Z', otherFields), byHand('2026-01-01T00:01:00Z')]);
+    assert.equal(conflict([cm('x', mine)], [fresh]), undefined, 'annotated after the owner applied: handed over');
+    // "other" took it with that annotation and applied it later: the annotation does not hand it back.
+    const used = managed(annotated, [engine('2026-01-01T00:02:00Z', otherFields), byHand('2026-01-01T00:01:00Z')]);
+    assert.notEqual(conflict([cm('x', mine)], [used]), undefined);
+  });
+
   it('ignores objects nobody else applied', () => {
     assert.equal(
       conflict([cm('a', mine), cm('b', mine)], [cm('c', { 'gitseal.dev/sync': 'team-a.other' })]),

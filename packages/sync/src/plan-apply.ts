@@ -1,12 +1,13 @@
-import type { GitSync, KubeObject } from '@gitseal/manifests';
 import { orderForApply, type PlannedObject } from './apply-order.js';
+import { desiredObjects, type DesiredFor } from './desired-object.js';
 import { buildInventory, type SyncInventoryEntry } from './inventory.js';
 import type { RenderedObject } from './render.js';
 import { revisionDigest } from './revision-digest.js';
-import { SYNC_LABEL, syncLabel } from './sync-label.js';
+import { syncLabel } from './sync-label.js';
+import type { GroupKind } from './target-namespace.js';
 
 export interface ApplyPlan {
-  /** Objects in apply order, each carrying the sync label. */
+  /** Objects in apply order, exactly as apply sends them (desiredObjects: sync label, applied digest, namespace). */
   readonly objects: readonly PlannedObject[];
   readonly inventory: readonly SyncInventoryEntry[];
   /** revisionDigest of the rendered objects (before labelling). */
@@ -14,18 +15,17 @@ export interface ApplyPlan {
   readonly label: string;
 }
 
-function withLabel(object: KubeObject, label: string): KubeObject {
-  const metadata = object.metadata ?? {};
-  return { ...object, metadata: { ...metadata, labels: { ...metadata.labels, [SYNC_LABEL]: label } } };
-}
-
-/** Everything apply needs from a preflighted revision: ordered, labelled objects, the inventory and the digest. */
-export function planApply(rendered: readonly RenderedObject[], gitSync: Pick<GitSync, 'metadata'>): ApplyPlan {
+/** Everything apply needs from a preflighted revision: ordered desired objects, the inventory and the digest. */
+export function planApply(
+  rendered: readonly RenderedObject[],
+  gitSync: DesiredFor,
+  clusterScopedKinds: readonly GroupKind[] = [],
+): ApplyPlan {
   const label = syncLabel(gitSync);
-  const objects = orderForApply(rendered).map((p) => ({ ...p, object: withLabel(p.object, label) }));
+  const objects = orderForApply(desiredObjects(rendered, gitSync, clusterScopedKinds));
   return {
     objects,
-    inventory: buildInventory(rendered.map((r) => r.object)),
+    inventory: buildInventory(objects.map((r) => r.object)),
     digest: revisionDigest(rendered),
     label,
   };

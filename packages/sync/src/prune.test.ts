@@ -64,13 +64,14 @@ describe('planPrune', () => {
     assert.deepEqual(names(otherNs.delete), ['Deployment/web']);
   });
 
-  it('keeps objects that lost the label, carry another sync label, or say prune "false"', () => {
+  it('keeps objects that lost the label, carry another sync label, or say prune "false" or "disabled"', () => {
     const stolen = obj('v1', 'ConfigMap', 'stolen', 'prod', { label: 'other.sync' });
     const kept = obj('v1', 'ConfigMap', 'kept', 'prod', { annotations: { [PRUNE_ANNOTATION]: 'false' } });
+    const flux = obj('v1', 'ConfigMap', 'flux', 'prod', { annotations: { [PRUNE_ANNOTATION]: 'disabled' } });
     const plan = planPrune({
-      inventory: entries(gone, stolen, kept),
+      inventory: entries(gone, stolen, kept, flux),
       desired: [keep],
-      liveLabelled: [stolen, kept],
+      liveLabelled: [stolen, kept, flux],
       label: LABEL,
     });
     assert.deepEqual(plan.delete, []);
@@ -78,6 +79,7 @@ describe('planPrune', () => {
       { id: 'prod_gone__ConfigMap', reason: 'NotLive' },
       { id: 'prod_stolen__ConfigMap', reason: 'OtherOwner' },
       { id: 'prod_kept__ConfigMap', reason: 'Disabled' },
+      { id: 'prod_flux__ConfigMap', reason: 'Disabled' },
     ]);
   });
 

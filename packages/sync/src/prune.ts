@@ -11,7 +11,7 @@ export const PruneSkipReason = {
   OtherOwner: 'OtherOwner',
   /** A Namespace or PersistentVolumeClaim without `gitseal.dev/prune: "true"`. */
   Protected: 'Protected',
-  /** Annotated `gitseal.dev/prune: "false"`. */
+  /** Annotated `gitseal.dev/prune: "false"` (or `"disabled"`, Flux's spelling). */
   Disabled: 'Disabled',
   /** The revision renders no objects and allowEmpty is off. */
   EmptyRevision: 'EmptyRevision',
@@ -41,7 +41,7 @@ const PROTECTED = new Set(['/Namespace', '/PersistentVolumeClaim']);
 function skipReason(live: KubeObject, label: string): PruneSkipReason | undefined {
   if (live.metadata?.labels?.[SYNC_LABEL] !== label) return PruneSkipReason.OtherOwner;
   const prune = live.metadata?.annotations?.[PRUNE_ANNOTATION];
-  if (prune === 'false') return PruneSkipReason.Disabled;
+  if (prune === 'false' || prune === 'disabled') return PruneSkipReason.Disabled;
   if (PROTECTED.has(`${groupOf(live.apiVersion)}/${live.kind}`) && prune !== 'true') return PruneSkipReason.Protected;
   return undefined;
 }

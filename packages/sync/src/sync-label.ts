@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /** Label on every object a GitSync applies; its value names the GitSync (see syncLabel). */
 export const SYNC_LABEL = 'gitseal.dev/sync';
-/** `"true"` lets prune delete Namespaces and PersistentVolumeClaims; `"false"` keeps any object. */
+/** `"true"` lets prune delete Namespaces and PersistentVolumeClaims; `"false"` or `"disabled"` keeps any object. */
 export const PRUNE_ANNOTATION = 'gitseal.dev/prune';
 
 const MAX_LABEL_VALUE = 63;

@@ -249,7 +249,7 @@ async function applyRevision(
   objects: readonly RenderedObject[],
 ): Promise<SyncRevisionResult> {
   const { spec } = input.gitSync;
-  const plan = planApply(objects, input.gitSync);
+  const plan = planApply(objects, input.gitSync, input.clusterScopedKinds);
   run.digest = plan.digest;
   run.stage = SyncStage.Apply;
   for (const entry of plan.inventory) run.planned.set(entry.id, entry);

@@ -4,11 +4,11 @@ import type { KubeObject } from '@gitseal/manifests';
 import {
   createRawApplier,
   describeRef,
+  desiredObject,
   inventoryEntry,
   inventoryId,
   objectKey,
   orderForApply,
-  planApply,
   planPrune,
   renderSource,
   SYNC_LABEL,
@@ -77,14 +77,26 @@ function asCliError(error: unknown, source: string, title: string): CliError {
   return new CliError(`${source}: ${cli.message}`, cli.exitCode);
 }
 
+/** The sync label the engine would put on an object: the named GitSync's, else the one the live object carries. */
+function labelFor(live: unknown, pruneLabel: PruneLabel | undefined): string | undefined {
+  if (pruneLabel !== undefined) return syncLabel({ metadata: pruneLabel });
+  const label = (live as KubeObject | undefined)?.metadata?.labels?.[SYNC_LABEL];
+  return typeof label === 'string' ? label : undefined;
+}
+
 /**
- * Live object, dry-run result, and the comparison of the two for one object of the folder. Both are read as plain
- * JSON: client-node's typed models would drop unknown fields (and rename `x-kubernetes-*` keys), which shows
- * differences that are not there.
+ * Live object, dry-run result, and the comparison of the two for one object of the folder. The dry run sends the
+ * object exactly as the sync engine would (desiredObject: sync label and applied-digest annotation), so a folder
+ * that is in sync shows no change. Both are read as plain JSON: client-node's typed models would drop unknown
+ * fields (and rename `x-kubernetes-*` keys), which shows differences that are not there.
  */
-async function diffOne(client: RawObjectClient, planned: PlannedObject): Promise<ObjectDiff> {
-  const { object, source } = planned;
-  const title = describeRef(object);
+async function diffOne(
+  client: RawObjectClient,
+  planned: PlannedObject,
+  pruneLabel: PruneLabel | undefined,
+): Promise<ObjectDiff> {
+  const { source } = planned;
+  const title = describeRef(planned.object);
   const pending = (note: string): ObjectDiff => ({
     action: DiffAction.Created,
     title,
@@ -95,13 +107,14 @@ async function diffOne(client: RawObjectClient, planned: PlannedObject): Promise
   });
   let live: unknown;
   try {
-    live = await client.read(object);
+    live = await client.read(planned.object);
   } catch (error) {
     const unserved = error instanceof KubeError && error.code === KubeErrorCode.InvalidObject;
     if (unserved && planned.waitsForCrd !== undefined)
       return pending(`its CRD ${planned.waitsForCrd} is in the folder`);
     throw asCliError(error, source, title);
   }
+  const object = desiredObject(planned.object, labelFor(live, pruneLabel));
   let dryRun: unknown;
   try {
     dryRun = await client.apply(object);
@@ -155,22 +168,20 @@ async function pruneDiffs(
 }
 
 /**
- * `gitseal diff --path DIR`: renders the folder as the sync engine would and compares each object with the live
- * cluster through a server-side-apply dry run (field manager `gitseal`). Secret values and ciphertext are never
- * printed: Secrets and SealedSecrets are compared per key.
+ * `gitseal diff --path DIR`: renders the folder as the sync engine would and compares each object, built exactly as
+ * the engine applies it, with the live cluster through a server-side-apply dry run (field manager `gitseal`).
+ * Objects that name no namespace go to `-n`, else to the namespace of the `--prune-label` GitSync, else the
+ * context's. Secret values and ciphertext are never printed: Secrets and SealedSecrets are compared per key.
  */
 export async function runDiff(raw: Record<string, unknown>): Promise<DiffResult> {
   const options = raw as unknown as DiffOptions;
   await checkDirectory(options.path);
   const { kc, namespace } = openKubeSession(options);
-  const rendered = await render(options.path, namespace);
-  const planned =
-    options.pruneLabel === undefined
-      ? orderForApply(rendered)
-      : planApply(rendered, { metadata: options.pruneLabel }).objects;
+  const target = options.namespace ?? options.pruneLabel?.namespace ?? namespace;
+  const rendered = await render(options.path, target);
   const client = createRawApplier(kc, { fieldManager: FIELD_MANAGER, dryRun: true });
   const diffs: ObjectDiff[] = [];
-  for (const item of planned) diffs.push(await diffOne(client, item));
+  for (const item of orderForApply(rendered)) diffs.push(await diffOne(client, item, options.pruneLabel));
   const notes: string[] = [];
   if (options.pruneLabel !== undefined) {
     const pruned = await pruneDiffs(kc, rendered, options.pruneLabel);

@@ -35,19 +35,15 @@ describe('desiredObject', () => {
 });
 
 describe('desiredObjects', () => {
-  it('defaults the namespace to spec.targetNamespace, else the GitSync namespace; cluster-scoped kinds keep none', () => {
+  it('labels every object and keeps the namespaces resolveObjectScopes gave (none for cluster-scoped kinds)', () => {
     assert.equal(targetNamespaceOf(gitSync), 'team');
     assert.equal(targetNamespaceOf({ ...gitSync, spec: { targetNamespace: 'prod' } }), 'prod');
-    const role: KubeObject = {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: 'r' },
-    };
+    const gate: KubeObject = { apiVersion: 'example.com/v1', kind: 'Gate', metadata: { name: 'g' } };
     const out = desiredObjects(
       [
-        { object: cm('a'), source: 'a#0' },
+        { object: cm('a', 'prod'), source: 'a#0' },
         { object: cm('b', 'elsewhere'), source: 'b#0' },
-        { object: role, source: 'r#0' },
+        { object: gate, source: 'g#0' },
       ],
       { ...gitSync, spec: { targetNamespace: 'prod' } },
     );
@@ -57,7 +53,7 @@ describe('desiredObjects', () => {
     );
     assert.deepEqual(
       out.map((o) => o.source),
-      ['a#0', 'b#0', 'r#0'],
+      ['a#0', 'b#0', 'g#0'],
     );
     for (const { object } of out) assert.equal(object.metadata?.labels?.[SYNC_LABEL], 'team.apps');
   });

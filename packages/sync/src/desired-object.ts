@@ -1,7 +1,6 @@
 import type { GitSync, KubeObject } from '@gitseal/manifests';
 import { withAppliedDigest } from './applied-digest.js';
 import { SYNC_LABEL, syncLabel } from './sync-label.js';
-import { defaultNamespace, type GroupKind } from './target-namespace.js';
 
 /** What a GitSync adds to each object it applies (the GitSync's identity and target namespace). */
 export type DesiredFor = Pick<GitSync, 'metadata'> & { readonly spec?: Pick<GitSync['spec'], 'targetNamespace'> };
@@ -25,18 +24,12 @@ export function desiredObject(object: KubeObject, label: string | undefined): Ku
 }
 
 /**
- * The objects of a rendered revision exactly as `gitSync` applies them (see desiredObject), namespaced objects
- * without a namespace put into its target namespace. Returns copies, in the given order. The sync engine and
- * `gitseal diff` both build what they send with this function, so a diff right after a sync shows no change.
+ * The objects of a revision exactly as `gitSync` applies them (see desiredObject). The objects must already carry
+ * the namespaces the API server gives them (resolveObjectScopes: by API discovery, with targetNamespaceOf for
+ * namespaced objects that name none). Returns copies, in the given order. The sync engine and `gitseal diff` both
+ * build what they send with desiredObject, so a diff right after a sync shows no change.
  */
-export function desiredObjects<T extends { object: KubeObject }>(
-  items: readonly T[],
-  gitSync: DesiredFor,
-  clusterScopedKinds: readonly GroupKind[] = [],
-): T[] {
+export function desiredObjects<T extends { object: KubeObject }>(items: readonly T[], gitSync: DesiredFor): T[] {
   const label = syncLabel(gitSync);
-  return defaultNamespace(items, targetNamespaceOf(gitSync), clusterScopedKinds).map((item) => ({
-    ...item,
-    object: desiredObject(item.object, label),
-  }));
+  return items.map((item) => ({ ...item, object: desiredObject(item.object, label) }));
 }

@@ -1,4 +1,4 @@
-import type { ApiDiscovery } from '@gitseal/kube';
+import { KubeError, type ApiDiscovery } from '@gitseal/kube';
 import { isPlainObject, type KubeObject } from '@gitseal/manifests';
 import { throwIfFailures } from './object-failures.js';
 import { describeRef, groupOf } from './object-ref.js';
@@ -70,7 +70,14 @@ export async function resolveObjectScopes(
   const out: RenderedObject[] = [];
   for (const item of objects) {
     const { object } = item;
-    const scope = await input.scopeOf(object.apiVersion, object.kind);
+    let scope: ObjectScope | undefined;
+    try {
+      scope = await input.scopeOf(object.apiVersion, object.kind);
+    } catch (error) {
+      if (!(error instanceof KubeError)) throw error;
+      const message = `${item.source}: ${describeRef(object)}: ${error.message}`;
+      throw new KubeError(error.code, message, { status: error.status, reason: error.reason });
+    }
     const namespace = typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : '';
     if (scope === undefined) {
       failures.push(`${item.source}: ${describeRef(object)}: ${notServed(object)}`);

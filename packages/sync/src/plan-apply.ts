@@ -4,7 +4,6 @@ import { buildInventory, type SyncInventoryEntry } from './inventory.js';
 import type { RenderedObject } from './render.js';
 import { revisionDigest } from './revision-digest.js';
 import { syncLabel } from './sync-label.js';
-import type { GroupKind } from './target-namespace.js';
 
 export interface ApplyPlan {
   /** Objects in apply order, exactly as apply sends them (desiredObjects: sync label, applied digest, namespace). */
@@ -16,13 +15,9 @@ export interface ApplyPlan {
 }
 
 /** Everything apply needs from a preflighted revision: ordered desired objects, the inventory and the digest. */
-export function planApply(
-  rendered: readonly RenderedObject[],
-  gitSync: DesiredFor,
-  clusterScopedKinds: readonly GroupKind[] = [],
-): ApplyPlan {
+export function planApply(rendered: readonly RenderedObject[], gitSync: DesiredFor): ApplyPlan {
   const label = syncLabel(gitSync);
-  const objects = orderForApply(desiredObjects(rendered, gitSync, clusterScopedKinds));
+  const objects = orderForApply(desiredObjects(rendered, gitSync));
   return {
     objects,
     inventory: buildInventory(objects.map((r) => r.object)),

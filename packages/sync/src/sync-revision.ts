@@ -1,9 +1,10 @@
 import type { PrivateKeyRing } from '@gitseal/crypto';
-import type { ApiDiscovery } from '@gitseal/kube';
+import { KubeError, type ApiDiscovery } from '@gitseal/kube';
 import type { GitSync, InventoryEntry } from '@gitseal/manifests';
 import type { AppliedRecord } from './applied-digest.js';
 import { applyObjects } from './apply-objects.js';
 import { ApplyTier } from './apply-order.js';
+import { targetNamespaceOf } from './desired-object.js';
 import { dryRunObjects } from './dry-run-objects.js';
 import { normalizeInventory } from './inventory-scope.js';
 import { resolveObjectScopes, scopeResolver } from './object-scope.js';
@@ -249,7 +250,7 @@ async function applyRevision(
   objects: readonly RenderedObject[],
 ): Promise<SyncRevisionResult> {
   const { spec } = input.gitSync;
-  const plan = planApply(objects, input.gitSync, input.clusterScopedKinds);
+  const plan = planApply(objects, input.gitSync);
   run.digest = plan.digest;
   run.stage = SyncStage.Apply;
   for (const entry of plan.inventory) run.planned.set(entry.id, entry);
@@ -349,7 +350,7 @@ export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisi
         input.discovery,
         rendered.map((r) => r.object),
       ),
-      targetNamespace: input.gitSync.spec.targetNamespace ?? input.gitSync.metadata.namespace ?? 'default',
+      targetNamespace: targetNamespaceOf(input.gitSync),
     });
     const refused = await refuse(input, objects);
     if (refused) return finish(run, 'Failed', refused);
@@ -358,6 +359,9 @@ export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisi
   } catch (error) {
     run.pending = merge(run.pending, writtenEntries(run));
     if (error instanceof SyncError) return finish(run, 'Failed', { reason: error.reason, message: error.message });
+    // A KubeError's message is safe by construction (object, status, reason; never a body).
+    if (error instanceof KubeError)
+      return finish(run, 'Failed', { reason: SyncReason.ApplyFailed, message: error.message });
     const message = error instanceof Error ? `${run.stage} failed: ${error.name}` : `${run.stage} failed`;
     const reason = run.stage === SyncStage.Resolve ? SyncReason.GitFetchFailed : SyncReason.ApplyFailed;
     return finish(run, 'Failed', { reason, message });

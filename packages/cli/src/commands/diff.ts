@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { isNotFound, KubeError, KubeErrorCode } from '@gitseal/kube';
+import { createApiDiscovery, isNotFound, KubeError, KubeErrorCode } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import {
   createRawApplier,
@@ -11,6 +11,8 @@ import {
   orderForApply,
   planPrune,
   renderSource,
+  resolveObjectScopes,
+  scopeResolver,
   SYNC_LABEL,
   syncLabel,
   type PlannedObject,
@@ -49,16 +51,22 @@ async function checkDirectory(path: string): Promise<void> {
   if (!isDirectory) throw new CliError(`--path ${path}: not a directory`);
 }
 
-async function render(path: string, namespace: string): Promise<RenderedObject[]> {
+/** Renders the folder as the engine does, namespaces given by the scopes API discovery says (resolveObjectScopes). */
+async function render(path: string, namespace: string, kc: KubeConfig): Promise<RenderedObject[]> {
   let rendered: RenderedObject[];
   try {
     const checkout = await enclosingCheckout(path);
-    rendered = await renderSource({
+    const objects = await renderSource({
       checkoutDir: checkout.checkoutDir,
       ...(checkout.path ? { path: checkout.path } : {}),
-      targetNamespace: namespace,
     });
+    const scopeOf = scopeResolver(
+      createApiDiscovery(kc),
+      objects.map((o) => o.object),
+    );
+    rendered = await resolveObjectScopes(objects, { scopeOf, targetNamespace: namespace });
   } catch (error) {
+    if (error instanceof KubeError) throw toCliError(error, 'API discovery');
     throw wrapError(path, error);
   }
   const seen = new Map<string, string>();
@@ -178,7 +186,7 @@ export async function runDiff(raw: Record<string, unknown>): Promise<DiffResult>
   await checkDirectory(options.path);
   const { kc, namespace } = openKubeSession(options);
   const target = options.namespace ?? options.pruneLabel?.namespace ?? namespace;
-  const rendered = await render(options.path, target);
+  const rendered = await render(options.path, target, kc);
   const client = createRawApplier(kc, { fieldManager: FIELD_MANAGER, dryRun: true });
   const diffs: ObjectDiff[] = [];
   for (const item of orderForApply(rendered)) diffs.push(await diffOne(client, item, options.pruneLabel));

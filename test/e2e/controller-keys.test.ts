@@ -3,6 +3,7 @@
 // the certificate from the running controller (the gitseal-certs ConfigMap) with nothing but a kubeconfig.
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test, type TestContext } from 'node:test';
@@ -395,4 +396,27 @@ test('start-up: a controller that cannot create its key Secret stops and exits n
     new RegExp(`^gitseal-controller: start failed: create Secret ${controllerNs}/gitseal-key-\\S*: .*\\(403\\)`),
   );
   assert.match(controller.output(), /"msg":"stopped"/);
+});
+
+test('start-up: a controller that cannot bind an address exits non-zero at once, naming the address', async (t) => {
+  if (!(await ready(t))) return;
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  t.after(() => busy.close());
+  const port = (busy.address() as AddressInfo).port;
+  const controllerNs = await createTestNamespace(cluster.kc, 'gitseal-bind');
+  const started = Date.now();
+  const controller = await startControllerProcess(
+    kubeconfigPath,
+    ['--namespace', controllerNs, '--key-size', '2048', '--metrics-address', `127.0.0.1:${port}`],
+    { waitReady: false },
+  );
+  const code = await Promise.race([controller.exited, sleep(30_000).then(() => 'still running')]);
+  assert.equal(code, 1, `exit code; output: ${controller.output().slice(-2000)}`);
+  assert.ok(Date.now() - started < 15_000, 'exits at once');
+  const reasons = controller
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('gitseal-controller: '));
+  assert.deepEqual(reasons, [`gitseal-controller: listen 127.0.0.1:${port}: address already in use`]);
 });

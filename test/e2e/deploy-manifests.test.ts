@@ -448,6 +448,12 @@ test('GitSync: the API server rejects invalid specs with a message naming the fi
       message: /at most one of branch, tag/,
     },
     { name: 'bad-interval', spec: { source: { url }, interval: '5 minutes' }, message: /spec\.interval/ },
+    {
+      name: 'short-interval',
+      spec: { source: { url }, interval: '1ms' },
+      message: /spec\.interval: .*must be at least 10s/,
+    },
+    { name: 'short-interval-s', spec: { source: { url }, interval: '9.5s' }, message: /must be at least 10s/ },
     { name: 'bad-timeout', spec: { source: { url }, timeout: '10' }, message: /spec\.timeout/ },
     { name: 'parent-path', spec: { source: { url, path: 'apps/../../etc' } }, message: /'\.\.' segments/ },
     { name: 'dotdot-path', spec: { source: { url, path: '..' } }, message: /'\.\.' segments/ },

@@ -7,6 +7,8 @@ export const ControllerErrorCode = {
   InvalidKeySecret: 'INVALID_KEY_SECRET',
   WorkerFailed: 'WORKER_FAILED',
   NotLeader: 'NOT_LEADER',
+  /** An HTTP server could not bind its address. */
+  ListenFailed: 'LISTEN_FAILED',
 } as const;
 export type ControllerErrorCode = (typeof ControllerErrorCode)[keyof typeof ControllerErrorCode];
 

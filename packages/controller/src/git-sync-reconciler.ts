@@ -21,6 +21,7 @@ import {
 import type { PrivateKeyRing } from '@gitseal/crypto';
 import type { Logger } from 'pino';
 import { parseDuration } from './duration.js';
+import { MIN_INTERVAL_MS, retryDelay } from './retry-delay.js';
 import type { TenancyOptions } from './flags.js';
 import { finalizerPatch, hasFinalizer, planDeletion, type DeletionPlan } from './git-sync-finalizer.js';
 import { decideIdentity, type IdentityDecision } from './git-sync-identity.js';
@@ -105,6 +106,8 @@ function settled(gitSync: GitSync): boolean {
 export class GitSyncReconciler {
   readonly #o: GitSyncReconcilerOptions;
   readonly #states = new Map<string, SyncState>();
+  /** Consecutive failed syncs per GitSync, for the retry backoff. */
+  readonly #failures = new Map<string, number>();
   /** SealedSecrets proven to open with the current keys (digests include the key ids). */
   readonly #preflightCache: PreflightCache & { size: number } = new Set<string>();
 
@@ -129,7 +132,7 @@ export class GitSyncReconciler {
     if (gitSync.spec.suspend === true) return this.#skip(key, gitSync);
     if ((await this.#addFinalizer(gitSync, log)) === 'conflict') return CONFLICT_RETRY_MS;
     const namespace = gitSync.metadata.namespace ?? 'default';
-    const interval = durationOr(gitSync.spec.interval, DEFAULT_INTERVAL_MS);
+    const interval = Math.max(MIN_INTERVAL_MS, durationOr(gitSync.spec.interval, DEFAULT_INTERVAL_MS));
     // Tenancy first: a refused GitSync must not learn anything, e.g. whether its dependencies exist.
     const decision = decideIdentity(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
     if (!decision.ok) return this.#refuse(gitSync, decision, log);
@@ -151,7 +154,7 @@ export class GitSyncReconciler {
         reason: SyncReason.GitFetchFailed,
         message: credentials.message,
       });
-      return Math.min(interval, 30_000);
+      return this.#nextDelay(key, false, interval);
     }
     const { auth } = credentials;
     const current = gitSync.status as GitSyncStatusView | undefined;
@@ -196,7 +199,7 @@ export class GitSyncReconciler {
     );
     await this.#writeStatus(live ?? gitSync, log, { kind: 'synced', result, startedAt });
     await this.#event(gitSync, result, log);
-    return result.result === 'Succeeded' ? interval : Math.min(interval, 60_000);
+    return this.#nextDelay(key, result.result === 'Succeeded', interval);
   }
 
   /**
@@ -289,6 +292,17 @@ export class GitSyncReconciler {
     }
   }
 
+  /** The interval after a success; after failures an exponential, jittered backoff (a failing source never spins). */
+  #nextDelay(key: string, succeeded: boolean, interval: number): number {
+    if (succeeded) {
+      this.#failures.delete(key);
+      return interval;
+    }
+    const failures = (this.#failures.get(key) ?? 0) + 1;
+    this.#failures.set(key, failures);
+    return retryDelay(failures, interval);
+  }
+
   /** Stalled until the spec changes (which enqueues it) or the controller's flags do (a restart). */
   async #refuse(gitSync: GitSync, refusal: { reason: string; message: string }, log: Logger): Promise<undefined> {
     log.warn({ reason: refusal.reason }, 'refused by tenancy rules');
@@ -303,6 +317,7 @@ export class GitSyncReconciler {
   #skip(key: string, gitSync: GitSync | undefined): undefined {
     if (!gitSync || gitSync.metadata.deletionTimestamp) {
       this.#states.delete(key);
+      this.#failures.delete(key);
       this.#o.watch.untrack(key);
     }
     return undefined;

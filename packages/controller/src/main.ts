@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { safeErrorMessage } from '@gitseal/kube';
 import { pino } from 'pino';
 import { startController } from './controller.js';
-import { ControllerError } from './controller-error.js';
+import { ControllerError, ControllerErrorCode } from './controller-error.js';
 import { createProgram } from './flags.js';
 
 function oneLine(text: string): string {
@@ -48,12 +48,12 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
+    // Exit at once: what start made before it failed (RSA workers, timers) would keep an idle process alive.
     if (error instanceof ControllerError) {
       process.stderr.write(`gitseal-controller: ${error.message}\n`);
-      process.exitCode = 2;
-      return;
+      process.exit(error.code === ControllerErrorCode.ListenFailed ? 1 : 2);
     }
     process.stderr.write(`gitseal-controller: ${oneLine(safeErrorMessage(error, 'start'))}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   }
 }

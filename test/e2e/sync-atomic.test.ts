@@ -324,3 +324,23 @@ test('the inventory is the last successful revision; what a failed one wrote is 
   const deployments = await kc.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: ns });
   assert.deepEqual(deployments.items, []);
 });
+
+test('an object with a 100,000-character name fails the revision with a short message, never wedging the GitSync', async (t) => {
+  if (!(await ready(t))) return;
+  const ns = await createSyncNamespace(kc, 'names');
+  const repo = newRepo();
+  const commit = repo.commit({
+    'app/ok.json': configMapJson('ok', { k: 'v' }),
+    'app/long.json': configMapJson('n'.repeat(100_000), { k: 'v' }),
+  });
+  await syncs.create(ns, 'app', { source: { url: repo.url, ref: { branch: 'main' }, path: 'app' }, interval: '1h' });
+  const failed = await syncs.waitFor(ns, 'app', 'ValidationFailed', failedWith('ValidationFailed', commit));
+  const message = gitSyncCondition(failed, 'Ready')?.message ?? '';
+  assert.match(
+    message,
+    /app\/long\.json#0: ConfigMap \S+\/n{63}…\(100000 characters\): metadata\.name is 100000 characters long/,
+  );
+  assert.ok(message.length < 1_000, `short message (${message.length})`);
+  assert.equal(gitSyncCondition(failed, 'Reconciling'), undefined, 'not left Reconciling');
+  assert.deepEqual(await configMapNames(ns), []);
+});

@@ -212,6 +212,7 @@ test('two GitSyncs rendering one ConfigMap: the second is refused, and a takeove
     'app/cm.yaml': annotated('shared', { 'gitseal.dev/takeover': 'true' }, { owner: 'third' }),
   });
   await createReady(ns, 'third', takeover.repo.url, takeover.commit, spec);
+  await syncs.trigger(ns, 'first');
   await syncs.waitFor(ns, 'first', 'OwnershipConflict', (o) => {
     return gitSyncCondition(o, 'Ready')?.reason === 'OwnershipConflict';
   });

@@ -162,6 +162,7 @@ export async function startController(options: ControllerOptions, logger: Logger
     async stop() {
       clearInterval(gauges);
       clearInterval(resync);
+      gitSync?.stop();
       await Promise.all(reconcilers.map((r) => r.watch.stop()));
       await Promise.all(reconcilers.map((r) => r.queue.shutdown()));
       await keys.stop();

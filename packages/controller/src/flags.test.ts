@@ -124,9 +124,15 @@ test('bad values are refused with a coded error', () => {
     leaderElectLeaseDuration: '15s',
     leaderElectRenewDeadline: '10s',
     leaderElectRetryPeriod: '2s',
+    gitMaxSize: '256Mi',
   };
   assert.doesNotThrow(() => parseFlags(base, {}));
+  assert.equal(parseFlags(base, {}).gitMaxBytes, 256 * 1024 * 1024);
+  assert.equal(parseFlags({ ...base, gitMaxSize: '2Gi' }, {}).gitMaxBytes, 2 * 1024 ** 3);
   for (const bad of [
+    { gitMaxSize: '10Ki' },
+    { gitMaxSize: '256MB' },
+    { gitMaxSize: '-1' },
     { keySize: '1024' },
     { keySize: 'big' },
     { keyRenewPeriod: '30d' },

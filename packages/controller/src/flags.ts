@@ -43,6 +43,8 @@ export interface ControllerOptions {
   /** Let GitSyncs use file:// (and plain http://) sources: tests and air-gapped mirrors only. */
   readonly gitAllowFile: boolean;
   readonly gitAllowHttp: boolean;
+  /** Largest fetched repository and checkout of one GitSync source, in bytes. */
+  readonly gitMaxBytes: number;
   readonly tenancy: TenancyOptions;
 }
 
@@ -86,6 +88,7 @@ export interface RawFlags {
   readonly gitCacheDir?: string;
   readonly gitAllowFile?: boolean;
   readonly gitAllowHttp?: boolean;
+  readonly gitMaxSize: string;
   readonly defaultServiceAccount?: string;
   readonly allowedServiceAccounts?: string;
   readonly crossNamespaceRefs?: boolean;
@@ -136,6 +139,21 @@ function positiveInt(value: string, flag: string, min: number): number {
     throw new ControllerError(ControllerErrorCode.InvalidFlag, `${flag}: "${value}" is not an integer >= ${min}`);
   }
   return n;
+}
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
+
+/** `256Mi`, `1Gi`, `1048576`: Kubernetes-style binary sizes, at least 1 MiB. */
+export function parseByteSize(value: string, flag: string): number {
+  const match = /^(\d{1,12})(Ki|Mi|Gi)?$/.exec(value.trim());
+  const bytes = match ? Number(match[1]) * (BYTE_UNITS[match[2] ?? ''] ?? 1) : NaN;
+  if (!(bytes >= 1024 * 1024) || !Number.isSafeInteger(bytes)) {
+    throw new ControllerError(
+      ControllerErrorCode.InvalidFlag,
+      `${flag}: "${value}" is not a size of at least 1Mi (e.g. 256Mi)`,
+    );
+  }
+  return bytes;
 }
 
 function flagDuration(value: string, flag: string): number {
@@ -209,6 +227,7 @@ export function parseFlags(raw: RawFlags, env: NodeJS.ProcessEnv = process.env):
     gitCacheDir: raw.gitCacheDir ?? join(tmpdir(), 'gitseal-git'),
     gitAllowFile: raw.gitAllowFile ?? false,
     gitAllowHttp: raw.gitAllowHttp ?? false,
+    gitMaxBytes: parseByteSize(raw.gitMaxSize, '--git-max-size'),
     tenancy: parseTenancy(raw),
   };
 }
@@ -216,7 +235,7 @@ export function parseFlags(raw: RawFlags, env: NodeJS.ProcessEnv = process.env):
 /** The commander program; `run` receives the checked options. */
 export function createProgram(version: string, run: (options: ControllerOptions) => Promise<void>): Command {
   return new Command('gitseal-controller')
-    .description('Unseals SealedSecrets into Secrets (and, later, syncs GitSyncs from Git into the cluster)')
+    .description('Unseals SealedSecrets into Secrets and syncs GitSyncs from Git into the cluster')
     .version(version)
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else in-cluster)')
     .option('--namespace <name>', "the controller's own namespace (keys, certs ConfigMap, lease)", 'gitseal-system')
@@ -242,6 +261,7 @@ export function createProgram(version: string, run: (options: ControllerOptions)
     .option('--git-cache-dir <dir>', 'Git cache of the sync engine (default: $TMPDIR/gitseal-git)')
     .option('--git-allow-file', 'allow file:// Git sources (tests, local mirrors)')
     .option('--git-allow-http', 'allow plain http:// Git sources (tests only)')
+    .option('--git-max-size <size>', 'largest fetched repository and checkout of one Git source (Ki, Mi, Gi)', '256Mi')
     .option(
       '--default-service-account <name>',
       "ServiceAccount (of the GitSync's own namespace) for GitSyncs outside --namespace that name none (default: refuse them)",

@@ -5,7 +5,8 @@ import { WorkQueue } from '@gitseal/kube';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ControllerOptions } from './flags.js';
-import type { GitsealObjects } from '@gitseal/sync';
+import { parseGitUrl, removeUnusedGitCaches, type GitsealObjects } from '@gitseal/sync';
+import type { GitSync } from '@gitseal/manifests';
 import { CERTS_CONFIG_MAP } from './certs-config-map.js';
 import { decideIdentity } from './git-sync-identity.js';
 import { GitSyncKube } from './git-sync-kube.js';
@@ -36,6 +37,9 @@ export interface GitSyncHost {
   readonly queue: WorkQueue;
   readonly webhook: Router;
   enqueueAll(): void;
+  /** A GitSync is gone: its Git cache is removed soon unless another GitSync uses the same URL. */
+  forgotten(): void;
+  stop(): void;
 }
 
 /** gitseal's own objects in its namespace, which GitSyncs must leave alone. */
@@ -52,6 +56,7 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
   const log = o.logger.child({ reconciler: 'gitsync' });
   mkdirSync(o.options.gitCacheDir, { recursive: true, mode: 0o700 });
   const kube = new GitSyncKube(o.kubeConfig, log.child({ component: 'events' }));
+  let gc: ReturnType<typeof gitCacheCollector> | undefined;
   const watch = new GitSyncWatch({
     kubeConfig: o.kubeConfig,
     namespaces: o.options.namespaces,
@@ -70,11 +75,13 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     cacheDir: o.options.gitCacheDir,
     allowFile: o.options.gitAllowFile,
     allowHttp: o.options.gitAllowHttp,
+    gitMaxBytes: o.options.gitMaxBytes,
     metrics: o.metrics,
     logger: log,
     mayWrite: o.mayWrite,
     gitseal: gitsealObjects(o.options.namespace),
     tenancy: o.options.tenancy,
+    onForget: () => gc?.soon(),
   });
   const queue = new WorkQueue({
     process: (key) => reconciler.reconcile(key),
@@ -106,7 +113,55 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
       trigger: (namespace, name) => void queue.enqueue(`${namespace}/${name}`),
     },
   });
-  return { name: 'gitsync', watch, queue, webhook, enqueueAll: () => watch.keys().forEach((k) => queue.enqueue(k)) };
+  gc = gitCacheCollector(o.options.gitCacheDir, watch, log);
+  const collector = gc;
+  return {
+    name: 'gitsync',
+    watch,
+    queue,
+    webhook,
+    enqueueAll: () => watch.keys().forEach((k) => queue.enqueue(k)),
+    forgotten: collector.soon,
+    stop: collector.stop,
+  };
+}
+
+/** The source URL a GitSync's cache repository is keyed by (as the render child parses it), if it parses. */
+function cacheUrlOf(gitSync: GitSync | undefined): string | undefined {
+  const url = gitSync?.spec.source.url;
+  if (!url) return undefined;
+  try {
+    return parseGitUrl(url, { allowFile: true, allowHttp: true }).url;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes cached repositories no GitSync uses any more: a few seconds after a GitSync is gone, and every 10 minutes
+ * (a GitSync moved to another URL, or deleted while the controller was down).
+ */
+function gitCacheCollector(cacheDir: string, watch: GitSyncWatch, log: Logger) {
+  let timer: NodeJS.Timeout | undefined;
+  const collect = async (): Promise<void> => {
+    if (!watch.hasSynced()) return;
+    const inUse = watch.keys().flatMap((key) => cacheUrlOf(watch.gitSyncs.get(key)) ?? []);
+    const removed = await removeUnusedGitCaches(cacheDir, inUse).catch(() => []);
+    if (removed.length > 0) log.info({ removed: removed.length }, 'removed unused Git caches');
+  };
+  const periodic = setInterval(() => void collect(), 10 * 60_000);
+  periodic.unref();
+  return {
+    soon(): void {
+      clearTimeout(timer);
+      timer = setTimeout(() => void collect(), 2_000);
+      timer.unref();
+    },
+    stop(): void {
+      clearTimeout(timer);
+      clearInterval(periodic);
+    },
+  };
 }
 
 /** The API app with the webhook routes in front of it (its 404 handler would otherwise answer first). */

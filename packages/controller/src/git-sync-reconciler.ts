@@ -46,12 +46,15 @@ export interface GitSyncReconcilerOptions {
   readonly cacheDir: string;
   readonly allowHttp: boolean;
   readonly allowFile: boolean;
+  readonly gitMaxBytes: number;
   readonly metrics: ControllerMetrics;
   readonly logger: Logger;
   readonly mayWrite: () => boolean;
   /** gitseal's own objects (the controller's namespace among them): no tenant GitSync may write them. */
   readonly gitseal: GitsealObjects;
   readonly tenancy: TenancyOptions;
+  /** Called when a GitSync is gone (deleted): its Git cache may go. */
+  readonly onForget?: () => void;
 }
 
 const DEFAULT_INTERVAL_MS = 5 * 60_000;
@@ -180,6 +183,7 @@ export class GitSyncReconciler {
       cacheDir: this.#o.cacheDir,
       allowHttp: this.#o.allowHttp,
       allowFile: this.#o.allowFile,
+      gitMaxBytes: this.#o.gitMaxBytes,
       timeoutMs,
     });
     this.#track(key, gitSync, result, state);
@@ -319,6 +323,7 @@ export class GitSyncReconciler {
       this.#states.delete(key);
       this.#failures.delete(key);
       this.#o.watch.untrack(key);
+      if (!gitSync) this.#o.onForget?.();
     }
     return undefined;
   }

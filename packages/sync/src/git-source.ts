@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GitRef } from '@gitseal/manifests';
 import { setUpGitAuth, type GitAuth } from './git-auth.js';
+import { DEFAULT_GIT_MAX_BYTES, directoryBytes, mebibytes, treeBytes } from './git-cache-size.js';
 import { gitEnvironment, runGit, type GitPolicy } from './git-command.js';
+import { SyncError, SyncErrorCode } from './sync-error.js';
 import { parseGitUrl, type GitUrl } from './git-url.js';
 import {
   checkGitRef,
@@ -33,6 +35,8 @@ export interface FetchRevisionInput extends GitSourceOptions {
   auth?: GitAuth;
   /** Holds one bare repository per URL and the checkouts. */
   cacheDir: string;
+  /** Largest fetched repository and checkout, in bytes; default 256 MiB (DEFAULT_GIT_MAX_BYTES). */
+  maxBytes?: number;
 }
 
 export interface FetchedRevision {
@@ -198,6 +202,43 @@ async function checkOut(input: FetchRevisionInput, bare: string, commit: string,
 }
 
 /**
+ * Refuses a repository whose fetched objects, or the checkout of `commit`, exceed the limit. An oversized cache is
+ * removed at once, so a huge repository costs its disk only while it is measured.
+ */
+async function checkSize(
+  input: FetchRevisionInput,
+  url: GitUrl,
+  bare: string,
+  commit: string,
+  session: GitSession,
+): Promise<void> {
+  const max = input.maxBytes ?? DEFAULT_GIT_MAX_BYTES;
+  const limit = `over the limit of ${mebibytes(max)} (the controller's --git-max-size)`;
+  const fetched = await directoryBytes(bare);
+  if (fetched > max) {
+    await rm(bare, { recursive: true, force: true });
+    throw new SyncError(
+      SyncErrorCode.GitFailed,
+      `fetch ${url.url}: the fetched repository is ${mebibytes(fetched)}, ${limit}`,
+    );
+  }
+  const listing = await runGit([`--git-dir=${bare}`, 'ls-tree', '-r', '-l', '--end-of-options', commit], {
+    env: session.env,
+    secrets: session.secrets,
+    maxOutputBytes: 64 * 1024 * 1024,
+    ...(input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs }),
+    what: 'ls-tree',
+  });
+  const tree = treeBytes(listing);
+  if (tree > max) {
+    throw new SyncError(
+      SyncErrorCode.GitFailed,
+      `fetch ${url.url}: a checkout of ${commit.slice(0, 12)} is ${mebibytes(tree)}, ${limit}`,
+    );
+  }
+}
+
+/**
  * Fetches exactly the revision a GitRef names into the URL's cache (shallow) and checks that commit out into a
  * fresh directory. No hooks run; credentials travel in env and 0600 files only.
  */
@@ -212,6 +253,7 @@ export async function fetchRevision(input: FetchRevisionInput): Promise<FetchedR
     // The ref may have moved between ls-remote and fetch: what was fetched is the truth, so relabel.
     const revision =
       commit === resolved.commit ? resolved.revision : resolved.revision.replace(resolved.commit, commit);
+    await checkSize(input, url, bare, commit, session);
     const checkoutDir = await checkOut(input, bare, commit, session);
     return { revision, commit, checkoutDir };
   });

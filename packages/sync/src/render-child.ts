@@ -27,6 +27,7 @@ async function handle(request: RenderRequest): Promise<RenderResponse> {
     ...(request.allowHttp === undefined ? {} : { allowHttp: request.allowHttp }),
     ...(request.allowFile === undefined ? {} : { allowFile: request.allowFile }),
     ...(request.gitTimeoutMs === undefined ? {} : { timeoutMs: request.gitTimeoutMs }),
+    ...(request.gitMaxBytes === undefined ? {} : { maxBytes: request.gitMaxBytes }),
   });
   try {
     const objects = await renderSource({

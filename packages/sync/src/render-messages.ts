@@ -17,6 +17,8 @@ export interface RenderRequest {
   readonly allowFile?: boolean;
   /** Per git command. */
   readonly gitTimeoutMs?: number;
+  /** Largest fetched repository and checkout (bytes). */
+  readonly gitMaxBytes?: number;
 }
 
 /** What the child answers (on its stdout, one JSON document). */

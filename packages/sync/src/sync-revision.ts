@@ -7,6 +7,7 @@ import { ApplyTier } from './apply-order.js';
 import { targetNamespaceOf } from './desired-object.js';
 import { dryRunObjects } from './dry-run-objects.js';
 import { normalizeInventory } from './inventory-scope.js';
+import { checkObjectNames } from './object-names.js';
 import { resolveObjectScopes, scopeResolver } from './object-scope.js';
 import type { GitAuth } from './git-auth.js';
 import { resolveRevision } from './git-source.js';
@@ -75,6 +76,8 @@ export interface SyncRevisionInput {
   readonly cacheDir: string;
   readonly allowHttp?: boolean;
   readonly allowFile?: boolean;
+  /** Largest fetched repository and checkout, in bytes (default 256 MiB). */
+  readonly gitMaxBytes?: number;
   /** spec.timeout (or the interval) in ms. */
   readonly timeoutMs: number;
   readonly render?: RenderInChildOptions;
@@ -202,6 +205,7 @@ async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<rea
     ...source,
     cacheDir: input.cacheDir,
     ...(spec.source.path ? { path: spec.source.path } : {}),
+    ...(input.gitMaxBytes === undefined ? {} : { gitMaxBytes: input.gitMaxBytes }),
   };
   const out = input.renderRevision
     ? await input.renderRevision(request)
@@ -345,6 +349,7 @@ export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisi
     // Inventories written before scopes came from discovery may hold cluster-scoped objects with a namespace.
     run.inventory = input.inventory = await normalizeInventory(input.inventory, input.discovery);
     run.pending = input.pending = await normalizeInventory(input.pending, input.discovery);
+    checkObjectNames(rendered);
     const objects = await resolveObjectScopes(rendered, {
       scopeOf: scopeResolver(
         input.discovery,

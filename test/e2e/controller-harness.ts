@@ -1,6 +1,8 @@
 // Shared helpers for the controller's process-level tests (test/e2e/controller-*.test.ts): start
 // gitseal-controller as a real process on free ports, poll, scrape metrics, seal and apply SealedSecrets.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
@@ -11,6 +13,8 @@ import { REPO_ROOT } from './cli-harness.js';
 export const CONTROLLER_BIN = join(REPO_ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
 
 export interface ControllerProcess {
+  /** The Git cache the harness gave it (absent when the test passed --git-cache-dir). */
+  readonly gitCacheDir?: string;
   readonly api: string;
   readonly metrics: string;
   readonly pid: number;
@@ -31,6 +35,8 @@ export interface StartOptions {
 }
 
 const everything: ControllerProcess[] = [];
+/** The Git caches made for controllers here, removed with them. */
+const cacheDirs: string[] = [];
 
 /** The output of every controller any test of this file started: scan it for plaintext markers at the end. */
 export function allControllerOutput(): string {
@@ -40,6 +46,7 @@ export function allControllerOutput(): string {
 /** SIGTERMs every controller still running (for `after`). */
 export async function stopAllControllers(): Promise<void> {
   await Promise.all(everything.map((p) => p.stop()));
+  for (const dir of cacheDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export async function startControllerProcess(
@@ -48,6 +55,10 @@ export async function startControllerProcess(
   options: StartOptions = {},
 ): Promise<ControllerProcess> {
   const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
+  // Every controller its own Git cache: one that collects unused caches must not take another test file's.
+  const ownCache = args.includes('--git-cache-dir') ? undefined : mkdtempSync(join(tmpdir(), 'gitseal-e2e-git-'));
+  if (ownCache) cacheDirs.push(ownCache);
+  const cacheDir = ownCache ? ['--git-cache-dir', ownCache] : [];
   const child = spawn(
     process.execPath,
     [
@@ -61,6 +72,7 @@ export async function startControllerProcess(
       options.leaderElect === true ? '--leader-elect' : '--no-leader-elect',
       '--log-level',
       'debug',
+      ...cacheDir,
       ...args,
     ],
     { cwd: REPO_ROOT, env: { ...process.env, KUBECONFIG: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -71,6 +83,7 @@ export async function startControllerProcess(
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const api = `http://127.0.0.1:${apiPort}`;
   const running: ControllerProcess = {
+    ...(ownCache ? { gitCacheDir: ownCache } : {}),
     api,
     metrics: `http://127.0.0.1:${metricsPort}`,
     pid: child.pid ?? 0,

@@ -2,6 +2,7 @@ import { Resources, resolveKubeConfig, safeErrorMessage, WorkQueue, type Resourc
 import type { Logger } from 'pino';
 import type { ControllerOptions } from './flags.js';
 import { createApiApp, createMetricsApp, type Readiness } from './http-api.js';
+import { fenceClusterWrites } from './fenced-cluster-writes.js';
 import { listen, type Listening } from './http-listen.js';
 import { KeyManager } from './key-manager.js';
 import { createKubeClusterWrites } from './kube-cluster-writes.js';
@@ -84,7 +85,10 @@ export async function startController(options: ControllerOptions, logger: Logger
   });
   keys.onChange(() => enqueueAll());
 
-  const writes = createKubeClusterWrites(kubeConfig, logger.child({ component: 'events' }), metrics);
+  const writes = fenceClusterWrites(
+    createKubeClusterWrites(kubeConfig, logger.child({ component: 'events' }), metrics),
+    mayWrite,
+  );
   const kinds: ResourceType[] = options.sealedSecrets ? [Resources.SealedSecret] : [];
   if (options.sealedSecrets && options.bitnamiCompat) kinds.push(Resources.BitnamiSealedSecret);
   for (const resource of kinds) {

@@ -55,7 +55,7 @@ export function gitsealObjects(controllerNamespace: string): GitsealObjects {
 export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
   const log = o.logger.child({ reconciler: 'gitsync' });
   mkdirSync(o.options.gitCacheDir, { recursive: true, mode: 0o700 });
-  const kube = new GitSyncKube(o.kubeConfig, log.child({ component: 'events' }));
+  const kube = new GitSyncKube(o.kubeConfig, log.child({ component: 'events' }), o.mayWrite);
   let gc: ReturnType<typeof gitCacheCollector> | undefined;
   const watch = new GitSyncWatch({
     kubeConfig: o.kubeConfig,

@@ -18,7 +18,14 @@ import {
   type ResourceType,
 } from '@gitseal/kube';
 import type { GitSync } from '@gitseal/manifests';
-import { createRawApplier, type Applier, type ObjectApi } from '@gitseal/sync';
+import {
+  createRawApplier,
+  fencedWrite,
+  fenceObjectApi,
+  type Applier,
+  type MayWrite,
+  type ObjectApi,
+} from '@gitseal/sync';
 import type { Logger } from 'pino';
 import type { GitSyncIdentity } from './git-sync-identity.js';
 import type { GitSyncStatusView } from './git-sync-status.js';
@@ -64,11 +71,18 @@ export class GitSyncKube {
   /** API discovery as the controller sees it: shared by every GitSync (discovery is the same for all identities). */
   readonly discovery: ApiDiscovery;
 
-  constructor(kc: KubeConfig, logger: Logger) {
+  readonly #mayWrite: MayWrite;
+  /** The controller's own writes (platform GitSyncs): fenced like every session's. */
+  readonly #client: ObjectApi;
+
+  /** `mayWrite` is asked right before every write of a sync, status, finalizer and Event (leader election). */
+  constructor(kc: KubeConfig, logger: Logger, mayWrite: MayWrite = () => true) {
     this.#kc = kc;
+    this.#mayWrite = mayWrite;
     this.reader = makeObjectApi(kc);
+    this.#client = fenceObjectApi(this.reader, mayWrite);
     this.discovery = createApiDiscovery(kc);
-    this.#applier = createRawApplier(kc, { fieldManager: 'gitseal', discovery: this.discovery });
+    this.#applier = createRawApplier(kc, { fieldManager: 'gitseal', discovery: this.discovery, mayWrite });
     this.#customObjects = makeCustomObjectsApi(kc);
     this.#recorder = new EventRecorder({ kubeConfig: kc, component: FIELD_MANAGER, logger });
   }
@@ -79,18 +93,19 @@ export class GitSyncKube {
    * With `onlyNamespace` its applier refuses anything outside that namespace, by the API server's own scopes.
    */
   session(identity: GitSyncIdentity, onlyNamespace?: string): GitSyncSession {
-    if (identity.kind === 'controller') return { client: this.reader, reader: this.reader, applier: this.#applier };
+    if (identity.kind === 'controller') return { client: this.#client, reader: this.reader, applier: this.#applier };
     const key = `${identity.namespace}/${identity.name}/${onlyNamespace ?? ''}`;
     let session = this.#sessions.get(key);
     if (!session) {
       const kc = impersonatingKubeConfig(this.#kc, identity.namespace, identity.name);
-      const client = makeObjectApi(kc);
+      const reader = makeObjectApi(kc);
       const applier = createRawApplier(kc, {
         fieldManager: 'gitseal',
         discovery: this.discovery,
+        mayWrite: this.#mayWrite,
         ...(onlyNamespace ? { onlyNamespace } : {}),
       });
-      session = { client, reader: client, applier };
+      session = { client: fenceObjectApi(reader, this.#mayWrite), reader, applier };
       this.#sessions.set(key, session);
     }
     return session;
@@ -129,6 +144,7 @@ export class GitSyncKube {
   /** A JSON merge patch of the GitSync itself (its finalizers); a 409 or 404 rejects with a KubeError. */
   async patchGitSync(namespace: string, name: string, patch: Record<string, unknown>): Promise<void> {
     const what = `patch GitSync ${namespace}/${name}`;
+    if (!this.#mayWrite()) throw fencedWrite(what);
     const response = await requestRaw(this.#kc, {
       method: 'PATCH',
       path: resourcePath(Resources.GitSync, namespace, name),
@@ -159,13 +175,24 @@ export class GitSyncKube {
     }
   }
 
-  async patchStatus(namespace: string, name: string, status: GitSyncStatusView): Promise<void> {
-    await patchStatus(
+  /**
+   * Writes the status, only if the GitSync is still at `resourceVersion` (409 otherwise) and this replica still
+   * leads; returns the new resourceVersion.
+   */
+  async patchStatus(
+    namespace: string,
+    name: string,
+    status: GitSyncStatusView,
+    resourceVersion?: string,
+  ): Promise<string | undefined> {
+    if (!this.#mayWrite()) throw fencedWrite(`patch GitSync ${namespace}/${name} status`);
+    const updated = await patchStatus(
       this.#customObjects,
       { group: 'gitseal.dev', version: 'v1alpha1', plural: 'gitsyncs', namespace, name, kind: 'GitSync' },
       status as Record<string, unknown>,
-      { fieldManager: FIELD_MANAGER },
+      { fieldManager: FIELD_MANAGER, ...(resourceVersion === undefined ? {} : { resourceVersion }) },
     );
+    return updated.metadata?.resourceVersion;
   }
 
   async event(
@@ -174,6 +201,8 @@ export class GitSyncKube {
     reason: string,
     message: string,
   ): Promise<void> {
+    if (!this.#mayWrite())
+      throw fencedWrite(`Event on GitSync ${gitSync.metadata.namespace ?? ''}/${gitSync.metadata.name}`);
     await this.#recorder.record({
       involvedObject: {
         apiVersion: Resources.GitSync.apiVersion,

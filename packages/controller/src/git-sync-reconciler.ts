@@ -406,18 +406,43 @@ export class GitSyncReconciler {
     );
   }
 
+  /**
+   * Writes the status computed from `gitSync`'s, only if the GitSync has not changed since it was read (its
+   * resourceVersion): a conflict re-reads it and computes the status again from the fresh copy (a finalizer or an
+   * annotation may have moved it), at most twice. Returns the GitSync as written, or undefined once it is gone.
+   */
   async #writeStatus(gitSync: GitSync, log: Logger, outcome: GitSyncOutcome): Promise<GitSync | undefined> {
-    const current = gitSync.status as GitSyncStatusView | undefined;
-    const next = gitSyncStatus(current, gitSync.metadata.generation, outcome);
-    if (sameGitSyncStatus(current, next)) return gitSync;
-    try {
-      await this.#o.kube.patchStatus(gitSync.metadata.namespace ?? 'default', gitSync.metadata.name, next);
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      log.warn({ error: safeErrorMessage(error, 'status') }, 'status not written');
-      return gitSync;
+    const namespace = gitSync.metadata.namespace ?? 'default';
+    const generation = gitSync.metadata.generation;
+    let base = gitSync;
+    for (let attempt = 0; ; attempt++) {
+      const current = base.status as GitSyncStatusView | undefined;
+      const next = gitSyncStatus(current, generation, outcome);
+      if (sameGitSyncStatus(current, next)) return base;
+      try {
+        const written = await this.#o.kube.patchStatus(
+          namespace,
+          base.metadata.name,
+          next,
+          base.metadata.resourceVersion,
+        );
+        return {
+          ...base,
+          metadata: { ...base.metadata, ...(written === undefined ? {} : { resourceVersion: written }) },
+          status: next as GitSync['status'],
+        };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        if (isConflict(error) && attempt < 2) {
+          const fresh = await this.#o.kube.readGitSync(namespace, base.metadata.name).catch(() => base);
+          if (!fresh) return undefined;
+          base = fresh;
+          continue;
+        }
+        log.warn({ error: safeErrorMessage(error, 'status') }, 'status not written');
+        return base;
+      }
     }
-    return { ...gitSync, status: next as GitSync['status'] };
   }
 
   async #event(gitSync: GitSync, result: SyncRevisionResult, log: Logger): Promise<void> {

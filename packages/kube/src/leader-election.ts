@@ -98,9 +98,13 @@ export class LeaderElector {
     this.#logger = options.logger?.child({ lease: `${options.namespace}/${options.name}`, identity: this.identity });
   }
 
-  /** Synchronous check for writers: leading and renewed within the renew deadline. */
+  /**
+   * Synchronous check for writers, to call right before every write: leading, and the last successful renewal was
+   * *sent* less than the renew deadline ago on the monotonic clock (a paused process, or a wall clock set back,
+   * cannot stretch it). A lease renewed at t is ours until t + lease duration; the renew deadline is shorter.
+   */
   isLeader(): boolean {
-    return this.#leading && Date.now() - this.#lastRenewAt < this.#renewDeadlineMs;
+    return this.#leading && performance.now() - this.#lastRenewAt < this.#renewDeadlineMs;
   }
 
   /** The holder last seen on the lease (may be stale). */
@@ -145,20 +149,22 @@ export class LeaderElector {
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
+      // The lease's renewTime is written when the request is sent: validity counts from here, not from the answer.
+      const sentAt = performance.now();
       const result = await this.#tryAcquireOrRenew().catch((err: unknown) => {
         this.#logger?.debug({ error: safeErrorMessage(err, this.#what()) }, 'lease attempt failed');
         return 'failed' as const;
       });
       if (this.#stopped) break;
-      this.#afterAttempt(result);
+      this.#afterAttempt(result, sentAt);
       await this.#sleep(this.#retryPeriodMs);
     }
   }
 
-  #afterAttempt(result: AttemptResult): void {
+  #afterAttempt(result: AttemptResult, sentAt: number): void {
     if (result === 'held') {
-      this.#lastRenewAt = Date.now();
-      this.#armDeadline();
+      this.#lastRenewAt = sentAt;
+      this.#armDeadline(sentAt);
       if (!this.#leading) {
         this.#leading = true;
         this.#logger?.info({ event: 'started-leading' }, 'leading');
@@ -166,14 +172,15 @@ export class LeaderElector {
       }
     } else if (result === 'other') {
       this.#stopLeading('lease-taken');
-    } else if (this.#leading && Date.now() - this.#lastRenewAt >= this.#renewDeadlineMs) {
+    } else if (this.#leading && performance.now() - this.#lastRenewAt >= this.#renewDeadlineMs) {
       this.#stopLeading('renew-deadline');
     }
   }
 
-  #armDeadline(): void {
+  #armDeadline(sentAt: number): void {
     clearTimeout(this.#deadlineTimer);
-    this.#deadlineTimer = setTimeout(() => this.#stopLeading('renew-deadline'), this.#renewDeadlineMs);
+    const left = Math.max(0, this.#renewDeadlineMs - (performance.now() - sentAt));
+    this.#deadlineTimer = setTimeout(() => this.#stopLeading('renew-deadline'), left);
   }
 
   #stopLeading(cause: string): void {

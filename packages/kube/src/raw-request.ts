@@ -19,6 +19,11 @@ export interface RawRequest {
   readonly timeoutMs?: number;
   /** Largest response body accepted; default 16 MiB. */
   readonly maxBytes?: number;
+  /**
+   * Called right before the request goes out (each attempt); a throw rejects the call unsent. For fencing: a
+   * replica that lost its lease while preparing the request must not send it.
+   */
+  readonly beforeSend?: () => void;
 }
 
 export interface RawResponse {
@@ -65,6 +70,7 @@ async function requestOnce(kc: KubeConfig, request: RawRequest): Promise<RawResp
   const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
   const send = url.protocol === 'http:' ? http.request : https.request;
+  request.beforeSend?.();
   return new Promise<RawResponse>((resolve, reject) => {
     let settled = false;
     const fail = (err: KubeError): void => {

@@ -10,6 +10,7 @@ import {
 } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import { describeRef } from './object-ref.js';
+import { fencedWrite, type MayWrite } from './write-fence.js';
 
 /** The KubeConfig @gitseal/kube's raw requests take (client-node's). */
 export type KubeConfigLike = Parameters<typeof requestRaw>[0];
@@ -40,6 +41,11 @@ export interface RawApplierOptions {
   readonly onlyNamespace?: string;
   /** API discovery to find plurals and scopes with; default: one of its own. */
   readonly discovery?: ApiDiscovery;
+  /**
+   * Asked before every apply that is not a dry run, and again right before its request goes out: once false,
+   * nothing more is written (leader election's fence).
+   */
+  readonly mayWrite?: MayWrite;
 }
 
 /**
@@ -81,6 +87,13 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
     async apply(object, applyOptions = {}) {
       const dryRun = applyOptions.dryRun ?? options.dryRun;
       const what = `${dryRun === true ? 'dry-run apply' : 'apply'} ${describeRef(object)}`;
+      const mayWrite = dryRun === true ? undefined : options.mayWrite;
+      const fence = mayWrite
+        ? (): void => {
+            if (!mayWrite()) throw fencedWrite(what);
+          }
+        : undefined;
+      fence?.();
       const response = await requestRaw(kc, {
         method: 'PATCH',
         path: await locate(object, what),
@@ -92,6 +105,7 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
         headers: { 'Content-Type': 'application/apply-patch+yaml' },
         body: JSON.stringify(object),
         what,
+        ...(fence ? { beforeSend: fence } : {}),
       });
       assertOk(response, what);
       return JSON.parse(response.body.toString('utf8')) as KubeObject;

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { KubeError } from '@gitseal/kube';
+import type { KubeObject } from '@gitseal/manifests';
+import type { ObjectApi } from './live-objects.js';
+import { fenceApplier, fenceObjectApi } from './write-fence.js';
+
+const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'app' } };
+
+test('fenceApplier refuses writes but not dry runs once the replica stops leading', async () => {
+  let leading = true;
+  const calls: string[] = [];
+  const applier = fenceApplier(
+    { apply: async (o, options) => (calls.push(options?.dryRun ? 'dry' : 'write'), o) },
+    () => leading,
+  );
+  await applier.apply(cm);
+  leading = false;
+  await applier.apply(cm, { dryRun: true });
+  await assert.rejects(applier.apply(cm), (error: unknown) => {
+    assert.ok(error instanceof KubeError);
+    assert.equal(error.message, 'apply ConfigMap app/a: not written: this replica is no longer the leader');
+    return true;
+  });
+  assert.deepEqual(calls, ['write', 'dry']);
+});
+
+test('fenceObjectApi refuses create, delete, patch and replace, and lets reads through', async () => {
+  let leading = false;
+  const calls: string[] = [];
+  const api = {
+    read: async () => (calls.push('read'), cm),
+    list: async () => (calls.push('list'), { items: [] }),
+    delete: async () => (calls.push('delete'), {}),
+    patch: async () => (calls.push('patch'), cm),
+  } as unknown as ObjectApi;
+  const fenced = fenceObjectApi(api, () => leading);
+  await fenced.read(cm as never);
+  await fenced.list('v1', 'ConfigMap');
+  await assert.rejects(fenced.delete(cm as never), /delete ConfigMap app\/a: not written/);
+  await assert.rejects(fenced.patch(cm as never), /patch ConfigMap app\/a: not written/);
+  leading = true;
+  await fenced.delete(cm as never);
+  assert.deepEqual(calls, ['read', 'list', 'delete']);
+});

@@ -1,0 +1,38 @@
+import { KubeError, KubeErrorCode } from '@gitseal/kube';
+import type { KubeObject } from '@gitseal/manifests';
+import type { ObjectApi } from './live-objects.js';
+import { describeRef } from './object-ref.js';
+import type { Applier } from './raw-apply.js';
+
+/** Whether this process may write now (the Lease is still ours); asked right before every write. */
+export type MayWrite = () => boolean;
+
+export function fencedWrite(what: string): KubeError {
+  return new KubeError(KubeErrorCode.Stopped, `${what}: not written: this replica is no longer the leader`);
+}
+
+/** An Applier that refuses to write (dry runs still go) once `mayWrite` says no. */
+export function fenceApplier(applier: Applier, mayWrite: MayWrite): Applier {
+  return {
+    apply(object, options) {
+      if (options?.dryRun !== true && !mayWrite()) return Promise.reject(fencedWrite(`apply ${describeRef(object)}`));
+      return applier.apply(object, options);
+    },
+  };
+}
+
+const WRITES = new Set(['create', 'delete', 'patch', 'replace']);
+
+/** The generic object client with every write (create, delete, patch, replace) refused once `mayWrite` says no. */
+export function fenceObjectApi(api: ObjectApi, mayWrite: MayWrite): ObjectApi {
+  return new Proxy(api, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !WRITES.has(property) || typeof value !== 'function') return value;
+      return (object: KubeObject, ...rest: unknown[]): unknown => {
+        if (!mayWrite()) return Promise.reject(fencedWrite(`${property} ${describeRef(object)}`));
+        return (value as (...args: unknown[]) => unknown).apply(target, [object, ...rest]);
+      };
+    },
+  });
+}

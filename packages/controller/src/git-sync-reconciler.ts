@@ -3,6 +3,7 @@ import type { GitSync } from '@gitseal/manifests';
 import {
   createSyncState,
   gitAuthFromSecretData,
+  lastSyncedDigest,
   parseInventoryEntry,
   SyncReason,
   syncLabel,
@@ -161,6 +162,7 @@ export class GitSyncReconciler {
     const result = await syncRevision({
       gitSync,
       inventory: current?.inventory?.entries ?? [],
+      lastSyncedDigest: lastSyncedDigest(current),
       state,
       ...(auth ? { auth } : {}),
       ...session,
@@ -186,6 +188,7 @@ export class GitSyncReconciler {
         unchanged: result.unchanged,
         pruned: result.pruned,
         rendered: result.rendered,
+        hooks: result.hooks,
         durationMs: result.durationMs,
       },
       'sync',

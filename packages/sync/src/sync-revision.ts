@@ -1,9 +1,9 @@
 import type { PrivateKeyRing } from '@gitseal/crypto';
 import type { GitSync, InventoryEntry } from '@gitseal/manifests';
 import type { AppliedRecord } from './applied-digest.js';
-import { applyObjects } from './apply-objects.js';
 import type { GitAuth } from './git-auth.js';
 import { resolveRevision } from './git-source.js';
+import { objectsToCheck, splitRevision, type PlannedHook } from './hook-phase.js';
 import { listLiveLabelled, liveScopes, type ObjectApi } from './live-objects.js';
 import { checkOwnership, type OwningGitSync } from './ownership.js';
 import { planApply } from './plan-apply.js';
@@ -14,6 +14,8 @@ import { planPrune } from './prune.js';
 import type { RenderedObject } from './render.js';
 import { renderInChild, type RenderInChildOptions } from './render-in-child.js';
 import type { RenderRequest } from './render-messages.js';
+import { revisionDigest } from './revision-digest.js';
+import { applySyncPhases, runSyncFailHooks, type SyncPhasesInput } from './sync-phases.js';
 import { SyncError, SyncReason } from './sync-error.js';
 import { checkTenancyScope, inventoryInScope, type TenancyScope } from './tenancy-scope.js';
 import type { GroupKind } from './target-namespace.js';
@@ -37,6 +39,7 @@ export const SyncStage = {
   Render: 'render',
   Preflight: 'preflight',
   Apply: 'apply',
+  Hooks: 'hooks',
   Prune: 'prune',
   Health: 'health',
   Done: 'done',
@@ -75,6 +78,11 @@ export interface SyncRevisionInput {
     request: RenderRequest,
   ) => Promise<{ revision: string; objects: readonly RenderedObject[] }>;
   readonly onWrite?: (id: string) => void;
+  /**
+   * The digest of the last sync that reached apply, when it succeeded (lastSyncedDigest over status.history):
+   * hooks run only for a revision whose digest differs, so a no-op resync or a drift correction runs none.
+   */
+  readonly lastSyncedDigest?: string;
 }
 
 export type SyncResultKind = 'Succeeded' | 'Failed';
@@ -96,6 +104,8 @@ export interface SyncRevisionResult {
   readonly inventory: readonly InventoryEntry[];
   /** True when the revision was rendered afresh (false: the remembered render was reused). */
   readonly rendered: boolean;
+  /** Hook objects created (PreSync, Sync, PostSync and SyncFail). */
+  readonly hooks?: number;
 }
 
 function renderKey(gitSync: SyncRevisionInput['gitSync']): string {
@@ -126,6 +136,9 @@ interface Run {
   pruned: number;
   rendered: boolean;
   inventory: readonly InventoryEntry[];
+  hooks: number;
+  /** Set once hooks may run: what runs the SyncFail hooks after a failure. */
+  syncFail?: SyncPhasesInput;
 }
 
 function finish(
@@ -145,6 +158,7 @@ function finish(
     ...extra,
     inventory: run.inventory,
     rendered: run.rendered,
+    hooks: run.hooks,
   };
 }
 
@@ -222,10 +236,12 @@ async function applyRevision(
   input: SyncRevisionInput,
   run: Run,
   objects: readonly RenderedObject[],
+  hooks: readonly PlannedHook[],
+  digest: string,
 ): Promise<SyncRevisionResult> {
   const { spec } = input.gitSync;
   const plan = planApply(objects, input.gitSync);
-  run.digest = plan.digest;
+  run.digest = digest;
   run.stage = SyncStage.Apply;
   const scopes = liveScopes(
     plan.objects.map((p) => p.object),
@@ -240,8 +256,9 @@ async function applyRevision(
   });
   // Until apply and prune are through, keep the old entries too: prune only ever acts on live, labelled ones.
   run.inventory = merge(input.inventory, plan.inventory);
-  const result = await applyObjects({
+  const phases: SyncPhasesInput = {
     applier: input.applier,
+    client: input.client,
     reader: input.reader,
     objects: plan.objects,
     live,
@@ -251,7 +268,16 @@ async function applyRevision(
       run.applied++;
       input.onWrite?.(id);
     },
-  });
+    label: plan.label,
+    hooks,
+    runHooks: hooks.length > 0 && run.digest !== input.lastSyncedDigest,
+    ...(spec.targetNamespace ? { targetNamespace: spec.targetNamespace } : {}),
+    createNamespace: spec.createNamespace === true,
+    onStage: (stage) => (run.stage = stage),
+    onHookCreated: () => run.hooks++,
+  };
+  run.syncFail = phases;
+  const result = await applySyncPhases(phases);
   run.unchanged = result.unchanged.length;
   if (spec.prune !== false) {
     run.stage = SyncStage.Prune;
@@ -283,10 +309,23 @@ async function applyRevision(
  * health (spec.wait). Never throws for sync failures: the result carries reason and message.
  */
 export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisionResult> {
-  // An inventory entry outside the GitSync's scope (written before a lockdown, or forged) is never pruned.
-  const input = given.tenancy ? { ...given, inventory: inventoryInScope(given.inventory, given.tenancy) } : given;
+  const run = startRun(given);
+  const result = await syncStages(given, run);
+  if (result.result !== 'Failed' || !run.syncFail) return result;
+  // SyncFail hooks after a failure from the PreSync hooks on (only when this revision runs its hooks).
+  const syncFail = await runSyncFailHooks(run.syncFail);
+  const note = syncFail.note ? `; ${syncFail.note}` : '';
+  return {
+    ...result,
+    hooks: run.hooks,
+    durationMs: Date.now() - run.started,
+    message: `${result.message ?? ''}${note}`,
+  };
+}
+
+function startRun(input: SyncRevisionInput): Run {
   const started = Date.now();
-  const run: Run = {
+  return {
     started,
     deadline: started + input.timeoutMs,
     revision: '',
@@ -296,14 +335,22 @@ export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisi
     pruned: 0,
     rendered: false,
     inventory: input.inventory,
+    hooks: 0,
   };
+}
+
+async function syncStages(given: SyncRevisionInput, run: Run): Promise<SyncRevisionResult> {
+  // An inventory entry outside the GitSync's scope (written before a lockdown, or forged) is never pruned.
+  const input = given.tenancy ? { ...given, inventory: inventoryInScope(given.inventory, given.tenancy) } : given;
+  run.inventory = input.inventory;
   try {
     const objects = await resolveAndRender(input, run);
     run.stage = SyncStage.Preflight;
-    const refused = await refuse(input, objects);
+    const split = splitRevision(objects);
+    const refused = await refuse(input, objectsToCheck(objects));
     if (refused) return finish(run, 'Failed', refused);
     input.state.rendered = { key: renderKey(input.gitSync), revision: run.revision, objects };
-    return await applyRevision(input, run, objects);
+    return await applyRevision(input, run, split.main, split.hooks, revisionDigest(objects));
   } catch (error) {
     if (error instanceof SyncError) return finish(run, 'Failed', { reason: error.reason, message: error.message });
     const message = error instanceof Error ? `${run.stage} failed: ${error.name}` : `${run.stage} failed`;

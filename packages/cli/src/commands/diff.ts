@@ -11,6 +11,7 @@ import {
   planApply,
   planPrune,
   renderSource,
+  splitRevision,
   SYNC_LABEL,
   syncLabel,
   type PlannedObject,
@@ -49,27 +50,32 @@ async function checkDirectory(path: string): Promise<void> {
   if (!isDirectory) throw new CliError(`--path ${path}: not a directory`);
 }
 
-async function render(path: string, namespace: string): Promise<RenderedObject[]> {
-  let rendered: RenderedObject[];
+/** The folder rendered as the sync engine does, split into ordinary objects and hooks (hooks are not compared). */
+async function render(
+  path: string,
+  namespace: string,
+): Promise<{ main: readonly RenderedObject[]; hooks: readonly unknown[] }> {
+  let split: { main: readonly RenderedObject[]; hooks: readonly unknown[] };
   try {
     const checkout = await enclosingCheckout(path);
-    rendered = await renderSource({
+    const rendered = await renderSource({
       checkoutDir: checkout.checkoutDir,
       ...(checkout.path ? { path: checkout.path } : {}),
       targetNamespace: namespace,
     });
+    split = splitRevision(rendered);
   } catch (error) {
     throw wrapError(path, error);
   }
   const seen = new Map<string, string>();
-  for (const { object, source } of rendered) {
+  for (const { object, source } of split.main) {
     const first = seen.get(objectKey(object));
     if (first !== undefined) {
       throw new CliError(`${path}: ${source}: ${describeRef(object)} is also defined in ${first}`);
     }
     seen.set(objectKey(object), source);
   }
-  return rendered;
+  return split;
 }
 
 function asCliError(error: unknown, source: string, title: string): CliError {
@@ -163,7 +169,9 @@ export async function runDiff(raw: Record<string, unknown>): Promise<DiffResult>
   const options = raw as unknown as DiffOptions;
   await checkDirectory(options.path);
   const { kc, namespace } = openKubeSession(options);
-  const rendered = await render(options.path, namespace);
+  // Hooks are created afresh when a revision runs them: there is nothing live to compare them with.
+  const split = await render(options.path, namespace);
+  const rendered = split.main;
   const planned =
     options.pruneLabel === undefined
       ? orderForApply(rendered)
@@ -172,6 +180,8 @@ export async function runDiff(raw: Record<string, unknown>): Promise<DiffResult>
   const diffs: ObjectDiff[] = [];
   for (const item of planned) diffs.push(await diffOne(client, item));
   const notes: string[] = [];
+  if (split.hooks.length > 0)
+    notes.push(`${split.hooks.length} hook(s) not compared: they are created afresh when they run`);
   if (options.pruneLabel !== undefined) {
     const pruned = await pruneDiffs(kc, rendered, options.pruneLabel);
     diffs.push(...pruned.diffs);

@@ -162,6 +162,30 @@ async function resync(namespace: string, name: string): Promise<void> {
   await waitFor('the triggered resync', async () => (await reconciles()) > before, 30_000, 100);
 }
 
+/** The one PostSync ConfigMap hook of GitSync `namespace/app` exists, was created after `after`, has no sync label. */
+async function assertPostSyncRanAfter(namespace: string, after: string): Promise<void> {
+  const labelSelector = `gitseal.dev/hook-of=${namespace}.app`;
+  const hooks = (await core.listNamespacedConfigMap({ namespace, labelSelector })).items;
+  assert.equal(hooks.length, 1);
+  const [hook] = hooks;
+  assert.match(hook?.metadata?.name ?? '', /^deployed-/);
+  const before = await readConfigMap(namespace, after);
+  assert.ok(Number(hook?.metadata?.resourceVersion) > Number(before?.metadata?.resourceVersion));
+  assert.equal(hook?.metadata?.labels?.['gitseal.dev/sync'], undefined, 'hooks do not carry the sync label');
+}
+
+/** A resync of the same revision and a drift correction (deleted ConfigMap `config`) run no hook again. */
+async function assertNoHookRerun(namespace: string, name: string, jobs: readonly string[]): Promise<void> {
+  await resync(namespace, name);
+  await core.deleteNamespacedConfigMap({ namespace, name: 'config' });
+  await waitFor('drift corrected', () => readConfigMap(namespace, 'config'), 30_000, 100);
+  await resync(namespace, name);
+  assert.deepEqual(
+    (await hookJobs(namespace, name)).map((j) => j.metadata?.name),
+    jobs,
+  );
+}
+
 test('three sync waves are applied in order, each healthy before the next (gitseal and Argo CD annotations)', async (t) => {
   if (!(await ready(t))) return;
   const ns = await createSyncNamespace(kc, 'waves');
@@ -245,24 +269,9 @@ test('PreSync hooks with generateName run once per revision, created afresh (Bef
     [`${ns}_config__ConfigMap`],
     'hooks are not in the inventory',
   );
-  const postSync = (
-    await core.listNamespacedConfigMap({ namespace: ns, labelSelector: `gitseal.dev/hook-of=${ns}.app` })
-  ).items;
-  assert.equal(postSync.length, 1);
-  assert.match(postSync[0]?.metadata?.name ?? '', /^deployed-/);
-  const config = await readConfigMap(ns, 'config');
-  assert.ok(Number(postSync[0]?.metadata?.resourceVersion) > Number(config?.metadata?.resourceVersion));
-  assert.equal(postSync[0]?.metadata?.labels?.['gitseal.dev/sync'], undefined, 'hooks do not carry the sync label');
-
+  await assertPostSyncRanAfter(ns, 'config');
   // The same revision again, and a drift correction: no hook runs again, nothing is written.
-  await resync(ns, 'app');
-  await core.deleteNamespacedConfigMap({ namespace: ns, name: 'config' });
-  await waitFor('drift corrected', () => readConfigMap(ns, 'config'), 30_000, 100);
-  await resync(ns, 'app');
-  assert.deepEqual(
-    (await hookJobs(ns, 'app')).map((j) => j.metadata?.name),
-    [name1],
-  );
+  await assertNoHookRerun(ns, 'app', [name1]);
 
   // A new revision: the earlier Job is deleted first, a new one created from the changed template.
   const second = repo.commit({

@@ -349,6 +349,37 @@ test('a failing PreSync hook stops the revision, runs SyncFail; a fixed named ho
   );
 });
 
+test('a Sync hook runs inside its wave; a Skip object is neither applied nor in the inventory', async (t) => {
+  if (!(await ready(t))) return;
+  const ns = await createSyncNamespace(kc, 'sync-hook');
+  const repo = newRepo();
+  const cm = (name: string, annotations: Record<string, string>, generate = false) =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { ...(generate ? { generateName: name } : { name }), annotations },
+      data: { name },
+    });
+  const commit = repo.commit({
+    'first.yaml': cm('first', { 'gitseal.dev/sync-wave': '0' }),
+    'during.yaml': cm('during-', { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '1' }, true),
+    'last.yaml': cm('last', { 'gitseal.dev/sync-wave': '2' }),
+    'skipped.yaml': cm('skipped', { 'argocd.argoproj.io/hook': 'Skip' }),
+  });
+  await syncs.create(ns, 'app', { source: { url: repo.url, ref: { branch: 'main' } }, interval: '1h' });
+  const synced = await syncs.waitFor(ns, 'app', 'Ready', readyAt(commit));
+  assert.deepEqual(
+    synced.status?.inventory?.entries.map((e) => e.id),
+    [`${ns}_first__ConfigMap`, `${ns}_last__ConfigMap`],
+  );
+  assert.equal(await readConfigMap(ns, 'skipped'), undefined);
+  const hooks = (await core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'gitseal.dev/hook-of' })).items;
+  assert.equal(hooks.length, 1);
+  const version = (o: { metadata?: { resourceVersion?: string } } | undefined) => Number(o?.metadata?.resourceVersion);
+  const [first, last] = [await readConfigMap(ns, 'first'), await readConfigMap(ns, 'last')];
+  assert.ok(version(first) < version(hooks[0]) && version(hooks[0]) < version(last), 'wave 0, the wave-1 hook, wave 2');
+});
+
 test("a tenant's hook outside its namespace is refused before anything is written", async (t) => {
   if (!(await ready(t))) return;
   const ns = await createSyncNamespace(kc, 'hook-tenant');

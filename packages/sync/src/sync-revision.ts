@@ -304,14 +304,18 @@ async function applyRevision(
 
 /**
  * One sync of a GitSync: resolve the ref → fetch + render in a child process (skipped when the revision and
- * source are unchanged) → preflight (nothing is applied unless every SealedSecret opens) → plan → apply (only
- * changed objects are written) → prune (spec.prune, never after a failed fetch, render or preflight) → wait for
- * health (spec.wait). Never throws for sync failures: the result carries reason and message.
+ * source are unchanged) → preflight (nothing is applied unless every SealedSecret opens; hooks and skipped objects
+ * are checked too) → plan → targetNamespace (spec.createNamespace) → CRDs and Namespaces → PreSync hooks → the
+ * rest in sync waves (only changed objects are written) → PostSync hooks → prune (spec.prune, never after a failed
+ * fetch, render, preflight, hook or wave) → wait for health (spec.wait); SyncFail hooks after a failure from the
+ * PreSync hooks on. Hooks run only when the revision's digest is not `lastSyncedDigest`. Never throws for sync
+ * failures: the result carries reason and message.
  */
 export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisionResult> {
-  const run = startRun(given);
-  const result = await syncStages(given, run);
-  if (result.result !== 'Failed' || !run.syncFail) return result;
+  const held: { run?: Run } = {};
+  const result = await syncOnce(given, held);
+  const run = held.run;
+  if (result.result !== 'Failed' || !run?.syncFail) return result;
   // SyncFail hooks after a failure from the PreSync hooks on (only when this revision runs its hooks).
   const syncFail = await runSyncFailHooks(run.syncFail);
   const note = syncFail.note ? `; ${syncFail.note}` : '';
@@ -323,9 +327,11 @@ export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisi
   };
 }
 
-function startRun(input: SyncRevisionInput): Run {
+async function syncOnce(given: SyncRevisionInput, held: { run?: Run }): Promise<SyncRevisionResult> {
+  // An inventory entry outside the GitSync's scope (written before a lockdown, or forged) is never pruned.
+  const input = given.tenancy ? { ...given, inventory: inventoryInScope(given.inventory, given.tenancy) } : given;
   const started = Date.now();
-  return {
+  const run: Run = {
     started,
     deadline: started + input.timeoutMs,
     revision: '',
@@ -337,12 +343,7 @@ function startRun(input: SyncRevisionInput): Run {
     inventory: input.inventory,
     hooks: 0,
   };
-}
-
-async function syncStages(given: SyncRevisionInput, run: Run): Promise<SyncRevisionResult> {
-  // An inventory entry outside the GitSync's scope (written before a lockdown, or forged) is never pruned.
-  const input = given.tenancy ? { ...given, inventory: inventoryInScope(given.inventory, given.tenancy) } : given;
-  run.inventory = input.inventory;
+  held.run = run;
   try {
     const objects = await resolveAndRender(input, run);
     run.stage = SyncStage.Preflight;

@@ -155,8 +155,12 @@ async function waitForHooks(ctx: HookRunContext, running: readonly Running[]): P
   await pollUntil(ctx, async () => {
     for (const item of running) {
       if (item.outcome.state !== HookState.Running) continue;
-      const live = (await readObject(ctx.reader, refOf(item.live)).catch(() => undefined)) as unknown as
-        KubeObject | undefined;
+      let live: KubeObject | undefined;
+      try {
+        live = (await readObject(ctx.reader, refOf(item.live))) as unknown as KubeObject | undefined;
+      } catch {
+        continue; // a failed read says nothing about the hook: ask again at the next poll
+      }
       // client-node hands back model instances for built-in kinds: the outcome reads plain JSON.
       const plain = live ? (JSON.parse(JSON.stringify(live)) as KubeObject) : undefined;
       item.outcome = plain ? hookOutcome(plain) : { state: HookState.Failed, message: 'deleted while running' };

@@ -392,6 +392,7 @@ test('GitSync: a minimal object is accepted and read back with the documented de
     selfHeal: true,
     suspend: false,
     wait: false,
+    createNamespace: false,
     allowPlainSecrets: false,
     allowEmpty: false,
   });
@@ -415,6 +416,7 @@ test('GitSync: a spec using every field is accepted as written', async (t) => {
     suspend: true,
     wait: true,
     targetNamespace: 'apps',
+    createNamespace: true,
     dependsOn: [{ name: 'infra' }, { name: 'crds', namespace: 'platform' }],
     serviceAccountName: 'deployer',
     allowPlainSecrets: true,

@@ -3,6 +3,7 @@ import type { GitSync } from '@gitseal/manifests';
 import {
   createSyncState,
   gitAuthFromSecretData,
+  lastSyncedDigest,
   parseInventoryEntry,
   pruneInventory,
   SyncError,
@@ -171,6 +172,7 @@ export class GitSyncReconciler {
       inventory: current?.inventory?.entries ?? [],
       pending: current?.inventory?.pending ?? [],
       discovery: this.#o.kube.discovery,
+      lastSyncedDigest: lastSyncedDigest(current),
       state,
       ...(auth ? { auth } : {}),
       ...session,
@@ -197,6 +199,7 @@ export class GitSyncReconciler {
         unchanged: result.unchanged,
         pruned: result.pruned,
         rendered: result.rendered,
+        hooks: result.hooks,
         durationMs: result.durationMs,
       },
       'sync',

@@ -36,6 +36,8 @@ export interface GitSyncSpec {
   timeout?: string;
   wait?: boolean;
   targetNamespace?: string;
+  /** Create targetNamespace (as the GitSync's identity) when it does not exist. */
+  createNamespace?: boolean;
   dependsOn?: NamespacedObjectReference[];
   serviceAccountName?: string;
   /** Allow plain (unsealed) Secrets in the rendered manifests. */

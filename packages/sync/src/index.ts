@@ -136,6 +136,29 @@ export {
   type RenderInChildOptions,
 } from './render-in-child.js';
 export type { RenderRequest, RenderResponse } from './render-messages.js';
+export { ARGOCD_SYNC_WAVE_ANNOTATION, groupByWave, SYNC_WAVE_ANNOTATION, syncWaveOf, type Wave } from './sync-wave.js';
+export {
+  ARGOCD_HOOK_ANNOTATION,
+  ARGOCD_HOOK_DELETE_POLICY_ANNOTATION,
+  HOOK_ANNOTATION,
+  HOOK_DELETE_POLICY_ANNOTATION,
+  HOOK_LABEL,
+  HOOK_OF_LABEL,
+  HookDeletePolicy,
+  HookPhase,
+  hookKey,
+  hooksOf,
+  isHookObject,
+  splitRevision,
+  type PlannedHook,
+  type SplitRevision,
+} from './hook-phase.js';
+export { HookState, hookOutcome, type HookOutcome } from './hook-status.js';
+export { runHookList, runHooks, type HookRunContext } from './run-hooks.js';
+export { applyWaves, planWaves, type ApplyWavesInput, type PlannedWave } from './apply-waves.js';
+export { CREATED_BY_ANNOTATION, ensureTargetNamespace, type EnsureNamespaceInput } from './ensure-namespace.js';
+export { applySyncPhases, runSyncFailHooks, type SyncPhasesInput, type SyncPhasesResult } from './sync-phases.js';
+export { lastSyncedDigest } from './last-synced-digest.js';
 export {
   createSyncState,
   SyncStage,

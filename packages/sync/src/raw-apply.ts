@@ -19,6 +19,8 @@ export type KubeConfigLike = Parameters<typeof requestRaw>[0];
 export interface Applier {
   /** With `dryRun`, the API server validates and computes the result (admission included) and stores nothing. */
   apply(object: KubeObject, options?: { readonly dryRun?: boolean }): Promise<KubeObject>;
+  /** Creates (POST) one object, which may name itself by `metadata.generateName` only (hooks); as stored. */
+  create?(object: KubeObject): Promise<KubeObject>;
 }
 
 /** An Applier that can also read objects back as plain JSON (no typed models in between). */
@@ -68,9 +70,10 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
     if (!found) throw new KubeError(KubeErrorCode.InvalidObject, `${what}: kind not served by the API server`);
     return found;
   };
-  const locate = async (object: KubeObject, what: string): Promise<string> => {
+  /** The object's path (its collection's with `collection`, for a create), after the namespace checks. */
+  const locate = async (object: KubeObject, what: string, collection = false): Promise<string> => {
     const name = object.metadata?.name;
-    if (!name) throw new KubeError(KubeErrorCode.InvalidObject, `${what}: metadata.name is required`);
+    if (!name && !collection) throw new KubeError(KubeErrorCode.InvalidObject, `${what}: metadata.name is required`);
     const served = await resolve(object.apiVersion, object.kind, what);
     const namespace = served.namespaced ? object.metadata?.namespace : undefined;
     if (served.namespaced && !namespace) {
@@ -81,7 +84,8 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
       const where = served.namespaced ? `is in namespace ${namespace}` : 'is cluster-scoped';
       throw new KubeError(KubeErrorCode.InvalidObject, `${what}: ${where}; this GitSync writes only into ${only}`);
     }
-    return resourcePath({ apiVersion: object.apiVersion, kind: object.kind, plural: served.plural }, namespace, name);
+    const type = { apiVersion: object.apiVersion, kind: object.kind, plural: served.plural };
+    return resourcePath(type, namespace, collection ? undefined : name);
   };
   return {
     async apply(object, applyOptions = {}) {
@@ -106,6 +110,19 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
         body: JSON.stringify(object),
         what,
         ...(fence ? { beforeSend: fence } : {}),
+      });
+      assertOk(response, what);
+      return JSON.parse(response.body.toString('utf8')) as KubeObject;
+    },
+    async create(object) {
+      const what = `create ${describeRef(object)}${object.metadata?.name ? '' : `${object.metadata?.generateName ?? ''}*`}`;
+      const response = await requestRaw(kc, {
+        method: 'POST',
+        path: await locate(object, what, true),
+        query: { fieldManager: options.fieldManager ?? 'gitseal', dryRun: options.dryRun === true ? 'All' : undefined },
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(object),
+        what,
       });
       assertOk(response, what);
       return JSON.parse(response.body.toString('utf8')) as KubeObject;

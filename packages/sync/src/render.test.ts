@@ -108,6 +108,20 @@ describe('renderSource: plain directories', () => {
     assert.equal(untouched[0]?.object.metadata?.namespace, undefined);
   });
 
+  it('lets a hook (gitseal or Argo CD annotation) name itself by generateName, in the target namespace', async () => {
+    const hook = (annotation: string) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\n  annotations:\n    ${annotation}: PreSync\n`;
+    const dir = checkout({ 'a.yaml': hook('gitseal.dev/hook'), 'b.yaml': hook('argocd.argoproj.io/hook') });
+    const objects = await renderSource({ checkoutDir: dir, targetNamespace: 'shop' });
+    assert.deepEqual(
+      objects.map((o) => [o.source, o.object.metadata?.generateName, o.object.metadata?.namespace]),
+      [
+        ['a.yaml#0', 'migrate-', 'shop'],
+        ['b.yaml#0', 'migrate-', 'shop'],
+      ],
+    );
+  });
+
   it('names the file on invalid YAML and on objects without a name', async () => {
     const bad = checkout({ 'apps/good.yaml': cm('ok'), 'apps/bad.yaml': 'apiVersion: v1\nkind: [unclosed\n' });
     await assert.rejects(
@@ -118,6 +132,13 @@ describe('renderSource: plain directories', () => {
     await assert.rejects(
       renderSource({ checkoutDir: nameless }),
       refused('INVALID_MANIFEST', 'InvalidManifest', ['x/n.yaml#1', 'metadata.name']),
+    );
+    const generatedNotHook = checkout({
+      'x/g.yaml': 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: run-\n',
+    });
+    await assert.rejects(
+      renderSource({ checkoutDir: generatedNotHook }),
+      refused('INVALID_MANIFEST', 'InvalidManifest', ['x/g.yaml#0', 'generateName is only allowed on hooks']),
     );
     const notObject = checkout({ 'x/s.yaml': '- a\n- b\n' });
     await assert.rejects(

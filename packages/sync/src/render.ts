@@ -7,6 +7,7 @@ import {
   type ManifestLimits,
   type ParsedManifest,
 } from '@gitseal/manifests';
+import { hasGenerateNameOnly, isHookObject } from './hook-phase.js';
 import { findKustomization } from './kustomization-file.js';
 import { runKustomize, type KustomizeOptions } from './kustomize.js';
 import { checkSymlinks, resolveInside, resolveSourceDir } from './source-path.js';
@@ -135,8 +136,15 @@ function toRendered(parsed: ParsedManifest[], sourceOf: (index: number) => strin
     const base = sourceOf(p.index);
     const source = p.item === undefined ? base : `${base}[${p.item}]`;
     const metadata = p.object.metadata;
-    if (!metadata || typeof metadata.name !== 'string' || metadata.name === '') {
-      throw new SyncError(SyncErrorCode.InvalidManifest, `${source}: ${p.object.kind}: metadata.name is missing`);
+    const named = typeof metadata?.name === 'string' && metadata.name !== '';
+    // A hook may name itself by generateName only.
+    const generated = !named && hasGenerateNameOnly(p.object) && isHookObject(p.object);
+    if (!metadata || (!named && !generated)) {
+      const hint = metadata?.generateName === undefined ? '' : ' (generateName is only allowed on hooks)';
+      throw new SyncError(
+        SyncErrorCode.InvalidManifest,
+        `${source}: ${p.object.kind}: metadata.name is missing${hint}`,
+      );
     }
     if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') {
       throw new SyncError(

@@ -17,6 +17,8 @@ export const SyncReason = {
   OwnershipConflict: 'OwnershipConflict',
   /** Objects of the revision the API server would refuse (unserved kind, invalid, forbidden): nothing written. */
   ValidationFailed: 'ValidationFailed',
+  /** A PreSync, Sync or PostSync hook failed or did not finish within the timeout. */
+  HookFailed: 'HookFailed',
 } as const;
 export type SyncReason = (typeof SyncReason)[keyof typeof SyncReason];
 
@@ -44,6 +46,7 @@ export const SyncErrorCode = {
   KustomizationRefused: 'KUSTOMIZATION_REFUSED',
   /** Objects the API server would refuse, found before the first write (scope, discovery, server-side dry run). */
   ValidationFailed: 'VALIDATION_FAILED',
+  HookFailed: 'HOOK_FAILED',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 
@@ -68,6 +71,7 @@ const REASON_OF: Record<SyncErrorCode, SyncReason> = {
   RENDER_PROCESS: SyncReason.RenderFailed,
   KUSTOMIZATION_REFUSED: SyncReason.RenderFailed,
   VALIDATION_FAILED: SyncReason.ValidationFailed,
+  HOOK_FAILED: SyncReason.HookFailed,
 };
 
 /**

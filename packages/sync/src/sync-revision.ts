@@ -2,8 +2,6 @@ import type { PrivateKeyRing } from '@gitseal/crypto';
 import { KubeError, type ApiDiscovery } from '@gitseal/kube';
 import type { GitSync, InventoryEntry } from '@gitseal/manifests';
 import type { AppliedRecord } from './applied-digest.js';
-import { applyObjects } from './apply-objects.js';
-import { ApplyTier } from './apply-order.js';
 import { targetNamespaceOf } from './desired-object.js';
 import { dryRunObjects } from './dry-run-objects.js';
 import { normalizeInventory } from './inventory-scope.js';
@@ -11,6 +9,7 @@ import { checkObjectNames } from './object-names.js';
 import { resolveObjectScopes, scopeResolver } from './object-scope.js';
 import type { GitAuth } from './git-auth.js';
 import { resolveRevision } from './git-source.js';
+import { objectsToCheck, splitRevision, type PlannedHook } from './hook-phase.js';
 import { listLiveLabelled, liveScopes, type ObjectApi } from './live-objects.js';
 import { checkOwnership, type OwningGitSync } from './ownership.js';
 import { planApply } from './plan-apply.js';
@@ -21,6 +20,8 @@ import { planPrune } from './prune.js';
 import type { RenderedObject } from './render.js';
 import { renderInChild, type RenderInChildOptions } from './render-in-child.js';
 import type { RenderRequest } from './render-messages.js';
+import { revisionDigest } from './revision-digest.js';
+import { applySyncPhases, runSyncFailHooks, type SyncPhasesInput } from './sync-phases.js';
 import { SyncError, SyncReason } from './sync-error.js';
 import { checkTenancyScope, inventoryInScope, type TenancyScope } from './tenancy-scope.js';
 import { waitHealthy } from './wait-healthy.js';
@@ -43,6 +44,7 @@ export const SyncStage = {
   Render: 'render',
   Preflight: 'preflight',
   Apply: 'apply',
+  Hooks: 'hooks',
   Prune: 'prune',
   Health: 'health',
   Done: 'done',
@@ -86,6 +88,11 @@ export interface SyncRevisionInput {
     request: RenderRequest,
   ) => Promise<{ revision: string; objects: readonly RenderedObject[] }>;
   readonly onWrite?: (id: string) => void;
+  /**
+   * The digest of the last sync that reached apply, when it succeeded (lastSyncedDigest over status.history):
+   * hooks run only for a revision whose digest differs, so a no-op resync or a drift correction runs none.
+   */
+  readonly lastSyncedDigest?: string;
 }
 
 export type SyncResultKind = 'Succeeded' | 'Failed';
@@ -109,6 +116,8 @@ export interface SyncRevisionResult {
   readonly pending: readonly InventoryEntry[];
   /** True when the revision was rendered afresh (false: the remembered render was reused). */
   readonly rendered: boolean;
+  /** Hook objects created (PreSync, Sync, PostSync and SyncFail). */
+  readonly hooks?: number;
 }
 
 function renderKey(gitSync: SyncRevisionInput['gitSync']): string {
@@ -148,6 +157,9 @@ interface Run {
   /** Inventory ids this run wrote, and the entries of the revision it planned (to record what a failure left). */
   readonly written: string[];
   readonly planned: Map<string, InventoryEntry>;
+  hooks: number;
+  /** Set once hooks may run: what runs the SyncFail hooks after a failure. */
+  syncFail?: SyncPhasesInput;
 }
 
 function finish(
@@ -168,6 +180,7 @@ function finish(
     inventory: run.inventory,
     pending: without(run.pending, run.inventory),
     rendered: run.rendered,
+    hooks: run.hooks,
   };
 }
 
@@ -252,10 +265,12 @@ async function applyRevision(
   input: SyncRevisionInput,
   run: Run,
   objects: readonly RenderedObject[],
+  hooks: readonly PlannedHook[],
+  digest: string,
 ): Promise<SyncRevisionResult> {
   const { spec } = input.gitSync;
   const plan = planApply(objects, input.gitSync);
-  run.digest = plan.digest;
+  run.digest = digest;
   run.stage = SyncStage.Apply;
   for (const entry of plan.inventory) run.planned.set(entry.id, entry);
   const known = merge(input.inventory, input.pending ?? []);
@@ -270,11 +285,11 @@ async function applyRevision(
     ownerOf: input.ownerOf ?? ((label) => ({ namespace: '', name: label })),
     namespace: input.gitSync.metadata.namespace ?? 'default',
   });
-  // CRDs and Namespaces the revision defines go first: nothing else can be validated without them.
-  const defines = (tier: number): boolean => tier === ApplyTier.Crds || tier === ApplyTier.Namespaces;
-  const common = {
+  const phases: SyncPhasesInput = {
     applier: input.applier,
+    client: input.client,
     reader: input.reader,
+    objects: plan.objects,
     live,
     records: input.state.records,
     deadline: run.deadline,
@@ -283,12 +298,17 @@ async function applyRevision(
       run.written.push(id);
       input.onWrite?.(id);
     },
+    label: plan.label,
+    hooks,
+    runHooks: hooks.length > 0 && run.digest !== input.lastSyncedDigest,
+    ...(spec.targetNamespace ? { targetNamespace: spec.targetNamespace } : {}),
+    createNamespace: spec.createNamespace === true,
+    onStage: (stage) => (run.stage = stage),
+    onHookCreated: () => run.hooks++,
   };
-  const first = await applyObjects({ ...common, objects: plan.objects.filter((p) => defines(p.tier)) });
-  const rest = plan.objects.filter((p) => !defines(p.tier));
-  await dryRunObjects({ ...common, objects: rest });
-  const second = await applyObjects({ ...common, objects: rest });
-  run.unchanged = first.unchanged.length + second.unchanged.length;
+  run.syncFail = phases;
+  const result = await applySyncPhases(phases);
+  run.unchanged = result.unchanged.length;
   if (spec.prune !== false) {
     run.stage = SyncStage.Prune;
     const prunePlan = planPrune({
@@ -319,11 +339,30 @@ async function applyRevision(
 
 /**
  * One sync of a GitSync: resolve the ref → fetch + render in a child process (skipped when the revision and
- * source are unchanged) → preflight (nothing is applied unless every SealedSecret opens) → plan → apply (only
- * changed objects are written) → prune (spec.prune, never after a failed fetch, render or preflight) → wait for
- * health (spec.wait). Never throws for sync failures: the result carries reason and message.
+ * source are unchanged) → preflight (nothing is applied unless every SealedSecret opens; hooks and skipped objects
+ * are checked too) → plan → targetNamespace (spec.createNamespace) → CRDs and Namespaces → PreSync hooks → the
+ * rest in sync waves (only changed objects are written) → PostSync hooks → prune (spec.prune, never after a failed
+ * fetch, render, preflight, hook or wave) → wait for health (spec.wait); SyncFail hooks after a failure from the
+ * PreSync hooks on. Hooks run only when the revision's digest is not `lastSyncedDigest`. Never throws for sync
+ * failures: the result carries reason and message.
  */
 export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisionResult> {
+  const held: { run?: Run } = {};
+  const result = await syncOnce(given, held);
+  const run = held.run;
+  if (result.result !== 'Failed' || !run?.syncFail) return result;
+  // SyncFail hooks after a failure from the PreSync hooks on (only when this revision runs its hooks).
+  const syncFail = await runSyncFailHooks(run.syncFail);
+  const note = syncFail.note ? `; ${syncFail.note}` : '';
+  return {
+    ...result,
+    hooks: run.hooks,
+    durationMs: Date.now() - run.started,
+    message: `${result.message ?? ''}${note}`,
+  };
+}
+
+async function syncOnce(given: SyncRevisionInput, held: { run?: Run }): Promise<SyncRevisionResult> {
   // An inventory entry outside the GitSync's scope (written before a lockdown, or forged) is never pruned.
   const scoped = (entries: readonly InventoryEntry[]): InventoryEntry[] =>
     given.tenancy ? inventoryInScope(entries, given.tenancy) : [...entries];
@@ -342,7 +381,9 @@ export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisi
     pending: input.pending,
     written: [],
     planned: new Map(),
+    hooks: 0,
   };
+  held.run = run;
   try {
     const rendered = await resolveAndRender(input, run);
     run.stage = SyncStage.Preflight;
@@ -357,10 +398,11 @@ export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisi
       ),
       targetNamespace: targetNamespaceOf(input.gitSync),
     });
-    const refused = await refuse(input, objects);
+    const split = splitRevision(objects);
+    const refused = await refuse(input, objectsToCheck(objects));
     if (refused) return finish(run, 'Failed', refused);
     input.state.rendered = { key: renderKey(input.gitSync), revision: run.revision, objects };
-    return await applyRevision(input, run, objects);
+    return await applyRevision(input, run, split.main, split.hooks, revisionDigest(objects));
   } catch (error) {
     run.pending = merge(run.pending, writtenEntries(run));
     if (error instanceof SyncError) return finish(run, 'Failed', { reason: error.reason, message: error.message });

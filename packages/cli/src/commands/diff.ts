@@ -13,6 +13,7 @@ import {
   renderSource,
   resolveObjectScopes,
   scopeResolver,
+  splitRevision,
   SYNC_LABEL,
   syncLabel,
   type PlannedObject,
@@ -51,9 +52,13 @@ async function checkDirectory(path: string): Promise<void> {
   if (!isDirectory) throw new CliError(`--path ${path}: not a directory`);
 }
 
-/** Renders the folder as the engine does, namespaces given by the scopes API discovery says (resolveObjectScopes). */
-async function render(path: string, namespace: string, kc: KubeConfig): Promise<RenderedObject[]> {
-  let rendered: RenderedObject[];
+/** The folder rendered as the sync engine does (namespaces by API discovery), split into objects and hooks. */
+async function render(
+  path: string,
+  namespace: string,
+  kc: KubeConfig,
+): Promise<{ main: readonly RenderedObject[]; hooks: readonly unknown[] }> {
+  let split: { main: readonly RenderedObject[]; hooks: readonly unknown[] };
   try {
     const checkout = await enclosingCheckout(path);
     const objects = await renderSource({
@@ -64,20 +69,20 @@ async function render(path: string, namespace: string, kc: KubeConfig): Promise<
       createApiDiscovery(kc),
       objects.map((o) => o.object),
     );
-    rendered = await resolveObjectScopes(objects, { scopeOf, targetNamespace: namespace });
+    split = splitRevision(await resolveObjectScopes(objects, { scopeOf, targetNamespace: namespace }));
   } catch (error) {
     if (error instanceof KubeError) throw toCliError(error, 'API discovery');
     throw wrapError(path, error);
   }
   const seen = new Map<string, string>();
-  for (const { object, source } of rendered) {
+  for (const { object, source } of split.main) {
     const first = seen.get(objectKey(object));
     if (first !== undefined) {
       throw new CliError(`${path}: ${source}: ${describeRef(object)} is also defined in ${first}`);
     }
     seen.set(objectKey(object), source);
   }
-  return rendered;
+  return split;
 }
 
 function asCliError(error: unknown, source: string, title: string): CliError {
@@ -186,11 +191,15 @@ export async function runDiff(raw: Record<string, unknown>): Promise<DiffResult>
   await checkDirectory(options.path);
   const { kc, namespace } = openKubeSession(options);
   const target = options.namespace ?? options.pruneLabel?.namespace ?? namespace;
-  const rendered = await render(options.path, target, kc);
+  // Hooks are created afresh when a revision runs them: there is nothing live to compare them with.
+  const split = await render(options.path, target, kc);
+  const rendered = split.main;
   const client = createRawApplier(kc, { fieldManager: FIELD_MANAGER, dryRun: true });
   const diffs: ObjectDiff[] = [];
   for (const item of orderForApply(rendered)) diffs.push(await diffOne(client, item, options.pruneLabel));
   const notes: string[] = [];
+  if (split.hooks.length > 0)
+    notes.push(`${split.hooks.length} hook(s) not compared: they are created afresh when they run`);
   if (options.pruneLabel !== undefined) {
     const pruned = await pruneDiffs(kc, rendered, options.pruneLabel);
     diffs.push(...pruned.diffs);

@@ -56,13 +56,13 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
   const log = o.logger.child({ reconciler: 'gitsync' });
   mkdirSync(o.options.gitCacheDir, { recursive: true, mode: 0o700 });
   const kube = new GitSyncKube(o.kubeConfig, log.child({ component: 'events' }), o.mayWrite);
-  let gc: ReturnType<typeof gitCacheCollector> | undefined;
   const watch = new GitSyncWatch({
     kubeConfig: o.kubeConfig,
     namespaces: o.options.namespaces,
     logger: log,
     served: async () => (await kube.resourceType('gitseal.dev/v1alpha1', 'GitSync')) !== undefined,
   });
+  const gc = gitCacheCollector(o.options.gitCacheDir, watch, log);
   const reconciler = new GitSyncReconciler({
     watch,
     kube,
@@ -81,7 +81,7 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     mayWrite: o.mayWrite,
     gitseal: gitsealObjects(o.options.namespace),
     tenancy: o.options.tenancy,
-    onForget: () => gc?.soon(),
+    onForget: () => gc.soon(),
   });
   const queue = new WorkQueue({
     process: (key) => reconciler.reconcile(key),
@@ -113,16 +113,14 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
       trigger: (namespace, name) => void queue.enqueue(`${namespace}/${name}`),
     },
   });
-  gc = gitCacheCollector(o.options.gitCacheDir, watch, log);
-  const collector = gc;
   return {
     name: 'gitsync',
     watch,
     queue,
     webhook,
     enqueueAll: () => watch.keys().forEach((k) => queue.enqueue(k)),
-    forgotten: collector.soon,
-    stop: collector.stop,
+    forgotten: gc.soon,
+    stop: gc.stop,
   };
 }
 

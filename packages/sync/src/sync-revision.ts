@@ -3,7 +3,6 @@ import { KubeError, type ApiDiscovery } from '@gitseal/kube';
 import type { GitSync, InventoryEntry } from '@gitseal/manifests';
 import type { AppliedRecord } from './applied-digest.js';
 import { targetNamespaceOf } from './desired-object.js';
-import { dryRunObjects } from './dry-run-objects.js';
 import { normalizeInventory } from './inventory-scope.js';
 import { checkObjectNames } from './object-names.js';
 import { resolveObjectScopes, scopeResolver } from './object-scope.js';

@@ -15,6 +15,8 @@ export const SyncReason = {
   ObjectOutsideNamespace: 'ObjectOutsideNamespace',
   /** An object of the revision is owned by another GitSync. */
   OwnershipConflict: 'OwnershipConflict',
+  /** The GitSync's spec cannot be used as written (e.g. a spec.healthChecks expression that does not compile). */
+  InvalidSpec: 'InvalidSpec',
 } as const;
 export type SyncReason = (typeof SyncReason)[keyof typeof SyncReason];
 
@@ -40,6 +42,7 @@ export const SyncErrorCode = {
   RenderProcess: 'RENDER_PROCESS',
   /** A kustomization names something outside the checkout, a remote location, a Helm chart or a plugin. */
   KustomizationRefused: 'KUSTOMIZATION_REFUSED',
+  InvalidSpec: 'INVALID_SPEC',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 
@@ -63,6 +66,7 @@ const REASON_OF: Record<SyncErrorCode, SyncReason> = {
   OWNERSHIP_CONFLICT: SyncReason.OwnershipConflict,
   RENDER_PROCESS: SyncReason.RenderFailed,
   KUSTOMIZATION_REFUSED: SyncReason.RenderFailed,
+  INVALID_SPEC: SyncReason.InvalidSpec,
 };
 
 /**

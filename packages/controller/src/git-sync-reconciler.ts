@@ -1,11 +1,13 @@
 import { isForbidden, isNotFound, safeErrorMessage } from '@gitseal/kube';
 import type { GitSync } from '@gitseal/manifests';
 import {
+  compileHealthChecks,
   createSyncState,
   gitAuthFromSecretData,
   parseInventoryEntry,
   SyncReason,
   syncLabel,
+  SyncError,
   syncRevision,
   type GitAuth,
   type PreflightCache,
@@ -84,6 +86,17 @@ function readyAtLastApplied(gitSync: GitSync | undefined): boolean {
   );
 }
 
+/** A spec the engine cannot use as written (spec.healthChecks that do not compile): Stalled until it changes. */
+function invalidSpec(gitSync: GitSync): { reason: string; message: string } | undefined {
+  try {
+    compileHealthChecks(gitSync.spec.healthChecks);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SyncError) return { reason: error.reason, message: error.message };
+    throw error;
+  }
+}
+
 /** Ready for the current generation: nothing new to announce before the sync. */
 function settled(gitSync: GitSync): boolean {
   const status = gitSync.status as GitSyncStatusView | undefined;
@@ -131,6 +144,8 @@ export class GitSyncReconciler {
     // Tenancy first: a refused GitSync must not learn anything, e.g. whether its dependencies exist.
     const decision = decideIdentity(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
     if (!decision.ok) return this.#refuse(gitSync, decision, log);
+    const invalid = invalidSpec(gitSync);
+    if (invalid) return this.#refuse(gitSync, invalid, log);
     const blocked = this.#blockedBy(gitSync, namespace);
     if (blocked) {
       await this.#writeStatus(gitSync, log, {
@@ -197,7 +212,7 @@ export class GitSyncReconciler {
 
   /** Stalled until the spec changes (which enqueues it) or the controller's flags do (a restart). */
   async #refuse(gitSync: GitSync, refusal: { reason: string; message: string }, log: Logger): Promise<undefined> {
-    log.warn({ reason: refusal.reason }, 'refused by tenancy rules');
+    log.warn({ reason: refusal.reason }, 'refused: stalled until the spec changes');
     const before = gitSync.status?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
     await this.#writeStatus(gitSync, log, { kind: 'failed', ...refusal, stalled: true });
     if (before?.reason !== refusal.reason || before.message !== refusal.message) {

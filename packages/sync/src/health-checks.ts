@@ -10,7 +10,7 @@ import { SyncError, SyncErrorCode } from './sync-error.js';
 export const MAX_HEALTH_CHECKS = 32;
 export const MAX_EXPRESSION_LENGTH = 1024;
 /** One evaluation's wall-clock budget: CEL has no loops, but nested macros over long lists or a regex can be slow. */
-export const EVALUATION_TIMEOUT_MS = 100;
+export const EVALUATION_TIMEOUT_MS = 250;
 const MAX_VALUE_DEPTH = 64;
 
 /** In kstatus's order of precedence. */
@@ -147,7 +147,9 @@ export function evaluateHealthCheck(check: CompiledHealthCheck, object: KubeObje
   if (object.metadata?.deletionTimestamp) return inProgress('being deleted');
   const stale = staleGeneration(object, rec(object['status']));
   if (stale) return stale;
-  const context = celValue(object, 0) as Record<string, unknown>;
+  // `metadata`, `spec` and `status` are always there (empty when the object has none yet), so
+  // `status.?phase.orValue('')` works on an object no controller has written a status to.
+  const context = { metadata: {}, spec: {}, status: {}, ...(celValue(object, 0) as Record<string, unknown>) };
   for (const { field, evaluate } of check.expressions) {
     let result: unknown;
     try {

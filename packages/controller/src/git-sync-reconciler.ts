@@ -22,7 +22,7 @@ import type { PrivateKeyRing } from '@gitseal/crypto';
 import type { Logger } from 'pino';
 import { parseDuration } from './duration.js';
 import type { TenancyOptions } from './flags.js';
-import { decideIdentity } from './git-sync-identity.js';
+import { decideIdentity, type IdentityDecision } from './git-sync-identity.js';
 import { EventType, type GitSyncKube, type GitSyncSession } from './git-sync-kube.js';
 import {
   GitSyncCondition,
@@ -86,15 +86,23 @@ function readyAtLastApplied(gitSync: GitSync | undefined): boolean {
   );
 }
 
-/** A spec the engine cannot use as written (spec.healthChecks that do not compile): Stalled until it changes. */
-function invalidSpec(gitSync: GitSync): { reason: string; message: string } | undefined {
+type Admission =
+  Extract<IdentityDecision, { ok: true }> | { readonly ok: false; readonly reason: string; readonly message: string };
+
+/**
+ * Tenancy first (a refused GitSync must not learn anything, e.g. whether its dependencies exist), then a spec the
+ * engine cannot use as written (spec.healthChecks that do not compile): either stalls it until the spec changes.
+ */
+function admit(gitSync: GitSync, controllerNamespace: string, tenancy: TenancyOptions): Admission {
+  const decision = decideIdentity(gitSync, controllerNamespace, tenancy);
+  if (!decision.ok) return decision;
   try {
     compileHealthChecks(gitSync.spec.healthChecks);
-    return undefined;
   } catch (error) {
-    if (error instanceof SyncError) return { reason: error.reason, message: error.message };
+    if (error instanceof SyncError) return { ok: false, reason: error.reason, message: error.message };
     throw error;
   }
+  return decision;
 }
 
 /** Ready for the current generation: nothing new to announce before the sync. */
@@ -142,10 +150,8 @@ export class GitSyncReconciler {
     const log = this.#o.logger.child({ gitSync: key, generation: gitSync.metadata.generation });
     const interval = durationOr(gitSync.spec.interval, DEFAULT_INTERVAL_MS);
     // Tenancy first: a refused GitSync must not learn anything, e.g. whether its dependencies exist.
-    const decision = decideIdentity(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
+    const decision = admit(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
     if (!decision.ok) return this.#refuse(gitSync, decision, log);
-    const invalid = invalidSpec(gitSync);
-    if (invalid) return this.#refuse(gitSync, invalid, log);
     const blocked = this.#blockedBy(gitSync, namespace);
     if (blocked) {
       await this.#writeStatus(gitSync, log, {

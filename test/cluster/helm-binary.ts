@@ -63,7 +63,10 @@ function goInstall(cacheDir: string, binary: string, env: NodeJS.ProcessEnv): Pr
   mkdirSync(gobin, { recursive: true });
   mkdirSync(cacheDir, { recursive: true });
   process.stderr.write(`gitseal tests: building helm ${version} with Go into ${cacheDir} (once, about a minute)\n`);
-  const args = ['install', '-trimpath', '-ldflags=-s -w', `${helmPackage(version)}@${version}`];
+  // Stamped like a release build (unstamped, `helm version` says only the minor, e.g. v4.3).
+  const major = helmPackage(version).split('/')[2];
+  const stamp = `-X helm.sh/helm/${major}/internal/version.version=${version}`;
+  const args = ['install', '-trimpath', `-ldflags=-s -w ${stamp}`, `${helmPackage(version)}@${version}`];
   const buildEnv = { ...env, GOBIN: gobin, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' };
   return new Promise<void>((resolve, reject) => {
     const child = spawn('go', args, { cwd: gobin, env: buildEnv, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -7,7 +7,12 @@ import { buildOnce, isExecutable } from './build-once.js';
 
 /** The Helm release the tests render charts with; GITSEAL_HELM_VERSION overrides it. */
 export function helmVersion(env: NodeJS.ProcessEnv = process.env): string {
-  return env.GITSEAL_HELM_VERSION ?? 'v3.22.0';
+  return env.GITSEAL_HELM_VERSION ?? 'v4.3.2';
+}
+
+/** `helm.sh/helm/v4/cmd/helm` for v4.x.y (v3.x.y: `helm.sh/helm/v3/...`): the module path carries the major. */
+export function helmPackage(version: string): string {
+  return `helm.sh/helm/v${/^v(\d+)\./.exec(version)?.[1] ?? '4'}/cmd/helm`;
 }
 
 /** `${XDG_CACHE_HOME:-~/.cache}/gitseal/helm/<version>`: outside the repo, shared by all checkouts. */
@@ -21,7 +26,7 @@ const buildTimeoutMs = 15 * 60_000;
 
 /**
  * Finds helm: HELM_BIN when set (it must be executable), else the cache, else builds it once into the cache with
- * `go install helm.sh/helm/v3/cmd/helm@<version>` (a lock keeps concurrent test files from building twice).
+ * `go install helm.sh/helm/v4/cmd/helm@<version>` (a lock keeps concurrent test files from building twice).
  */
 export async function resolveHelmBinary(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (env.HELM_BIN) {
@@ -36,7 +41,7 @@ export async function resolveHelmBinary(env: NodeJS.ProcessEnv = process.env): P
     throw new ClusterError(
       ClusterErrorCode.BinariesUnavailable,
       `no helm: Go is not installed; install Go (the first run builds helm ${helmVersion(env)} into ${cacheDir}) ` +
-        'or set HELM_BIN to a helm v3 binary',
+        'or set HELM_BIN to a helm v4 binary',
     );
   }
   await buildOnce({
@@ -58,7 +63,10 @@ function goInstall(cacheDir: string, binary: string, env: NodeJS.ProcessEnv): Pr
   mkdirSync(gobin, { recursive: true });
   mkdirSync(cacheDir, { recursive: true });
   process.stderr.write(`gitseal tests: building helm ${version} with Go into ${cacheDir} (once, about a minute)\n`);
-  const args = ['install', '-trimpath', '-ldflags=-s -w', `helm.sh/helm/v3/cmd/helm@${version}`];
+  // Stamped like a release build (unstamped, `helm version` says only the minor, e.g. v4.3).
+  const major = helmPackage(version).split('/')[2];
+  const stamp = `-X helm.sh/helm/${major}/internal/version.version=${version}`;
+  const args = ['install', '-trimpath', `-ldflags=-s -w ${stamp}`, `${helmPackage(version)}@${version}`];
   const buildEnv = { ...env, GOBIN: gobin, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' };
   return new Promise<void>((resolve, reject) => {
     const child = spawn('go', args, { cwd: gobin, env: buildEnv, stdio: ['ignore', 'pipe', 'pipe'] });

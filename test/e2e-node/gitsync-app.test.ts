@@ -255,12 +255,13 @@ test('a value changed in Git rolls out and the new pods serve it; a sealed value
   await serving(app, 'v2', secret2);
 });
 
-test('a rollout that never gets ready turns the GitSync Ready=False naming the Deployment and why', async (t) => {
+test('a rollout whose container exits turns the GitSync Ready=False naming the Deployment and the crash loop, before its progress deadline', async (t) => {
   const app = await setUp(t);
   if (!app) return;
   const secret = marker('app-secret-fail');
   markers.push(secret);
   const broken = app.repo.commit(files(app, { version: 'v3', secret, secretRev: '3', fail: true }));
+  const triggered = Date.now();
   await app.syncs.trigger(app.namespace, 'app');
   const failed = await app.syncs.waitFor(
     app.namespace,
@@ -272,7 +273,17 @@ test('a rollout that never gets ready turns the GitSync Ready=False naming the D
       o.status?.lastAttemptedRevision === `main@sha1:${broken}`,
     240_000,
   );
+  const elapsed = Date.now() - triggered;
   const message = gitSyncCondition(failed, 'Ready')?.message ?? '';
-  assert.match(message, new RegExp(`Deployment ${app.namespace}/web: progress deadline exceeded`));
+  // The new Pod's container (APP_FAIL=1: exit 1 at start) backs off; the health wait reads the rollout's Pods
+  // as the GitSync's ServiceAccount and fails at once, without waiting for progressDeadlineSeconds (20 s).
+  assert.match(
+    message,
+    new RegExp(
+      `^failed: Deployment ${app.namespace}/web: pod web-[a-z0-9]+-[a-z0-9]+ container web: CrashLoopBackOff ` +
+        `\\(\\d+ restarts?, last exit: Error, exit code 1\\)`,
+    ),
+  );
+  assert.ok(elapsed < 20_000, `reported after ${elapsed} ms, not before the progress deadline`);
   assertNoMarkers(JSON.stringify(failed.status), markers, 'GitSync status');
 });

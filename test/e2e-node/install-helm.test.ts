@@ -1,5 +1,6 @@
 // `helm upgrade --install` from deploy/helm/gitseal on the real node: the chart takes over what deploy/base put
-// there (--take-ownership), and the controller Pod it describes becomes Ready, leads and unseals.
+// there (--take-ownership, and Helm 4's --force-conflicts for the fields kubectl applied), and the controller Pod it
+// describes becomes Ready, leads and unseals.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,9 @@ test('helm upgrade --install: the chart’s controller Pod becomes Ready, holds 
       '--namespace',
       SYSTEM,
       '--take-ownership',
+      // Helm 4 installs with server-side apply: fields kubectl applied (deploy/base's args, env) conflict
+      // unless the release forces them over, which is what taking the install over means.
+      '--force-conflicts',
       '--set',
       `image.repository=${repository}`,
       '--set',

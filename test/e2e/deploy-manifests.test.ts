@@ -294,6 +294,9 @@ const mayDo: Access[] = [
   { verb: 'list', resource: 'configmaps', namespace: APP },
   { verb: 'watch', resource: 'deployments', group: 'apps', namespace: APP },
   { verb: 'get', resource: 'customresourcedefinitions', group: 'apiextensions.k8s.io' },
+  // Health: a not-ready workload's Pods (container states), read only.
+  { verb: 'list', resource: 'pods', namespace: APP },
+  { verb: 'get', resource: 'pods', namespace: APP },
 ];
 const mayNotDo: Access[] = [
   { verb: 'patch', resource: 'secrets', namespace: APP },
@@ -303,7 +306,10 @@ const mayNotDo: Access[] = [
   { verb: 'update', resource: 'configmaps', name: 'other', namespace: SYSTEM_NAMESPACE },
   { verb: 'delete', resource: 'configmaps', name: 'other', namespace: SYSTEM_NAMESPACE },
   { verb: 'delete', resource: 'configmaps', name: 'other', namespace: APP },
-  { verb: 'list', resource: 'pods', namespace: APP },
+  { verb: 'watch', resource: 'pods', namespace: APP },
+  { verb: 'delete', resource: 'pods', namespace: APP },
+  { verb: 'get', resource: 'pods', subresource: 'log', namespace: APP },
+  { verb: 'create', resource: 'pods', subresource: 'exec', namespace: APP },
   { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', name: 'other', namespace: SYSTEM_NAMESPACE },
   { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: APP },
   { verb: 'update', resource: 'gitsyncs', group: 'gitseal.dev', namespace: APP },

@@ -459,6 +459,11 @@ test('spec.wait: Ready only once the Deployment rolled out, naming it until then
     updatedReplicas: 1,
     readyReplicas: 1,
     availableReplicas: 1,
+    // kstatus also wants the controller's verdict: the new ReplicaSet available, the Deployment Available.
+    conditions: [
+      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+      { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+    ],
   };
   await apps.replaceNamespacedDeploymentStatus({ namespace: ns, name: 'web', body: { ...web, status: rolledOut } });
   await syncs.trigger(ns, 'wait');

@@ -1,6 +1,7 @@
 import { isConflict, isForbidden, isNotFound, safeErrorMessage } from '@gitseal/kube';
 import type { GitSync } from '@gitseal/manifests';
 import {
+  compileHealthChecks,
   createSyncState,
   gitAuthFromSecretData,
   lastSyncedDigest,
@@ -95,6 +96,25 @@ function readyAtLastApplied(gitSync: GitSync | undefined): boolean {
   );
 }
 
+type Admission =
+  Extract<IdentityDecision, { ok: true }> | { readonly ok: false; readonly reason: string; readonly message: string };
+
+/**
+ * Tenancy first (a refused GitSync must not learn anything, e.g. whether its dependencies exist), then a spec the
+ * engine cannot use as written (spec.healthChecks that do not compile): either stalls it until the spec changes.
+ */
+function admit(gitSync: GitSync, controllerNamespace: string, tenancy: TenancyOptions): Admission {
+  const decision = decideIdentity(gitSync, controllerNamespace, tenancy);
+  if (!decision.ok) return decision;
+  try {
+    compileHealthChecks(gitSync.spec.healthChecks);
+  } catch (error) {
+    if (error instanceof SyncError) return { ok: false, reason: error.reason, message: error.message };
+    throw error;
+  }
+  return decision;
+}
+
 /** Ready for the current generation: nothing new to announce before the sync. */
 function settled(gitSync: GitSync): boolean {
   const status = gitSync.status as GitSyncStatusView | undefined;
@@ -138,7 +158,7 @@ export class GitSyncReconciler {
     const namespace = gitSync.metadata.namespace ?? 'default';
     const interval = Math.max(MIN_INTERVAL_MS, durationOr(gitSync.spec.interval, DEFAULT_INTERVAL_MS));
     // Tenancy first: a refused GitSync must not learn anything, e.g. whether its dependencies exist.
-    const decision = decideIdentity(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
+    const decision = admit(gitSync, this.#o.gitseal.controllerNamespace, this.#o.tenancy);
     if (!decision.ok) return this.#refuse(gitSync, decision, log);
     const blocked = this.#blockedBy(gitSync, namespace);
     if (blocked) {
@@ -312,7 +332,7 @@ export class GitSyncReconciler {
 
   /** Stalled until the spec changes (which enqueues it) or the controller's flags do (a restart). */
   async #refuse(gitSync: GitSync, refusal: { reason: string; message: string }, log: Logger): Promise<undefined> {
-    log.warn({ reason: refusal.reason }, 'refused by tenancy rules');
+    log.warn({ reason: refusal.reason }, 'refused: stalled until the spec changes');
     const before = gitSync.status?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
     await this.#writeStatus(gitSync, log, { kind: 'failed', ...refusal, stalled: true });
     if (before?.reason !== refusal.reason || before.message !== refusal.message) {

@@ -45,6 +45,20 @@ export interface GitSyncSpec {
   /** Allow a revision that renders no objects (otherwise it is refused, so a bad path cannot prune everything). */
   allowEmpty?: boolean;
   webhookSecretRef?: LocalObjectReference;
+  /** Per-kind health rules (CEL), like Flux's `healthCheckExprs`; they replace the built-in rules for that kind. */
+  healthChecks?: HealthCheckSpec[];
+}
+
+/**
+ * A health rule for one kind: CEL expressions over the live object's top-level fields (`metadata`, `spec`,
+ * `status`, ...). Evaluated in the order inProgress, failed, current; the first one true decides, none: InProgress.
+ */
+export interface HealthCheckSpec {
+  apiVersion: string;
+  kind: string;
+  current: string;
+  inProgress?: string;
+  failed?: string;
 }
 
 export const GitSyncConditionType = {

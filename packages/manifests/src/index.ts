@@ -29,6 +29,7 @@ export {
   type GitSyncInventory,
   type GitSyncSpec,
   type GitSyncStatus,
+  type HealthCheckSpec,
   type InventoryEntry,
   type LocalObjectReference,
   type NamespacedObjectReference,

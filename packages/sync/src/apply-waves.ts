@@ -1,4 +1,4 @@
-import type { KubeObject } from '@gitseal/manifests';
+import type { HealthCheckSpec, KubeObject } from '@gitseal/manifests';
 import { isUnchanged, withAppliedDigest } from './applied-digest.js';
 import { applyObjects, type ApplyObjectsInput, type ApplyObjectsResult } from './apply-objects.js';
 import type { PlannedObject } from './apply-order.js';
@@ -15,6 +15,8 @@ export interface ApplyWavesInput extends ApplyObjectsInput {
   readonly runSyncHooks?: (hooks: readonly PlannedHook[]) => Promise<unknown>;
   /** Poll interval of the health waits between waves; default 1 s. */
   readonly healthPollMs?: number;
+  /** The GitSync's spec.healthChecks, used by the waits between waves. */
+  readonly healthChecks?: readonly HealthCheckSpec[];
 }
 
 /** One wave: its objects in apply order and its Sync hooks. */
@@ -63,6 +65,7 @@ export async function applyWaves(input: ApplyWavesInput): Promise<ApplyObjectsRe
         objects: pending,
         deadline: input.deadline,
         ...(input.healthPollMs ? { pollMs: input.healthPollMs } : {}),
+        ...(input.healthChecks ? { healthChecks: input.healthChecks } : {}),
       });
       if (!health.healthy) {
         throw new SyncError(SyncErrorCode.Unhealthy, `the waves before sync wave ${wave.wave}: ${health.message}`);

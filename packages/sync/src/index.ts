@@ -127,7 +127,16 @@ export {
   type RawApplierOptions,
   type RawObjectClient,
 } from './raw-apply.js';
-export { HealthStatus, objectHealth, type Health } from './health.js';
+export { HealthStatus, objectHealth, type Health, type HealthOptions } from './health.js';
+export {
+  compileHealthChecks,
+  MAX_EXPRESSION_LENGTH,
+  MAX_HEALTH_CHECKS,
+  type CompiledHealthCheck,
+  type HealthChecks,
+} from './health-checks.js';
+export { containerProblems, describeProblem, type ContainerProblem } from './pod-problems.js';
+export { selectorString } from './workload-pods.js';
 export { waitHealthy, type Unhealthy, type WaitHealthyInput, type WaitHealthyResult } from './wait-healthy.js';
 export {
   childEnvironment,

@@ -19,6 +19,8 @@ export const SyncReason = {
   ValidationFailed: 'ValidationFailed',
   /** A PreSync, Sync or PostSync hook failed or did not finish within the timeout. */
   HookFailed: 'HookFailed',
+  /** The GitSync's spec cannot be used as written (e.g. a spec.healthChecks expression that does not compile). */
+  InvalidSpec: 'InvalidSpec',
 } as const;
 export type SyncReason = (typeof SyncReason)[keyof typeof SyncReason];
 
@@ -47,6 +49,7 @@ export const SyncErrorCode = {
   /** Objects the API server would refuse, found before the first write (scope, discovery, server-side dry run). */
   ValidationFailed: 'VALIDATION_FAILED',
   HookFailed: 'HOOK_FAILED',
+  InvalidSpec: 'INVALID_SPEC',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 
@@ -72,6 +75,7 @@ const REASON_OF: Record<SyncErrorCode, SyncReason> = {
   KUSTOMIZATION_REFUSED: SyncReason.RenderFailed,
   VALIDATION_FAILED: SyncReason.ValidationFailed,
   HOOK_FAILED: SyncReason.HookFailed,
+  INVALID_SPEC: SyncReason.InvalidSpec,
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { KubeObject } from '@gitseal/manifests';
+import type { HealthCheckSpec, KubeObject } from '@gitseal/manifests';
 import { applyObjects, type ApplyObjectsInput } from './apply-objects.js';
 import { ApplyTier } from './apply-order.js';
 import { applyWaves } from './apply-waves.js';
@@ -27,6 +27,8 @@ export interface SyncPhasesInput extends ApplyObjectsInput {
   readonly onStage?: (stage: 'apply' | 'hooks' | 'health') => void;
   readonly onHookCreated?: (hook: KubeObject) => void;
   readonly pollMs?: number;
+  /** The GitSync's spec.healthChecks, for every health wait of the run. */
+  readonly healthChecks?: readonly HealthCheckSpec[];
 }
 
 export interface SyncPhasesResult {
@@ -100,6 +102,7 @@ export async function applySyncPhases(input: SyncPhasesInput): Promise<SyncPhase
       reader: input.reader,
       objects: input.objects.map((p) => p.object),
       deadline: input.deadline,
+      ...(input.healthChecks ? { healthChecks: input.healthChecks } : {}),
     });
     if (!health.healthy) throw new SyncError(SyncErrorCode.Unhealthy, `before the PostSync hooks: ${health.message}`);
     stage('hooks');

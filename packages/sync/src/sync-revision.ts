@@ -302,6 +302,7 @@ async function applyRevision(
     runHooks: hooks.length > 0 && run.digest !== input.lastSyncedDigest,
     ...(spec.targetNamespace ? { targetNamespace: spec.targetNamespace } : {}),
     createNamespace: spec.createNamespace === true,
+    ...(spec.healthChecks ? { healthChecks: spec.healthChecks } : {}),
     onStage: (stage) => (run.stage = stage),
     onHookCreated: () => run.hooks++,
   };
@@ -323,7 +324,12 @@ async function applyRevision(
   if (spec.wait) {
     run.stage = SyncStage.Health;
     const objectsOf = plan.objects.map((p) => p.object);
-    const health = await waitHealthy({ reader: input.reader, objects: objectsOf, deadline: run.deadline });
+    const health = await waitHealthy({
+      reader: input.reader,
+      objects: objectsOf,
+      deadline: run.deadline,
+      ...(spec.healthChecks ? { healthChecks: spec.healthChecks } : {}),
+    });
     if (!health.healthy) {
       // Applied but not healthy: not a successful revision, so the inventory stays; what it wrote is pending.
       run.pending = merge(run.pending, applied);

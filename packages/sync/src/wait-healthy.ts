@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeError, readObject } from '@gitseal/kube';
-import type { KubeObject } from '@gitseal/manifests';
-import { HealthStatus, objectHealth } from './health.js';
+import type { HealthCheckSpec, KubeObject } from '@gitseal/manifests';
+import { compileHealthChecks } from './health-checks.js';
+import { HealthStatus, objectHealth, type Health } from './health.js';
 import type { ObjectApi } from './live-objects.js';
 import { describeRef } from './object-ref.js';
+import { describeProblem } from './pod-problems.js';
+import { isWorkload, workloadPodProblem, type PodAccess } from './workload-pods.js';
 
 export interface WaitHealthyInput {
   readonly reader: ObjectApi;
@@ -11,6 +14,11 @@ export interface WaitHealthyInput {
   /** Epoch ms. */
   readonly deadline: number;
   readonly pollMs?: number;
+  /**
+   * The GitSync's spec.healthChecks (CEL per kind, replacing the built-in rules of that kind). An entry that does
+   * not compile throws a SyncError (InvalidSpec) before anything is read.
+   */
+  readonly healthChecks?: readonly HealthCheckSpec[];
 }
 
 export interface Unhealthy {
@@ -34,10 +42,25 @@ function summary(unhealthy: readonly Unhealthy[], failed: boolean): string {
 }
 
 /**
- * Polls the objects until every one is healthy (objectHealth), one fails, or the deadline passes; the result
- * names the objects that are not healthy.
+ * A Deployment, StatefulSet or DaemonSet that is not healthy: its Pods tell why sooner than its status does. A
+ * container that crash-loops or cannot pull its image fails the wait at once (naming Pod, container, reason and
+ * restarts, never logs); a passing problem (ErrImagePull, CreateContainerConfigError) only joins the message.
+ */
+async function withPodProblem(reader: ObjectApi, live: KubeObject, health: Health, access: PodAccess): Promise<Health> {
+  if (health.status === HealthStatus.Current || !isWorkload(live)) return health;
+  const problem = await workloadPodProblem(reader, live, access);
+  if (!problem) return health;
+  if (problem.fatal) return { status: HealthStatus.Failed, message: describeProblem(problem) };
+  return { status: health.status, message: `${health.message}; ${describeProblem(problem)}` };
+}
+
+/**
+ * Polls the objects until every one is healthy (objectHealth, with spec.healthChecks), one fails, or the deadline
+ * passes; the result names the objects that are not healthy.
  */
 export async function waitHealthy(input: WaitHealthyInput): Promise<WaitHealthyResult> {
+  const checks = compileHealthChecks(input.healthChecks);
+  const podAccess: PodAccess = { forbidden: false };
   let pending = [...input.objects];
   for (;;) {
     const unhealthy: Unhealthy[] = [];
@@ -63,7 +86,9 @@ export async function waitHealthy(input: WaitHealthyInput): Promise<WaitHealthyR
       }
       // client-node hands back model instances for built-in kinds: health reads plain JSON.
       const plain = live ? (JSON.parse(JSON.stringify(live)) as KubeObject) : undefined;
-      const health = plain ? objectHealth(plain) : { status: HealthStatus.InProgress, message: 'not found' };
+      const health = plain
+        ? await withPodProblem(input.reader, plain, objectHealth(plain, { checks }), podAccess)
+        : { status: HealthStatus.InProgress, message: 'not found' };
       if (health.status === HealthStatus.Current) continue;
       if (health.status === HealthStatus.Failed) failed = true;
       unhealthy.push({ object: describeRef(object), message: health.message });

@@ -31,6 +31,9 @@ Exit codes:
   2  usage error (unknown option, missing or invalid argument)
   3  remote error (controller, API server or certificate URL unreachable or failing)
 
+Input is strict: YAML or JSON with a key given twice in one mapping, and files that are not UTF-8, are refused.
+When the reader of stdout goes away (gitseal seal | head -1), the command ends quietly with its own exit code.
+
 seal, reencrypt and cert name the certificate they used on stderr, in one line (fingerprint, source, cross-check);
 stdout carries only their output. A ConfigMap certificate that the controller does not serve is refused (exit 3).
 

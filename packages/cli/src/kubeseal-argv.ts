@@ -1,5 +1,16 @@
 /** gitseal's subcommands; anything else in first position means "kubeseal-style flags, no subcommand". */
-export const COMMANDS = ['seal', 'unseal', 'reencrypt', 'validate', 'cert', 'keygen', 'diff', 'sync', 'help'] as const;
+export const COMMANDS = [
+  'seal',
+  'unseal',
+  'reencrypt',
+  'validate',
+  'cert',
+  'keygen',
+  'diff',
+  'sync',
+  'keys',
+  'help',
+] as const;
 
 /** kubeseal's mode flags and the gitseal subcommand each one means. */
 const MODE_FLAGS = {

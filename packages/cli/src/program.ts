@@ -31,6 +31,9 @@ Exit codes:
   2  usage error (unknown option, missing or invalid argument)
   3  remote error (controller, API server or certificate URL unreachable or failing)
 
+Input is strict: YAML or JSON with a key given twice in one mapping, and files that are not UTF-8, are refused.
+When the reader of stdout goes away (gitseal seal | head -1), the command ends quietly with its own exit code.
+
 seal, reencrypt and cert name the certificate they used on stderr, in one line (fingerprint, source, cross-check);
 stdout carries only their output. A ConfigMap certificate that the controller does not serve is refused (exit 3).
 
@@ -153,6 +156,45 @@ function addSyncCommands(program: Command, output: Output): void {
       '\nExit codes: 0 success, 1 bad input or GitSync not found, 2 usage error, 3 API server unreachable or failing.',
     );
   }
+}
+
+const KEYS_HELP = `
+backup writes every sealing key of the controller namespace (gitseal.dev/sealing-key and Bitnami's
+sealedsecrets.bitnami.com/sealed-secrets-key Secrets) as ONE v1 List, mode 0600, then reads it back to check
+it. The file opens every SealedSecret sealed to those keys: keep it offline, never in Git. It works as
+--private-key for unseal and reencrypt, as kubeseal's --recovery-private-key, and with kubectl apply -f.
+restore creates those Secrets (labels kept: active, decrypt-only, compromised) before the controller starts;
+keys already present are left alone, and a Secret of the same name with other content stops it before any write.
+
+Exit codes: 0 success, 1 bad input (no keys, unreadable backup, conflicting Secret, missing namespace),
+2 usage error, 3 API server unreachable or failing.`;
+
+function addKeysCommands(program: Command, output: Output, notice: Notice): void {
+  const keys = program.command('keys').description('back up and restore the sealing keys (keys backup|restore)');
+  const cluster = (command: Command): Command =>
+    command
+      .option('--controller-namespace <ns>', 'namespace of the gitseal controller and its keys', 'gitseal-system')
+      .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+      .option('--context <name>', 'kubeconfig context to use')
+      .addHelpText('after', KEYS_HELP);
+  cluster(
+    keys
+      .command('backup')
+      .description('write every sealing key (gitseal and Bitnami) to FILE as one List, mode 0600 (opens everything!)')
+      .requiredOption('-o, --output <file>', 'the backup file (replaced atomically)'),
+  ).action(async (options: Record<string, unknown>) => {
+    const { runKeysBackup } = await import('./commands/keys-backup.js');
+    output(await runKeysBackup(options, notice));
+  });
+  cluster(
+    keys
+      .command('restore')
+      .description('create the key Secrets of a backup in the controller namespace (before the controller starts)')
+      .requiredOption('-f, --file <file>', 'the backup file (a List or documents of key Secrets, YAML or JSON)'),
+  ).action(async (options: Record<string, unknown>) => {
+    const { runKeysRestore } = await import('./commands/keys-restore.js');
+    output(await runKeysRestore(options));
+  });
 }
 
 export function createProgram(
@@ -304,5 +346,6 @@ export function createProgram(
     if (options.exitCode === true && result.differences) setExitCode(1);
   });
   addSyncCommands(program, output);
+  addKeysCommands(program, output, notice);
   return program;
 }

@@ -5,6 +5,7 @@ export const ManifestErrorCode = {
   TooDeep: 'TOO_DEEP',
   InvalidYaml: 'INVALID_YAML',
   InvalidJson: 'INVALID_JSON',
+  NotUtf8: 'NOT_UTF8',
   NotAnObject: 'NOT_AN_OBJECT',
   InvalidObject: 'INVALID_OBJECT',
   InvalidSecret: 'INVALID_SECRET',

@@ -36,6 +36,7 @@ export {
 } from './git-sync.js';
 export { isValidNamespace, isValidObjectName, isValidSecretKey } from './names.js';
 export { describeObject } from './describe-object.js';
+export { decodeUtf8Text } from './utf8-text.js';
 export { KUBE_YAML_SCHEMA, resolveGoYamlNumber } from './kube-yaml-schema.js';
 export type { JsonValue } from './to-json-value.js';
 export {

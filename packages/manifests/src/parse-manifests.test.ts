@@ -252,3 +252,24 @@ test('refuses .inf and .nan as kubectl does', () => {
     /^f\.yaml document 0: \.inf and \.nan are not valid in JSON$/,
   );
 });
+
+test('JSON with a key given twice is refused like YAML (JSON.parse would keep the last: a namespace moved)', () => {
+  const text =
+    '{"apiVersion": "v1", "kind": "Secret",\n "metadata": {"name": "db", "namespace": "apps",\n' +
+    '  "namespace": "kube-system"}, "stringData": {"password": "hunter2-secret"}}';
+  const error = assertManifestError(
+    () => parseManifests(text, { source: 'd.json' }),
+    ManifestErrorCode.InvalidJson,
+    /^d\.json: invalid JSON at line 3, column 3: duplicated mapping key$/,
+  );
+  assert.ok(!error.message.includes('kube-system') && !error.message.includes('hunter2'));
+  // Also inside List items, after escapes, and in data; the same key in sibling objects is fine.
+  assertManifestError(
+    () => parseManifests('{"kind":"List","apiVersion":"v1","items":[{"a":1},{"b":1,"\\u0062":2}]}', { source: 'l' }),
+    ManifestErrorCode.InvalidJson,
+    /^l: invalid JSON at line 1, column 58: duplicated mapping key$/,
+  );
+  const ok =
+    '{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"A"},{"apiVersion":"v1","kind":"B"}]}';
+  assert.equal(parseManifests(ok, { source: 'ok' }).length, 2);
+});

@@ -1,7 +1,7 @@
 import { constructFromEvents, parseEvents, YAMLException, EVENT_ID, type Event } from 'js-yaml';
 import { checkAliasBudget } from './alias-budget.js';
 import { ManifestError, ManifestErrorCode } from './errors.js';
-import { looksLikeJson, tryParseJson } from './json-input.js';
+import { findDuplicateJsonKey, looksLikeJson, tryParseJson } from './json-input.js';
 import { KUBE_YAML_SCHEMA } from './kube-yaml-schema.js';
 import { isPlainObject, type KubeObject } from './object-meta.js';
 import { toJsonValue, type JsonValue } from './to-json-value.js';
@@ -73,7 +73,16 @@ export function loadDocuments(text: string, options: ParseManifestsOptions): Jso
   const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (looksLikeJson(input)) {
     const json = tryParseJson(input);
-    if (json !== undefined) return [toJsonValue(json, limits.maxDepth, `${source} document 0`)];
+    if (json !== undefined) {
+      const duplicate = findDuplicateJsonKey(input);
+      if (duplicate !== undefined) {
+        throw new ManifestError(
+          ManifestErrorCode.InvalidJson,
+          `${source}: invalid JSON at line ${duplicate.line}, column ${duplicate.column}: duplicated mapping key`,
+        );
+      }
+      return [toJsonValue(json, limits.maxDepth, `${source} document 0`)];
+    }
   }
   let events: Event[];
   let documents: unknown[];

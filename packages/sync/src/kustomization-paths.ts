@@ -1,6 +1,6 @@
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { loadDocuments, ManifestError, type JsonValue } from '@gitseal/manifests';
+import { decodeUtf8Text, loadDocuments, ManifestError, type JsonValue } from '@gitseal/manifests';
 import { hasControlChars } from './control-chars.js';
 import { KUSTOMIZATION_FILES } from './kustomization-file.js';
 import { isRemoteReference } from './kustomize-remote.js';
@@ -93,7 +93,7 @@ class KustomizationWalk {
     if (!stats.isFile()) refuse(`${shown}: not a file`);
     if (stats.size > this.#limits.maxFileBytes) refuse(`${shown}: larger than ${this.#limits.maxFileBytes} bytes`);
     try {
-      return loadDocuments(await readFile(file, 'utf8'), {
+      return loadDocuments(decodeUtf8Text(await readFile(file), shown), {
         ...YAML_CAPS,
         source: shown,
         maxBytes: this.#limits.maxFileBytes,

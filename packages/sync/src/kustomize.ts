@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { decodeUtf8Text } from '@gitseal/manifests';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 import { describeKustomizeError } from './kustomize-error.js';
 import { checkKustomizationPaths, type KustomizationCheckLimits } from './kustomization-paths.js';
@@ -113,7 +114,13 @@ function runTool(
       else if (code !== 0) {
         const kind = describeKustomizeError(stderr, { root: limits.root, dir });
         reject(new SyncError(SyncErrorCode.RenderFailed, `${what} failed: ${kind ?? `exit ${code ?? 'signal'}`}`));
-      } else resolve({ stdout: Buffer.concat(out).toString('utf8') });
+      } else {
+        try {
+          resolve({ stdout: decodeUtf8Text(Buffer.concat(out), what) });
+        } catch {
+          reject(new SyncError(SyncErrorCode.RenderFailed, `${what}: output is not UTF-8 text`));
+        }
+      }
     });
   });
 }

@@ -147,6 +147,19 @@ describe('renderSource: plain directories', () => {
     );
   });
 
+  it('refuses a file that is not UTF-8 instead of rendering replacement characters', async () => {
+    const dir = checkout({ 'apps/good.yaml': cm('ok') });
+    const bytes = Buffer.concat([
+      Buffer.from(cm('latin1').replace('k: v', 'k: "caf')),
+      Buffer.from([0xe9, 0x22, 0x0a]),
+    ]);
+    writeFileSync(join(dir, 'apps/latin1.yaml'), bytes);
+    await assert.rejects(
+      renderSource({ checkoutDir: dir, path: 'apps' }),
+      refused('INVALID_MANIFEST', 'InvalidManifest', ['apps/latin1.yaml', 'not UTF-8']),
+    );
+  });
+
   it('applies the size and object caps', async () => {
     const dir = checkout({ 'a.yaml': cm('a'), 'big.yaml': `${cm('b')}# ${'x'.repeat(4000)}\n` });
     await assert.rejects(

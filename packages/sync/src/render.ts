@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  decodeUtf8Text,
   ManifestError,
   parseManifests,
   type KubeObject,
@@ -178,7 +179,7 @@ async function readDirectory(
           `${file}: manifests larger than ${limits.maxTotalBytes} bytes in all`,
         );
       }
-      const parsed = parseManifests(await readFile(path, 'utf8'), {
+      const parsed = parseManifests(decodeUtf8Text(await readFile(path), file), {
         ...limits.manifest,
         source: file,
         maxBytes: limits.maxFileBytes,

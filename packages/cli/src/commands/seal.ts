@@ -3,6 +3,8 @@ import {
   buildSealedSecret,
   describeObject,
   formatManifests,
+  isValidNamespace,
+  isValidObjectName,
   readSecret,
   replaceEncryptedData,
   scopeOf,
@@ -215,6 +217,17 @@ async function mergeInto(path: string, options: SealOptions, notice: Notice): Pr
 async function sealRaw(options: SealOptions, notice: Notice): Promise<string> {
   const scope = options.scope ?? Scope.Strict;
   if (scope === Scope.Strict && options.name === undefined) throw new CliError('--raw: strict scope needs --name');
+  // The scope label is `namespace/name`: a "/" in either would seal for another object than the one named.
+  if (options.name !== undefined && !isValidObjectName(options.name)) {
+    throw usage(
+      `--name ${JSON.stringify(options.name.slice(0, 80))}: not a valid object name (lowercase RFC 1123 subdomain)`,
+    );
+  }
+  if (options.namespace !== undefined && !isValidNamespace(options.namespace)) {
+    throw usage(
+      `--namespace ${JSON.stringify(options.namespace.slice(0, 80))}: not a valid namespace (lowercase RFC 1123 label)`,
+    );
+  }
   const label = labelFor('--raw', scope, options.namespace, options.name);
   const envelope = options.envelope ?? defaultEnvelope(options.apiVersion);
   let itemKey = '';

@@ -536,3 +536,13 @@ test('GitSync: status is a subresource, history is capped at 10, and kubectl pri
   assert.deepEqual(row?.slice(0, 3), ['app', 'True', 'main@sha1:0123456']);
   assert.deepEqual(rest, []);
 });
+
+test('the Helm chart ships exactly the CRDs of crds/', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { REPO_ROOT } = await import('./cli-harness.js');
+  for (const name of ['gitsyncs.gitseal.dev.yaml', 'sealedsecrets.gitseal.dev.yaml']) {
+    const source = await readFile(`${REPO_ROOT}/crds/${name}`, 'utf8');
+    const chart = await readFile(`${REPO_ROOT}/deploy/helm/gitseal/crds/${name}`, 'utf8');
+    assert.equal(chart, source, `deploy/helm/gitseal/crds/${name} differs from crds/${name}: copy it over`);
+  }
+});

@@ -1,6 +1,8 @@
 // deploy/base as `kubectl kustomize` renders it: checked as data, then against the real kube-apiserver (server-side
 // dry-run, the controller's RBAC through SubjectAccessReviews) together with the GitSync CRD's schema.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { REPO_ROOT } from './cli-harness.js';
 import { test, type TestContext } from 'node:test';
 import { ApiException, AuthorizationV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { createProgram, type ControllerOptions } from '@gitseal/controller';
@@ -538,8 +540,6 @@ test('GitSync: status is a subresource, history is capped at 10, and kubectl pri
 });
 
 test('the Helm chart ships exactly the CRDs of crds/', async () => {
-  const { readFile } = await import('node:fs/promises');
-  const { REPO_ROOT } = await import('./cli-harness.js');
   for (const name of ['gitsyncs.gitseal.dev.yaml', 'sealedsecrets.gitseal.dev.yaml']) {
     const source = await readFile(`${REPO_ROOT}/crds/${name}`, 'utf8');
     const chart = await readFile(`${REPO_ROOT}/deploy/helm/gitseal/crds/${name}`, 'utf8');

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test, type TestContext } from 'node:test';
@@ -108,4 +109,37 @@ test('a source that always fails is retried on a backoff, not in a loop', async 
     (await metricValue(controller, 'gitseal_reconcile_duration_seconds_count', '{kind="GitSync"}')) - before;
   // Backoff 2 s, 4 s, 8 s, 10 s (± 20 %): at most 5 attempts in ~21 s, whatever the interval says.
   assert.ok(syncsIn20s >= 3 && syncsIn20s <= 6, `${syncsIn20s} syncs in 20 s`);
+});
+
+test('eight GitSyncs of a Git server that never answers do not hold up another tenant', async (t) => {
+  if (!(await ready(t))) return;
+  // Accepts every connection and never says a word.
+  const sockets: Socket[] = [];
+  const hung = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const socket of sockets) socket.destroy();
+    hung.close();
+  });
+  const port = (hung.address() as AddressInfo).port;
+  const stuck = await createSyncNamespace(kc, 'hung');
+  for (let i = 0; i < 8; i++) {
+    await syncs.create(stuck, `hung-${i}`, {
+      source: { url: `http://127.0.0.1:${port}/repo-${i}.git` },
+      interval: '1h',
+    });
+  }
+  await waitFor('the hung fetches to start', async () => (sockets.length >= 2 ? true : undefined), 30_000, 100);
+  const other = await createSyncNamespace(kc, 'bystander');
+  const repo = newRepo();
+  const commit = repo.commit({ 'app/cm.json': configMapJson('fine', { k: 'v' }) });
+  const started = Date.now();
+  await syncs.create(other, 'fine', { source: { url: repo.url, path: 'app' }, interval: '1h' });
+  await syncs.waitFor(other, 'fine', 'Ready', readyAt(commit), 15_000);
+  const waited = Date.now() - started;
+  assert.ok(waited < 10_000, `the other tenant's GitSync was Ready after ${waited} ms`);
+  // The hung server's GitSyncs give up on their own (git's low-speed limit), with a clear reason.
+  const gaveUp = await syncs.waitFor(stuck, 'hung-0', 'GitFetchFailed', failedWith('GitFetchFailed'), 90_000);
+  assert.match(gitSyncCondition(gaveUp, 'Ready')?.message ?? '', /127\.0\.0\.1/);
+  for (let i = 0; i < 8; i++) await remove(stuck, `hung-${i}`);
 });

@@ -82,6 +82,7 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     gitseal: gitsealObjects(o.options.namespace),
     tenancy: o.options.tenancy,
     onForget: () => gc.soon(),
+    workers: o.options.workers,
   });
   const queue = new WorkQueue({
     process: (key) => reconciler.reconcile(key),

@@ -23,6 +23,7 @@ import {
 import type { PrivateKeyRing } from '@gitseal/crypto';
 import type { Logger } from 'pino';
 import { parseDuration } from './duration.js';
+import { FairShare, gitHostOf } from './fair-share.js';
 import { MIN_INTERVAL_MS, retryDelay } from './retry-delay.js';
 import type { TenancyOptions } from './flags.js';
 import { finalizerPatch, hasFinalizer, planDeletion, type DeletionPlan } from './git-sync-finalizer.js';
@@ -57,6 +58,8 @@ export interface GitSyncReconcilerOptions {
   readonly tenancy: TenancyOptions;
   /** Called when a GitSync is gone (deleted): its Git cache may go. */
   readonly onForget?: () => void;
+  /** Sync workers; one namespace or one Git host gets at most half of them at once. Default 4. */
+  readonly workers?: number;
 }
 
 const DEFAULT_INTERVAL_MS = 5 * 60_000;
@@ -71,6 +74,8 @@ function identityName(gitSync: GitSync): string {
   return account ? `ServiceAccount ${gitSync.metadata.namespace ?? 'default'}/${account}` : 'the controller';
 }
 const DEPENDENCY_RETRY_MS = 5_000;
+/** Back after 1–2 s when the GitSync's namespace or Git host has its fair share of the workers already. */
+const BUSY_RETRY_MS = 1_000;
 /** A finalizer patch that met a concurrent change: read again soon. */
 const CONFLICT_RETRY_MS = 1_000;
 const PRUNE_RETRY_MS = 30_000;
@@ -132,11 +137,13 @@ export class GitSyncReconciler {
   readonly #states = new Map<string, SyncState>();
   /** Consecutive failed syncs per GitSync, for the retry backoff. */
   readonly #failures = new Map<string, number>();
+  readonly #share: FairShare;
   /** SealedSecrets proven to open with the current keys (digests include the key ids). */
   readonly #preflightCache: PreflightCache & { size: number } = new Set<string>();
 
   constructor(options: GitSyncReconcilerOptions) {
     this.#o = options;
+    this.#share = new FairShare(Math.ceil((options.workers ?? 4) / 2));
   }
 
   async reconcile(key: string): Promise<number | void> {
@@ -180,7 +187,23 @@ export class GitSyncReconciler {
       });
       return this.#nextDelay(key, false, interval);
     }
-    const { auth } = credentials;
+    // A fair share of the sync workers: one namespace, or one Git host, holds at most half of them at once.
+    const release = this.#share.tryAcquire([`namespace/${namespace}`, `host/${gitHostOf(gitSync.spec.source.url)}`]);
+    if (!release) return BUSY_RETRY_MS + Math.round(Math.random() * BUSY_RETRY_MS);
+    try {
+      return await this.#sync(key, gitSync, { session, tenancy, interval, log, ...credentials });
+    } finally {
+      release();
+    }
+  }
+
+  /** Runs syncRevision for a GitSync that passed every check, then writes its status, Event and next delay. */
+  async #sync(
+    key: string,
+    gitSync: GitSync,
+    run: { session: GitSyncSession; tenancy: TenancyScope; interval: number; log: Logger; auth?: GitAuth },
+  ): Promise<number> {
+    const { session, tenancy, interval, log, auth } = run;
     const current = gitSync.status as GitSyncStatusView | undefined;
     // A periodic resync of a Ready GitSync writes no Reconciling status: a no-op sync makes no writes at all.
     const live = settled(gitSync) ? gitSync : await this.#writeStatus(gitSync, log, { kind: 'reconciling' });

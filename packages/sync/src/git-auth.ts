@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SSH_LIVENESS } from './git-command.js';
 import { GitTransport } from './git-url.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 import { hasControlChars } from './control-chars.js';
@@ -109,6 +110,7 @@ async function sshAuth(auth: GitAuth, dir: string, env: Record<string, string>):
     `UserKnownHostsFile=${shellQuote(knownHosts)}`,
     '-o',
     'GlobalKnownHostsFile=/dev/null',
+    ...SSH_LIVENESS,
   ];
   if (auth.sshPrivateKey !== undefined) {
     const identity = join(dir, 'identity');

@@ -22,6 +22,9 @@ export interface GitEnvironmentInput extends GitPolicy {
 const INHERITED = ['PATH', 'http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
 
 /** Config every git invocation gets: no hooks, no system/global config, only the allowed transports. */
+/** ssh options that give up on a server that does not answer: 15 s to connect, then 2 missed 10 s keepalives. */
+export const SSH_LIVENESS = ['-o', 'ConnectTimeout=15', '-o', 'ServerAliveInterval=10', '-o', 'ServerAliveCountMax=2'];
+
 export function hardenedGitConfig(policy: GitPolicy): [string, string][] {
   const config: [string, string][] = [
     ['core.hooksPath', '/dev/null'],
@@ -32,6 +35,9 @@ export function hardenedGitConfig(policy: GitPolicy): [string, string][] {
     ['protocol.ssh.allow', 'always'],
     ['submodule.recurse', 'false'],
     ['fetch.recurseSubmodules', 'false'],
+    // A server that stops sending (or never starts) is given up after 20 s below 1 KiB/s, not the whole timeout.
+    ['http.lowSpeedLimit', '1024'],
+    ['http.lowSpeedTime', '20'],
   ];
   if (policy.allowFile !== false) config.push(['protocol.file.allow', 'always']);
   if (policy.allowHttp) config.push(['protocol.http.allow', 'always']);
@@ -58,7 +64,7 @@ export function gitEnvironment(input: GitEnvironmentInput): Record<string, strin
     GIT_ASKPASS: '/bin/false',
     SSH_ASKPASS: '/bin/false',
     GIT_PROTOCOL_FROM_USER: '0',
-    GIT_SSH_COMMAND: 'ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes',
+    GIT_SSH_COMMAND: `ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes ${SSH_LIVENESS.join(' ')}`,
   });
   Object.assign(env, input.env ?? {});
   const config = [...hardenedGitConfig(input), ...(input.config ?? [])];

@@ -207,7 +207,7 @@ async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<rea
     ...(input.auth ? { auth: input.auth } : {}),
     ...gitPolicy(input),
   };
-  const resolved = await resolveRevision({ ...source, timeoutMs: Math.max(1_000, Math.min(input.timeoutMs, 60_000)) });
+  const resolved = await resolveRevision({ ...source, timeoutMs: Math.max(1_000, Math.min(input.timeoutMs, 30_000)) });
   run.revision = resolved.revision;
   run.stage = SyncStage.Render;
   const key = renderKey(input.gitSync);

@@ -58,7 +58,10 @@ function hasGoBuilt(dir: string): boolean {
 }
 
 /** Finds (or builds once, with progress lines) the node's binaries; one clear error when a part is missing. */
-export async function resolveNodeBinaries(env: NodeJS.ProcessEnv = process.env): Promise<NodeBinaries> {
+export async function resolveNodeBinaries(
+  env: NodeJS.ProcessEnv = process.env,
+  progress: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<NodeBinaries> {
   const dir = nodeCacheDir(env);
   const missing = [
     ...(isExecutable(DEBIAN_RUNC) ? [] : ['runc (Debian: apt-get install runc)']),
@@ -80,10 +83,8 @@ export async function resolveNodeBinaries(env: NodeJS.ProcessEnv = process.env):
       lock: `${dir}.lock`,
       isBuilt: () => hasGoBuilt(dir),
       build: () => {
-        process.stderr.write(
-          `gitseal cluster: building the node's binaries with Go into ${dir} (once, 15-25 minutes)\n`,
-        );
-        return runBuildScript(buildScript, dir, env, () => hasGoBuilt(dir));
+        progress(`gitseal cluster: building the node's binaries with Go into ${dir} (once, 15-25 minutes)`);
+        return runBuildScript(buildScript, dir, env, () => hasGoBuilt(dir), { progress });
       },
       what: 'node',
       timeoutMs: 60 * 60_000,

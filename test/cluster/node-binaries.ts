@@ -57,18 +57,31 @@ function hasGoBuilt(dir: string): boolean {
   return GO_BUILT.every((name) => isExecutable(join(dir, name)));
 }
 
+/** Why the node's binaries cannot be had here (runc or CNI plugins missing, nothing cached and no Go), or undefined. */
+export function nodeBinariesUnavailable(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const missing = missingDebianParts();
+  if (missing.length > 0) return `the node needs ${missing.join(' and ')}`;
+  const dir = nodeCacheDir(env);
+  if (!hasGoBuilt(dir) && !hasGo(env)) return `no node binaries in ${dir} and Go is not installed`;
+  return undefined;
+}
+
+function missingDebianParts(): string[] {
+  return [
+    ...(isExecutable(DEBIAN_RUNC) ? [] : ['runc (Debian: apt-get install runc)']),
+    ...(existsSync(join(DEBIAN_CNI, 'bridge'))
+      ? []
+      : ['CNI plugins (Debian: apt-get install containernetworking-plugins)']),
+  ];
+}
+
 /** Finds (or builds once, with progress lines) the node's binaries; one clear error when a part is missing. */
 export async function resolveNodeBinaries(
   env: NodeJS.ProcessEnv = process.env,
   progress: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<NodeBinaries> {
   const dir = nodeCacheDir(env);
-  const missing = [
-    ...(isExecutable(DEBIAN_RUNC) ? [] : ['runc (Debian: apt-get install runc)']),
-    ...(existsSync(join(DEBIAN_CNI, 'bridge'))
-      ? []
-      : ['CNI plugins (Debian: apt-get install containernetworking-plugins)']),
-  ];
+  const missing = missingDebianParts();
   if (missing.length > 0) {
     throw new ClusterError(ClusterErrorCode.BinariesUnavailable, `the node needs ${missing.join(' and ')}`);
   }

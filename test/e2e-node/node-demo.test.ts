@@ -10,7 +10,7 @@ import { kubectlOk, NODE_CLUSTER_ENV, nodeCluster, parseRendered } from '../supp
 
 const DEMO = join(fileURLToPath(new URL('..', import.meta.url)), 'demo', 'demo.js');
 
-/** What the demo could leave behind: every namespaced object kind it touches, and the cluster-scoped ones. */
+/** What the demo could leave behind: the kinds it creates, cluster-scoped and in any namespace. */
 const KINDS = [
   'namespaces',
   'customresourcedefinitions',
@@ -22,19 +22,29 @@ const KINDS = [
   'serviceaccounts',
   'rolebindings',
   'configmaps',
-  'sealedsecrets.gitseal.dev',
-  'gitsyncs.gitseal.dev',
-].join(',');
+];
+const GITSEAL_KINDS = ['sealedsecrets.gitseal.dev', 'gitsyncs.gitseal.dev'];
 
 async function snapshot(kubeconfig: string): Promise<string[]> {
-  const text = await kubectlOk(['--kubeconfig', kubeconfig, 'get', KINDS, '--all-namespaces', '-o', 'yaml']);
-  const list = parseRendered(text)[0] as unknown as {
-    items: { kind: string; metadata: { name: string; namespace?: string } }[];
+  const get = async (kinds: string[]) => {
+    const text = await kubectlOk([
+      '--kubeconfig',
+      kubeconfig,
+      'get',
+      kinds.join(','),
+      '--all-namespaces',
+      '-o',
+      'yaml',
+    ]);
+    const list = parseRendered(text)[0] as unknown as {
+      items: { kind: string; metadata: { name: string; namespace?: string } }[];
+    };
+    return list.items.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`);
   };
-  return list.items
-    .map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`)
-    .filter((id) => !/^ConfigMap [^/]+\/kube-root-ca\.crt$|^Secret .*-token-/.test(id))
-    .sort();
+  const objects = await get(KINDS);
+  // The gitseal kinds only exist while gitseal's CRDs do (the demo may install and uninstall them).
+  const crds = GITSEAL_KINDS.filter((kind) => objects.includes(`CustomResourceDefinition /${kind}`));
+  return [...objects, ...(crds.length > 0 ? await get(crds) : [])].sort();
 }
 
 function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

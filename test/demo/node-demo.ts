@@ -49,10 +49,7 @@ const short = (a: WebAppAnswer) => `version=${a.version} secret-sha256=${a.secre
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
 class DemoApp {
-  constructor(
-    readonly kc: KubeConfig,
-    readonly kubeconfigPath: string,
-  ) {}
+  constructor(readonly kc: KubeConfig) {}
 
   pods(): Promise<string[]> {
     return runningWebPods(this.kc, NS);
@@ -72,7 +69,7 @@ class DemoApp {
     );
   }
 
-  async show(label: 'before' | 'after', answer: { a: WebAppAnswer; pods: string[] }, note = ''): Promise<void> {
+  async show(label: 'now' | 'before' | 'after', answer: { a: WebAppAnswer; pods: string[] }, note = ''): Promise<void> {
     step(
       `  ${label}: Service ${NS}/${WEB_APP.service} answers ${short(answer.a)} from pods ${answer.pods.join(', ')}${note}`,
     );
@@ -191,9 +188,9 @@ export async function runNodeDemo(existing: string | undefined, cleanups: Cleanu
     .sort()
     .join(', ');
   step(`Secret ${NS}/${WEB_APP.secret} unsealed in the cluster with keys: ${keys} (values never printed)`);
-  const app = new DemoApp(kc, kubeconfig);
+  const app = new DemoApp(kc);
   let now = await app.answer('the app to answer');
-  await app.show('after', now, ' (first sync)');
+  await app.show('now', now, ' (first sync)');
 
   const apps = kc.makeApiClient(AppsV1Api);
   step(`flow 1/4: kubectl delete deployment ${WEB_APP.deployment} (drift: an object of Git's is gone)`);

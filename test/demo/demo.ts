@@ -76,7 +76,7 @@ try {
   await cleanups.runAll();
   step('demo finished');
 } catch (error) {
-  console.error(`gitseal demo failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  console.error(`gitseal demo failed: ${error instanceof Error ? error.message : String(error)}`);
   if (!interrupted) await cleanups.runAll();
   process.exitCode = 1;
 }

@@ -62,6 +62,7 @@ spec:
 async function startController(
   kubeconfig: string,
   logFile: string,
+  gitCacheDir: string,
   cleanups: Cleanups,
 ): Promise<{ api: string; child: ChildProcess }> {
   const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
@@ -80,7 +81,7 @@ async function startController(
       '2048',
       '--git-allow-file',
       '--git-cache-dir',
-      join(tmpdir(), `gitseal-demo-git-${process.pid}`),
+      gitCacheDir,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -154,7 +155,7 @@ export async function runApiOnlyDemo(useCurrentContext: boolean, cleanups: Clean
   await core.createNamespace({ body: { metadata: { name: 'gitseal-system' } } }).catch(() => undefined);
 
   step('starting gitseal-controller (it generates its sealing key)');
-  await startController(kubeconfig, join(tmpdir(), 'gitseal-demo-controller.log'), cleanups);
+  await startController(kubeconfig, join(tmpdir(), 'gitseal-demo-controller.log'), join(work, 'git-cache'), cleanups);
   step('controller ready; log in $TMPDIR/gitseal-demo-controller.log');
 
   step('creating a Git repository with a Deployment, a ConfigMap and a SealedSecret');

@@ -104,7 +104,7 @@ export async function runNodeDemo(existing: string | undefined, cleanups: Cleanu
   const core = kc.makeApiClient(CoreV1Api);
   step(`gitseal-controller runs as a Pod (${installed.controllerImage})`);
 
-  const work = mkdtempSync(join(tmpdir(), 'gitseal-demo-git-'));
+  const work = mkdtempSync(join(tmpdir(), 'gitseal-demo-repo-'));
   cleanups.add('remove the Git folder', () => rmSync(work, { recursive: true, force: true }));
   step(`serving a Git repository over HTTPS on ${NodeNetwork.gateway} (the pod bridge's host address, a throwaway CA)`);
   await generatePki(join(work, 'pki'));
@@ -234,7 +234,7 @@ export async function runNodeDemo(existing: string | undefined, cleanups: Cleanu
     most = Math.max(most, pods.length);
     return pods.length === 1;
   });
-  step(`  ${most} pods running at most; the extra ones terminated after ${seconds(since)}`);
+  step(`  ${most} pods ran at most; the extra ones were deleted, 1 left after ${seconds(since)}`);
   await app.show('after', now);
 
   step('flow 3/4: APP_VERSION v1 → v2 in overlays/demo/kustomization.yaml, git push, gitseal sync now');

@@ -3,7 +3,7 @@
 // tier's plain-http Git servers it also lets the sync engine fetch http://). Every node test file may call
 // installGitseal; the first one in a tier installs, later ones find it installed. The node demo calls
 // installFromImage and uninstalls what it installed.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
@@ -76,60 +76,75 @@ async function hasImage(o: InstallOptions, name: string): Promise<boolean> {
  * Makes sure the controller and e2e app images are in the node (built with buildah and imported unless both are
  * there), then installs gitseal from deploy/base unless a controller is already available, and waits for it.
  */
+/** Writes the overlay into a new temporary folder, runs `use` on it, and removes the folder. */
+async function withOverlay<T>(o: InstallOptions, image: string, use: (overlay: string) => Promise<T>): Promise<T> {
+  const overlay = mkdtempSync(join(tmpdir(), 'gitseal-node-overlay-'));
+  try {
+    const [name = '', tag = ''] = image.split(/:(?=[^:]+$)/);
+    writeFileSync(
+      join(overlay, 'kustomization.yaml'),
+      overlayYaml(relative(overlay, join(REPO_ROOT, 'deploy', 'base')), name, tag, o.allowHttpGit),
+    );
+    return await use(overlay);
+  } finally {
+    rmSync(overlay, { recursive: true, force: true });
+  }
+}
+
+async function importImages(o: InstallOptions, say: (line: string) => void): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'gitseal-node-images-'));
+  try {
+    const out = join(work, 'controller.tar');
+    const appOut = join(work, 'app.tar');
+    await buildImages({ out, appOut, progress: say });
+    say('importing the images into the node (ctr -n k8s.io images import)');
+    await importImage(o.ctr, o.containerdSocket, out);
+    await importImage(o.ctr, o.containerdSocket, appOut);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Makes sure the controller and e2e app images are in the node (built with buildah and imported unless both are
+ * there), then installs gitseal from deploy/base unless a controller is already available, and waits for it.
+ * Leaves no files behind (the image archives and the overlay live in temporary folders).
+ */
 export async function installFromImage(o: InstallOptions): Promise<GitsealInstall> {
   const say = o.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
   const kc = kubeConfigFor(o.kubeconfigPath);
   const names = imageNames(imageVersions());
   const images = { kc, controllerImage: names.controller, appImage: names.app };
-  const work = mkdtempSync(join(tmpdir(), 'gitseal-node-install-'));
-  try {
-    if ((await hasImage(o, names.controller)) && (await hasImage(o, names.app))) {
-      say(`images ${names.controller} and ${names.app} are already in the node`);
-    } else {
-      say(`building ${names.controller} and ${names.app} with buildah (cold: minutes; warm: the layer cache)`);
-      const out = join(work, 'controller.tar');
-      const appOut = join(work, 'app.tar');
-      await buildImages({ out, appOut, progress: say });
-      say('importing the images into the node (ctr -n k8s.io images import)');
-      await importImage(o.ctr, o.containerdSocket, out);
-      await importImage(o.ctr, o.containerdSocket, appOut);
-      rmSync(out, { force: true });
-      rmSync(appOut, { force: true });
-    }
-    if (await controllerReady(kc)) {
-      say(`gitseal is already installed in ${SYSTEM}: using it`);
-      rmSync(work, { recursive: true, force: true });
-      return { ...images, installedHere: false, uninstall: async () => undefined };
-    }
-    const overlay = join(work, 'overlay');
-    mkdirSync(overlay, { recursive: true });
-    const [image = '', tag = ''] = names.controller.split(/:(?=[^:]+$)/);
-    writeFileSync(
-      join(overlay, 'kustomization.yaml'),
-      overlayYaml(relative(overlay, join(REPO_ROOT, 'deploy', 'base')), image, tag, o.allowHttpGit),
-    );
-    say(`kubectl apply --server-side -k <overlay of deploy/base with image ${names.controller}>`);
-    await kubectlOk(['--kubeconfig', o.kubeconfigPath, 'apply', '--server-side', '-k', overlay]);
-    say('waiting for the gitseal-controller Deployment to be available (it generates its sealing key)');
-    await waitFor(
-      'gitseal-controller available',
-      async () => ((await controllerReady(kc)) ? true : undefined),
-      180_000,
-      500,
-    );
-    let uninstalled: Promise<void> | undefined;
-    const uninstall = async () => {
-      await kubectlOk([
+  if ((await hasImage(o, names.controller)) && (await hasImage(o, names.app))) {
+    say(`images ${names.controller} and ${names.app} are already in the node`);
+  } else {
+    say(`building ${names.controller} and ${names.app} with buildah (cold: minutes; warm: the layer cache)`);
+    await importImages(o, say);
+  }
+  if (await controllerReady(kc)) {
+    say(`gitseal is already installed in ${SYSTEM}: using it`);
+    return { ...images, installedHere: false, uninstall: async () => undefined };
+  }
+  say(`kubectl apply --server-side -k <overlay of deploy/base with image ${names.controller}>`);
+  await withOverlay(o, names.controller, (overlay) =>
+    kubectlOk(['--kubeconfig', o.kubeconfigPath, 'apply', '--server-side', '-k', overlay]),
+  );
+  say('waiting for the gitseal-controller Deployment to be available (it generates its sealing key)');
+  await waitFor(
+    'gitseal-controller available',
+    async () => ((await controllerReady(kc)) ? true : undefined),
+    180_000,
+    500,
+  );
+  let uninstalled: Promise<unknown> | undefined;
+  const uninstall = () =>
+    withOverlay(o, names.controller, (overlay) =>
+      kubectlOk([
         ...['--kubeconfig', o.kubeconfigPath, 'delete', '-k', overlay],
         ...['--ignore-not-found', '--wait=true', '--timeout=180s'],
-      ]);
-      rmSync(work, { recursive: true, force: true });
-    };
-    return { ...images, installedHere: true, uninstall: () => (uninstalled ??= uninstall()) };
-  } catch (error) {
-    rmSync(work, { recursive: true, force: true });
-    throw error;
-  }
+      ]),
+    );
+  return { ...images, installedHere: true, uninstall: async () => void (await (uninstalled ??= uninstall())) };
 }
 
 let once: Promise<Installed> | undefined;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the compiled tests with Node's test runner. Node 20 does not expand globs, so the file list is built here.
-//   --unit  only packages/*/dist/**/*.test.js and the harness's own test/dist/cluster/*.test.js
+//   --unit  only packages/*/dist/**/*.test.js and the harness's and demo's own test/dist/{cluster,demo}/*.test.js
 //   --e2e   only test/dist/e2e/**/*.test.js
 //   --node  only the node tier, test/dist/e2e-node/**/*.test.js, against one real node cluster started here
 //   other arguments are substrings that select files
@@ -34,6 +34,7 @@ const unit = wants('--unit')
   ? [
       ...readdirSync(join(root, 'packages')).flatMap((p) => testFiles(join(root, 'packages', p, 'dist'))),
       ...testFiles(join(root, 'test', 'dist', 'cluster')),
+      ...testFiles(join(root, 'test', 'dist', 'demo')),
     ]
   : [];
 const e2e = wants('--e2e') ? testFiles(join(root, 'test', 'dist', 'e2e')) : [];

@@ -19,9 +19,13 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
+start=$(date +%s)
+say() { echo "gitseal cluster: $* ($(( $(date +%s) - start ))s)" >&2; }
 
 build_kube_apiserver() {
+  say "fetching k8s.io/kubernetes $K8S_VERSION for kube-apiserver"
   k8s_module "$work/k8s" "$K8S_VERSION" kube-apiserver
+  say "building kube-apiserver $K8S_VERSION"
   (cd "$work/k8s" && go build -trimpath -ldflags="$(k8s_ldflags "$K8S_VERSION")" -o "$out/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver)
   mv "$out/kube-apiserver.tmp" "$out/kube-apiserver"
 }
@@ -29,6 +33,7 @@ build_kube_apiserver() {
 build_etcd() {
   # etcd's server module carries replace lines, so `go install pkg@version` refuses it: build it from a wrapper module.
   local dir="$work/etcd"
+  say "building etcd $ETCD_VERSION"
   mkdir -p "$dir"
   printf 'module gitseal.dev/etcd-build\n\ngo 1.25\n\nrequire go.etcd.io/etcd/server/v3 %s\n' "$ETCD_VERSION" >"$dir/go.mod"
   printf 'package tools\n\nimport _ "go.etcd.io/etcd/server/v3"\n' >"$dir/tools.go"
@@ -36,7 +41,6 @@ build_etcd() {
   mv "$out/etcd.tmp" "$out/etcd"
 }
 
-start=$(date +%s)
 [ -x "$out/etcd" ] || build_etcd
 [ -x "$out/kube-apiserver" ] || build_kube_apiserver
 echo "gitseal cluster: built kube-apiserver $K8S_VERSION and etcd $ETCD_VERSION into $out in $(( $(date +%s) - start ))s" >&2

@@ -14,15 +14,28 @@ export interface BuildOnceOptions {
   readonly timeoutMs: number;
   readonly staleLockMs: number;
   readonly pollMs: number;
+  /** Where the `waiting for another build` lines go; default stderr. */
+  readonly progress?: (line: string) => void;
 }
+
+/** How often a process waiting for another one's build says it is still waiting. */
+const WAITING_LINE_MS = 60_000;
 
 /** Runs `build` in exactly one of the processes that need it; the others wait for its result. */
 export async function buildOnce(options: BuildOnceOptions): Promise<void> {
   const { lock, isBuilt, build, what } = options;
   const deadline = Date.now() + options.timeoutMs;
   mkdirSync(dirname(lock), { recursive: true });
+  const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const waitStarted = Date.now();
+  let saidAt = 0;
   while (!tryLock(lock, options.staleLockMs)) {
     if (isBuilt()) return;
+    if (Date.now() - saidAt >= WAITING_LINE_MS) {
+      const seconds = Math.round((Date.now() - waitStarted) / 1000);
+      progress(`gitseal cluster: waiting for another process's ${what} build, ${seconds}s so far (lock ${lock})`);
+      saidAt = Date.now();
+    }
     if (Date.now() > deadline) {
       throw new ClusterError(
         ClusterErrorCode.BuildFailed,

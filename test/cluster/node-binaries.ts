@@ -57,15 +57,31 @@ function hasGoBuilt(dir: string): boolean {
   return GO_BUILT.every((name) => isExecutable(join(dir, name)));
 }
 
-/** Finds (or builds once, with progress lines) the node's binaries; one clear error when a part is missing. */
-export async function resolveNodeBinaries(env: NodeJS.ProcessEnv = process.env): Promise<NodeBinaries> {
+/** Why the node's binaries cannot be had here (runc or CNI plugins missing, nothing cached and no Go), or undefined. */
+export function nodeBinariesUnavailable(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const missing = missingDebianParts();
+  if (missing.length > 0) return `the node needs ${missing.join(' and ')}`;
   const dir = nodeCacheDir(env);
-  const missing = [
+  if (!hasGoBuilt(dir) && !hasGo(env)) return `no node binaries in ${dir} and Go is not installed`;
+  return undefined;
+}
+
+function missingDebianParts(): string[] {
+  return [
     ...(isExecutable(DEBIAN_RUNC) ? [] : ['runc (Debian: apt-get install runc)']),
     ...(existsSync(join(DEBIAN_CNI, 'bridge'))
       ? []
       : ['CNI plugins (Debian: apt-get install containernetworking-plugins)']),
   ];
+}
+
+/** Finds (or builds once, with progress lines) the node's binaries; one clear error when a part is missing. */
+export async function resolveNodeBinaries(
+  env: NodeJS.ProcessEnv = process.env,
+  progress: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<NodeBinaries> {
+  const dir = nodeCacheDir(env);
+  const missing = missingDebianParts();
   if (missing.length > 0) {
     throw new ClusterError(ClusterErrorCode.BinariesUnavailable, `the node needs ${missing.join(' and ')}`);
   }
@@ -80,10 +96,8 @@ export async function resolveNodeBinaries(env: NodeJS.ProcessEnv = process.env):
       lock: `${dir}.lock`,
       isBuilt: () => hasGoBuilt(dir),
       build: () => {
-        process.stderr.write(
-          `gitseal cluster: building the node's binaries with Go into ${dir} (once, 15-25 minutes)\n`,
-        );
-        return runBuildScript(buildScript, dir, env, () => hasGoBuilt(dir));
+        progress(`gitseal cluster: building the node's binaries with Go into ${dir} (once, 15-25 minutes)`);
+        return runBuildScript(buildScript, dir, env, () => hasGoBuilt(dir), { progress });
       },
       what: 'node',
       timeoutMs: 60 * 60_000,

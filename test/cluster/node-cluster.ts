@@ -71,7 +71,7 @@ export async function startNodeCluster(options: StartNodeClusterOptions = {}): P
   const unsupported = nodeUnsupported();
   if (unsupported) throw new ClusterError(ClusterErrorCode.StartFailed, `--node: ${unsupported}`);
   const say = options.progress ?? ((line: string) => process.stderr.write(`gitseal cluster: ${line}\n`));
-  const binaries = await resolveNodeBinaries();
+  const binaries = await resolveNodeBinaries(process.env, (line) => say(line.replace(/^gitseal cluster: /, '')));
   say('node binaries ready; building the pause image if needed');
   const pauseArchive = await pauseImageArchive();
   const dir = resolve(options.dir ?? join('/tmp', `gitseal-node-${process.pid}`));

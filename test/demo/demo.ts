@@ -1,292 +1,82 @@
-// `npm run demo`: gitseal end to end on this machine, with nothing of the user's touched.
-// A local control plane, the controller as a process, a Git repository holding an app with a sealed Secret,
-// a GitSync for it; then a secret change through Git and a drift repair. Everything it starts is stopped at the end,
-// also on failure. With --use-current-context it runs against the cluster of $KUBECONFIG instead (the controller
-// still runs here, as a process with the user's credentials).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { startControlPlane, type ControlPlane } from '../cluster/index.js';
-import { findFreePort } from '../cluster/free-port.js';
-import { crdPath, installCrd } from '../support/install-crd.js';
-import { kubeConfigFor } from '../support/kube-config-for.js';
+// `npm run demo`: gitseal end to end on this machine, with nothing of the user's touched. On a real node when the
+// machine allows it (Linux, root, the node's binaries and images at hand or buildable; node-demo.ts), otherwise on
+// the API-only control plane (api-only-demo.ts); the first line says which and why. Everything it starts is stopped
+// at the end, also on failure and on Ctrl-C.
+//   --api-only               the API-only control plane even where a node could run
+//   --use-current-context    the cluster $KUBECONFIG names, the controller as a local process (API-only flow)
+//   --node-cluster PATH      a running node cluster (`cluster up --node --dir PATH`, or the node tier's JSON file):
+//                            the node flow without starting one; the demo removes what it added
+import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
+import { missingBuildTools } from '../image/index.js';
+import { nodeUnsupported } from '../cluster/node-cluster.js';
+import { nodeBinariesUnavailable } from '../cluster/node-binaries.js';
+import { runApiOnlyDemo } from './api-only-demo.js';
+import { chooseDemoMode, DemoMode, type NodeFacts } from './demo-mode.js';
+import { Cleanups, step } from './demo-steps.js';
+import { runNodeDemo } from './node-demo.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url)); // from test/dist/demo
-const GITSEAL = join(ROOT, 'packages', 'cli', 'bin', 'gitseal.js');
-const CONTROLLER = join(ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
-const APP_NS = 'demo';
-const started = Date.now();
-const cleanups: Array<() => Promise<void> | void> = [];
+/** The kubelet's port: taken when another node cluster runs on this machine (one fits). */
+const KUBELET_PORT = 10250;
 
-function step(text: string): void {
-  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
-  console.log(`[${seconds}s] ${text}`);
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
+  });
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await sleep(300);
+async function nodeFacts(): Promise<NodeFacts> {
+  const unsupported = nodeUnsupported();
+  if (unsupported) return { unsupported };
+  const binaries = nodeBinariesUnavailable();
+  if (binaries) return { binaries };
+  const missing = missingBuildTools();
+  if (missing.length > 0) return { images: `the images need ${missing.join(', ')}` };
+  if (await portInUse(KUBELET_PORT)) {
+    return { busy: `another node cluster runs on this machine (port ${KUBELET_PORT} is taken)` };
   }
+  return {};
 }
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
+const cleanups = new Cleanups();
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`gitseal demo: ${signal}, stopping everything`);
+    void cleanups.runAll().finally(() => process.exit(130));
   });
-}
-
-function gitseal(kubeconfig: string, args: string[], input?: string): string {
-  return execFileSync(process.execPath, [GITSEAL, ...args, '--kubeconfig', kubeconfig], {
-    encoding: 'utf8',
-    input,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-}
-
-function secretYaml(password: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: Secret',
-    'metadata:',
-    '  name: app-credentials',
-    `  namespace: ${APP_NS}`,
-    'stringData:',
-    '  username: demo',
-    `  password: ${password}`,
-    '',
-  ].join('\n');
-}
-
-const APP_MANIFESTS = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${APP_NS}
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: app-config
-  namespace: ${APP_NS}
-data:
-  greeting: hello from git
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: app
-  namespace: ${APP_NS}
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: demo}
-  template:
-    metadata:
-      labels: {app: demo}
-    spec:
-      containers:
-        - name: app
-          image: registry.example/app:1.0
-          envFrom:
-            - configMapRef: {name: app-config}
-            - secretRef: {name: app-credentials}
-`;
-
-async function startController(kubeconfig: string, logFile: string): Promise<{ api: string; child: ChildProcess }> {
-  const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
-  const child = spawn(
-    process.execPath,
-    [
-      CONTROLLER,
-      '--kubeconfig',
-      kubeconfig,
-      '--listen-address',
-      `127.0.0.1:${apiPort}`,
-      '--metrics-address',
-      `127.0.0.1:${metricsPort}`,
-      '--no-leader-elect',
-      '--key-size',
-      '2048',
-      '--git-allow-file',
-      '--git-cache-dir',
-      join(tmpdir(), `gitseal-demo-git-${process.pid}`),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const log: Buffer[] = [];
-  child.stdout?.on('data', (b: Buffer) => log.push(b));
-  child.stderr?.on('data', (b: Buffer) => log.push(b));
-  cleanups.push(async () => {
-    writeFileSync(logFile, Buffer.concat(log));
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-  });
-  const api = `http://127.0.0.1:${apiPort}`;
-  await waitFor('the controller to be ready', async () => {
-    if (child.exitCode !== null) throw new Error('exited');
-    const res = await fetch(`${api}/readyz`);
-    return res.ok ? true : undefined;
-  }).catch((error: unknown) => {
-    if (child.exitCode !== null) throw new Error(`the controller exited with code ${child.exitCode} (log: ${logFile})`);
-    throw error;
-  });
-  return { api, child };
-}
-
-interface GitSyncView {
-  status?: { lastAppliedRevision?: string; conditions?: Array<{ type: string; status: string; reason?: string }> };
-}
-
-async function readGitSync(kc: KubeConfig): Promise<GitSyncView> {
-  return (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
-    group: 'gitseal.dev',
-    version: 'v1alpha1',
-    namespace: 'gitseal-system',
-    plural: 'gitsyncs',
-    name: 'demo-app',
-  })) as GitSyncView;
-}
-
-async function waitForRevision(kc: KubeConfig, commit: string): Promise<void> {
-  await waitFor(`GitSync demo-app Ready at ${commit.slice(0, 7)}`, async () => {
-    const view = await readGitSync(kc);
-    const ready = view.status?.conditions?.find((c) => c.type === 'Ready');
-    return ready?.status === 'True' && view.status?.lastAppliedRevision?.endsWith(commit) ? true : undefined;
-  });
-}
-
-async function run(): Promise<void> {
-  const useCurrentContext = process.argv.includes('--use-current-context');
-  const work = mkdtempSync(join(tmpdir(), 'gitseal-demo-'));
-  cleanups.push(() => rmSync(work, { recursive: true, force: true }));
-
-  let kubeconfig: string;
-  if (useCurrentContext) {
-    kubeconfig = process.env.KUBECONFIG ?? '';
-    if (!kubeconfig) throw new Error('--use-current-context needs KUBECONFIG to name your cluster');
-    step(`using your cluster from ${kubeconfig}`);
-  } else {
-    step('starting a local control plane (kube-apiserver + etcd; the first run builds them with Go)');
-    const plane: ControlPlane = await startControlPlane();
-    cleanups.push(() => plane.stop());
-    kubeconfig = plane.kubeconfigPath;
-    step(`control plane ready at ${plane.server}`);
-  }
-  const kc = kubeConfigFor(kubeconfig);
-  const core = kc.makeApiClient(CoreV1Api);
-
-  step('installing the CRDs and the gitseal-system namespace');
-  await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
-  await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
-  await core.createNamespace({ body: { metadata: { name: 'gitseal-system' } } }).catch(() => undefined);
-
-  step('starting gitseal-controller (it generates its sealing key)');
-  await startController(kubeconfig, join(tmpdir(), 'gitseal-demo-controller.log'));
-  step('controller ready; log in $TMPDIR/gitseal-demo-controller.log');
-
-  step('creating a Git repository with a Deployment, a ConfigMap and a SealedSecret');
-  const bare = join(work, 'app.git');
-  const clone = join(work, 'app');
-  git(work, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
-  git(work, 'clone', '--quiet', bare, clone);
-  git(clone, 'config', 'user.email', 'demo@gitseal.dev');
-  git(clone, 'config', 'user.name', 'gitseal demo');
-  mkdirSync(join(clone, 'app'));
-  writeFileSync(join(clone, 'app', 'app.yaml'), APP_MANIFESTS);
-  // The certificate is fetched from the running controller with the kubeconfig's credentials.
-  const sealed = gitseal(kubeconfig, ['seal'], secretYaml('first-password'));
-  writeFileSync(join(clone, 'app', 'credentials.sealed.yaml'), sealed);
-  git(clone, 'add', '.');
-  git(clone, 'commit', '--quiet', '-m', 'app with sealed credentials');
-  git(clone, 'push', '--quiet', 'origin', 'main');
-  const first = git(clone, 'rev-parse', 'HEAD').trim();
-  step(`pushed ${first.slice(0, 7)}: app/app.yaml, app/credentials.sealed.yaml (no plaintext in Git)`);
-
-  step('creating GitSync gitseal-system/demo-app');
-  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: 'gitseal.dev',
-    version: 'v1alpha1',
-    namespace: 'gitseal-system',
-    plural: 'gitsyncs',
-    body: {
-      apiVersion: 'gitseal.dev/v1alpha1',
-      kind: 'GitSync',
-      metadata: { name: 'demo-app', namespace: 'gitseal-system' },
-      spec: {
-        source: { url: `file://${bare}`, ref: { branch: 'main' }, path: 'app' },
-        interval: '1m',
-        prune: true,
-        selfHeal: true,
-      },
-    },
-  });
-  await waitForRevision(kc, first);
-  step('GitSync is Ready');
-  console.log(gitseal(kubeconfig, ['sync', 'status', 'demo-app', '-n', 'gitseal-system']).trimEnd());
-
-  const keysOf = async (): Promise<string> => {
-    const secret = await core.readNamespacedSecret({ name: 'app-credentials', namespace: APP_NS });
-    return Object.keys(secret.data ?? {})
-      .sort()
-      .join(', ');
-  };
-  const secret = await waitFor('Secret demo/app-credentials', async () => keysOf());
-  step(`Secret ${APP_NS}/app-credentials unsealed in the cluster with keys: ${secret} (values never printed)`);
-
-  step('changing the secret in Git (re-sealed, pushed) and asking for a sync now');
-  const before = await core.readNamespacedSecret({ name: 'app-credentials', namespace: APP_NS });
-  writeFileSync(join(clone, 'app', 'credentials.sealed.yaml'), gitseal(kubeconfig, ['seal'], secretYaml('second-pw')));
-  git(clone, 'commit', '--quiet', '-am', 'rotate the app password');
-  git(clone, 'push', '--quiet', 'origin', 'main');
-  const second = git(clone, 'rev-parse', 'HEAD').trim();
-  gitseal(kubeconfig, ['sync', 'now', 'demo-app', '-n', 'gitseal-system']);
-  await waitForRevision(kc, second);
-  await waitFor('the Secret to change', async () => {
-    const now = await core.readNamespacedSecret({ name: 'app-credentials', namespace: APP_NS });
-    return now.data?.password !== before.data?.password ? true : undefined;
-  });
-  step(`re-synced at ${second.slice(0, 7)}: Secret ${APP_NS}/app-credentials holds the new password`);
-
-  step('deleting Deployment demo/app by hand (drift)');
-  const apps = kc.makeApiClient(AppsV1Api);
-  const uid = (await apps.readNamespacedDeployment({ name: 'app', namespace: APP_NS })).metadata?.uid;
-  await apps.deleteNamespacedDeployment({ name: 'app', namespace: APP_NS });
-  await waitFor('the Deployment to come back', async () => {
-    const d = await apps.readNamespacedDeployment({ name: 'app', namespace: APP_NS });
-    return d.metadata?.uid !== uid ? true : undefined;
-  });
-  step('Deployment demo/app restored from Git by the sync engine');
-}
-
-async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch {
-      // keep stopping the rest
-    }
-  }
 }
 
 try {
-  await run();
+  const { values } = parseArgs({
+    options: {
+      'api-only': { type: 'boolean', default: false },
+      'use-current-context': { type: 'boolean', default: false },
+      'node-cluster': { type: 'string' },
+    },
+  });
+  const flags = {
+    apiOnly: values['api-only'],
+    useCurrentContext: values['use-current-context'],
+    ...(values['node-cluster'] !== undefined ? { nodeCluster: values['node-cluster'] } : {}),
+  };
+  const explicit = flags.apiOnly || flags.useCurrentContext || flags.nodeCluster !== undefined;
+  const choice = chooseDemoMode(flags, explicit ? {} : await nodeFacts());
+  console.log(choice.line);
+  if (choice.mode === DemoMode.Node || choice.mode === DemoMode.ExistingNode) {
+    await runNodeDemo(flags.nodeCluster, cleanups);
+  } else {
+    await runApiOnlyDemo(choice.mode === DemoMode.CurrentContext, cleanups);
+  }
   step('stopping everything');
-  await cleanUp();
+  await cleanups.runAll();
   step('demo finished');
 } catch (error) {
   console.error(`gitseal demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  await cleanUp();
+  if (!interrupted) await cleanups.runAll();
   process.exitCode = 1;
 }

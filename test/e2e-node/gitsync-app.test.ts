@@ -19,6 +19,7 @@ import {
 import type { GitHttpServer } from '@gitseal/sync/testing';
 import { createTestNamespace, kubectlOk, nodeCluster, type NodeClusterInfo } from '../support/index.js';
 import { installGitseal, SYSTEM } from './gitseal-install.js';
+import { runningWebPods, WEB_APP, webAppAnswer, webAppFiles } from './web-app.js';
 
 const GATEWAY = '10.88.0.1';
 const markers: string[] = [];
@@ -46,59 +47,23 @@ function files(
   app: Pick<App, 'namespace' | 'certPem' | 'appImage'>,
   o: { version: string; secret: string; secretRev: string; fail?: boolean },
 ) {
-  const deployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 1,
-      progressDeadlineSeconds: 20,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' }, annotations: { 'e2e.gitseal.dev/secret-rev': o.secretRev } },
-        spec: {
-          terminationGracePeriodSeconds: 2,
-          containers: [
-            {
-              name: 'web',
-              image: app.appImage,
-              imagePullPolicy: 'IfNotPresent',
-              ports: [{ containerPort: 8080 }],
-              env: [
-                { name: 'APP_SECRET', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
-                ...(o.fail ? [{ name: 'APP_FAIL', value: '1' }] : []),
-              ],
-              envFrom: [{ configMapRef: { name: 'web-config' } }],
-              readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 1 },
-            },
-          ],
-        },
-      },
-    },
-  };
-  const service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'web' },
-    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
-  };
   const sealed = {
     apiVersion: 'gitseal.dev/v1alpha1',
     kind: 'SealedSecret',
-    metadata: { name: 'db', namespace: app.namespace },
+    metadata: { name: WEB_APP.secret, namespace: app.namespace },
     spec: {
-      encryptedData: sealItems(app.certPem, 'strict', app.namespace, 'db', { password: o.secret }),
+      encryptedData: sealItems(app.certPem, 'strict', app.namespace, WEB_APP.secret, { password: o.secret }),
       template: {},
     },
   };
-  return {
-    'base/deployment.yaml': JSON.stringify(deployment),
-    'base/service.yaml': JSON.stringify(service),
-    'base/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\n',
-    'overlays/test/db.yaml': JSON.stringify(sealed),
-    // A generated ConfigMap gets a content hash in its name, so a changed value rolls the Deployment out.
-    'overlays/test/kustomization.yaml': `resources:\n- ../../base\n- db.yaml\nconfigMapGenerator:\n- name: web-config\n  literals:\n  - APP_VERSION=${o.version}\n`,
-  };
+  return webAppFiles({
+    overlay: 'test',
+    image: app.appImage,
+    version: o.version,
+    sealedSecret: JSON.stringify(sealed),
+    secretRev: o.secretRev,
+    ...(o.fail ? { fail: true } : {}),
+  });
 }
 
 let once: Promise<App> | undefined;
@@ -156,36 +121,16 @@ async function setUp(t: TestContext): Promise<App | undefined> {
   return once;
 }
 
-async function answer(
-  kc: KubeConfig,
-  namespace: string,
-): Promise<{ version: string; secretSha256: string } | undefined> {
-  const service = await kc.makeApiClient(CoreV1Api).readNamespacedService({ namespace, name: 'web' });
-  try {
-    const res = await fetch(`http://${service.spec?.clusterIP}/`, { signal: AbortSignal.timeout(2_000) });
-    return res.ok ? ((await res.json()) as { version: string; secretSha256: string }) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const serving = (app: App, version: string, secret: string) =>
   waitFor(
     `the app serves ${version}`,
     async () => {
-      const a = await answer(app.kc, app.namespace);
+      const a = await webAppAnswer(app.kc, app.namespace);
       return a?.version === version && a.secretSha256 === sha256(secret) ? a : undefined;
     },
     120_000,
     500,
   );
-
-async function runningPods(app: App): Promise<number> {
-  const pods = await app.kc
-    .makeApiClient(CoreV1Api)
-    .listNamespacedPod({ namespace: app.namespace, labelSelector: 'app=web' });
-  return pods.items.filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running').length;
-}
 
 test('with wait: true the GitSync is Ready only once the Deployment is Available; the app answers over its Service', async (t) => {
   const app = await setUp(t);
@@ -236,7 +181,12 @@ test('kubectl scale --replicas=4: back to the Git value, and the extra pods term
     },
     30_000,
   );
-  await waitFor('one pod left', async () => ((await runningPods(app)) === 1 ? true : undefined), 90_000, 500);
+  await waitFor(
+    'one pod left',
+    async () => ((await runningWebPods(app.kc, app.namespace)).length === 1 ? true : undefined),
+    90_000,
+    500,
+  );
 });
 
 test('a value changed in Git rolls out and the new pods serve it; a sealed value changed in Git reaches the app', async (t) => {

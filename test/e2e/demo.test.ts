@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 const DEMO = join(fileURLToPath(new URL('..', import.meta.url)), 'demo', 'demo.js');
 
-test('npm run demo: syncs an app with a sealed Secret from Git, re-syncs a changed secret, repairs drift, cleans up', () => {
-  const run = spawnSync(process.execPath, [DEMO], { encoding: 'utf8', timeout: 240_000 });
+test('npm run demo -- --api-only: syncs an app with a sealed Secret from Git, re-syncs a changed secret, repairs drift, cleans up', () => {
+  const run = spawnSync(process.execPath, [DEMO, '--api-only'], { encoding: 'utf8', timeout: 240_000 });
   const output = `${run.stdout}\n${run.stderr}`;
   assert.equal(run.status, 0, output);
+  assert.equal(run.stdout.split('\n')[0], 'gitseal demo: on the API-only control plane (--api-only)');
   for (const line of [
     /GitSync is Ready/,
     /Ready:\s+True/,

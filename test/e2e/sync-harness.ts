@@ -74,9 +74,17 @@ export function createGitRepo(): GitRepo {
   };
 }
 
-/** Serves the directory holding `bare` over smart HTTP (`git http-backend`); every request must carry `authorization`. */
-export async function serveOverHttp(bare: string, authorization: string, host?: string): Promise<GitHttpServer> {
-  const server = await startGitHttpServer(dirname(bare), authorization, host);
+/**
+ * Serves the directory holding `bare` over smart HTTP (`git http-backend`), or HTTPS with `tls`; every request must
+ * carry `authorization`.
+ */
+export async function serveOverHttp(
+  bare: string,
+  authorization: string,
+  host?: string,
+  tls?: { readonly cert: string; readonly key: string },
+): Promise<GitHttpServer> {
+  const server = await startGitHttpServer(dirname(bare), authorization, host, tls);
   return { ...server, url: `${server.url}/${basename(bare)}` };
 }
 

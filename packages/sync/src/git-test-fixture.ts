@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -129,13 +130,15 @@ function bridge(req: IncomingMessage, res: ServerResponse, projectRoot: string):
 
 /** Serves `projectRoot` over smart HTTP; requests must carry the given Authorization header value. */
 /** `host`: where to listen (default loopback; the node tier serves pods on the pod bridge's gateway). */
+/** `tls`: serve HTTPS with this certificate chain and key (PEM) instead of plain HTTP. */
 export async function startGitHttpServer(
   projectRoot: string,
   authorization: string,
   host = '127.0.0.1',
+  tls?: { readonly cert: string; readonly key: string },
 ): Promise<GitHttpServer> {
   const seenAuthorization: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const given = req.headers['authorization'];
     if (given) seenAuthorization.push(given);
     if (given !== authorization) {
@@ -144,11 +147,12 @@ export async function startGitHttpServer(
       return;
     }
     bridge(req, res, projectRoot);
-  });
+  };
+  const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${host}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${port}`,
     seenAuthorization,
     close: () =>
       new Promise((resolve) => {

@@ -115,6 +115,11 @@ async function rollOut(namespace: string, name: string): Promise<void> {
     updatedReplicas: 1,
     readyReplicas: 1,
     availableReplicas: 1,
+    // kstatus also wants the Deployment controller's verdict: the new ReplicaSet available, the Deployment Available.
+    conditions: [
+      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+      { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+    ],
   });
 }
 

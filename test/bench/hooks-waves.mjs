@@ -7,50 +7,19 @@
 // engine's own waits (hook polling, health reads between waves) and not a real pod's run time.
 // Printed: "hooks + 3 waves end to end time" (first sync), the plain sync of the same objects, a new revision
 // (BeforeHookCreation deletes the earlier Job, a new one runs), and a no-op resync (target 0 writes, 0 hooks).
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BatchV1Api, CoreV1Api, Watch } from '@kubernetes/client-node';
 import { createKeyRing } from '@gitseal/crypto';
-import { assertOk, loadKubeConfig, makeObjectApi, requestRaw } from '@gitseal/kube';
+import { assertOk, createApiDiscovery, loadKubeConfig, makeObjectApi, requestRaw } from '@gitseal/kube';
 import { createRawApplier, createSyncState, syncRevision } from '@gitseal/sync';
 import { startControlPlane } from '../dist/cluster/index.js';
+import { gitRepo } from './_sync-support.mjs';
 
 const PER_WAVE = Number(process.env.BENCH_WAVE_OBJECTS ?? 50);
 const ms = (x) => Math.round(x);
-
-function gitRepo(root) {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: root,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_AUTHOR_NAME: 'b',
-    GIT_AUTHOR_EMAIL: 'b@x',
-    GIT_COMMITTER_NAME: 'b',
-    GIT_COMMITTER_EMAIL: 'b@x',
-  };
-  const bare = join(root, 'remote.git');
-  const work = join(root, 'work');
-  const git = (cwd, ...args) => execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
-  git(root, 'init', '-q', '--bare', '--initial-branch=main', bare);
-  git(root, 'init', '-q', '--initial-branch=main', work);
-  return {
-    url: `file://${bare}`,
-    commit(files) {
-      for (const [path, content] of Object.entries(files)) {
-        mkdirSync(join(work, path, '..'), { recursive: true });
-        writeFileSync(join(work, path), content);
-      }
-      git(work, 'add', '-A');
-      git(work, 'commit', '-q', '-m', 'c');
-      git(work, 'push', '-q', '-f', bare, 'main');
-      return git(work, 'rev-parse', 'HEAD');
-    },
-  };
-}
 
 const configMap = (name, annotations, value = 'v1') => ({
   apiVersion: 'v1',
@@ -153,8 +122,10 @@ try {
   });
 
   const client = makeObjectApi(kc);
+  const discovery = createApiDiscovery(kc);
   const common = {
-    applier: createRawApplier(kc),
+    applier: createRawApplier(kc, { discovery }),
+    discovery,
     client,
     reader: client,
     keys: createKeyRing([]),

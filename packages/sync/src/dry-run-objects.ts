@@ -5,6 +5,7 @@ import { applyOne, waitForCrd, type ApplyObjectsInput } from './apply-objects.js
 import type { PlannedObject } from './apply-order.js';
 import { inventoryId } from './inventory.js';
 import { throwIfFailures } from './object-failures.js';
+import { ssaPolicyOf, SsaPolicy } from './ssa-policy.js';
 import { SyncError } from './sync-error.js';
 
 export interface DryRunObjectsInput extends Pick<ApplyObjectsInput, 'applier' | 'reader' | 'deadline' | 'pollMs'> {
@@ -33,7 +34,11 @@ export async function dryRunObjects(input: DryRunObjectsInput): Promise<DryRunRe
     .map((item, index) => ({ item, index, desired: withAppliedDigest(item.object) }))
     .filter(({ item, desired }) => {
       const id = inventoryId(item.object);
-      return !isUnchanged(desired, input.live.get(id), input.records.get(id));
+      const live = input.live.get(id);
+      // `ssa: Ignore` is never applied, `ssa: IfNotPresent` not once it exists: nothing of theirs is written.
+      const policy = ssaPolicyOf(item.object);
+      if (policy === SsaPolicy.Ignore || (policy === SsaPolicy.IfNotPresent && live)) return false;
+      return !isUnchanged(desired, live, input.records.get(id));
     });
   const failures: { index: number; message: string }[] = [];
   let next = 0;

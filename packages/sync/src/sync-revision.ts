@@ -67,7 +67,7 @@ export interface SyncRevisionInput {
   /** Writes (apply, prune): impersonating spec.serviceAccountName when set. */
   readonly applier: Applier;
   /** status.lastAppliedRevision: what drift is undone to while the head revision is refused. */
-  readonly lastAppliedRevision?: string;
+  readonly lastAppliedRevision?: string | undefined;
   readonly client: ObjectApi;
   /** Reads (live objects, waits, health): the same identity as the writes for a tenant GitSync. */
   readonly reader: ObjectApi;

@@ -173,7 +173,7 @@ function stepStatus(
         conditions = removeCondition(conditions, GitSyncCondition.Stalled);
       } else {
         const reason = result.reason ?? SyncReason.ApplyFailed;
-        const message = `${result.message ?? 'sync failed'}${healNote(result)}`;
+        const message = failureMessage(result);
         conditions = cond(conditions, GitSyncCondition.Ready, 'False', reason, message, generation, now);
         conditions = STALLING.has(reason)
           ? cond(conditions, GitSyncCondition.Stalled, 'True', reason, message, generation, now)
@@ -195,6 +195,11 @@ export function healNote(result: Pick<SyncRevisionResult, 'healed'>): string {
     return `; drift not corrected to the last applied revision ${healed.revision}: ${healed.failed}`;
   }
   return `; drift is corrected to the last applied revision ${healed.revision}`;
+}
+
+/** The Ready message of a failed sync: its one-line message, and where drift was undone to meanwhile. */
+function failureMessage(result: SyncRevisionResult): string {
+  return `${result.message ?? 'sync failed'}${healNote(result)}`;
 }
 
 /** Longest `gitseal.dev/requested-at` value echoed into status.lastHandledRequestedAt (the CRD's cap). */

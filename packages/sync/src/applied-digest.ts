@@ -14,6 +14,8 @@ export interface AppliedRecord {
   readonly generation?: number;
   /** The labels and annotations gitseal set, with a digest of their values (generation misses their edits). */
   readonly owned?: OwnedMetadata;
+  /** The spec.ignoreDifferences pointers in force for it (a rule change checks the object again). */
+  readonly ignored?: string;
 }
 
 function withoutDigest(object: KubeObject): KubeObject {
@@ -25,14 +27,12 @@ function withoutDigest(object: KubeObject): KubeObject {
   return { ...object, metadata };
 }
 
-/**
- * `sha256:<hex>` over the canonical JSON of the manifest, without the digest annotation itself; `extra` (e.g. the
- * ignored fields) enters too when given, so changing it changes the digest.
- */
-export function appliedDigest(object: KubeObject, extra?: string): string {
-  const hash = createHash('sha256').update(canonicalJson(withoutDigest(object)), 'utf8');
-  if (extra) hash.update('\n').update(extra, 'utf8');
-  return `sha256:${hash.digest('hex')}`;
+/** `sha256:<hex>` over the canonical JSON of the manifest, without the digest annotation itself. */
+export function appliedDigest(object: KubeObject): string {
+  const hash = createHash('sha256')
+    .update(canonicalJson(withoutDigest(object)), 'utf8')
+    .digest('hex');
+  return `sha256:${hash}`;
 }
 
 /** The manifest as it is applied: with its digest (default: its own) in the applied-digest annotation. */

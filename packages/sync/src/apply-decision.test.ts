@@ -116,14 +116,28 @@ describe('decideApply', () => {
     });
   });
 
-  it('a changed rule set changes the digest, so the object is checked again', async () => {
+  it('keeps the digest Git alone gives, and checks an object again when its rules change', async () => {
+    const rules = [{ kind: 'Deployment', jsonPointers: ['/spec/replicas'] }];
     const plain = await decideApply(input({}));
-    const ruled = await decideApply(input({ ignoreDifferences: [{ kind: 'Deployment', jsonPointers: ['/spec/x'] }] }));
+    const ruled = await decideApply(input({ ignoreDifferences: rules }));
     if (plain.kind !== 'apply' || ruled.kind !== 'apply') throw new Error('expected apply');
-    assert.notEqual(
+    assert.equal(
       plain.object.metadata?.annotations?.[APPLIED_DIGEST_ANNOTATION],
       ruled.object.metadata?.annotations?.[APPLIED_DIGEST_ANNOTATION],
+      'gitseal diff computes the same digest',
     );
+    const live = stored(plain.object);
+    const record = plain.recordOf(live);
+    assert.equal((await decideApply(input({ live, record }))).kind, 'skip');
+    let dryRuns = 0;
+    const dryRun = (o: KubeObject) => {
+      dryRuns++;
+      return Promise.resolve(stored(o));
+    };
+    const checked = await decideApply(input({ live, record, ignoreDifferences: rules, dryRun }));
+    assert.equal(checked.kind, 'skip');
+    assert.equal(dryRuns, 1, 'a new rule: verified with a dry run, not trusted');
+    assert.equal(checked.kind === 'skip' && checked.record?.ignored, '/spec/replicas');
     assert.ok(appliedRecord('x', plain.object));
   });
 });

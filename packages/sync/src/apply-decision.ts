@@ -70,13 +70,18 @@ export async function decideApply(input: ApplyDecisionInput): Promise<ApplyDecis
   if (policy === SsaPolicy.Ignore) return { kind: 'skip' };
   if (policy === SsaPolicy.IfNotPresent && (live !== undefined || (await input.exists()))) return { kind: 'skip' };
   const pointers = ignoredPointers(input.ignoreDifferences, object);
-  const digest = appliedDigest(object, pointerText(pointers));
+  const ignored = pointerText(pointers);
+  // The digest is Git's alone (what `gitseal diff` computes too); the ignored fields live in the record.
+  const digest = appliedDigest(object);
   const desired = withAppliedDigest(live ? withLiveValues(object, live, pointers) : object, digest);
-  const recordOf = (stored: KubeObject): AppliedRecord =>
-    appliedRecord(digest, stored, ownedMetadata(desired, stored, pointers));
+  const recordOf = (stored: KubeObject): AppliedRecord => ({
+    ...appliedRecord(digest, stored, ownedMetadata(desired, stored, pointers)),
+    ...(ignored ? { ignored } : {}),
+  });
   const apply: ApplyDecision = { kind: 'apply', object: desired, recordOf };
   if (!live) return apply;
-  if (isUnchanged(desired, live, input.record)) return { kind: 'skip' };
+  const sameRules = (input.record?.ignored ?? '') === ignored;
+  if (sameRules && isUnchanged(desired, live, input.record)) return { kind: 'skip' };
   // Applied from this very manifest before, but maybe changed since: let the API server say what an apply does.
   if (input.dryRun && carriesDigestOf(desired, live)) {
     const result = await input.dryRun(desired).catch(() => undefined);

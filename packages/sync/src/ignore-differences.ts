@@ -69,7 +69,7 @@ export function withoutPointers(object: KubeObject, pointers: readonly JsonPoint
   return copy;
 }
 
-/** The pointers as text, for the applied digest (changing the rules re-checks the object). */
+/** The pointers as text, for the applied record (changing the rules checks the object again). */
 export function pointerText(pointers: readonly JsonPointer[]): string {
   return pointers.map((p) => `/${p.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`).join(',');
 }

@@ -7,7 +7,7 @@ import { after, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { sharedControlPlane } from '../support/index.js';
-import { marker } from './cli-harness.js';
+import { marker, runCli } from './cli-harness.js';
 import { b64, startControllerProcess, waitFor, type ControllerProcess } from './controller-harness.js';
 import {
   configMapJson,
@@ -188,9 +188,9 @@ test('a label edited by hand on a synced Deployment is reverted within seconds',
   assert.equal(healed.metadata?.labels?.['added'], 'by-hand', 'a label gitseal does not set is not its business');
 });
 
-test('gitseal.dev/requested-at on an unchanged GitSync: status.lastHandledRequestedAt echoes it', async (t) => {
+test('gitseal.dev/requested-at on an unchanged GitSync: status.lastHandledRequestedAt echoes it; sync now --wait', async (t) => {
   if (!(await ready(t))) return;
-  const { ns } = await syncedApp('heal-request', { 'cm.yaml': configMapJson('c', { a: '1' }) });
+  const { ns, repo } = await syncedApp('heal-request', { 'cm.yaml': configMapJson('c', { a: '1' }) });
   const before = await syncs.get(ns, 'app');
   assert.equal(before.status?.lastHandledRequestedAt, undefined);
   const cmVersion = (await readConfigMap(ns, 'c'))?.metadata?.resourceVersion;
@@ -207,6 +207,19 @@ test('gitseal.dev/requested-at on an unchanged GitSync: status.lastHandledReques
   assert.equal(gitSyncCondition(handled, 'Ready')?.status, 'True');
   assert.deepEqual(handled.status?.history, before.status?.history, 'nothing changed, no new history entry');
   assert.equal((await readConfigMap(ns, 'c'))?.metadata?.resourceVersion, cmVersion, 'no write');
+
+  const args = ['sync', 'now', 'app', '--wait', '--timeout', '30s', '-n', ns, '--kubeconfig', kubeconfigPath];
+  const waited = await runCli(args);
+  assert.equal(waited.code, 0, waited.stderr);
+  const at = /sync requested at (\S+)/.exec(waited.stdout)?.[1];
+  assert.match(waited.stdout, /: sync handled: Ready=True \(ReconciliationSucceeded\): Applied revision: main@sha1:/);
+  assert.equal((await syncs.get(ns, 'app')).status?.lastHandledRequestedAt, at);
+
+  const refused = repo.commit({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: [broken\n' });
+  const failed = await runCli(args);
+  assert.equal(failed.code, 1, failed.stdout);
+  assert.match(failed.stderr, /: sync handled: Ready=False \(InvalidManifest\): cm\.yaml/);
+  assert.equal((await syncs.get(ns, 'app')).status?.lastAttemptedRevision, `main@sha1:${refused}`);
 });
 
 test('ssa: IfNotPresent is created when missing and left as edited; ssa: Ignore is never applied', async (t) => {

@@ -79,6 +79,18 @@ describe('decideApply', () => {
     assert.equal(noDryRun.kind, 'apply', 'no record and no dry run: apply (a no-op apply writes nothing)');
   });
 
+  it('uses a dry run already made (the revision-wide one) instead of asking again', async () => {
+    const first = await decideApply(input({}));
+    if (first.kind !== 'apply') throw new Error('expected apply');
+    const live = stored(first.object);
+    const failing = () => Promise.reject(new Error('no second dry run expected'));
+    const equal = await decideApply(input({ live, dryRun: failing, dryRunResult: stored(first.object) }));
+    assert.equal(equal.kind, 'skip');
+    const drifted = stored({ ...first.object, spec: { replicas: 3 } });
+    const heal = await decideApply(input({ live: drifted, dryRun: failing, dryRunResult: stored(first.object) }));
+    assert.equal(heal.kind, 'apply');
+  });
+
   it('with a record: skips without asking, until a label gitseal set is edited', async () => {
     const first = await decideApply(input({}));
     if (first.kind !== 'apply') throw new Error('expected apply');

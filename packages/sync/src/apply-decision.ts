@@ -28,6 +28,8 @@ export interface ApplyDecisionInput {
    * it: equal to the live object means nothing to do, so a restart writes nothing for untouched objects.
    */
   readonly dryRun?: (object: KubeObject) => Promise<KubeObject>;
+  /** A dry run of `object` exactly as planned, already made (used instead of `dryRun` when no field is ignored). */
+  readonly dryRunResult?: KubeObject | undefined;
 }
 
 export type ApplyDecision =
@@ -84,8 +86,29 @@ export async function decideApply(input: ApplyDecisionInput): Promise<ApplyDecis
   if (sameRules && isUnchanged(desired, live, input.record)) return { kind: 'skip' };
   // Applied from this very manifest before, but maybe changed since: let the API server say what an apply does.
   if (input.dryRun && carriesDigestOf(desired, live)) {
-    const result = await input.dryRun(desired).catch(() => undefined);
+    const made = pointers.length === 0 ? input.dryRunResult : undefined;
+    const result = made ?? (await input.dryRun(desired).catch(() => undefined));
     if (result && sameAsLive(result, live, pointers)) return { kind: 'skip', record: recordOf(live) };
   }
   return apply;
+}
+
+/**
+ * Whether applying the object would write, from what is known without a request (gitseal's record, a dry run
+ * already made): the same test decideApply makes. Used to tell whether a sync wave has anything to do.
+ */
+export function wouldWrite(
+  input: Pick<ApplyDecisionInput, 'object' | 'live' | 'record' | 'ignoreDifferences' | 'dryRunResult'>,
+): boolean {
+  const { object, live } = input;
+  const policy = ssaPolicyOf(object);
+  if (policy === SsaPolicy.Ignore || (policy === SsaPolicy.IfNotPresent && live)) return false;
+  if (!live) return true;
+  const pointers = ignoredPointers(input.ignoreDifferences, object);
+  const desired = withAppliedDigest(object, appliedDigest(object));
+  if ((input.record?.ignored ?? '') === pointerText(pointers) && isUnchanged(desired, live, input.record)) {
+    return false;
+  }
+  const made = input.dryRunResult;
+  return !(made && carriesDigestOf(desired, live) && sameAsLive(made, live, pointers));
 }

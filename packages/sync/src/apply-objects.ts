@@ -30,6 +30,8 @@ export interface ApplyObjectsInput {
   readonly onWrite?: (id: string) => void;
   /** Applies in flight at once within one tier; default 4. Tiers never overlap. */
   readonly concurrency?: number;
+  /** Dry runs already made of these objects as planned (dryRunObjects), by inventory id: not made again. */
+  readonly dryRunResults?: ReadonlyMap<string, KubeObject>;
   /** spec.ignoreDifferences: fields apply leaves at their live values. */
   readonly ignoreDifferences?: readonly IgnoreDifferencesRule[];
 }
@@ -197,6 +199,7 @@ async function applyItem(input: ApplyObjectsInput, item: PlannedObject): Promise
     exists: async () => (await readObject(input.reader, referenceOf(item.object))) !== undefined,
     // Objects gitseal holds no fresh record of are checked with a server-side dry run before any write.
     dryRun: (object: KubeObject) => input.applier.apply(object, { dryRun: true }),
+    dryRunResult: input.dryRunResults?.get(id),
   });
   if (decision.kind === 'skip') {
     if (decision.record) input.records.set(id, decision.record);

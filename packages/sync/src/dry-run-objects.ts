@@ -21,6 +21,8 @@ export interface DryRunObjectsInput extends Pick<ApplyObjectsInput, 'applier' | 
 export interface DryRunResult {
   /** Inventory ids that were dry-run (the others are unchanged). */
   readonly checked: readonly string[];
+  /** What the API server answered for each, by inventory id: apply compares it with the live object. */
+  readonly results: ReadonlyMap<string, KubeObject>;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function dryRunObjects(input: DryRunObjectsInput): Promise<DryRunRe
       return !isUnchanged(desired, live, input.records.get(id));
     });
   const failures: { index: number; message: string }[] = [];
+  const results = new Map<string, KubeObject>();
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < pending.length) {
@@ -54,7 +57,7 @@ export async function dryRunObjects(input: DryRunObjectsInput): Promise<DryRunRe
             input.deadline,
           );
         }
-        await applyOne(input, item, desired, input.deadline, true);
+        results.set(inventoryId(item.object), await applyOne(input, item, desired, input.deadline, true));
       } catch (error) {
         const cause = error instanceof KubeError || error instanceof SyncError ? error.message : 'dry-run apply failed';
         failures.push({ index, message: cause.startsWith(item.source) ? cause : `${item.source}: ${cause}` });
@@ -67,5 +70,5 @@ export async function dryRunObjects(input: DryRunObjectsInput): Promise<DryRunRe
     'failed the server-side dry run (nothing else of the revision was written)',
     failures.sort((a, b) => a.index - b.index).map((f) => f.message),
   );
-  return { checked: pending.map(({ item }) => inventoryId(item.object)) };
+  return { checked: pending.map(({ item }) => inventoryId(item.object)), results };
 }

@@ -320,6 +320,7 @@ test('drift made while the controller was down is undone after it starts; untouc
     cm: (await readConfigMap(ns, 'untouched'))?.metadata?.resourceVersion,
     api: (await readDeployment(ns, 'api'))?.metadata?.resourceVersion,
   };
+  const startedAt = Date.now();
   controller = await startControllerProcess(kubeconfigPath, [
     '--namespace',
     controllerNs,
@@ -338,6 +339,7 @@ test('drift made while the controller was down is undone after it starts; untouc
     30_000,
   );
   await waitFor('image reverted', async () => imageOf(await readDeployment(ns, 'web')) === 'registry.invalid/app:1');
+  t.diagnostic(`drift made while down undone ${Date.now() - startedAt} ms after the controller process started`);
   const synced = await syncs.waitFor(ns, 'app', 'history', (o) => o.status?.history?.[0]?.objectsChanged === 2);
   assert.equal(synced.status?.lastAppliedRevision, before.status?.lastAppliedRevision);
   assert.deepEqual(

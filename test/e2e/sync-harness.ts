@@ -109,6 +109,7 @@ export interface GitSyncObject {
     conditions?: { type: string; status: string; reason?: string; message?: string }[];
     inventory?: { entries: { id: string; v: string }[] };
     history?: { revision: string; digest?: string; result: string; objectsChanged?: number }[];
+    lastHandledRequestedAt?: string;
   };
 }
 

@@ -128,8 +128,13 @@ function addSyncCommands(program: Command, output: Output): void {
   addClusterOptions(
     sync
       .command('now')
-      .description('ask the controller to sync a GitSync now (sets gitseal.dev/requested-at; does not wait)')
-      .argument('<name>', 'GitSync name'),
+      .description('ask the controller to sync a GitSync now (sets gitseal.dev/requested-at)')
+      .argument('<name>', 'GitSync name')
+      .option(
+        '--wait',
+        'wait until the controller handled this request (status.lastHandledRequestedAt); exit 1 if not Ready',
+      )
+      .option('--timeout <duration>', 'how long --wait waits, e.g. 90s, 2m', '2m'),
     NAMESPACE_HELP,
   ).action(async (name: string, options: Record<string, unknown>) => {
     const { runSyncNow } = await import('./commands/sync-request.js');

@@ -37,7 +37,7 @@ import {
   type GitSyncOutcome,
   type GitSyncStatusView,
 } from './git-sync-status.js';
-import type { GitSyncWatch } from './git-sync-watch.js';
+import { REQUESTED_AT_ANNOTATION, type GitSyncWatch } from './git-sync-watch.js';
 import type { ControllerMetrics } from './metrics.js';
 
 export interface GitSyncReconcilerOptions {
@@ -120,6 +120,39 @@ function admit(gitSync: GitSync, controllerNamespace: string, tenancy: TenancyOp
   return decision;
 }
 
+/** What the last runs left in the status that the next one starts from: inventory, pending, last applied revision. */
+function previousRun(status: GitSyncStatusView | undefined) {
+  return {
+    inventory: status?.inventory?.entries ?? [],
+    pending: status?.inventory?.pending ?? [],
+    lastAppliedRevision: status?.lastAppliedRevision,
+  };
+}
+
+/** The `gitseal.dev/requested-at` value a reconcile starts with (read once: a later one asks for another sync). */
+function requestOf(gitSync: GitSync): { requestedAt?: string } {
+  const requestedAt = gitSync.metadata.annotations?.[REQUESTED_AT_ANNOTATION];
+  return requestedAt === undefined ? {} : { requestedAt };
+}
+
+/** The log line of one sync: counts, stage, and where drift was undone to while the head is refused. */
+function syncLogFields(result: SyncRevisionResult): Record<string, unknown> {
+  const { healed } = result;
+  return {
+    revision: result.revision,
+    result: result.result,
+    reason: result.reason,
+    stage: result.stage,
+    applied: result.applied,
+    unchanged: result.unchanged,
+    pruned: result.pruned,
+    rendered: result.rendered,
+    hooks: result.hooks,
+    durationMs: result.durationMs,
+    ...(healed ? { healedTo: healed.revision, healApplied: healed.applied, healFailed: healed.failed } : {}),
+  };
+}
+
 /** Ready for the current generation: nothing new to announce before the sync. */
 function settled(gitSync: GitSync): boolean {
   const status = gitSync.status as GitSyncStatusView | undefined;
@@ -171,6 +204,7 @@ export class GitSyncReconciler {
     if (blocked) {
       await this.#writeStatus(gitSync, log, {
         kind: 'waiting',
+        ...requestOf(gitSync),
         reason: GitSyncReason.DependencyNotReady,
         message: blocked,
       });
@@ -182,6 +216,7 @@ export class GitSyncReconciler {
     if ('message' in credentials) {
       await this.#writeStatus(gitSync, log, {
         kind: 'failed',
+        ...requestOf(gitSync),
         reason: SyncReason.GitFetchFailed,
         message: credentials.message,
       });
@@ -212,8 +247,7 @@ export class GitSyncReconciler {
     const timeoutMs = durationOr(gitSync.spec.timeout, interval);
     const result = await syncRevision({
       gitSync,
-      inventory: current?.inventory?.entries ?? [],
-      pending: current?.inventory?.pending ?? [],
+      ...previousRun(current),
       discovery: this.#o.kube.discovery,
       lastSyncedDigest: lastSyncedDigest(current),
       state,
@@ -232,22 +266,8 @@ export class GitSyncReconciler {
       timeoutMs,
     });
     this.#track(key, gitSync, result, state);
-    log.info(
-      {
-        revision: result.revision,
-        result: result.result,
-        reason: result.reason,
-        stage: result.stage,
-        applied: result.applied,
-        unchanged: result.unchanged,
-        pruned: result.pruned,
-        rendered: result.rendered,
-        hooks: result.hooks,
-        durationMs: result.durationMs,
-      },
-      'sync',
-    );
-    await this.#writeStatus(live ?? gitSync, log, { kind: 'synced', result, startedAt });
+    log.info(syncLogFields(result), 'sync');
+    await this.#writeStatus(live ?? gitSync, log, { kind: 'synced', result, startedAt, ...requestOf(gitSync) });
     await this.#event(gitSync, result, log);
     return this.#nextDelay(key, result.result === 'Succeeded', interval);
   }
@@ -357,7 +377,7 @@ export class GitSyncReconciler {
   async #refuse(gitSync: GitSync, refusal: { reason: string; message: string }, log: Logger): Promise<undefined> {
     log.warn({ reason: refusal.reason }, 'refused: stalled until the spec changes');
     const before = gitSync.status?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
-    await this.#writeStatus(gitSync, log, { kind: 'failed', ...refusal, stalled: true });
+    await this.#writeStatus(gitSync, log, { kind: 'failed', ...refusal, stalled: true, ...requestOf(gitSync) });
     if (before?.reason !== refusal.reason || before.message !== refusal.message) {
       await this.#recordEvent(gitSync, EventType.Warning, refusal.reason, refusal.message, log);
     }

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SyncRevisionResult } from '@gitseal/sync';
-import { gitSyncStatus, nextHistory, sameGitSyncStatus } from './git-sync-status.js';
+import {
+  gitSyncStatus,
+  MAX_REQUESTED_AT_LENGTH,
+  nextHistory,
+  sameGitSyncStatus,
+  withHandledRequest,
+} from './git-sync-status.js';
 
 const now = new Date('2026-01-02T03:04:05Z');
 const result = (over: Partial<SyncRevisionResult> = {}): SyncRevisionResult => ({
@@ -96,5 +102,61 @@ describe('gitSyncStatus', () => {
       history = nextHistory(history, { revision: `r${i}`, result: 'Succeeded', objectsChanged: 1 });
     assert.equal(history.length, 10);
     assert.equal(history[0]?.revision, 'r14');
+  });
+});
+
+describe('self-heal status', () => {
+  it('a refused head keeps its reason and says drift is corrected to the last applied revision', () => {
+    const refused = result({
+      result: 'Failed',
+      stage: 'preflight',
+      reason: 'PlaintextSecretInGit',
+      message: 'app/s.yaml: Secret ns/s: plain Secret in Git',
+      healed: { revision: 'main@sha1:old', applied: 1, unchanged: 2 },
+    });
+    const status = gitSyncStatus(undefined, 1, { kind: 'synced', result: refused, startedAt: now }, now);
+    assert.equal(cond(status, 'Ready')?.status, 'False');
+    assert.equal(cond(status, 'Ready')?.reason, 'PlaintextSecretInGit');
+    assert.equal(
+      cond(status, 'Ready')?.message,
+      'app/s.yaml: Secret ns/s: plain Secret in Git; drift is corrected to the last applied revision main@sha1:old',
+    );
+    assert.equal(status.lastAppliedRevision, undefined);
+    const again = gitSyncStatus(
+      status,
+      1,
+      {
+        kind: 'synced',
+        result: { ...refused, healed: { revision: 'main@sha1:old', applied: 0, unchanged: 3 } },
+        startedAt: now,
+      },
+      now,
+    );
+    assert.equal(cond(again, 'Ready')?.message, cond(status, 'Ready')?.message, 'stable: no new Event');
+    const failed = gitSyncStatus(
+      undefined,
+      1,
+      {
+        kind: 'synced',
+        result: { ...refused, healed: { revision: 'r', applied: 0, unchanged: 0, failed: 'x: denied' } },
+        startedAt: now,
+      },
+      now,
+    );
+    assert.match(
+      cond(failed, 'Ready')?.message ?? '',
+      /; drift not corrected to the last applied revision r: x: denied$/,
+    );
+  });
+
+  it('echoes the handled request, not an over-long one', () => {
+    const status = gitSyncStatus(undefined, 1, { kind: 'synced', result: result(), startedAt: now }, now);
+    assert.equal(
+      withHandledRequest(status, '2026-01-02T03:04:05.000Z').lastHandledRequestedAt,
+      '2026-01-02T03:04:05.000Z',
+    );
+    assert.equal(withHandledRequest(status, undefined), status);
+    assert.equal(withHandledRequest(status, 'x'.repeat(MAX_REQUESTED_AT_LENGTH + 1)), status);
+    assert.equal(sameGitSyncStatus(status, withHandledRequest(status, 't')), false, 'a handled request is written');
   });
 });

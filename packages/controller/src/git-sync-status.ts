@@ -30,11 +30,19 @@ export const MAX_HISTORY = 10;
 /** The status fields the reconciler owns, as stored (conditions in the kube layer's shape). */
 export type GitSyncStatusView = Omit<GitSyncStatus, 'conditions'> & { conditions?: Condition[] };
 
+/** The `gitseal.dev/requested-at` value the reconcile started with: handled once it has an outcome. */
+type Handles = { readonly requestedAt?: string | undefined };
+
 export type GitSyncOutcome =
   | { readonly kind: 'reconciling' }
-  | { readonly kind: 'waiting'; readonly reason: string; readonly message: string }
-  | { readonly kind: 'failed'; readonly reason: string; readonly message: string; readonly stalled?: boolean }
-  | { readonly kind: 'synced'; readonly result: SyncRevisionResult; readonly startedAt: Date };
+  | ({ readonly kind: 'waiting'; readonly reason: string; readonly message: string } & Handles)
+  | ({
+      readonly kind: 'failed';
+      readonly reason: string;
+      readonly message: string;
+      readonly stalled?: boolean;
+    } & Handles)
+  | ({ readonly kind: 'synced'; readonly result: SyncRevisionResult; readonly startedAt: Date } & Handles);
 
 function historyEntry(result: SyncRevisionResult, startedAt: Date): GitSyncHistoryEntry {
   return {
@@ -77,12 +85,25 @@ const cond = (
     now,
   );
 
-/** The status after one step of a reconcile (pure). */
+/**
+ * The status after one step of a reconcile (pure). An outcome other than `reconciling` also records the request it
+ * handled (status.lastHandledRequestedAt).
+ */
 export function gitSyncStatus(
   current: GitSyncStatusView | undefined,
   generation: number | undefined,
   outcome: GitSyncOutcome,
   now: Date = new Date(),
+): GitSyncStatusView {
+  const status = stepStatus(current, generation, outcome, now);
+  return outcome.kind === 'reconciling' ? status : withHandledRequest(status, outcome.requestedAt);
+}
+
+function stepStatus(
+  current: GitSyncStatusView | undefined,
+  generation: number | undefined,
+  outcome: GitSyncOutcome,
+  now: Date,
 ): GitSyncStatusView {
   const base: GitSyncStatusView = { ...current };
   let conditions = current?.conditions;
@@ -152,7 +173,7 @@ export function gitSyncStatus(
         conditions = removeCondition(conditions, GitSyncCondition.Stalled);
       } else {
         const reason = result.reason ?? SyncReason.ApplyFailed;
-        const message = result.message ?? 'sync failed';
+        const message = failureMessage(result);
         conditions = cond(conditions, GitSyncCondition.Ready, 'False', reason, message, generation, now);
         conditions = STALLING.has(reason)
           ? cond(conditions, GitSyncCondition.Stalled, 'True', reason, message, generation, now)
@@ -161,6 +182,37 @@ export function gitSyncStatus(
       return { ...status, conditions };
     }
   }
+}
+
+/**
+ * What the Ready message adds when the head failed before its first write and drift was undone to the last
+ * applied revision (stable from run to run, so it announces no new Event by itself).
+ */
+export function healNote(result: Pick<SyncRevisionResult, 'healed'>): string {
+  const healed = result.healed;
+  if (!healed) return '';
+  if (healed.failed !== undefined) {
+    return `; drift not corrected to the last applied revision ${healed.revision}: ${healed.failed}`;
+  }
+  return `; drift is corrected to the last applied revision ${healed.revision}`;
+}
+
+/** The Ready message of a failed sync: its one-line message, and where drift was undone to meanwhile. */
+function failureMessage(result: SyncRevisionResult): string {
+  return `${result.message ?? 'sync failed'}${healNote(result)}`;
+}
+
+/** Longest `gitseal.dev/requested-at` value echoed into status.lastHandledRequestedAt (the CRD's cap). */
+export const MAX_REQUESTED_AT_LENGTH = 256;
+
+/**
+ * The status with `lastHandledRequestedAt` set to the `gitseal.dev/requested-at` value the reconcile started
+ * with (Flux's lastHandledReconcileAt): `gitseal sync now --wait` and scripts wait for it. A value too long for
+ * the CRD is not echoed.
+ */
+export function withHandledRequest(status: GitSyncStatusView, requestedAt: string | undefined): GitSyncStatusView {
+  if (requestedAt === undefined || requestedAt.length > MAX_REQUESTED_AT_LENGTH) return status;
+  return { ...status, lastHandledRequestedAt: requestedAt };
 }
 
 /** Equal as far as a status write is concerned. */

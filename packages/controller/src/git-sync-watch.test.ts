@@ -33,6 +33,30 @@ describe('driftView', () => {
     });
   });
 
+  it('keeps the labels and annotations gitseal set, never last-applied-configuration', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'web',
+        generation: 2,
+        labels: { [SYNC_LABEL]: 'ns.app', tier: 'web', team: 'x' },
+        annotations: {
+          [APPLIED_DIGEST_ANNOTATION]: 'sha256:abc',
+          'kubectl.kubernetes.io/last-applied-configuration': '{"secret":"s3cr3t"}',
+          owner: 'ops',
+        },
+      },
+    };
+    const owned = { labels: ['tier'], annotations: ['owner', 'kubectl.kubernetes.io/last-applied-configuration'] };
+    assert.deepEqual(driftView(deployment, owned).metadata, {
+      name: 'web',
+      generation: 2,
+      labels: { tier: 'web', [SYNC_LABEL]: 'ns.app' },
+      annotations: { owner: 'ops', [APPLIED_DIGEST_ANNOTATION]: 'sha256:abc' },
+    });
+  });
+
   it('keeps generation and deletionTimestamp, and adds no empty labels or annotations', () => {
     const view = driftView({
       apiVersion: 'apps/v1',

@@ -14,8 +14,10 @@ import {
   groupOf,
   inventoryId,
   isUnchanged,
+  pickOwnedMetadata,
   SYNC_LABEL,
   type AppliedRecord,
+  type OwnedMetadata,
 } from '@gitseal/sync';
 import type { Logger } from 'pino';
 import type { CacheReader } from './sealed-secret-reconciler.js';
@@ -56,17 +58,20 @@ export function wantsSync(previous: Meta, current: Meta): boolean {
   );
 }
 
-/** True when a live object is as gitseal last applied it (or, unknown to this process, carries a digest). */
-function isOwnState(tracked: TrackedSync, type: ResourceType, object: KubernetesObject): boolean {
+function idOf(type: ResourceType, object: KubernetesObject): string {
   const namespace = object.metadata?.namespace;
-  const id = inventoryId({
+  return inventoryId({
     apiVersion: type.apiVersion,
     kind: type.kind,
     name: object.metadata?.name ?? '',
     ...(namespace ? { namespace } : {}),
   });
+}
+
+/** True when a live object is as gitseal last applied it (or, unknown to this process, carries a digest). */
+function isOwnState(tracked: TrackedSync, type: ResourceType, object: KubernetesObject): boolean {
   const live = { ...object, apiVersion: type.apiVersion, kind: type.kind } as Parameters<typeof isUnchanged>[1];
-  const record = tracked.records.get(id);
+  const record = tracked.records.get(idOf(type, object));
   if (!record) return live?.metadata?.annotations?.[APPLIED_DIGEST_ANNOTATION] !== undefined;
   const expected = {
     apiVersion: type.apiVersion,
@@ -77,13 +82,21 @@ function isOwnState(tracked: TrackedSync, type: ResourceType, object: Kubernetes
 }
 
 /**
- * What the drift watch caches of an applied object: the metadata isOwnState reads. Not the object's content (a
- * synced Secret's data has no business in this process's memory), which also keeps big inventories cheap.
+ * What the drift watch caches of an applied object: the metadata isOwnState reads, including the labels and
+ * annotations gitseal set on it (`owned`: their keys, from Git). Not the object's content nor any other annotation
+ * (a synced Secret's data, also in kubectl's last-applied-configuration, has no business in this process's
+ * memory), which also keeps big inventories cheap.
  */
-export function driftView(object: KubernetesObject): KubernetesObject {
+export function driftView(
+  object: KubernetesObject,
+  owned?: Pick<OwnedMetadata, 'labels' | 'annotations'>,
+): KubernetesObject {
   const m = object.metadata ?? {};
   const digest = m.annotations?.[APPLIED_DIGEST_ANNOTATION];
   const label = m.labels?.[SYNC_LABEL];
+  const kept = owned ? pickOwnedMetadata(m, owned) : {};
+  const labels = { ...kept.labels, ...(label === undefined ? {} : { [SYNC_LABEL]: label }) };
+  const annotations = { ...kept.annotations, ...(digest === undefined ? {} : { [APPLIED_DIGEST_ANNOTATION]: digest }) };
   return {
     ...(object.apiVersion === undefined ? {} : { apiVersion: object.apiVersion }),
     ...(object.kind === undefined ? {} : { kind: object.kind }),
@@ -94,8 +107,8 @@ export function driftView(object: KubernetesObject): KubernetesObject {
       ...(m.resourceVersion === undefined ? {} : { resourceVersion: m.resourceVersion }),
       ...(m.generation === undefined ? {} : { generation: m.generation }),
       ...(m.deletionTimestamp === undefined ? {} : { deletionTimestamp: m.deletionTimestamp }),
-      ...(label === undefined ? {} : { labels: { [SYNC_LABEL]: label } }),
-      ...(digest === undefined ? {} : { annotations: { [APPLIED_DIGEST_ANNOTATION]: digest } }),
+      ...(Object.keys(labels).length === 0 ? {} : { labels }),
+      ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
     },
   };
 }
@@ -203,6 +216,13 @@ export class GitSyncWatch {
     for (const [label, tracked] of this.#byLabel) if (tracked.key === key) this.#byLabel.delete(label);
   }
 
+  /** The labels and annotations gitseal set on a watched object, as its GitSync's record says. */
+  #ownedOf(type: ResourceType, object: KubernetesObject): OwnedMetadata | undefined {
+    const label = object.metadata?.labels?.[SYNC_LABEL];
+    const tracked = label === undefined ? undefined : this.#byLabel.get(label);
+    return tracked?.records.get(idOf(type, object))?.owned;
+  }
+
   #watchKind(type: ResourceType): void {
     const gk = `${groupOf(type.apiVersion)}/${type.kind}`;
     if (this.#stopped || this.#drift.has(gk)) return;
@@ -210,7 +230,7 @@ export class GitSyncWatch {
       kubeConfig: this.#o.kubeConfig,
       resource: type,
       labelSelector: SYNC_LABEL,
-      transform: driftView,
+      transform: (object) => driftView(object, this.#ownedOf(type, object)),
       logger: this.#o.logger,
     });
     const seen = (object: KubernetesObject, deleted: boolean): void => {

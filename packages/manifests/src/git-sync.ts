@@ -26,6 +26,21 @@ export interface GitSource {
   secretRef?: LocalObjectReference;
 }
 
+/**
+ * Fields of applied objects that something else owns (an HPA, a mutating webhook): apply keeps their live
+ * values and drift in them is not corrected (Argo CD's ignoreDifferences with RespectIgnoreDifferences).
+ */
+export interface IgnoreDifferencesRule {
+  /** API group; absent matches every group, empty is the core group. */
+  group?: string;
+  kind: string;
+  /** Absent: every object of the kind. */
+  name?: string;
+  namespace?: string;
+  /** RFC 6901 pointers, e.g. `/spec/replicas`. */
+  jsonPointers: string[];
+}
+
 export interface GitSyncSpec {
   source: GitSource;
   /** Go-style duration, e.g. `5m` (the CRD defaults it to `5m`). */
@@ -47,6 +62,7 @@ export interface GitSyncSpec {
   webhookSecretRef?: LocalObjectReference;
   /** Per-kind health rules (CEL), like Flux's `healthCheckExprs`; they replace the built-in rules for that kind. */
   healthChecks?: HealthCheckSpec[];
+  ignoreDifferences?: IgnoreDifferencesRule[];
 }
 
 /**
@@ -103,6 +119,8 @@ export interface GitSyncStatus {
   lastAttemptedRevision?: string;
   inventory?: GitSyncInventory;
   history?: GitSyncHistoryEntry[];
+  /** The value of the `gitseal.dev/requested-at` annotation the controller last handled (Flux's lastHandledReconcileAt). */
+  lastHandledRequestedAt?: string;
 }
 
 export interface GitSync {

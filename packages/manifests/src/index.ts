@@ -30,6 +30,7 @@ export {
   type GitSyncSpec,
   type GitSyncStatus,
   type HealthCheckSpec,
+  type IgnoreDifferencesRule,
   type InventoryEntry,
   type LocalObjectReference,
   type NamespacedObjectReference,

@@ -5,10 +5,12 @@ import {
   APPLIED_DIGEST_ANNOTATION,
   appliedDigest,
   appliedRecord,
+  carriesDigestOf,
   isUnchanged,
   withAppliedDigest,
 } from './applied-digest.js';
 import { liveScopes } from './live-objects.js';
+import { ownedMetadata } from './owned-metadata.js';
 import { SYNC_LABEL } from './sync-label.js';
 
 const cm = (data: Record<string, string>, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({
@@ -32,13 +34,19 @@ describe('applied digest', () => {
     const digest = appliedDigest(cm({ a: '1' }));
     const live = { ...desired, metadata: { ...desired.metadata, resourceVersion: '10' } };
     assert.equal(isUnchanged(desired, undefined), false);
-    assert.equal(isUnchanged(desired, live), true, 'no record: the annotation is trusted');
+    assert.equal(isUnchanged(desired, live), false, 'no record: nothing is known (the caller dry-runs)');
+    assert.equal(carriesDigestOf(desired, live), true);
     assert.equal(isUnchanged(desired, live, appliedRecord(digest, live)), true);
     const edited = { ...live, metadata: { ...live.metadata, resourceVersion: '11' } };
     assert.equal(isUnchanged(desired, edited, appliedRecord(digest, live)), false, 'edited since our write');
     const relabelled = { ...live, metadata: { ...live.metadata, labels: {} } };
-    assert.equal(isUnchanged(desired, relabelled), false);
-    assert.equal(isUnchanged(withAppliedDigest(cm({ a: '2' })), live), false, 'new desired state');
+    assert.equal(isUnchanged(desired, relabelled, appliedRecord(digest, relabelled)), false);
+    assert.equal(carriesDigestOf(desired, relabelled), false);
+    assert.equal(
+      isUnchanged(withAppliedDigest(cm({ a: '2' })), live, appliedRecord(digest, live)),
+      false,
+      'new desired state',
+    );
     const withGeneration = { ...live, metadata: { ...live.metadata, generation: 3, resourceVersion: '12' } };
     const record = appliedRecord(digest, {
       ...withGeneration,
@@ -49,6 +57,19 @@ describe('applied digest', () => {
       isUnchanged(desired, { ...withGeneration, metadata: { ...withGeneration.metadata, generation: 4 } }, record),
       false,
     );
+  });
+
+  it('sees a hand edit of a label gitseal set even when the generation stays the same', () => {
+    const git = cm({ a: '1' }, { generation: 2, labels: { [SYNC_LABEL]: 'prod.app', tier: 'web' } });
+    const desired = withAppliedDigest(git);
+    const digest = appliedDigest(git);
+    const live = { ...desired, metadata: { ...desired.metadata, resourceVersion: '7', generation: 2 } };
+    const record = appliedRecord(digest, live, ownedMetadata(desired, live));
+    assert.equal(isUnchanged(desired, live, record), true);
+    const otherLabel = { ...live, metadata: { ...live.metadata, labels: { ...live.metadata.labels, extra: 'x' } } };
+    assert.equal(isUnchanged(desired, otherLabel, record), true, 'labels gitseal does not set are not its business');
+    const edited = { ...live, metadata: { ...live.metadata, labels: { ...live.metadata.labels, tier: 'hacked' } } };
+    assert.equal(isUnchanged(desired, edited, record), false);
   });
 });
 

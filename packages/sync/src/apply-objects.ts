@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeError, KubeErrorCode, readObject } from '@gitseal/kube';
-import type { KubeObject } from '@gitseal/manifests';
-import { appliedDigest, appliedRecord, isUnchanged, withAppliedDigest, type AppliedRecord } from './applied-digest.js';
+import type { IgnoreDifferencesRule, KubeObject } from '@gitseal/manifests';
+import type { AppliedRecord } from './applied-digest.js';
+import { decideApply } from './apply-decision.js';
 import type { PlannedObject } from './apply-order.js';
 import { inventoryId } from './inventory.js';
 import type { ObjectApi } from './live-objects.js';
@@ -29,6 +30,10 @@ export interface ApplyObjectsInput {
   readonly onWrite?: (id: string) => void;
   /** Applies in flight at once within one tier; default 4. Tiers never overlap. */
   readonly concurrency?: number;
+  /** Dry runs already made of these objects as planned (dryRunObjects), by inventory id: not made again. */
+  readonly dryRunResults?: ReadonlyMap<string, KubeObject>;
+  /** spec.ignoreDifferences: fields apply leaves at their live values. */
+  readonly ignoreDifferences?: readonly IgnoreDifferencesRule[];
 }
 
 export interface ApplyObjectsResult {
@@ -174,13 +179,30 @@ async function applyTier(
   return outcomes;
 }
 
+const referenceOf = (object: KubeObject) => ({
+  apiVersion: object.apiVersion,
+  kind: object.kind,
+  metadata: {
+    name: object.metadata?.name ?? '',
+    ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),
+  },
+});
+
 async function applyItem(input: ApplyObjectsInput, item: PlannedObject): Promise<{ id: string; wrote: boolean }> {
-  const desired = withAppliedDigest(item.object);
-  const digest = appliedDigest(item.object);
   const id = inventoryId(item.object);
   const live = input.live.get(id);
-  if (isUnchanged(desired, live, input.records.get(id))) {
-    if (live && !input.records.has(id)) input.records.set(id, appliedRecord(digest, live));
+  const decision = await decideApply({
+    object: item.object,
+    live,
+    record: input.records.get(id),
+    ...(input.ignoreDifferences ? { ignoreDifferences: input.ignoreDifferences } : {}),
+    exists: async () => (await readObject(input.reader, referenceOf(item.object))) !== undefined,
+    // Objects gitseal holds no fresh record of are checked with a server-side dry run before any write.
+    dryRun: (object: KubeObject) => input.applier.apply(object, { dryRun: true }),
+    dryRunResult: input.dryRunResults?.get(id),
+  });
+  if (decision.kind === 'skip') {
+    if (decision.record) input.records.set(id, decision.record);
     return { id, wrote: false };
   }
   const until = Math.min(input.deadline, Date.now() + (input.waitBoundMs ?? 60_000));
@@ -188,8 +210,10 @@ async function applyItem(input: ApplyObjectsInput, item: PlannedObject): Promise
   if (item.waitsForSecrets && item.waitsForSecrets.length > 0) {
     await waitForSecrets(input, item, item.waitsForSecrets, until);
   }
-  const stored = await applyOne(input, item, desired, until);
-  input.records.set(id, appliedRecord(digest, stored));
-  input.onWrite?.(id);
-  return { id, wrote: true };
+  const stored = await applyOne(input, item, decision.object, until);
+  input.records.set(id, decision.recordOf(stored));
+  // An apply that changed nothing is not stored again: the resourceVersion tells.
+  const wrote = live === undefined || stored.metadata?.resourceVersion !== live.metadata?.resourceVersion;
+  if (wrote) input.onWrite?.(id);
+  return { id, wrote };
 }

@@ -1,5 +1,5 @@
 import type { HealthCheckSpec, KubeObject } from '@gitseal/manifests';
-import { isUnchanged, withAppliedDigest } from './applied-digest.js';
+import { wouldWrite } from './apply-decision.js';
 import { applyObjects, type ApplyObjectsInput, type ApplyObjectsResult } from './apply-objects.js';
 import type { PlannedObject } from './apply-order.js';
 import type { PlannedHook } from './hook-phase.js';
@@ -42,8 +42,13 @@ export function planWaves(objects: readonly PlannedObject[], hooks: readonly Pla
 /** Whether applying the object would write (the same test applyObjects makes). */
 function needsWrite(input: ApplyObjectsInput, item: PlannedObject): boolean {
   const id = inventoryId(item.object);
-  const desired = withAppliedDigest(item.object);
-  return !isUnchanged(desired, input.live.get(id), input.records.get(id));
+  return wouldWrite({
+    object: item.object,
+    live: input.live.get(id),
+    record: input.records.get(id),
+    ignoreDifferences: input.ignoreDifferences,
+    dryRunResult: input.dryRunResults?.get(id),
+  });
 }
 
 /**

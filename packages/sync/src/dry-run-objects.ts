@@ -5,6 +5,7 @@ import { applyOne, waitForCrd, type ApplyObjectsInput } from './apply-objects.js
 import type { PlannedObject } from './apply-order.js';
 import { inventoryId } from './inventory.js';
 import { throwIfFailures } from './object-failures.js';
+import { ssaPolicyOf, SsaPolicy } from './ssa-policy.js';
 import { SyncError } from './sync-error.js';
 
 export interface DryRunObjectsInput extends Pick<ApplyObjectsInput, 'applier' | 'reader' | 'deadline' | 'pollMs'> {
@@ -20,6 +21,8 @@ export interface DryRunObjectsInput extends Pick<ApplyObjectsInput, 'applier' | 
 export interface DryRunResult {
   /** Inventory ids that were dry-run (the others are unchanged). */
   readonly checked: readonly string[];
+  /** What the API server answered for each, by inventory id: apply compares it with the live object. */
+  readonly results: ReadonlyMap<string, KubeObject>;
 }
 
 /**
@@ -33,9 +36,14 @@ export async function dryRunObjects(input: DryRunObjectsInput): Promise<DryRunRe
     .map((item, index) => ({ item, index, desired: withAppliedDigest(item.object) }))
     .filter(({ item, desired }) => {
       const id = inventoryId(item.object);
-      return !isUnchanged(desired, input.live.get(id), input.records.get(id));
+      const live = input.live.get(id);
+      // `ssa: Ignore` is never applied, `ssa: IfNotPresent` not once it exists: nothing of theirs is written.
+      const policy = ssaPolicyOf(item.object);
+      if (policy === SsaPolicy.Ignore || (policy === SsaPolicy.IfNotPresent && live)) return false;
+      return !isUnchanged(desired, live, input.records.get(id));
     });
   const failures: { index: number; message: string }[] = [];
+  const results = new Map<string, KubeObject>();
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < pending.length) {
@@ -49,7 +57,7 @@ export async function dryRunObjects(input: DryRunObjectsInput): Promise<DryRunRe
             input.deadline,
           );
         }
-        await applyOne(input, item, desired, input.deadline, true);
+        results.set(inventoryId(item.object), await applyOne(input, item, desired, input.deadline, true));
       } catch (error) {
         const cause = error instanceof KubeError || error instanceof SyncError ? error.message : 'dry-run apply failed';
         failures.push({ index, message: cause.startsWith(item.source) ? cause : `${item.source}: ${cause}` });
@@ -62,5 +70,5 @@ export async function dryRunObjects(input: DryRunObjectsInput): Promise<DryRunRe
     'failed the server-side dry run (nothing else of the revision was written)',
     failures.sort((a, b) => a.index - b.index).map((f) => f.message),
   );
-  return { checked: pending.map(({ item }) => inventoryId(item.object)) };
+  return { checked: pending.map(({ item }) => inventoryId(item.object)), results };
 }

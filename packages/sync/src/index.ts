@@ -111,10 +111,23 @@ export {
   APPLIED_DIGEST_ANNOTATION,
   appliedDigest,
   appliedRecord,
+  carriesDigestOf,
   isUnchanged,
   withAppliedDigest,
   type AppliedRecord,
 } from './applied-digest.js';
+export { decideApply, sameAsLive, type ApplyDecision, type ApplyDecisionInput } from './apply-decision.js';
+export { checkSsaPolicies, SSA_ANNOTATION, SsaPolicy, ssaPolicyOf } from './ssa-policy.js';
+export { ignoredPointers, withLiveValues, withoutPointers } from './ignore-differences.js';
+export { JSON_POINTER_PATTERN, parseJsonPointer, type JsonPointer } from './json-pointer.js';
+export {
+  ownedMetadata,
+  ownedMetadataDigest,
+  pickOwnedMetadata,
+  sameOwnedMetadata,
+  type OwnedMetadata,
+} from './owned-metadata.js';
+export { commitOfRevision, healToLastApplied, type HealResult, type LastApplied } from './last-applied.js';
 export { listLiveLabelled, liveScopes, type LiveLabelled, type LiveScope, type ObjectApi } from './live-objects.js';
 export { checkOwnership, TAKEOVER_ANNOTATION, type OwnershipInput, type OwningGitSync } from './ownership.js';
 export { checkTenancyScope, inventoryInScope, type GitsealObjects, type TenancyScope } from './tenancy-scope.js';

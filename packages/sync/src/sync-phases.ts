@@ -80,7 +80,7 @@ export async function applySyncPhases(input: SyncPhasesInput): Promise<SyncPhase
   const rest = input.objects.filter((p) => !isFoundation(p.tier));
   const first = await applyObjects({ ...input, objects: foundation });
   // Everything else that would change is validated by the API server before the first real write of it.
-  await dryRunObjects({ ...input, objects: rest });
+  const checked = await dryRunObjects({ ...input, objects: rest });
   let hooks = 0;
   const phase = (p: HookPhase) => (input.runHooks ? hooksOf(input.hooks, p) : []);
   const preSync = phase(HookPhase.PreSync);
@@ -92,6 +92,8 @@ export async function applySyncPhases(input: SyncPhasesInput): Promise<SyncPhase
   const waves = await applyWaves({
     ...input,
     objects: rest,
+    // Apply compares these answers with the live objects instead of asking the API server again.
+    dryRunResults: checked.results,
     syncHooks: phase(HookPhase.Sync),
     runSyncHooks: async (list) => (hooks += await runHookList(ctx, HookPhase.Sync, list)),
   });

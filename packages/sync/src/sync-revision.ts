@@ -7,6 +7,7 @@ import { normalizeInventory } from './inventory-scope.js';
 import { checkObjectNames } from './object-names.js';
 import { resolveObjectScopes, scopeResolver } from './object-scope.js';
 import type { GitAuth } from './git-auth.js';
+import { healToLastApplied, type HealResult, type LastApplied } from './last-applied.js';
 import { resolveRevision } from './git-source.js';
 import { objectsToCheck, splitRevision, type PlannedHook } from './hook-phase.js';
 import { listLiveLabelled, liveScopes, type ObjectApi } from './live-objects.js';
@@ -21,6 +22,7 @@ import { renderInChild, type RenderInChildOptions } from './render-in-child.js';
 import type { RenderRequest } from './render-messages.js';
 import { revisionDigest } from './revision-digest.js';
 import { applySyncPhases, runSyncFailHooks, type SyncPhasesInput } from './sync-phases.js';
+import { checkSsaPolicies } from './ssa-policy.js';
 import { SyncError, SyncReason } from './sync-error.js';
 import { checkTenancyScope, inventoryInScope, type TenancyScope } from './tenancy-scope.js';
 import { waitHealthy } from './wait-healthy.js';
@@ -31,6 +33,8 @@ export interface SyncState {
   rendered?: { readonly key: string; readonly revision: string; readonly objects: readonly RenderedObject[] };
   /** What apply wrote, by inventory id (see isUnchanged). */
   readonly records: Map<string, AppliedRecord>;
+  /** The last revision applied successfully (see healToLastApplied). */
+  lastApplied?: LastApplied;
 }
 
 export function createSyncState(): SyncState {
@@ -62,6 +66,8 @@ export interface SyncRevisionInput {
   readonly auth?: GitAuth;
   /** Writes (apply, prune): impersonating spec.serviceAccountName when set. */
   readonly applier: Applier;
+  /** status.lastAppliedRevision: what drift is undone to while the head revision is refused. */
+  readonly lastAppliedRevision?: string | undefined;
   readonly client: ObjectApi;
   /** Reads (live objects, waits, health): the same identity as the writes for a tenant GitSync. */
   readonly reader: ObjectApi;
@@ -117,6 +123,8 @@ export interface SyncRevisionResult {
   readonly rendered: boolean;
   /** Hook objects created (PreSync, Sync, PostSync and SyncFail). */
   readonly hooks?: number;
+  /** The head failed before any write, and drift was undone to the last applied revision (or that failed). */
+  readonly healed?: HealResult;
 }
 
 function renderKey(gitSync: SyncRevisionInput['gitSync']): string {
@@ -234,13 +242,12 @@ async function refuse(
   objects: readonly RenderedObject[],
 ): Promise<{ reason: SyncReason; message: string } | undefined> {
   const { spec } = input.gitSync;
-  if (input.tenancy) {
-    try {
-      checkTenancyScope(objects, input.tenancy);
-    } catch (error) {
-      if (error instanceof SyncError) return { reason: error.reason, message: error.message };
-      throw error;
-    }
+  try {
+    if (input.tenancy) checkTenancyScope(objects, input.tenancy);
+    checkSsaPolicies(objects);
+  } catch (error) {
+    if (error instanceof SyncError) return { reason: error.reason, message: error.message };
+    throw error;
   }
   const checked = await preflight(objects, {
     keys: input.keys,
@@ -305,6 +312,7 @@ async function applyRevision(
     ...(spec.healthChecks ? { healthChecks: spec.healthChecks } : {}),
     onStage: (stage) => (run.stage = stage),
     onHookCreated: () => run.hooks++,
+    ...(spec.ignoreDifferences ? { ignoreDifferences: spec.ignoreDifferences } : {}),
   };
   run.syncFail = phases;
   const result = await applySyncPhases(phases);
@@ -341,6 +349,25 @@ async function applyRevision(
   run.stage = SyncStage.Done;
   return finish(run, 'Succeeded');
 }
+
+/** The head failed before its first write: report that, and still undo drift to the last applied revision. */
+async function failedBeforeApply(
+  input: SyncRevisionInput,
+  run: Run,
+  failure: { reason: SyncReason; message: string },
+): Promise<SyncRevisionResult> {
+  const healed = await healToLastApplied(input, {
+    deadline: run.deadline,
+    check: (objects) => refuse(input, objects),
+    onWrite: (id) => {
+      run.applied++;
+      input.onWrite?.(id);
+    },
+  });
+  return finish(run, 'Failed', { ...failure, ...(healed ? { healed } : {}) });
+}
+
+const BEFORE_APPLY: ReadonlySet<SyncStage> = new Set([SyncStage.Resolve, SyncStage.Render, SyncStage.Preflight]);
 
 /**
  * One sync of a GitSync: resolve the ref → fetch + render in a child process (skipped when the revision and
@@ -405,11 +432,16 @@ async function syncOnce(given: SyncRevisionInput, held: { run?: Run }): Promise<
     });
     const split = splitRevision(objects);
     const refused = await refuse(input, objectsToCheck(objects));
-    if (refused) return finish(run, 'Failed', refused);
+    if (refused) return await failedBeforeApply(input, run, refused);
     input.state.rendered = { key: renderKey(input.gitSync), revision: run.revision, objects };
-    return await applyRevision(input, run, split.main, split.hooks, revisionDigest(objects));
+    const result = await applyRevision(input, run, split.main, split.hooks, revisionDigest(objects));
+    if (result.result === 'Succeeded') input.state.lastApplied = { revision: run.revision, objects: split.main };
+    return result;
   } catch (error) {
     run.pending = merge(run.pending, writtenEntries(run));
+    if (error instanceof SyncError && BEFORE_APPLY.has(run.stage)) {
+      return await failedBeforeApply(input, run, { reason: error.reason, message: error.message });
+    }
     if (error instanceof SyncError) return finish(run, 'Failed', { reason: error.reason, message: error.message });
     // A KubeError's message is safe by construction (object, status, reason; never a body).
     if (error instanceof KubeError)

@@ -71,7 +71,9 @@ export function goSprintf(format: string, args: readonly Value[]): string {
     out += formatOne(verb, args[next++]);
   }
   if (next < args.length) {
-    const extra = args.slice(next).map((v) => (v === null || v === undefined ? '<nil>' : `${fmtType(v)}=${printValue(v)}`));
+    const extra = args
+      .slice(next)
+      .map((v) => (v === null || v === undefined ? '<nil>' : `${fmtType(v)}=${printValue(v)}`));
     out += `%!(EXTRA ${extra.join(', ')})`;
   }
   return out;

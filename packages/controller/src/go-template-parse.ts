@@ -93,6 +93,60 @@ function readQuoted(src: string, start: number, column: number): { value: string
   throw new TemplateError(`column ${column}: invalid string literal`);
 }
 
+type Lexed = { readonly token: Token; readonly length: number };
+
+function lexDollar(rest: string, column: number): Lexed {
+  if (/^\$[A-Za-z0-9_]/.test(rest) || /^\$\s*:?=/.test(rest)) {
+    throw new TemplateError(`column ${column}: template variables are not supported`);
+  }
+  // `$` alone is the data, as `.` is outside range/with.
+  const path = /^\$((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/.exec(rest)?.[1] ?? '';
+  const operand: Operand = path === '' ? { kind: 'dot' } : { kind: 'field', names: path.slice(1).split('.') };
+  return { token: { t: 'operand', operand, column }, length: 1 + path.length };
+}
+
+function lexDot(rest: string, column: number): Lexed {
+  const m = /^(?:\.[A-Za-z_][A-Za-z0-9_]*)+/.exec(rest);
+  if (!m) return { token: { t: 'operand', operand: { kind: 'dot' }, column }, length: 1 };
+  const operand: Operand = { kind: 'field', names: m[0].slice(1).split('.') };
+  return { token: { t: 'operand', operand, column }, length: m[0].length };
+}
+
+function lexNumber(rest: string, column: number): Lexed {
+  const m = NUMBER.exec(rest);
+  if (!m) throw new TemplateError(`column ${column}: only decimal integer numbers are supported`);
+  const value = Number(m[0]);
+  if (!Number.isSafeInteger(value)) throw new TemplateError(`column ${column}: number out of range`);
+  return { token: { t: 'operand', operand: { kind: 'number', value }, column }, length: m[0].length };
+}
+
+function lexWord(rest: string, column: number): Lexed {
+  const word = IDENT.exec(rest)?.[0];
+  if (word === undefined) throw new TemplateError(`column ${column}: unexpected character in action`);
+  let token: Token;
+  if (word === 'true' || word === 'false') {
+    token = { t: 'operand', operand: { kind: 'bool', value: word === 'true' }, column };
+  } else if (word === 'nil') {
+    token = { t: 'operand', operand: { kind: 'nil' }, column };
+  } else if (word === 'if' || word === 'else' || word === 'end' || KEYWORDS.has(word)) {
+    token = { t: 'keyword', word, column };
+  } else {
+    token = { t: 'operand', operand: { kind: 'function', name: word }, column };
+  }
+  return { token, length: word.length };
+}
+
+function lexString(src: string, i: number, column: number): Lexed {
+  if (src[i] === '"') {
+    const { value, end } = readQuoted(src, i, column);
+    return { token: { t: 'operand', operand: { kind: 'string', value }, column }, length: end - i };
+  }
+  const end = src.indexOf('`', i + 1);
+  if (end === -1) throw new TemplateError(`column ${column}: unterminated raw string`);
+  const value = src.slice(i + 1, end);
+  return { token: { t: 'operand', operand: { kind: 'string', value }, column }, length: end + 1 - i };
+}
+
 /** Splits the inside of one action into tokens. */
 function lexAction(src: string, offset: number): Token[] {
   const tokens: Token[] = [];
@@ -102,61 +156,18 @@ function lexAction(src: string, offset: number): Token[] {
     const column = offset + i + 1;
     if (/\s/.test(c)) {
       i++;
-    } else if (c === '|' || c === '(' || c === ')') {
-      tokens.push({ t: c, column });
-      i++;
-    } else if (c === '"') {
-      const { value, end } = readQuoted(src, i, column);
-      tokens.push({ t: 'operand', operand: { kind: 'string', value }, column });
-      i = end;
-    } else if (c === '`') {
-      const end = src.indexOf('`', i + 1);
-      if (end === -1) throw new TemplateError(`column ${column}: unterminated raw string`);
-      tokens.push({ t: 'operand', operand: { kind: 'string', value: src.slice(i + 1, end) }, column });
-      i = end + 1;
-    } else if (c === '.') {
-      const m = /^(?:\.[A-Za-z_][A-Za-z0-9_]*)+/.exec(src.slice(i));
-      if (m) {
-        tokens.push({ t: 'operand', operand: { kind: 'field', names: m[0].slice(1).split('.') }, column });
-        i += m[0].length;
-      } else {
-        tokens.push({ t: 'operand', operand: { kind: 'dot' }, column });
-        i++;
-      }
-    } else if (c === '$') {
-      if (/^\$[A-Za-z0-9_]/.test(src.slice(i)) || /^\$\s*:?=/.test(src.slice(i))) {
-        throw new TemplateError(`column ${column}: template variables are not supported`);
-      }
-      // `$` alone is the data, as `.` is outside range/with.
-      const m = /^\$((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/.exec(src.slice(i));
-      const path = m?.[1] ?? '';
-      const operand: Operand = path === '' ? { kind: 'dot' } : { kind: 'field', names: path.slice(1).split('.') };
-      tokens.push({ t: 'operand', operand, column });
-      i += 1 + path.length;
-    } else if (c === "'") {
-      throw new TemplateError(`column ${column}: character constants are not supported`);
-    } else if (/[-0-9]/.test(c)) {
-      const m = NUMBER.exec(src.slice(i));
-      if (!m) throw new TemplateError(`column ${column}: only decimal integer numbers are supported`);
-      const value = Number(m[0]);
-      if (!Number.isSafeInteger(value)) throw new TemplateError(`column ${column}: number out of range`);
-      tokens.push({ t: 'operand', operand: { kind: 'number', value }, column });
-      i += m[0].length;
-    } else {
-      const m = IDENT.exec(src.slice(i));
-      if (!m) throw new TemplateError(`column ${column}: unexpected character in action`);
-      const word = m[0];
-      if (word === 'true' || word === 'false') {
-        tokens.push({ t: 'operand', operand: { kind: 'bool', value: word === 'true' }, column });
-      } else if (word === 'nil') {
-        tokens.push({ t: 'operand', operand: { kind: 'nil' }, column });
-      } else if (word === 'if' || word === 'else' || word === 'end' || KEYWORDS.has(word)) {
-        tokens.push({ t: 'keyword', word, column });
-      } else {
-        tokens.push({ t: 'operand', operand: { kind: 'function', name: word }, column });
-      }
-      i += word.length;
+      continue;
     }
+    if (c === "'") throw new TemplateError(`column ${column}: character constants are not supported`);
+    let lexed: Lexed;
+    if (c === '|' || c === '(' || c === ')') lexed = { token: { t: c, column }, length: 1 };
+    else if (c === '"' || c === '`') lexed = lexString(src, i, column);
+    else if (c === '.') lexed = lexDot(src.slice(i), column);
+    else if (c === '$') lexed = lexDollar(src.slice(i), column);
+    else if (/[-0-9]/.test(c)) lexed = lexNumber(src.slice(i), column);
+    else lexed = lexWord(src.slice(i), column);
+    tokens.push(lexed.token);
+    i += lexed.length;
   }
   return tokens;
 }

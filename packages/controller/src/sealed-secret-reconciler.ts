@@ -1,4 +1,4 @@
-import type { SealedSecret, Secret } from '@gitseal/manifests';
+import { Annotation, BITNAMI_API_VERSION, type SealedSecret, type Secret } from '@gitseal/manifests';
 import { isConflict, isNotFound, safeErrorMessage } from '@gitseal/kube';
 import type { Logger } from 'pino';
 import { EventType, type ClusterWrites } from './cluster-writes.js';
@@ -22,6 +22,10 @@ import {
   type SealedSecretStatusView,
   type SyncResult,
 } from './sealed-secret-status.js';
+
+function managedAnnotation(sealedSecret: SealedSecret): string {
+  return sealedSecret.apiVersion === BITNAMI_API_VERSION ? Annotation.BitnamiManaged : Annotation.Managed;
+}
 
 function attemptChecksum(sealedSecret: SealedSecret, keys: KeySet): string {
   return sealedSecretChecksum({
@@ -100,7 +104,7 @@ export class SealedSecretReconciler {
       return this.#finish(raw, log, {
         synced: false,
         reason: SyncReason.SecretNotOwned,
-        message: `Secret ${key} exists and is not owned by this SealedSecret (annotate it gitseal.dev/managed: "true" to hand it over)`,
+        message: `Secret ${key} exists and is not owned by this SealedSecret (annotate it ${managedAnnotation(raw)}: "true" to hand it over)`,
       });
     }
     if (plan.kind === 'intact') {
@@ -129,7 +133,7 @@ export class SealedSecretReconciler {
     this.#failures.delete(key);
     let desired: Secret;
     try {
-      desired = buildSecret(read, outcome.data, outcome.keyIds, this.#o.hmacKeyFor);
+      desired = buildSecret(read, outcome.data, outcome.keyIds, this.#o.hmacKeyFor, existing);
     } catch (error) {
       const message = error instanceof ControllerError ? error.message : 'cannot build the Secret';
       return this.#finish(raw, log, { synced: false, reason: SyncReason.InvalidSealedSecret, message });

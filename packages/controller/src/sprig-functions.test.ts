@@ -88,7 +88,10 @@ test('Go built-ins: printf, print, println, len, index, comparisons, and/or/not,
   assert.equal(run('{{ index . "db-name" }}', data), 'app');
   assert.equal(run('[{{ index . "missing" }}]', data), '[]');
   assert.equal(run('{{ .missing }}', data), '<no value>');
-  assert.equal(run('{{ eq .user "admin" }} {{ eq 1 2 1 }} {{ ne 1 2 }} {{ lt 1 2 }} {{ ge "b" "a" }}', data), 'true true true true true');
+  assert.equal(
+    run('{{ eq .user "admin" }} {{ eq 1 2 1 }} {{ ne 1 2 }} {{ lt 1 2 }} {{ ge "b" "a" }}', data),
+    'true true true true true',
+  );
   assert.equal(run('{{ and 1 0 }} {{ or 0 "x" }} {{ not "" }}'), '0 x true');
   assert.equal(run('{{ html "<a href=\'x\'>&</a>" }}'), '&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;');
   assert.equal(run('{{ urlquery "a b&c" }}'), 'a+b%26c');
@@ -132,7 +135,10 @@ test('refused: env and friends, non-deterministic functions, unknown functions, 
   assert.match(refusal('{{ end }}'), /unexpected "end"/);
   assert.match(refusal('{{ .a'), /unclosed action/);
   assert.match(refusal('{{ upper "a" "b" }}'), /wrong number of args for upper: want 1 got 2/);
-  assert.match(refusal('{{ repeat "3" "a" }}'), /error calling repeat: argument 1: wrong type; expected int, got string/);
+  assert.match(
+    refusal('{{ repeat "3" "a" }}'),
+    /error calling repeat: argument 1: wrong type; expected int, got string/,
+  );
   assert.match(refusal('{{ .missing | upper }}'), /error calling upper: argument 1: invalid value; expected string/);
   assert.match(refusal('{{ "a" "b" }}'), /can't give argument to non-function/);
   assert.match(refusal('{{ fail "boom" }}'), /function "fail" was called/);

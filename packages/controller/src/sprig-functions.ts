@@ -18,8 +18,7 @@ interface FunctionSpec {
 }
 
 export type FoundFunction =
-  | { readonly call: (args: Value[], budget: Budget, column: number) => Value }
-  | { readonly refused: string };
+  { readonly call: (args: Value[], budget: Budget, column: number) => Value } | { readonly refused: string };
 
 /** Functions Bitnami removes from Sprig's map (they would read the controller's environment). */
 const REMOVED_BY_BITNAMI = new Set(['env', 'expandenv', 'getHostByName']);

@@ -1,6 +1,7 @@
 import { Annotation, BITNAMI_API_VERSION, type SealedSecret, type Secret } from '@gitseal/manifests';
 import { isConflict, isNotFound, safeErrorMessage } from '@gitseal/kube';
 import type { Logger } from 'pino';
+import { BitnamiErrorReason, conditionGaugeValue } from './bitnami-metrics.js';
 import { EventType, type ClusterWrites } from './cluster-writes.js';
 import { planSecretWrite, SecretWrite } from './desired-secret.js';
 import { ControllerError } from './controller-error.js';
@@ -16,12 +17,32 @@ import {
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
 import { sealedSecretChecksum } from './secret-checksum.js';
 import {
+  ConditionType,
   desiredStatus,
   sameStatus,
   SyncReason,
   type SealedSecretStatusView,
   type SyncResult,
 } from './sealed-secret-status.js';
+
+/** Bitnami's `reason` label of sealed_secrets_controller_unseal_errors_total for a failed reconcile. */
+function bitnamiErrorReason(reason: SyncReason): BitnamiErrorReason {
+  if (reason === SyncReason.SecretNotOwned) return BitnamiErrorReason.Unmanaged;
+  if (reason === SyncReason.ApplyFailed) return BitnamiErrorReason.Update;
+  return BitnamiErrorReason.Unseal;
+}
+
+/**
+ * The Warning Event's reason. For bitnami.com objects, Bitnami's own (`ErrUnsealFailed` when the object does not
+ * open or its template fails, `ErrUpdateFailed` when the Secret cannot be written), so existing alerts match.
+ */
+export function eventReason(reason: SyncReason, bitnami: boolean): string {
+  if (!bitnami) return reason;
+  if (reason === SyncReason.SecretNotOwned || reason === SyncReason.ApplyFailed) return BitnamiEventReason.UpdateFailed;
+  return BitnamiEventReason.UnsealFailed;
+}
+
+export const BitnamiEventReason = { UnsealFailed: 'ErrUnsealFailed', UpdateFailed: 'ErrUpdateFailed' } as const;
 
 function managedAnnotation(sealedSecret: SealedSecret): string {
   return sealedSecret.apiVersion === BITNAMI_API_VERSION ? Annotation.BitnamiManaged : Annotation.Managed;
@@ -89,6 +110,7 @@ export class SealedSecretReconciler {
       this.#forget(key);
       return undefined;
     }
+    this.#o.metrics.bitnami?.unsealRequests.inc();
     const log = this.#o.logger.child({ sealedSecret: key, generation: raw.metadata.generation });
     let read: ReadSealedSecret;
     try {
@@ -160,6 +182,10 @@ export class SealedSecretReconciler {
 
   #forget(key: string): void {
     this.#failures.delete(key);
+    const [namespace = '', name = ''] = key.split('/');
+    for (const condition of Object.values(ConditionType)) {
+      this.#o.metrics.bitnami?.conditionInfo.remove({ namespace, name, condition });
+    }
     if (this.#compromised.delete(key)) this.#o.metrics.compromisedKeyObjects.set(this.#compromised.size);
   }
 
@@ -220,21 +246,36 @@ export class SealedSecretReconciler {
       name: raw.metadata.name,
       uid: raw.metadata.uid ?? '',
     };
+    if (!result.synced) this.#bitnamiError(subject.namespace, bitnamiErrorReason(result.reason));
     if (statusChanged) {
       try {
         await this.#o.writes.patchSealedSecretStatus(raw.apiVersion, subject.namespace, subject.name, next);
       } catch (error) {
         if (isNotFound(error)) return undefined;
+        this.#bitnamiError(subject.namespace, BitnamiErrorReason.Status);
         throw error;
       }
     }
+    this.#observeConditions(subject.namespace, subject.name, next);
+    const isBitnami = raw.apiVersion === BITNAMI_API_VERSION;
     if (secretWritten && result.synced) {
       await this.#event(subject, EventType.Normal, SyncReason.Unsealed, 'Secret written from SealedSecret', log);
     } else if (!result.synced && statusChanged) {
-      const reason = result.reason === SyncReason.UnsealFailed ? 'UnsealFailed' : result.reason;
-      await this.#event(subject, EventType.Warning, reason, result.message, log);
+      await this.#event(subject, EventType.Warning, eventReason(result.reason, isBitnami), result.message, log);
     }
     return undefined;
+  }
+
+  /** Bitnami's condition_info gauge, as its controller sets it after each status update. */
+  #observeConditions(namespace: string, name: string, status: SealedSecretStatusView): void {
+    const gauge = this.#o.metrics.bitnami?.conditionInfo;
+    for (const c of gauge ? (status.conditions ?? []) : []) {
+      gauge?.set({ namespace, name, condition: c.type }, conditionGaugeValue(c.status));
+    }
+  }
+
+  #bitnamiError(namespace: string, reason: BitnamiErrorReason): void {
+    this.#o.metrics.bitnami?.unsealErrors.inc({ reason, namespace });
   }
 
   async #event(

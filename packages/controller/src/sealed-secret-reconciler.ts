@@ -89,7 +89,7 @@ export class SealedSecretReconciler {
    * The last failed unseal per object, by a checksum over its ciphertexts, template and the whole key set: the
    * same object under the same keys fails the same way, so a status write or resync costs no RSA again.
    */
-  readonly #failures = new Map<string, { attempt: string; message: string }>();
+  readonly #failures = new Map<string, { attempt: string; reason: SyncReason; message: string }>();
 
   constructor(options: SealedSecretReconcilerOptions) {
     this.#o = options;
@@ -134,10 +134,8 @@ export class SealedSecretReconciler {
       return this.#finish(raw, log, this.#success(key, plan.keyIds, keys), !!plan.repair);
     }
     const attempt = attemptChecksum(read.sealedSecret, keys);
-    const failed = this.#failures.get(key);
-    if (failed?.attempt === attempt) {
-      return this.#finish(raw, log, { synced: false, reason: SyncReason.UnsealFailed, message: failed.message });
-    }
+    const remembered = this.#rememberedFailure(key, raw, attempt);
+    if (remembered) return this.#finish(raw, log, remembered);
     const outcome = await this.#o.pool.unseal({
       object: key,
       scopeLabel: read.scopeLabel,
@@ -145,24 +143,47 @@ export class SealedSecretReconciler {
       ...(plan.preferKeyId ? { preferKeyId: plan.preferKeyId } : {}),
     });
     if (!outcome.ok) {
-      this.#failures.set(key, { attempt, message: outcome.message });
       log.warn(
         { reason: SyncReason.UnsealFailed, code: outcome.code, rsaOperations: outcome.rsaOperations },
         'unseal failed',
       );
-      return this.#finish(raw, log, { synced: false, reason: SyncReason.UnsealFailed, message: outcome.message });
+      return this.#finish(raw, log, this.#failed(key, attempt, SyncReason.UnsealFailed, outcome.message));
     }
     this.#failures.delete(key);
     let desired: Secret;
     try {
       desired = buildSecret(read, outcome.data, outcome.keyIds, this.#o.hmacKeyFor, existing);
     } catch (error) {
+      // A template that fails fails again under the same spec and keys: remembered like a failed unseal.
       const message = error instanceof ControllerError ? error.message : 'cannot build the Secret';
-      return this.#finish(raw, log, { synced: false, reason: SyncReason.InvalidSealedSecret, message });
+      return this.#finish(raw, log, this.#failed(key, attempt, SyncReason.InvalidSealedSecret, message));
     }
     await this.#write(raw, desired, existing, log);
     log.info({ reason: SyncReason.Unsealed, keyIds: outcome.keyIds, rsaOperations: outcome.rsaOperations }, 'unsealed');
     return this.#finish(raw, log, this.#success(key, outcome.keyIds, keys), true);
+  }
+
+  /** Records a failure after RSA work; its checksum goes to status.failedChecksum, so a restart remembers it. */
+  #failed(key: string, attempt: string, reason: SyncReason, message: string): SyncResult {
+    this.#failures.set(key, { attempt, reason, message });
+    return { synced: false, reason, message, failedChecksum: attempt };
+  }
+
+  /**
+   * The same object under the same keys fails the same way: a failure remembered in memory, or in the status a
+   * previous process wrote (same checksum, Synced=False), is reported again without any RSA work.
+   */
+  #rememberedFailure(key: string, raw: SealedSecret, attempt: string): SyncResult | undefined {
+    const failed = this.#failures.get(key);
+    if (failed?.attempt === attempt) return { ...failed, synced: false, failedChecksum: attempt };
+    const status = raw.status as SealedSecretStatusView | undefined;
+    const synced = status?.conditions?.find((c) => c.type === ConditionType.Synced);
+    const reason = synced?.reason;
+    const rememberable = reason === SyncReason.UnsealFailed || reason === SyncReason.InvalidSealedSecret;
+    if (status?.failedChecksum !== attempt || synced?.status !== 'False' || !rememberable) return undefined;
+    const message = synced.message ?? `SealedSecret ${key}: unseal failed`;
+    this.#failures.set(key, { attempt, reason, message });
+    return { synced: false, reason, message, failedChecksum: attempt };
   }
 
   #success(key: string, keyIds: readonly string[], keys: KeySet): SyncResult {

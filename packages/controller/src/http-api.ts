@@ -245,35 +245,30 @@ export function createApiApp(options: ApiOptions): Express {
       maxClients: limits.maxClients,
       ...(options.now ? { now: options.now } : {}),
     });
-    app.post(
-      path,
-      admit(limiter, inFlight, limit, limits.maxItemsPerRequest),
-      ...readBody(limit),
-      async (req, res) => {
-        const body = req.body as unknown;
-        const { client, paid } = (res.locals as { admitted: Admitted }).admitted;
-        const cost = costOf(body);
-        const capped = tooManyItems(cost, limits.maxItemsPerRequest);
-        if (capped) {
-          res.status(capped.status).json(capped.body);
-          return;
-        }
-        // The client paid the body's bytes on admission and now pays the rest of the items; the global bucket
-        // pays the whole cost. Both or neither.
-        const upFront = Math.max(paid, cost.operations);
-        const admission = limiter.take(client, upFront - paid, upFront);
-        if (!admission.ok) {
-          // When to come back with the whole request (its bytes are paid again then).
-          const whole = limiter.check(client, upFront, upFront);
-          refuse(res, whole.ok ? admission : whole);
-          return;
-        }
-        const reply = await handle(body);
-        // v1 items may have cost one operation per key tried: the excess is owed.
-        limiter.charge(client, (reply.rsaOperations ?? 0) - upFront);
-        res.status(reply.status).json(reply.body);
-      },
-    );
+    app.post(path, admit(limiter, inFlight, limit, limits.maxItemsPerRequest), ...readBody(limit), async (req, res) => {
+      const body = req.body as unknown;
+      const { client, paid } = (res.locals as { admitted: Admitted }).admitted;
+      const cost = costOf(body);
+      const capped = tooManyItems(cost, limits.maxItemsPerRequest);
+      if (capped) {
+        res.status(capped.status).json(capped.body);
+        return;
+      }
+      // The client paid the body's bytes on admission and now pays the rest of the items; the global bucket
+      // pays the whole cost. Both or neither.
+      const upFront = Math.max(paid, cost.operations);
+      const admission = limiter.take(client, upFront - paid, upFront);
+      if (!admission.ok) {
+        // When to come back with the whole request (its bytes are paid again then).
+        const whole = limiter.check(client, upFront, upFront);
+        refuse(res, whole.ok ? admission : whole);
+        return;
+      }
+      const reply = await handle(body);
+      // v1 items may have cost one operation per key tried: the excess is owed.
+      limiter.charge(client, (reply.rsaOperations ?? 0) - upFront);
+      res.status(reply.status).json(reply.body);
+    });
   };
   post('/v1/verify', (body) => backend.verify(body));
   post('/v1/rotate', (body) => backend.rotate(body));

@@ -41,9 +41,22 @@ function formatOne(verb: string, v: Value): string {
   }
 }
 
+const VERB = /^%([-+# 0]*)(\d{1,4})?(?:\.(\d{1,4}))?([a-zA-Z%])/;
+
+function pad(text: string, flags: string, width: number | undefined, numeric: boolean): string {
+  const length = [...text].length;
+  if (width === undefined || length >= width) return text;
+  if (flags.includes('-')) return text + ' '.repeat(width - length);
+  if (flags.includes('0') && numeric) {
+    const sign = text.startsWith('-') ? '-' : '';
+    return sign + '0'.repeat(width - length) + text.slice(sign.length);
+  }
+  return ' '.repeat(width - length) + text;
+}
+
 /**
- * Go's fmt.Sprintf for the verbs templates use: %s %v %d %q %t %x %X and %%, without flags or widths (those are
- * printed as Go prints an unknown verb). Missing and extra operands print as Go prints them.
+ * Go's fmt.Sprintf for the verbs templates use: %s %v %d %q %t %x %X and %%, with a width, the `-` and `0` flags
+ * and a precision for %s. Missing and extra operands, and wrong types, print as Go prints them.
  */
 export function goSprintf(format: string, args: readonly Value[]): string {
   let out = '';
@@ -54,12 +67,13 @@ export function goSprintf(format: string, args: readonly Value[]): string {
       out += c;
       continue;
     }
-    const verb = format[i + 1];
-    i++;
-    if (verb === undefined) {
+    const m = VERB.exec(format.slice(i));
+    if (!m) {
       out += '%!(NOVERB)';
       break;
     }
+    i += m[0].length - 1;
+    const [, flags = '', width, precision, verb = ''] = m;
     if (verb === '%') {
       out += '%';
       continue;
@@ -68,7 +82,12 @@ export function goSprintf(format: string, args: readonly Value[]): string {
       out += `%!${verb}(MISSING)`;
       continue;
     }
-    out += formatOne(verb, args[next++]);
+    const value = args[next++];
+    let text = formatOne(verb, value);
+    if (precision !== undefined && verb === 's' && typeof value === 'string') {
+      text = [...text].slice(0, Number(precision)).join('');
+    }
+    out += pad(text, flags, width === undefined ? undefined : Number(width), typeof value === 'number');
   }
   if (next < args.length) {
     const extra = args

@@ -67,7 +67,8 @@ function call(run: Run, name: string, args: Value[], column: number): Value {
   if ('refused' in fn) throw new TemplateError(`column ${column}: function "${name}" ${fn.refused}`);
   const result = fn.call(args, run, column);
   if (typeof result === 'string') run.checkSize(result.length);
-  return result;
+  // A function that returns a nil interface gives Go's invalid value: printed `<no value>`, not `<nil>`.
+  return result === null ? undefined : result;
 }
 
 function pipeline(run: Run, commands: Pipeline): Value {

@@ -15,7 +15,8 @@ const cases: ReadonlyArray<readonly [string, string]> = [
   ['{{ "HELLO" | lower }}', 'hello'],
   ['{{ "straße" | upper }}', 'STRAßE'],
   ['{{ title "hello world" }}', 'Hello World'],
-  ['{{ title "hello-world o\'neil" }}', "Hello-World O'neil"],
+  ['{{ title "hello-world o\'neil" }}', "Hello-World O'Neil"],
+  ['{{ title "ǳx hello_world abc1def x.y" }}', 'ǲx Hello_world Abc1def X.Y'],
   ['{{ trim "   hello    " }}', 'hello'],
   ['{{ trimAll "$" "$5.00" }}', '5.00'],
   ['{{ trimSuffix "-" "hello-" }}', 'hello'],
@@ -59,7 +60,8 @@ const cases: ReadonlyArray<readonly [string, string]> = [
   ['{{ .missing | default "foo" }}', 'foo'],
   ['{{ empty "" }} {{ empty 0 }} {{ empty "x" }} {{ empty (list) }}', 'true true false true'],
   ['{{ coalesce 0 "" "b" "c" }}', 'b'],
-  ['{{ coalesce 0 "" }}', '<nil>'],
+  ['{{ coalesce 0 "" }}', '<no value>'],
+  ['{{ first (list) }} {{ list "a" nil }}', '<no value> [a <nil>]'],
   ['{{ ternary "foo" "bar" true }} {{ true | ternary "foo" "bar" }} {{ ternary "foo" "bar" false }}', 'foo foo bar'],
   ['{{ list "a" "b" | join "_" }}', 'a_b'],
   ['{{ join "," "single" }}', 'single'],
@@ -82,6 +84,7 @@ test('Go built-ins: printf, print, println, len, index, comparisons, and/or/not,
   assert.equal(run('{{ printf "%s %s" "a" }}'), 'a %!s(MISSING)');
   assert.equal(run('{{ printf "%s" "a" 3 }}'), 'a%!(EXTRA int=3)');
   assert.equal(run('{{ printf "%d" "a" }}'), '%!d(string=a)');
+  assert.equal(run('{{ printf "%-5s|%05d|%5d|%.2s|%x" "a" 42 -7 "héllo" 255 }}'), 'a    |00042|   -7|hé|ff');
   assert.equal(run('{{ print "a" 1 2 "b" }}'), 'a1 2b');
   assert.equal(run('{{ println "a" 1 }}'), 'a 1\n');
   assert.equal(run('{{ len .pw }}', data), '6');
@@ -142,6 +145,7 @@ test('refused: env and friends, non-deterministic functions, unknown functions, 
   assert.match(refusal('{{ .missing | upper }}'), /error calling upper: argument 1: invalid value; expected string/);
   assert.match(refusal('{{ "a" "b" }}'), /can't give argument to non-function/);
   assert.match(refusal('{{ fail "boom" }}'), /function "fail" was called/);
+  assert.match(refusal('{{ indent -2 "a" }}'), /error calling indent: negative Repeat count/);
   assert.ok(SUPPORTED_FUNCTIONS.includes('b64enc') && !SUPPORTED_FUNCTIONS.includes('env'));
 });
 

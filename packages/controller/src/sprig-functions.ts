@@ -80,13 +80,32 @@ function mapRunes(s: string, f: (c: string) => string): string {
   return out;
 }
 
-/** Go's strings.Title: the first letter of every word upper-cased (letters, digits, `_` and `'` join words). */
+/** Title-case forms that differ from the upper case (the Latin digraphs). */
+const TITLE_CASE: Readonly<Record<string, string>> = {
+  Ǆ: 'ǅ',
+  ǅ: 'ǅ',
+  ǆ: 'ǅ',
+  Ǉ: 'ǈ',
+  ǈ: 'ǈ',
+  ǉ: 'ǈ',
+  Ǌ: 'ǋ',
+  ǋ: 'ǋ',
+  ǌ: 'ǋ',
+  Ǳ: 'ǲ',
+  ǲ: 'ǲ',
+  ǳ: 'ǲ',
+};
+
+/**
+ * Sprig's `title` (x/text cases.Title, no lower-casing): the first letter of every word in title case; letters,
+ * digits and `_` join words, anything else (an apostrophe too: `o'neil` → `O'Neil`) starts a new one.
+ */
 export function goTitle(s: string): string {
   let prev = ' ';
   let out = '';
   for (const ch of s) {
-    const separator = !/^[\p{L}\p{N}_']$/u.test(prev);
-    out += separator ? mapRunes(ch, (c) => c.toUpperCase()) : ch;
+    const separator = !/^[\p{L}\p{N}_]$/u.test(prev);
+    out += separator ? (TITLE_CASE[ch] ?? mapRunes(ch, (c) => c.toUpperCase())) : ch;
     prev = ch;
   }
   return out;
@@ -331,12 +350,12 @@ const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     'any',
   ),
   indent: fn(['int', 'string'], ([n, s], budget) => {
-    const pad = ' '.repeat(Math.max(0, num(n)));
+    const pad = padding('indent', num(n));
     sized(budget, (str(s).split('\n').length + 1) * pad.length + str(s).length);
     return pad + str(s).split('\n').join(`\n${pad}`);
   }),
   nindent: fn(['int', 'string'], ([n, s], budget) => {
-    const pad = ' '.repeat(Math.max(0, num(n)));
+    const pad = padding('nindent', num(n));
     sized(budget, (str(s).split('\n').length + 1) * pad.length + str(s).length);
     return `\n${pad}${str(s).split('\n').join(`\n${pad}`)}`;
   }),
@@ -390,6 +409,11 @@ const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     return toInt64(a) % toInt64(b);
   }),
 };
+
+function padding(name: string, n: number): string {
+  if (n < 0) throw new TemplateError(`error calling ${name}: negative Repeat count`);
+  return ' '.repeat(n);
+}
 
 function listError(name: string, v: Value): never {
   throw new TemplateError(`${name}: cannot find ${name} on type ${typeName(v)}`);

@@ -1,3 +1,4 @@
+import { TemplateError } from './go-template-parse.js';
 import { goQuote, isList, printValue, typeName, type Value } from './go-template-values.js';
 
 /** Go's type names as fmt prints them in `%!verb(type=value)`. */
@@ -58,7 +59,7 @@ function pad(text: string, flags: string, width: number | undefined, numeric: bo
  * Go's fmt.Sprintf for the verbs templates use: %s %v %d %q %t %x %X and %%, with a width, the `-` and `0` flags
  * and a precision for %s. Missing and extra operands, and wrong types, print as Go prints them.
  */
-export function goSprintf(format: string, args: readonly Value[]): string {
+export function goSprintf(format: string, args: readonly Value[], maxLength = Infinity): string {
   let out = '';
   let next = 0;
   for (let i = 0; i < format.length; i++) {
@@ -88,6 +89,7 @@ export function goSprintf(format: string, args: readonly Value[]): string {
       text = [...text].slice(0, Number(precision)).join('');
     }
     out += pad(text, flags, width === undefined ? undefined : Number(width), typeof value === 'number');
+    if (out.length > maxLength) throw new TemplateError(`printf: output larger than ${maxLength} characters`);
   }
   if (next < args.length) {
     const extra = args

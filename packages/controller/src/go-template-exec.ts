@@ -9,11 +9,35 @@ export interface ExecLimits {
   readonly maxSteps: number;
 }
 
+/**
+ * Characters that function calls may take in, shared by the runs it is given to (all items of one object), so
+ * that many calls over large values cannot hold the event loop.
+ */
+export class WorkBudget {
+  #left: number;
+  constructor(readonly maxWork: number) {
+    this.#left = maxWork;
+  }
+
+  spend(characters: number, column: number): void {
+    this.#left -= characters;
+    if (this.#left < 0) throw new TemplateError(`column ${column}: more than ${this.maxWork} characters of work`);
+  }
+}
+
+/** Characters in a value: strings by length, lists by their elements (and one per element). */
+function sizeOf(v: Value): number {
+  if (typeof v === 'string') return v.length;
+  if (Array.isArray(v)) return (v as readonly Value[]).reduce<number>((n, x) => n + 1 + sizeOf(x), 0);
+  return 1;
+}
+
 class Run implements Budget {
   #steps = 0;
   constructor(
     readonly data: DataMap,
     readonly limits: ExecLimits,
+    readonly work: WorkBudget,
   ) {}
 
   step(column: number): void {
@@ -65,6 +89,10 @@ function call(run: Run, name: string, args: Value[], column: number): Value {
   run.step(column);
   const fn = lookupFunction(name);
   if ('refused' in fn) throw new TemplateError(`column ${column}: function "${name}" ${fn.refused}`);
+  // What a call takes in bounds what it makes (functions that grow their input check their own result size).
+  const input = args.reduce<number>((n, a) => n + sizeOf(a), 0);
+  run.checkSize(input);
+  run.work.spend(input, column);
   const result = fn.call(args, run, column);
   if (typeof result === 'string') run.checkSize(result.length);
   // A function that returns a nil interface gives Go's invalid value: printed `<no value>`, not `<nil>`.
@@ -110,13 +138,14 @@ function nodes(run: Run, list: readonly TemplateNode[], out: string[], size: { n
   }
 }
 
-/** Runs a parsed template over the data (item name → plaintext string). Bounded by `limits`. */
+/** Runs a parsed template over the data (item name → plaintext string). Bounded by `limits` and `work`. */
 export function execTemplate(
   tree: readonly TemplateNode[],
   data: ReadonlyMap<string, string>,
   limits: ExecLimits,
+  work: WorkBudget = new WorkBudget(64 * limits.maxOutput),
 ): string {
-  const run = new Run(new DataMap(data), limits);
+  const run = new Run(new DataMap(data), limits, work);
   const out: string[] = [];
   nodes(run, tree, out, { n: 0 });
   return out.join('');

@@ -59,7 +59,12 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
 
 /** Go's strconv.Quote (what `%q` prints for a string). */
 export function goQuote(s: string): string {
-  let out = '"';
+  // Printable ASCII other than `"` and `\` stays as it is; only the rest is looked at rune by rune.
+  return `"${s.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]+/gu, quoteRunes)}"`;
+}
+
+function quoteRunes(s: string): string {
+  let out = '';
   for (const ch of s) {
     const short = SHORT_ESCAPES[ch];
     if (short !== undefined) {
@@ -73,7 +78,7 @@ export function goQuote(s: string): string {
       else out += `\\U${code.toString(16).padStart(8, '0')}`;
     }
   }
-  return `${out}"`;
+  return out;
 }
 
 /** A short type name for messages (never the value): `string`, `int`, `bool`, `list`, `map`, `nil`. */

@@ -2,7 +2,7 @@
 // has one), so templates written for Bitnami's controller render the same here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { execTemplate } from './go-template-exec.js';
+import { execTemplate, WorkBudget } from './go-template-exec.js';
 import { parseTemplate, TemplateError } from './go-template-parse.js';
 import { base32Decode, base64Decode, SUPPORTED_FUNCTIONS } from './sprig-functions.js';
 
@@ -174,6 +174,12 @@ test('bounded: output size and steps', () => {
   assert.throws(() => exec('{{ "" }}'.repeat(60)), /more than 50 steps/);
   assert.throws(() => exec(`{{ ${'('.repeat(40)}"x"${')'.repeat(40)} }}`), /nested too deeply/);
   assert.throws(() => exec('{{ indent 100000 "a" }}'), /output larger/);
+  assert.throws(() => exec('{{ printf "%999s%999s" "a" "b" }}'), /printf: output larger than 1000/);
+  assert.throws(() => exec('{{ list (repeat 600 "x") (repeat 600 "y") }}'), /output larger than 1000/);
+  const work = new WorkBudget(5_000);
+  const spend = () => execTemplate(parseTemplate('{{ len (repeat 900 "x") }}'), new Map(), small, work);
+  for (let i = 0; i < 5; i++) spend();
+  assert.throws(spend, /more than 5000 characters of work/);
 });
 
 test('base64 and base32 decoding follow Go strictness', () => {

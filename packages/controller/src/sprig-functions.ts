@@ -6,6 +6,8 @@ import { DataMap, goQuote, isList, isTrue, printValue, strval, typeName, type Va
 /** What a function may spend: results are checked against the output limit before they are built. */
 export interface Budget {
   checkSize(length: number): void;
+  /** The largest string a function may make. */
+  readonly limits: { readonly maxOutput: number };
 }
 
 type Kind = 'string' | 'int' | 'any';
@@ -72,6 +74,9 @@ export function isEmpty(v: Value): boolean {
 
 /** Go's strings.ToUpper/ToLower map each code point alone (no `ß` → `SS`). */
 function mapRunes(s: string, f: (c: string) => string): string {
+  // Case mappings never shrink a string: the same length means every code point mapped to exactly one.
+  const whole = f(s);
+  if (whole.length === s.length) return whole;
   let out = '';
   for (const ch of s) {
     const mapped = f(ch);
@@ -101,14 +106,26 @@ const TITLE_CASE: Readonly<Record<string, string>> = {
  * digits and `_` join words, anything else (an apostrophe too: `o'neil` → `O'Neil`) starts a new one.
  */
 export function goTitle(s: string): string {
-  let prev = ' ';
-  let out = '';
-  for (const ch of s) {
-    const separator = !/^[\p{L}\p{N}_]$/u.test(prev);
-    out += separator ? (TITLE_CASE[ch] ?? mapRunes(ch, (c) => c.toUpperCase())) : ch;
-    prev = ch;
+  return s.replace(/(?<![\p{L}\p{N}_])[\p{L}\p{N}_]/gu, (ch) => TITLE_CASE[ch] ?? mapRunes(ch, (c) => c.toUpperCase()));
+}
+
+/** Go's strings.Trim: code points of `cutset` removed from both ends. */
+export function goTrim(s: string, cutset: string): string {
+  const set = new Set([...cutset]);
+  let start = 0;
+  while (start < s.length) {
+    const ch = String.fromCodePoint(s.codePointAt(start) ?? 0);
+    if (!set.has(ch)) break;
+    start += ch.length;
   }
-  return out;
+  let end = s.length;
+  while (end > start) {
+    const low = s.charCodeAt(end - 1);
+    const width = low >= 0xdc00 && low <= 0xdfff && end - 2 >= start ? 2 : 1;
+    if (!set.has(s.slice(end - width, end))) break;
+    end -= width;
+  }
+  return s.slice(start, end);
 }
 
 /** Go's strings.Replace(s, old, new, -1), including the empty `old` case (between every code point). */
@@ -258,7 +275,7 @@ const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   ),
   print: fn([], (a) => goSprint(a), 'any'),
   println: fn([], (a) => goSprintln(a), 'any'),
-  printf: fn(['string'], ([f, ...a]) => goSprintf(str(f), a), 'any'),
+  printf: fn(['string'], ([f, ...a], budget) => goSprintf(str(f), a, budget.limits.maxOutput), 'any'),
   eq: fn(['any', 'any'], ([a, ...bs]) => bs.some((b) => basicEqual(a, b)), 'any'),
   ne: fn(['any', 'any'], ([a, b]) => !basicEqual(a, b)),
   lt: fn(['any', 'any'], ([a, b]) => compare('lt', a, b) < 0),
@@ -281,15 +298,7 @@ const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
 
   // Sprig: strings.
   trim: fn(['string'], ([s]) => str(s).replace(/^[\s\u0085]+|[\s\u0085]+$/gu, '')),
-  trimAll: fn(['string', 'string'], ([cut, s]) => {
-    const set = new Set([...str(cut)]);
-    const chars = [...str(s)];
-    let start = 0;
-    let end = chars.length;
-    while (start < end && set.has(chars[start] ?? '')) start++;
-    while (end > start && set.has(chars[end - 1] ?? '')) end--;
-    return chars.slice(start, end).join('');
-  }),
+  trimAll: fn(['string', 'string'], ([cut, s]) => goTrim(str(s), str(cut))),
   trimPrefix: fn(['string', 'string'], ([p, s]) => (str(s).startsWith(str(p)) ? str(s).slice(str(p).length) : s)),
   trimSuffix: fn(['string', 'string'], ([p, s]) =>
     str(p) !== '' && str(s).endsWith(str(p)) ? str(s).slice(0, -str(p).length) : s,

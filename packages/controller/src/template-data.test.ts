@@ -52,3 +52,14 @@ test('template data: refusals name the item and the function, never a value', ()
     );
   }
 });
+
+test('template data: many calls over a large item end at the work budget, quickly', () => {
+  const big = b64('x'.repeat(900 * 1024));
+  const template = '{{ sha256sum .a }}'.repeat(3_000);
+  const started = Date.now();
+  assert.throws(
+    () => renderTemplateData('ns/x', { h1: template, h2: template }, { a: big }),
+    /spec\.template\.data\.h1: column \d+: more than \d+ characters of work/,
+  );
+  assert.ok(Date.now() - started < 3_000, `${Date.now() - started} ms`);
+});

@@ -1,11 +1,13 @@
 import { ControllerError, ControllerErrorCode } from './controller-error.js';
-import { execTemplate, type ExecLimits } from './go-template-exec.js';
+import { execTemplate, WorkBudget, type ExecLimits } from './go-template-exec.js';
 import { parseTemplate, TemplateError } from './go-template-parse.js';
 
 /** Largest template source per item. */
 export const MAX_TEMPLATE_LENGTH = 64 * 1024;
 /** Per item: the output stays within a Secret's size, and a run within a bounded number of steps. */
 export const TEMPLATE_LIMITS: ExecLimits = { maxOutput: 1024 * 1024, maxSteps: 10_000 };
+/** Characters all function calls of one object's templates may take in together (well under a second). */
+export const MAX_TEMPLATE_WORK = 16 * 1024 * 1024;
 
 /**
  * Renders spec.template.data over the decrypted items (key → base64) and returns key → base64 for the Secret, as
@@ -24,12 +26,14 @@ export function renderTemplateData(
   const entries = Object.entries(templateData ?? {});
   if (entries.length === 0) return out;
   const data = new Map(Object.entries(decrypted).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  // One work budget for all items of the object: many items cannot multiply it.
+  const work = new WorkBudget(MAX_TEMPLATE_WORK);
   for (const [key, template] of entries.sort(([a], [b]) => (a < b ? -1 : 1))) {
     try {
       if (template.length > MAX_TEMPLATE_LENGTH) {
         throw new TemplateError(`template longer than ${MAX_TEMPLATE_LENGTH} characters`);
       }
-      const rendered = execTemplate(parseTemplate(template), data, limits);
+      const rendered = execTemplate(parseTemplate(template), data, limits, work);
       out[key] = Buffer.from(rendered, 'utf8').toString('base64');
     } catch (error) {
       // Only TemplateError messages are known to hold no data; anything else is reported without its text.

@@ -284,9 +284,16 @@ test('kubeseal habits: --secret-file, --allow-empty-data and SEALED_SECRETS_* de
     const refused = await runCli(['--secret-file', emptyPath], { env });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /has no data and no stringData \(pass --allow-empty-data/);
-    const allowed = await runCli(['--secret-file', emptyPath, '--allow-empty-data'], { env });
+    const allowed = await runCli(['--secret-file', emptyPath, '--allow-empty-data', '--api-version', BITNAMI], { env });
     assert.equal(allowed.code, 0, allowed.stderr);
-    assert.deepEqual((JSON.parse(allowed.stdout) as SealedSecretObject).spec.encryptedData, {});
+    const empty = JSON.parse(allowed.stdout) as SealedSecretObject;
+    assert.deepEqual(empty.spec.encryptedData, {});
+    // As with Bitnami, an object with no items makes a Secret of its template's data alone.
+    empty.spec.template = { ...empty.spec.template, data: { greeting: 'hello {{ "world" | upper }}' } };
+    await cluster.createSealed(empty);
+    await cluster.waitSecretData(ns, 'empty', { greeting: b64('hello WORLD') });
+    const verified = await fetch(`${controller.api}/v1/verify`, { method: 'POST', body: Buffer.from(allowed.stdout) });
+    assert.equal(verified.status, 200);
     const byEnv = await runCli(['--secret-file', emptyPath], {
       env: { ...env, SEALED_SECRETS_ALLOW_EMPTY_DATA: 'true' },
     });

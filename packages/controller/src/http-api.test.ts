@@ -331,3 +331,16 @@ test('kubeseal --validate: a body without a JSON content type, JSON or YAML, is 
   assert.ok(!(await broken.text()).includes('PLAINTEXT'), 'parse errors do not echo the body');
   assert.equal((await raw(`${yaml}\n---\n${yaml}`)).status, 400, 'one object per request');
 });
+
+test('a SealedSecret with no items (kubeseal --allow-empty-data): verify says yes, rotate returns it, no RSA', async () => {
+  clock += 3_600_000; // fresh buckets
+  const before = rsa.api + rsa.reconciler;
+  const empty = { ...sealedSecret('apps', 'empty', 0), spec: { encryptedData: {} } };
+  const verified = await post(`${base}/v1/verify`, empty);
+  assert.equal(verified.status, 200);
+  assert.equal(verified.body.decryptable, true);
+  const rotated = await post(`${base}/v1/rotate`, { ...empty, status: { observedGeneration: 1 } });
+  assert.equal(rotated.status, 200);
+  assert.deepEqual(rotated.body, empty);
+  assert.equal(rsa.api + rsa.reconciler, before);
+});

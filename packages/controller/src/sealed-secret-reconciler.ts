@@ -1,3 +1,4 @@
+import { CryptoErrorCode } from '@gitseal/crypto';
 import { Annotation, BITNAMI_API_VERSION, type SealedSecret, type Secret } from '@gitseal/manifests';
 import { isConflict, isNotFound, safeErrorMessage } from '@gitseal/kube';
 import type { Logger } from 'pino';
@@ -5,6 +6,7 @@ import { BitnamiErrorReason, conditionGaugeValue } from './bitnami-metrics.js';
 import { EventType, type ClusterWrites } from './cluster-writes.js';
 import { planSecretWrite, SecretWrite } from './desired-secret.js';
 import { ControllerError } from './controller-error.js';
+import type { UnsealOutcome } from './unseal-sealed-secret.js';
 import { KeyState, type KeySet } from './key-set.js';
 import type { ControllerMetrics } from './metrics.js';
 import {
@@ -24,6 +26,20 @@ import {
   type SealedSecretStatusView,
   type SyncResult,
 } from './sealed-secret-status.js';
+
+/**
+ * An object with no items (kubeseal --allow-empty-data): nothing to open, so its Secret holds only the template's
+ * data, as with Bitnami. The newest key vouches for it (the key-id and keyed HMAC of its Secret), so it is
+ * recognised as intact later like any other.
+ */
+function withoutItems(object: string, keys: KeySet): UnsealOutcome {
+  const keyId = (keys.sealing ?? keys.keys[0])?.held.keyId;
+  if (keyId === undefined) {
+    const message = `SealedSecret ${object}: no keys held`;
+    return { ok: false, code: CryptoErrorCode.UnknownKey, message, cause: 'no keys held', rsaOperations: 0 };
+  }
+  return { ok: true, data: {}, keyIds: [keyId], rsaOperations: 0 };
+}
 
 /** Bitnami's `reason` label of sealed_secrets_controller_unseal_errors_total for a failed reconcile. */
 function bitnamiErrorReason(reason: SyncReason): BitnamiErrorReason {
@@ -136,12 +152,16 @@ export class SealedSecretReconciler {
     const attempt = attemptChecksum(read.sealedSecret, keys);
     const remembered = this.#rememberedFailure(key, raw, attempt);
     if (remembered) return this.#finish(raw, log, remembered);
-    const outcome = await this.#o.pool.unseal({
-      object: key,
-      scopeLabel: read.scopeLabel,
-      encryptedData: read.sealedSecret.spec.encryptedData,
-      ...(plan.preferKeyId ? { preferKeyId: plan.preferKeyId } : {}),
-    });
+    const { encryptedData } = read.sealedSecret.spec;
+    const outcome =
+      Object.keys(encryptedData).length === 0
+        ? withoutItems(key, keys)
+        : await this.#o.pool.unseal({
+            object: key,
+            scopeLabel: read.scopeLabel,
+            encryptedData,
+            ...(plan.preferKeyId ? { preferKeyId: plan.preferKeyId } : {}),
+          });
     if (!outcome.ok) {
       log.warn(
         { reason: SyncReason.UnsealFailed, code: outcome.code, rsaOperations: outcome.rsaOperations },

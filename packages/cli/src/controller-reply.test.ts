@@ -96,3 +96,15 @@ test('413, 415, 5xx, other statuses and non-JSON answers are one-line remote err
   assert.equal(remoteError(409, 'not json'), `${WHERE}: unexpected answer: conflict (409)`);
   assert.equal(remoteError(200, 'not json'), `${WHERE}: the answer is not JSON`);
 });
+
+test("Bitnami's controller: an empty 200 is accepted, an empty 409 is a refusal", () => {
+  const empty = (status: number) => readReply({ status, body: Buffer.alloc(0), retryAfter: undefined }, WHERE, SUBJECT);
+  assert.deepEqual(empty(200), { kind: 'accepted', body: null });
+  assert.deepEqual(empty(409), {
+    kind: 'refused',
+    status: 409,
+    error: 'SealedSecretUndecryptable',
+    message: 'the controller cannot decrypt it',
+  });
+  assert.throws(() => empty(500), /the controller failed: internal server error \(500\)/);
+});

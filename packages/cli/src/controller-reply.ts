@@ -4,7 +4,7 @@ import type { ControllerReply } from './controller-endpoint.js';
 
 /** What an answer means for the one SealedSecret it was about. */
 export type ControllerOutcome =
-  /** 200: the parsed JSON body. */
+  /** 200: the parsed JSON body; null when the body is empty (Bitnami's controller answers verify so). */
   | { readonly kind: 'accepted'; readonly body: unknown }
   /** 409 (does not open there) or 400 (not a valid SealedSecret): a problem of this object, not of the controller. */
   | { readonly kind: 'refused'; readonly status: number; readonly error: string; readonly message: string }
@@ -64,7 +64,10 @@ function describeStatus(reply: ControllerReply): string {
  */
 export function readReply(reply: ControllerReply, where: string, subject: string, attempt = 0): ControllerOutcome {
   const { status } = reply;
+  // Bitnami's controller answers /v1/verify with a bare status code: 200 or 409 and an empty body.
+  const empty = reply.body.toString('utf8').trim() === '';
   if (status === 200) {
+    if (empty) return { kind: 'accepted', body: null };
     try {
       return { kind: 'accepted', body: JSON.parse(reply.body.toString('utf8')) as unknown };
     } catch {
@@ -74,6 +77,14 @@ export function readReply(reply: ControllerReply, where: string, subject: string
   if (status === 409 || status === 400) {
     const { error, message } = readErrorBody(reply.body);
     if (error !== undefined) return { kind: 'refused', status, error, message: message ?? error };
+    if (status === 409 && empty) {
+      return {
+        kind: 'refused',
+        status,
+        error: 'SealedSecretUndecryptable',
+        message: 'the controller cannot decrypt it',
+      };
+    }
   }
   if (status === 429) return { kind: 'retry', delayMs: retryDelayMs(reply.retryAfter, attempt) };
   if (status === 413) {

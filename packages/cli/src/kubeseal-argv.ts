@@ -24,6 +24,7 @@ const MODE_FLAGS = {
 const OPTION_RENAMES = {
   '--recovery-private-key': '--private-key',
   '--sealed-secret-file': '--output-file',
+  '--secret-file': '--file',
 } as const;
 
 function isModeFlag(arg: string): arg is keyof typeof MODE_FLAGS {

@@ -10,6 +10,7 @@ import {
   parsePruneLabel,
   parseScopeOption,
 } from './options.js';
+import { bindKubesealEnv } from './kubeseal-env.js';
 
 /** Receives what a command prints on stdout; printed only once the command has fully succeeded. */
 export type Output = (text: string) => void;
@@ -38,7 +39,9 @@ seal, reencrypt and cert name the certificate they used on stderr, in one line (
 stdout carries only their output. A ConfigMap certificate that the controller does not serve is refused (exit 3).
 
 kubeseal spellings are accepted: with no subcommand, --recovery-unseal means unseal, --re-encrypt reencrypt,
---fetch-cert cert, --validate validate, and anything else seal; --recovery-private-key means --private-key.`;
+--fetch-cert cert, --validate validate, and anything else seal; --recovery-private-key means --private-key,
+--secret-file --file, --sealed-secret-file --output-file. kubeseal's SEALED_SECRETS_* variables set defaults for
+the options kubeseal also has (each option's help names its variable); the command line wins.`;
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -240,7 +243,11 @@ export function createProgram(
       .option('--name <name>', 'object name for --raw')
       .option('--raw', 'print one sealed value for --from-file instead of a SealedSecret')
       .option('--from-file <[key=]path>', 'with --raw: the file holding the value (key defaults to its basename)')
-      .option('--merge-into <file>', 'add or replace these keys in an existing SealedSecret file, in place'),
+      .option('--merge-into <file>', 'add or replace these keys in an existing SealedSecret file, in place')
+      .option(
+        '--allow-empty-data',
+        'seal a Secret that has no values (as kubeseal; env: SEALED_SECRETS_ALLOW_EMPTY_DATA=true)',
+      ),
   ).action(async (options: Record<string, unknown>) => {
     const { runSeal } = await import('./commands/seal.js');
     output(await runSeal(options, notice));
@@ -352,5 +359,6 @@ export function createProgram(
   });
   addSyncCommands(program, output);
   addKeysCommands(program, output, notice);
+  bindKubesealEnv(program);
   return program;
 }

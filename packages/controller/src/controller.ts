@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Resources, resolveKubeConfig, safeErrorMessage, WorkQueue, type ResourceType } from '@gitseal/kube';
 import type { Logger } from 'pino';
 import type { ControllerOptions } from './flags.js';
@@ -13,6 +14,11 @@ import { RsaWorkerPool } from './rsa-worker-pool.js';
 import { rotateSealedSecret, verifySealedSecret } from './sealed-secret-api.js';
 import { SealedSecretReconciler } from './sealed-secret-reconciler.js';
 import { SealedSecretWatch } from './sealed-secret-watch.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 /** One reconciler hosted by the process. The sync engine (GitSync) plugs in here as a second kind later. */
 interface HostedReconciler {
@@ -43,7 +49,7 @@ function readinessOf(keys: KeyManager, reconcilers: readonly HostedReconciler[],
 export async function startController(options: ControllerOptions, logger: Logger): Promise<RunningController> {
   const { kubeConfig, source } = resolveKubeConfig(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {});
   logger.info({ kubeconfigSource: source, namespace: options.namespace, watch: options.namespaces }, 'starting');
-  const metrics = createMetrics();
+  const metrics = createMetrics({ bitnamiCompat: options.bitnamiCompat, version: packageVersion() });
   const pool = new RsaWorkerPool({
     size: options.rsaWorkers,
     logger: logger.child({ component: 'rsa-worker-pool' }),

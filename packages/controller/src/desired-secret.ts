@@ -48,7 +48,9 @@ export function secretOwnership(existing: Secret | undefined, sealedSecret: Seal
   const managedKey = sealedSecret.apiVersion === BITNAMI_API_VERSION ? Annotation.BitnamiManaged : Annotation.Managed;
   // Another controller's object stays foreign even when marked managed: two controllers must not fight over it.
   const otherController = refs.some((r) => r.controller === true);
-  if (!otherController && (annotations[managedKey] === 'true' || annotations[Annotation.Managed] === 'true')) {
+  // Bitnami's patch annotation also lets the SealedSecret write into a Secret it does not own.
+  const patch = sealedSecret.apiVersion === BITNAMI_API_VERSION && annotations[Annotation.BitnamiPatch] === 'true';
+  if (!otherController && (annotations[managedKey] === 'true' || annotations[Annotation.Managed] === 'true' || patch)) {
     return Ownership.Managed;
   }
   return Ownership.Foreign;
@@ -97,14 +99,18 @@ function includesRecord(outer: Readonly<Record<string, string>> | undefined, inn
 }
 
 /**
- * Whether the existing Secret already is the desired one: exact data, type and immutability, our owner reference,
+ * Whether the existing Secret already is the desired one: exact data, type and immutability, our owner reference
+ * (when the desired Secret has one),
  * and every desired label and annotation (others may add their own labels and annotations).
  */
 export function secretMatches(existing: Secret, desired: Secret): boolean {
   const owner = desired.metadata.ownerReferences?.[0];
-  const owned = (existing.metadata.ownerReferences ?? []).some(
-    (r) => r.uid === owner?.uid && r.controller === true && r.kind === owner.kind && r.apiVersion === owner.apiVersion,
-  );
+  // Without an ownerReference of ours (Bitnami's skip-set-owner-references, or patch mode) there is none to check.
+  const owned =
+    owner === undefined ||
+    (existing.metadata.ownerReferences ?? []).some(
+      (r) => r.uid === owner.uid && r.controller === true && r.kind === owner.kind && r.apiVersion === owner.apiVersion,
+    );
   return (
     owned &&
     (existing.type ?? 'Opaque') === (desired.type ?? 'Opaque') &&

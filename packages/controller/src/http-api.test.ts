@@ -302,3 +302,45 @@ test('limits whose bursts are below the item cap are refused at start', () => {
     /API limits: each rate-limit burst must be at least the 64 items per request/,
   );
 });
+
+test('kubeseal --validate: a body without a JSON content type, JSON or YAML, is verified like a JSON one', async () => {
+  clock += 3_600_000; // fresh buckets
+  const object = sealedSecret('apps', 'plain', 1);
+  const raw = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${base}/v1/verify`, { method: 'POST', body: Buffer.from(body), headers });
+  const yaml = [
+    'apiVersion: gitseal.dev/v1alpha1',
+    'kind: SealedSecret',
+    'metadata: {namespace: apps, name: plain}',
+    `spec: {encryptedData: {k0: "${object.spec.encryptedData.k0}"}}`,
+  ].join('\n');
+  for (const [body, headers] of [
+    [yaml, {}],
+    [JSON.stringify(object), {}],
+    [yaml, { 'content-type': 'application/yaml' }],
+    [JSON.stringify(object), { 'content-type': 'text/plain' }],
+  ] as const) {
+    const answer = await raw(body, headers);
+    assert.equal(answer.status, 200, JSON.stringify(headers));
+    assert.equal(((await answer.json()) as { decryptable?: boolean }).decryptable, true);
+  }
+  const moved = yaml.replace('name: plain', 'name: other');
+  assert.equal((await raw(moved)).status, 409);
+  const broken = await raw('kind: [SealedSecret, PLAINTEXT');
+  assert.equal(broken.status, 400);
+  assert.ok(!(await broken.text()).includes('PLAINTEXT'), 'parse errors do not echo the body');
+  assert.equal((await raw(`${yaml}\n---\n${yaml}`)).status, 400, 'one object per request');
+});
+
+test('a SealedSecret with no items (kubeseal --allow-empty-data): verify says yes, rotate returns it, no RSA', async () => {
+  clock += 3_600_000; // fresh buckets
+  const before = rsa.api + rsa.reconciler;
+  const empty = { ...sealedSecret('apps', 'empty', 0), spec: { encryptedData: {} } };
+  const verified = await post(`${base}/v1/verify`, empty);
+  assert.equal(verified.status, 200);
+  assert.equal(verified.body.decryptable, true);
+  const rotated = await post(`${base}/v1/rotate`, { ...empty, status: { observedGeneration: 1 } });
+  assert.equal(rotated.status, 200);
+  assert.deepEqual(rotated.body, empty);
+  assert.equal(rsa.api + rsa.reconciler, before);
+});

@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from 'express';
+import { loadDocuments } from '@gitseal/manifests';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { DEFAULT_API_LIMITS, type ApiLimits } from './api-limits.js';
@@ -141,14 +142,40 @@ function admit(limiter: ApiRateLimiter, inFlight: InFlight, limitBytes: number, 
   };
 }
 
-function requireJson(): RequestHandler {
-  return (req, res, next) => {
-    if (!req.is('application/json')) {
-      sendError(res, 415, ApiError.UnsupportedMediaType, 'send the SealedSecret as application/json');
+/**
+ * JSON bodies go through express.json. Anything else (kubeseal posts the SealedSecret file as it is: JSON or YAML,
+ * with no JSON content type) is read raw up to the same limit and parsed as one JSON or YAML document, with the
+ * manifest reader's size, alias and depth caps.
+ */
+function readBody(limit: number): RequestHandler[] {
+  const json = express.json({ limit, strict: true, type: 'application/json' });
+  const raw = express.raw({ limit, type: () => true });
+  const parseRaw: RequestHandler = (req, res, next) => {
+    if (req.is('application/json')) {
+      next();
       return;
     }
+    const bytes = req.body as unknown;
+    const text = Buffer.isBuffer(bytes) ? bytes.toString('utf8') : '';
+    let documents: unknown[];
+    try {
+      documents = loadDocuments(text, { source: 'request body', maxBytes: limit }).filter((d) => d !== null);
+    } catch {
+      sendError(res, 400, ApiError.InvalidJson, 'request body is not valid JSON or YAML');
+      return;
+    }
+    if (documents.length !== 1) {
+      sendError(res, 400, ApiError.InvalidSealedSecret, 'send exactly one SealedSecret');
+      return;
+    }
+    req.body = documents[0];
     next();
   };
+  const rawUnlessJson: RequestHandler = (req, res, next) => {
+    if (req.is('application/json')) next();
+    else void raw(req, res, next);
+  };
+  return [json, rawUnlessJson, parseRaw];
 }
 
 /** Maps body-parser errors to fixed messages: their own messages can quote the request body. */
@@ -218,36 +245,30 @@ export function createApiApp(options: ApiOptions): Express {
       maxClients: limits.maxClients,
       ...(options.now ? { now: options.now } : {}),
     });
-    app.post(
-      path,
-      admit(limiter, inFlight, limit, limits.maxItemsPerRequest),
-      requireJson(),
-      express.json({ limit, strict: true, type: 'application/json' }),
-      async (req, res) => {
-        const body = req.body as unknown;
-        const { client, paid } = (res.locals as { admitted: Admitted }).admitted;
-        const cost = costOf(body);
-        const capped = tooManyItems(cost, limits.maxItemsPerRequest);
-        if (capped) {
-          res.status(capped.status).json(capped.body);
-          return;
-        }
-        // The client paid the body's bytes on admission and now pays the rest of the items; the global bucket
-        // pays the whole cost. Both or neither.
-        const upFront = Math.max(paid, cost.operations);
-        const admission = limiter.take(client, upFront - paid, upFront);
-        if (!admission.ok) {
-          // When to come back with the whole request (its bytes are paid again then).
-          const whole = limiter.check(client, upFront, upFront);
-          refuse(res, whole.ok ? admission : whole);
-          return;
-        }
-        const reply = await handle(body);
-        // v1 items may have cost one operation per key tried: the excess is owed.
-        limiter.charge(client, (reply.rsaOperations ?? 0) - upFront);
-        res.status(reply.status).json(reply.body);
-      },
-    );
+    app.post(path, admit(limiter, inFlight, limit, limits.maxItemsPerRequest), ...readBody(limit), async (req, res) => {
+      const body = req.body as unknown;
+      const { client, paid } = (res.locals as { admitted: Admitted }).admitted;
+      const cost = costOf(body);
+      const capped = tooManyItems(cost, limits.maxItemsPerRequest);
+      if (capped) {
+        res.status(capped.status).json(capped.body);
+        return;
+      }
+      // The client paid the body's bytes on admission and now pays the rest of the items; the global bucket
+      // pays the whole cost. Both or neither.
+      const upFront = Math.max(paid, cost.operations);
+      const admission = limiter.take(client, upFront - paid, upFront);
+      if (!admission.ok) {
+        // When to come back with the whole request (its bytes are paid again then).
+        const whole = limiter.check(client, upFront, upFront);
+        refuse(res, whole.ok ? admission : whole);
+        return;
+      }
+      const reply = await handle(body);
+      // v1 items may have cost one operation per key tried: the excess is owed.
+      limiter.charge(client, (reply.rsaOperations ?? 0) - upFront);
+      res.status(reply.status).json(reply.body);
+    });
   };
   post('/v1/verify', (body) => backend.verify(body));
   post('/v1/rotate', (body) => backend.rotate(body));

@@ -8,3 +8,4 @@ export { ProducedSecret } from '@gitseal/manifests';
 export { KeyState } from './key-set.js';
 export { CERTS_CONFIG_MAP } from './certs-config-map.js';
 export { ConditionType, SyncReason } from './sealed-secret-status.js';
+export { renderTemplateData } from './template-data.js';

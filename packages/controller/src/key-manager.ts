@@ -198,8 +198,7 @@ export class KeyManager {
     for (const state of Object.values(KeyState)) {
       metrics.keys.set({ state }, this.#keys.keys.filter((k) => k.state === state).length);
     }
-    const newest = this.#keys.sealing;
-    metrics.newestKeyAge.set(newest ? Math.max(0, (Date.now() - newest.notBefore.getTime()) / 1000) : 0);
+    metrics.setNewestKeyNotBefore(this.#keys.sealing?.notBefore);
   }
 
   #generateKey(why: string): Promise<void> {

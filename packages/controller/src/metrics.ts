@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createBitnamiMetrics, type BitnamiMetrics } from './bitnami-metrics.js';
 
 /** Why a reconcile of a SealedSecret ended as it did: the `reason` label (also the condition reason). */
 export const UnsealReason = {
@@ -18,19 +19,31 @@ export interface ControllerMetrics {
   readonly reconcileDuration: Histogram<'kind'>;
   readonly queueDepth: Gauge<'queue'>;
   readonly keys: Gauge<'state'>;
+  /** Computed at each scrape from the notBefore given to setNewestKeyNotBefore (0 without a sealing key). */
   readonly newestKeyAge: Gauge;
+  setNewestKeyNotBefore(notBefore: Date | undefined): void;
   readonly rsaPrivateOperations: Counter;
   readonly compromisedKeyObjects: Gauge;
   readonly httpRequests: Counter<'route' | 'code'>;
   readonly leader: Gauge;
   readonly apiWrites: Counter<'resource'>;
   readonly certsConfigMapRestores: Counter;
+  /** Bitnami's metric names, only with --bitnami-compat. */
+  readonly bitnami: BitnamiMetrics | undefined;
 }
 
-export function createMetrics(): ControllerMetrics {
+export interface MetricsOptions {
+  /** Also export Bitnami sealed-secrets' metric names. */
+  readonly bitnamiCompat?: boolean;
+  /** The `revision` label of sealed_secrets_controller_build_info. */
+  readonly version?: string;
+}
+
+export function createMetrics(options: MetricsOptions = {}): ControllerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'gitseal_controller_' });
   const registers = [registry];
+  let newestNotBeforeMs: number | undefined;
   return {
     registry,
     unsealResults: new Counter({
@@ -57,7 +70,15 @@ export function createMetrics(): ControllerMetrics {
       name: 'gitseal_newest_key_age_seconds',
       help: 'Age of the newest sealing key (by certificate notBefore)',
       registers,
+      collect() {
+        // At scrape time: a value set when the key was loaded would stand still.
+        const age = newestNotBeforeMs === undefined ? 0 : Math.max(0, (Date.now() - newestNotBeforeMs) / 1000);
+        this.set(age);
+      },
     }),
+    setNewestKeyNotBefore(notBefore) {
+      newestNotBeforeMs = notBefore?.getTime();
+    },
     rsaPrivateOperations: new Counter({
       name: 'gitseal_rsa_private_operations_total',
       help: 'RSA private-key operations performed (decryptions and certificate signatures)',
@@ -90,5 +111,6 @@ export function createMetrics(): ControllerMetrics {
       help: 'Times the gitseal-certs ConfigMap was changed or deleted by someone else and restored (leader only)',
       registers,
     }),
+    bitnami: options.bitnamiCompat ? createBitnamiMetrics(registry, options.version ?? 'unknown') : undefined,
   };
 }

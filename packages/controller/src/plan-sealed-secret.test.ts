@@ -133,3 +133,37 @@ test('planSecret: absent → unseal; intact → no RSA; edited, moved key, chang
   };
   assert.deepEqual(planSecret(object, otherOwner, keys, hmacKeyFor), { kind: 'foreign' });
 });
+
+test('planSecret, Bitnami annotations: a skip-set-owner-references Secret stays intact (no RSA), patch keeps keys', () => {
+  const bitnami: SealedSecret = {
+    ...object,
+    apiVersion: 'bitnami.com/v1alpha1',
+    spec: {
+      ...object.spec,
+      template: { metadata: { annotations: { 'sealedsecrets.bitnami.com/skip-set-owner-references': 'true' } } },
+    },
+  };
+  const written = buildSecret(readSealedSecret(bitnami), vector.plaintextBase64, [key1], hmacKeyFor);
+  assert.equal(written.metadata.ownerReferences, undefined);
+  assert.deepEqual(planSecret(bitnami, written, keys, hmacKeyFor), {
+    kind: 'intact',
+    keyIds: [key1],
+    repair: undefined,
+  });
+  // Edited by someone: without managed or patch it is no longer ours to overwrite, as in Bitnami.
+  const edited = { ...written, data: { ...written.data, extra: b64('x') } };
+  assert.deepEqual(planSecret(bitnami, edited, keys, hmacKeyFor), { kind: 'foreign' });
+
+  const plain: SealedSecret = { ...bitnami, spec: { encryptedData: vector.encryptedData } };
+  const existing: Secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'db-creds', namespace: 'prod', annotations: { 'sealedsecrets.bitnami.com/patch': 'true' } },
+    data: { other: b64('kept') },
+  };
+  assert.equal(planSecret(plain, existing, keys, hmacKeyFor).kind, 'unseal');
+  const patched = buildSecret(readSealedSecret(plain), vector.plaintextBase64, [key1], hmacKeyFor, existing);
+  assert.deepEqual(patched.data, { other: b64('kept'), ...vector.plaintextBase64 });
+  assert.equal(patched.metadata.ownerReferences, undefined);
+  assert.equal(planSecret(plain, patched, keys, hmacKeyFor).kind, 'intact');
+});

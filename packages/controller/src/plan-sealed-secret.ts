@@ -7,6 +7,7 @@ import {
   type SealedSecret,
   type Secret,
 } from '@gitseal/manifests';
+import { applySecretRules, secretRules } from './bitnami-secret-rules.js';
 import { ControllerError, ControllerErrorCode } from './controller-error.js';
 import { desiredSecret, secretMatches, secretOwnership, Ownership } from './desired-secret.js';
 import type { KeySet } from './key-set.js';
@@ -85,46 +86,63 @@ export function planSecret(
   hmacKeyFor: HmacKeyFor,
 ): SecretPlan {
   const ownership = secretOwnership(existing, sealedSecret);
-  if (ownership === Ownership.Foreign) return { kind: 'foreign' };
+  const rules = secretRules(sealedSecret, existing);
   const annotations = existing?.metadata.annotations ?? {};
   const keyIds = (annotations[ProducedSecret.KeyId] ?? '').split(',').filter((id) => id !== '');
   const preferKeyId = keyIds.find((id) => keys.byId.has(id));
-  if (!existing || ownership !== Ownership.Owned || keyIds.length === 0 || keyIds.some((id) => !keys.byId.has(id))) {
-    return { kind: 'unseal', preferKeyId };
+  const intactData = (): string | undefined => {
+    if (!existing || keyIds.length === 0 || keyIds.some((id) => !keys.byId.has(id))) return undefined;
+    const hmacKey = hmacKeyFor(keyIds[0] ?? '');
+    if (annotations[ProducedSecret.Checksum] !== checksumOf(sealedSecret, keyIds) || !hmacKey) return undefined;
+    const dataHmac = secretDataHmac(hmacKey, existing.data);
+    return annotations[ProducedSecret.DataHmac] === dataHmac ? dataHmac : undefined;
+  };
+  if (ownership === Ownership.Foreign) {
+    // A Secret written without an ownerReference (skip-set-owner-references) is still ours while it holds exactly
+    // what this SealedSecret wrote; any other foreign Secret is refused, as Bitnami refuses it.
+    if (!rules.skipOwnerReferences || existing?.metadata.labels?.[ProducedSecret.Label] !== 'true') {
+      return { kind: 'foreign' };
+    }
+    if (intactData() === undefined) return { kind: 'foreign' };
   }
-  const checksum = checksumOf(sealedSecret, keyIds);
-  const hmacKey = hmacKeyFor(keyIds[0] ?? '');
-  if (annotations[ProducedSecret.Checksum] !== checksum || !hmacKey) return { kind: 'unseal', preferKeyId };
-  const dataHmac = secretDataHmac(hmacKey, existing.data);
-  if (annotations[ProducedSecret.DataHmac] !== dataHmac) return { kind: 'unseal', preferKeyId };
+  const dataHmac = ownership === Ownership.Absent ? undefined : intactData();
+  if (!existing || dataHmac === undefined) return { kind: 'unseal', preferKeyId };
   const desired = desiredSecret({
     sealedSecret,
     data: existing.data ?? {},
-    checksum,
+    checksum: checksumOf(sealedSecret, keyIds),
     keyId: keyIds.join(','),
     dataHmac,
   });
-  return { kind: 'intact', keyIds, repair: secretMatches(existing, desired) ? undefined : desired };
+  const shaped = applySecretRules(desired, existing, rules);
+  return { kind: 'intact', keyIds, repair: secretMatches(existing, shaped) ? undefined : shaped };
 }
 
-/** The Secret to write after a successful unseal: items plus rendered template data, checksum and keyed HMAC. */
+/**
+ * The Secret to write after a successful unseal: items plus rendered template data, checksum and keyed HMAC,
+ * shaped by Bitnami's annotations (see bitnami-secret-rules.ts) against the Secret already there.
+ */
 export function buildSecret(
   read: ReadSealedSecret,
   decrypted: Readonly<Record<string, string>>,
   keyIds: readonly string[],
   hmacKeyFor: HmacKeyFor,
+  existing?: Secret,
 ): Secret {
   const { sealedSecret } = read;
-  const data = renderTemplateData(read.object, sealedSecret.spec.template?.data, decrypted);
+  const rules = secretRules(sealedSecret, existing);
+  const rendered = renderTemplateData(read.object, sealedSecret.spec.template?.data, decrypted);
+  const data = rules.patch && existing ? { ...existing.data, ...rendered } : rendered;
   const hmacKey = hmacKeyFor(keyIds[0] ?? '');
   if (!hmacKey) {
     throw new ControllerError(ControllerErrorCode.Undecryptable, `SealedSecret ${read.object}: its key was removed`);
   }
-  return desiredSecret({
+  const desired = desiredSecret({
     sealedSecret,
     data,
     checksum: checksumOf(sealedSecret, keyIds),
     keyId: keyIds.join(','),
     dataHmac: secretDataHmac(hmacKey, data),
   });
+  return applySecretRules(desired, existing, rules);
 }

@@ -40,6 +40,10 @@ export async function verifySealedSecret(options: SealedSecretApiOptions, body: 
   } catch (error) {
     return invalid(error);
   }
+  if (Object.keys(read.sealedSecret.spec.encryptedData).length === 0) {
+    // No items (kubeseal --allow-empty-data): nothing that could fail to open, as Bitnami's controller answers.
+    return { status: 200, body: { decryptable: true, object: read.object, items: [], keyFingerprints: [] } };
+  }
   const outcome = await options.pool.unseal(
     { object: read.object, scopeLabel: read.scopeLabel, encryptedData: read.sealedSecret.spec.encryptedData },
     { discardData: true, priority: RsaPriority.Api },
@@ -78,6 +82,9 @@ export async function rotateSealedSecret(options: SealedSecretApiOptions, body: 
   } catch (error) {
     return invalid(error);
   }
+  const { status: _status, ...rest } = read.sealedSecret;
+  // No items: nothing to re-encrypt, the object comes back as it is.
+  if (Object.keys(rest.spec.encryptedData).length === 0) return { status: 200, body: rest };
   const sealing = options.keys().sealing;
   if (!sealing) return { status: 503, body: { error: ApiError.NoSealingKey, message: 'no active sealing key yet' } };
   const outcome = await options.pool.reseal(
@@ -97,7 +104,6 @@ export async function rotateSealedSecret(options: SealedSecretApiOptions, body: 
       rsaOperations,
     };
   }
-  const { status: _status, ...rest } = read.sealedSecret;
   options.logger.info({ sealedSecret: read.object, sealingKeyId: sealing.held.keyId }, 'rotated');
   const rotated = { ...rest, spec: { ...read.sealedSecret.spec, encryptedData: outcome.encryptedData } };
   return { status: 200, body: rotated, rsaOperations };

@@ -1,9 +1,12 @@
-import type { SealedSecret, Secret } from '@gitseal/manifests';
+import { CryptoErrorCode } from '@gitseal/crypto';
+import { Annotation, BITNAMI_API_VERSION, type SealedSecret, type Secret } from '@gitseal/manifests';
 import { isConflict, isNotFound, safeErrorMessage } from '@gitseal/kube';
 import type { Logger } from 'pino';
+import { BitnamiErrorReason, conditionGaugeValue } from './bitnami-metrics.js';
 import { EventType, type ClusterWrites } from './cluster-writes.js';
 import { planSecretWrite, SecretWrite } from './desired-secret.js';
 import { ControllerError } from './controller-error.js';
+import type { UnsealOutcome } from './unseal-sealed-secret.js';
 import { KeyState, type KeySet } from './key-set.js';
 import type { ControllerMetrics } from './metrics.js';
 import {
@@ -16,12 +19,50 @@ import {
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
 import { sealedSecretChecksum } from './secret-checksum.js';
 import {
+  ConditionType,
   desiredStatus,
   sameStatus,
   SyncReason,
   type SealedSecretStatusView,
   type SyncResult,
 } from './sealed-secret-status.js';
+
+/**
+ * An object with no items (kubeseal --allow-empty-data): nothing to open, so its Secret holds only the template's
+ * data, as with Bitnami. The newest key vouches for it (the key-id and keyed HMAC of its Secret), so it is
+ * recognised as intact later like any other.
+ */
+function withoutItems(object: string, keys: KeySet): UnsealOutcome {
+  const keyId = (keys.sealing ?? keys.keys[0])?.held.keyId;
+  if (keyId === undefined) {
+    const message = `SealedSecret ${object}: no keys held`;
+    return { ok: false, code: CryptoErrorCode.UnknownKey, message, cause: 'no keys held', rsaOperations: 0 };
+  }
+  return { ok: true, data: {}, keyIds: [keyId], rsaOperations: 0 };
+}
+
+/** Bitnami's `reason` label of sealed_secrets_controller_unseal_errors_total for a failed reconcile. */
+function bitnamiErrorReason(reason: SyncReason): BitnamiErrorReason {
+  if (reason === SyncReason.SecretNotOwned) return BitnamiErrorReason.Unmanaged;
+  if (reason === SyncReason.ApplyFailed) return BitnamiErrorReason.Update;
+  return BitnamiErrorReason.Unseal;
+}
+
+/**
+ * The Warning Event's reason. For bitnami.com objects, Bitnami's own (`ErrUnsealFailed` when the object does not
+ * open or its template fails, `ErrUpdateFailed` when the Secret cannot be written), so existing alerts match.
+ */
+export function eventReason(reason: SyncReason, bitnami: boolean): string {
+  if (!bitnami) return reason;
+  if (reason === SyncReason.SecretNotOwned || reason === SyncReason.ApplyFailed) return BitnamiEventReason.UpdateFailed;
+  return BitnamiEventReason.UnsealFailed;
+}
+
+export const BitnamiEventReason = { UnsealFailed: 'ErrUnsealFailed', UpdateFailed: 'ErrUpdateFailed' } as const;
+
+function managedAnnotation(sealedSecret: SealedSecret): string {
+  return sealedSecret.apiVersion === BITNAMI_API_VERSION ? Annotation.BitnamiManaged : Annotation.Managed;
+}
 
 function attemptChecksum(sealedSecret: SealedSecret, keys: KeySet): string {
   return sealedSecretChecksum({
@@ -64,7 +105,7 @@ export class SealedSecretReconciler {
    * The last failed unseal per object, by a checksum over its ciphertexts, template and the whole key set: the
    * same object under the same keys fails the same way, so a status write or resync costs no RSA again.
    */
-  readonly #failures = new Map<string, { attempt: string; message: string }>();
+  readonly #failures = new Map<string, { attempt: string; reason: SyncReason; message: string }>();
 
   constructor(options: SealedSecretReconcilerOptions) {
     this.#o = options;
@@ -85,6 +126,7 @@ export class SealedSecretReconciler {
       this.#forget(key);
       return undefined;
     }
+    this.#o.metrics.bitnami?.unsealRequests.inc();
     const log = this.#o.logger.child({ sealedSecret: key, generation: raw.metadata.generation });
     let read: ReadSealedSecret;
     try {
@@ -100,7 +142,7 @@ export class SealedSecretReconciler {
       return this.#finish(raw, log, {
         synced: false,
         reason: SyncReason.SecretNotOwned,
-        message: `Secret ${key} exists and is not owned by this SealedSecret (annotate it gitseal.dev/managed: "true" to hand it over)`,
+        message: `Secret ${key} exists and is not owned by this SealedSecret (annotate it ${managedAnnotation(raw)}: "true" to hand it over)`,
       });
     }
     if (plan.kind === 'intact') {
@@ -108,35 +150,60 @@ export class SealedSecretReconciler {
       return this.#finish(raw, log, this.#success(key, plan.keyIds, keys), !!plan.repair);
     }
     const attempt = attemptChecksum(read.sealedSecret, keys);
-    const failed = this.#failures.get(key);
-    if (failed?.attempt === attempt) {
-      return this.#finish(raw, log, { synced: false, reason: SyncReason.UnsealFailed, message: failed.message });
-    }
-    const outcome = await this.#o.pool.unseal({
-      object: key,
-      scopeLabel: read.scopeLabel,
-      encryptedData: read.sealedSecret.spec.encryptedData,
-      ...(plan.preferKeyId ? { preferKeyId: plan.preferKeyId } : {}),
-    });
+    const remembered = this.#rememberedFailure(key, raw, attempt);
+    if (remembered) return this.#finish(raw, log, remembered);
+    const { encryptedData } = read.sealedSecret.spec;
+    const outcome =
+      Object.keys(encryptedData).length === 0
+        ? withoutItems(key, keys)
+        : await this.#o.pool.unseal({
+            object: key,
+            scopeLabel: read.scopeLabel,
+            encryptedData,
+            ...(plan.preferKeyId ? { preferKeyId: plan.preferKeyId } : {}),
+          });
     if (!outcome.ok) {
-      this.#failures.set(key, { attempt, message: outcome.message });
       log.warn(
         { reason: SyncReason.UnsealFailed, code: outcome.code, rsaOperations: outcome.rsaOperations },
         'unseal failed',
       );
-      return this.#finish(raw, log, { synced: false, reason: SyncReason.UnsealFailed, message: outcome.message });
+      return this.#finish(raw, log, this.#failed(key, attempt, SyncReason.UnsealFailed, outcome.message));
     }
     this.#failures.delete(key);
     let desired: Secret;
     try {
-      desired = buildSecret(read, outcome.data, outcome.keyIds, this.#o.hmacKeyFor);
+      desired = buildSecret(read, outcome.data, outcome.keyIds, this.#o.hmacKeyFor, existing);
     } catch (error) {
+      // A template that fails fails again under the same spec and keys: remembered like a failed unseal.
       const message = error instanceof ControllerError ? error.message : 'cannot build the Secret';
-      return this.#finish(raw, log, { synced: false, reason: SyncReason.InvalidSealedSecret, message });
+      return this.#finish(raw, log, this.#failed(key, attempt, SyncReason.InvalidSealedSecret, message));
     }
     await this.#write(raw, desired, existing, log);
     log.info({ reason: SyncReason.Unsealed, keyIds: outcome.keyIds, rsaOperations: outcome.rsaOperations }, 'unsealed');
     return this.#finish(raw, log, this.#success(key, outcome.keyIds, keys), true);
+  }
+
+  /** Records a failure after RSA work; its checksum goes to status.failedChecksum, so a restart remembers it. */
+  #failed(key: string, attempt: string, reason: SyncReason, message: string): SyncResult {
+    this.#failures.set(key, { attempt, reason, message });
+    return { synced: false, reason, message, failedChecksum: attempt };
+  }
+
+  /**
+   * The same object under the same keys fails the same way: a failure remembered in memory, or in the status a
+   * previous process wrote (same checksum, Synced=False), is reported again without any RSA work.
+   */
+  #rememberedFailure(key: string, raw: SealedSecret, attempt: string): SyncResult | undefined {
+    const failed = this.#failures.get(key);
+    if (failed?.attempt === attempt) return { ...failed, synced: false, failedChecksum: attempt };
+    const status = raw.status as SealedSecretStatusView | undefined;
+    const synced = status?.conditions?.find((c) => c.type === ConditionType.Synced);
+    const reason = synced?.reason;
+    const rememberable = reason === SyncReason.UnsealFailed || reason === SyncReason.InvalidSealedSecret;
+    if (status?.failedChecksum !== attempt || synced?.status !== 'False' || !rememberable) return undefined;
+    const message = synced.message ?? `SealedSecret ${key}: unseal failed`;
+    this.#failures.set(key, { attempt, reason, message });
+    return { synced: false, reason, message, failedChecksum: attempt };
   }
 
   #success(key: string, keyIds: readonly string[], keys: KeySet): SyncResult {
@@ -156,6 +223,10 @@ export class SealedSecretReconciler {
 
   #forget(key: string): void {
     this.#failures.delete(key);
+    const [namespace = '', name = ''] = key.split('/');
+    for (const condition of Object.values(ConditionType)) {
+      this.#o.metrics.bitnami?.conditionInfo.remove({ namespace, name, condition });
+    }
     if (this.#compromised.delete(key)) this.#o.metrics.compromisedKeyObjects.set(this.#compromised.size);
   }
 
@@ -216,21 +287,36 @@ export class SealedSecretReconciler {
       name: raw.metadata.name,
       uid: raw.metadata.uid ?? '',
     };
+    if (!result.synced) this.#bitnamiError(subject.namespace, bitnamiErrorReason(result.reason));
     if (statusChanged) {
       try {
         await this.#o.writes.patchSealedSecretStatus(raw.apiVersion, subject.namespace, subject.name, next);
       } catch (error) {
         if (isNotFound(error)) return undefined;
+        this.#bitnamiError(subject.namespace, BitnamiErrorReason.Status);
         throw error;
       }
     }
+    this.#observeConditions(subject.namespace, subject.name, next);
+    const isBitnami = raw.apiVersion === BITNAMI_API_VERSION;
     if (secretWritten && result.synced) {
       await this.#event(subject, EventType.Normal, SyncReason.Unsealed, 'Secret written from SealedSecret', log);
     } else if (!result.synced && statusChanged) {
-      const reason = result.reason === SyncReason.UnsealFailed ? 'UnsealFailed' : result.reason;
-      await this.#event(subject, EventType.Warning, reason, result.message, log);
+      await this.#event(subject, EventType.Warning, eventReason(result.reason, isBitnami), result.message, log);
     }
     return undefined;
+  }
+
+  /** Bitnami's condition_info gauge, as its controller sets it after each status update. */
+  #observeConditions(namespace: string, name: string, status: SealedSecretStatusView): void {
+    const gauge = this.#o.metrics.bitnami?.conditionInfo;
+    for (const c of gauge ? (status.conditions ?? []) : []) {
+      gauge?.set({ namespace, name, condition: c.type }, conditionGaugeValue(c.status));
+    }
+  }
+
+  #bitnamiError(namespace: string, reason: BitnamiErrorReason): void {
+    this.#o.metrics.bitnami?.unsealErrors.inc({ reason, namespace });
   }
 
   async #event(

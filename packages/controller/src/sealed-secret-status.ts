@@ -18,6 +18,11 @@ export interface SealedSecretStatusView {
   conditions?: Condition[];
   /** Fingerprints (SHA256:…) of the keys that opened it, comma-separated. */
   keyFingerprint?: string;
+  /**
+   * Checksum over the spec and the key set of the last attempt that failed after RSA work: while it still
+   * matches, a restarted controller reports the failure again without retrying.
+   */
+  failedChecksum?: string | null;
 }
 
 export interface SyncResult {
@@ -27,6 +32,8 @@ export interface SyncResult {
   readonly message: string;
   readonly keyFingerprints?: readonly string[];
   readonly compromised?: boolean;
+  /** Set on failures that cost RSA work (see SealedSecretStatusView.failedChecksum). */
+  readonly failedChecksum?: string;
 }
 
 /** The status a reconcile result stands for; lastTransitionTime is kept while a condition's status holds. */
@@ -66,6 +73,9 @@ export function desiredStatus(
   const fingerprints = result.keyFingerprints ?? [];
   if (fingerprints.length > 0) status.keyFingerprint = fingerprints.join(',');
   else if (!result.synced && current?.keyFingerprint) status.keyFingerprint = current.keyFingerprint;
+  if (!result.synced && result.failedChecksum) status.failedChecksum = result.failedChecksum;
+  // The status is written as a merge patch: null removes a checksum that no longer applies.
+  else if (current?.failedChecksum) status.failedChecksum = null;
   return status;
 }
 
@@ -77,7 +87,12 @@ function comparable(status: SealedSecretStatusView | undefined): string {
     message,
     observedGeneration,
   }));
-  return JSON.stringify([status?.observedGeneration, status?.keyFingerprint ?? '', conditions]);
+  return JSON.stringify([
+    status?.observedGeneration,
+    status?.keyFingerprint ?? '',
+    status?.failedChecksum ?? '',
+    conditions,
+  ]);
 }
 
 /** Whether two statuses say the same (timestamps aside): then no status write is needed. */

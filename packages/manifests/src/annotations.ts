@@ -6,6 +6,10 @@ export const Annotation = {
   BitnamiNamespaceWide: 'sealedsecrets.bitnami.com/namespace-wide',
   BitnamiClusterWide: 'sealedsecrets.bitnami.com/cluster-wide',
   BitnamiManaged: 'sealedsecrets.bitnami.com/managed',
+  /** On an existing Secret: merge the SealedSecret's keys, labels and annotations into it instead of replacing. */
+  BitnamiPatch: 'sealedsecrets.bitnami.com/patch',
+  /** On the template: the produced Secret gets no ownerReference (deleting the SealedSecret keeps it). */
+  BitnamiSkipSetOwnerReferences: 'sealedsecrets.bitnami.com/skip-set-owner-references',
   LastAppliedConfiguration: 'kubectl.kubernetes.io/last-applied-configuration',
 } as const;
 export type Annotation = (typeof Annotation)[keyof typeof Annotation];

@@ -78,8 +78,12 @@ test('non-string stringData asks for quoting without echoing the value', () => {
 });
 
 test('refuses an empty Secret and invalid keys', () => {
-  assertSecretError(secret({}), /has no data and no stringData$/);
-  assertSecretError(secret({ data: {}, stringData: null }), /has no data and no stringData$/);
+  assertSecretError(secret({}), /has no data and no stringData \(pass --allow-empty-data to seal it anyway\)$/);
+  assertSecretError(
+    secret({ data: {}, stringData: null }),
+    /has no data and no stringData \(pass --allow-empty-data to seal it anyway\)$/,
+  );
+  assert.equal(readSecret(secret({}), 's.yaml', { allowEmpty: true }).data.size, 0);
   assertSecretError(secret({ stringData: { 'bad/key': 'v' } }), /stringData key "bad\/key" is not a valid Secret key/);
   assertSecretError(secret({ stringData: { '..': 'v' } }), /key "\.\." is not a valid Secret key/);
   assertSecretError(secret({ stringData: { ['k'.repeat(254)]: 'v' } }), /is not a valid Secret key/);

@@ -44,9 +44,10 @@ function readStringMap(where: string, field: string, value: unknown): Record<str
 
 /**
  * Validates a `v1` Secret and returns its values decoded. `stringData` is folded over `data` (it wins, as in
- * the API server). Errors name the key at fault, never its value.
+ * the API server). Errors name the key at fault, never its value. No values at all is refused unless `allowEmpty`
+ * (kubeseal's --allow-empty-data).
  */
-export function readSecret(object: unknown, source: string): SecretInput {
+export function readSecret(object: unknown, source: string, options: { allowEmpty?: boolean } = {}): SecretInput {
   const where = describeObject(object, source);
   if (!isPlainObject(object)) fail(where, 'expected a v1 Secret, got something that is not a mapping');
   if (object['apiVersion'] !== 'v1' || object['kind'] !== 'Secret') {
@@ -72,6 +73,8 @@ export function readSecret(object: unknown, source: string): SecretInput {
     if (typeof value !== 'string') fail(where, `stringData.${key} is not a string (quote it in YAML)`);
     data.set(key, Redacted.fromString(value));
   }
-  if (data.size === 0) fail(where, 'has no data and no stringData');
+  if (data.size === 0 && !options.allowEmpty) {
+    fail(where, 'has no data and no stringData (pass --allow-empty-data to seal it anyway)');
+  }
   return { metadata, type, immutable: typeof immutable === 'boolean' ? immutable : undefined, data };
 }

@@ -15,6 +15,7 @@ import {
 import { certLine, loadSealingCert, type CertSourceOptions } from '../cert-source.js';
 import { CliError, ExitCode, wrapError } from '../cli-error.js';
 import { parseFromFile } from '../from-file.js';
+import { kubesealEnvFlag } from '../kubeseal-env.js';
 import { defaultEnvelope, type EnvelopeOption, type OutputFormat } from '../options.js';
 import type { Notice } from '../program.js';
 import { readFileBytesCapped, readStdinBytesCapped } from '../read-input.js';
@@ -35,6 +36,8 @@ export interface SealOptions extends CertSourceOptions {
   readonly raw?: boolean;
   readonly fromFile?: string;
   readonly mergeInto?: string;
+  /** kubeseal's --allow-empty-data: seal a Secret with no values (a SealedSecret with no items). */
+  readonly allowEmptyData?: boolean;
 }
 
 /** A Secret read from the input with everything sealing needs: its values and the label to bind them to. */
@@ -77,7 +80,8 @@ function planSecret(manifest: ParsedManifest, options: SealOptions): PlannedSecr
   let secret;
   let annotatedScope: Scope;
   try {
-    secret = readSecret(manifest.object, manifest.source);
+    const allowEmpty = options.allowEmptyData === true || kubesealEnvFlag('allow-empty-data');
+    secret = readSecret(manifest.object, manifest.source, { allowEmpty });
     annotatedScope = scopeOf(manifest.object, manifest.source);
   } catch (error) {
     throw wrapError('', error);

@@ -5,11 +5,16 @@
 // npm run -s cluster -- down --dir DIR         stop everything and remove its data (pods, mounts, iptables chains,
 //                                              the bridge, cgroups; host sysctls put back)
 // npm run -s cluster -- binaries [--node]      locate or build the binaries, print their folder
+// npm run -s cluster -- tools                  locate or build the tools tests run beside the cluster (Helm,
+//                                              Bitnami's kubeseal and controller), print their paths
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bitnamiControllerBinary } from '../support/bitnami-controller.js';
 import { resolveControlPlaneBinaries } from './binaries.js';
+import { resolveHelmBinary } from './helm-binary.js';
+import { resolveKubesealBinary } from './kubeseal-binary.js';
 import { ClusterError } from './cluster-error.js';
 import { startControlPlane } from './control-plane.js';
 import { resolveNodeBinaries } from './node-binaries.js';
@@ -21,7 +26,7 @@ import { stopRecordedControlPlane } from './stop-recorded.js';
 
 let logsDir = 'DIR/logs';
 
-const usage = 'usage: npm run -s cluster -- up|down [--dir DIR] [--node] | binaries [--node]';
+const usage = 'usage: npm run -s cluster -- up|down [--dir DIR] [--node] | binaries [--node] | tools';
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -40,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'up') return values.node ? upNode(dir) : up(dir);
   if (command === 'down') return down(dir);
   if (command === 'binaries') return values.node ? nodeBinaries() : binaries();
+  if (command === 'tools') return tools();
   throw new Error(command ? `unknown command ${command}; ${usage}` : usage);
 }
 
@@ -61,6 +67,21 @@ async function up(dir: string): Promise<number> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.error(`gitseal cluster: ready at ${plane.server} in ${seconds}s (logs in ${join(dir, 'logs')})`);
   console.log(plane.kubeconfigPath);
+  return 0;
+}
+
+/** Built once into ~/.cache/gitseal (CI builds them here, before the tests, so no test waits minutes for one). */
+async function tools(): Promise<number> {
+  for (const [name, resolveTool] of [
+    ['helm', () => resolveHelmBinary()],
+    ['kubeseal', () => resolveKubesealBinary()],
+    ['Bitnami controller', () => bitnamiControllerBinary()],
+  ] as const) {
+    const started = Date.now();
+    const path = await resolveTool();
+    console.error(`gitseal cluster: ${name} at ${path} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    console.log(path);
+  }
   return 0;
 }
 

@@ -3,7 +3,7 @@
 // mount namespace where /run/secrets/kubernetes.io/serviceaccount holds a token, the cluster CA and its namespace.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -44,6 +44,9 @@ export async function bitnamiControllerBinary(): Promise<string> {
       break;
     } catch {
       if (existsSync(target)) return target;
+      // A build killed with its process leaves its lock: one older than the longest build is nobody's.
+      const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > 30 * 60_000) await rm(lock, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 2_000)); // another run builds it
     }
   }

@@ -224,8 +224,13 @@ export class GitSyncReconciler {
       },
       'sync',
     );
-    await this.#writeStatus(live ?? gitSync, log, { kind: 'synced', result, startedAt });
+    const contested = this.#o.watch.contestOf(key)?.message;
+    await this.#writeStatus(live ?? gitSync, log, { kind: 'synced', result, startedAt, contested });
     await this.#event(gitSync, result, log);
+    if (contested !== undefined && this.#o.watch.takeUnreportedContest(key)) {
+      log.warn({ reason: GitSyncReason.FieldManagerConflict, message: contested }, 'contested');
+      await this.#recordEvent(gitSync, EventType.Warning, GitSyncReason.FieldManagerConflict, contested, log);
+    }
     return this.#nextDelay(key, result.result === 'Succeeded', interval);
   }
 

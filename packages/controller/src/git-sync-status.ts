@@ -3,7 +3,13 @@ import type { GitSyncHistoryEntry, GitSyncStatus, InventoryEntry } from '@gitsea
 import { canonicalJson, SyncReason, type SyncRevisionResult } from '@gitseal/sync';
 import { formatDuration } from './duration.js';
 
-export const GitSyncCondition = { Ready: 'Ready', Reconciling: 'Reconciling', Stalled: 'Stalled' } as const;
+export const GitSyncCondition = {
+  Ready: 'Ready',
+  Reconciling: 'Reconciling',
+  Stalled: 'Stalled',
+  /** True while another field manager keeps changing back what this GitSync applied (self-heal backs off). */
+  Contested: 'Contested',
+} as const;
 
 /** Reasons of the GitSync reconciler itself, beside the sync engine's SyncReason. */
 export const GitSyncReason = {
@@ -12,6 +18,8 @@ export const GitSyncReason = {
   DependencyNotReady: 'DependencyNotReady',
   /** The Event of a deleted GitSync: what was pruned, or why nothing was. */
   Deleted: 'Deleted',
+  /** The Contested condition and its Event: another field manager fights over an applied field. */
+  FieldManagerConflict: 'FieldManagerConflict',
 } as const;
 
 /** Failures that a retry of the same revision cannot fix: Stalled until Git or the spec changes. */
@@ -34,7 +42,13 @@ export type GitSyncOutcome =
   | { readonly kind: 'reconciling' }
   | { readonly kind: 'waiting'; readonly reason: string; readonly message: string }
   | { readonly kind: 'failed'; readonly reason: string; readonly message: string; readonly stalled?: boolean }
-  | { readonly kind: 'synced'; readonly result: SyncRevisionResult; readonly startedAt: Date };
+  | {
+      readonly kind: 'synced';
+      readonly result: SyncRevisionResult;
+      readonly startedAt: Date;
+      /** Contested=True with this message (names the object and the other field managers); absent removes it. */
+      readonly contested?: string;
+    };
 
 function historyEntry(result: SyncRevisionResult, startedAt: Date): GitSyncHistoryEntry {
   return {
@@ -138,6 +152,18 @@ export function gitSyncStatus(
         ...(result.revision ? { lastAttemptedRevision: result.revision } : {}),
       };
       conditions = removeCondition(conditions, GitSyncCondition.Reconciling);
+      conditions =
+        outcome.contested === undefined
+          ? removeCondition(conditions, GitSyncCondition.Contested)
+          : cond(
+              conditions,
+              GitSyncCondition.Contested,
+              'True',
+              GitSyncReason.FieldManagerConflict,
+              outcome.contested,
+              generation,
+              now,
+            );
       if (result.result === 'Succeeded') {
         status.lastAppliedRevision = result.revision;
         conditions = cond(

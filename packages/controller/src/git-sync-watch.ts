@@ -104,7 +104,13 @@ export function driftView(object: KubernetesObject): KubernetesObject {
       ...(digest === undefined ? {} : { annotations: { [APPLIED_DIGEST_ANNOTATION]: digest } }),
       ...(m.managedFields === undefined
         ? {}
-        : { managedFields: m.managedFields.map(({ manager, operation, time }) => ({ manager, operation, time })) }),
+        : {
+            managedFields: m.managedFields.map(({ manager, operation, time }) => ({
+              ...(manager === undefined ? {} : { manager }),
+              ...(operation === undefined ? {} : { operation }),
+              ...(time === undefined ? {} : { time }),
+            })),
+          }),
     },
   };
 }

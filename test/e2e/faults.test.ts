@@ -236,12 +236,7 @@ test('etcd restarted during bulk unseal: every Secret converges', async (t) => {
     const secret = await cluster.readSecret(ns, `s-${i}`);
     assert.equal(secret?.data?.['value'], Buffer.from(values[i] ?? '').toString('base64'));
   }
-  const listed = (await custom.listNamespacedCustomObject({
-    group: 'gitseal.dev',
-    version: 'v1alpha1',
-    namespace: ns,
-    plural: 'sealedsecrets',
-  })) as { items: { status?: { conditions?: { type: string; status: string }[] } }[] };
+  type Listed = { items: { status?: { conditions?: { type: string; status: string }[] } }[] };
   await waitFor(
     'all Synced',
     async () => {
@@ -250,7 +245,7 @@ test('etcd restarted during bulk unseal: every Secret converges', async (t) => {
         version: 'v1alpha1',
         namespace: ns,
         plural: 'sealedsecrets',
-      })) as typeof listed;
+      })) as Listed;
       return list.items.every((o) => o.status?.conditions?.find((c) => c.type === 'Synced')?.status === 'True');
     },
     60_000,

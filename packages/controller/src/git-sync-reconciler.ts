@@ -227,10 +227,7 @@ export class GitSyncReconciler {
     const contested = this.#o.watch.contestOf(key)?.message;
     await this.#writeStatus(live ?? gitSync, log, { kind: 'synced', result, startedAt, contested });
     await this.#event(gitSync, result, log);
-    if (contested !== undefined && this.#o.watch.takeUnreportedContest(key)) {
-      log.warn({ reason: GitSyncReason.FieldManagerConflict, message: contested }, 'contested');
-      await this.#recordEvent(gitSync, EventType.Warning, GitSyncReason.FieldManagerConflict, contested, log);
-    }
+    await this.#reportContest(key, gitSync, contested, log);
     return this.#nextDelay(key, result.result === 'Succeeded', interval);
   }
 
@@ -490,6 +487,13 @@ export class GitSyncReconciler {
       type = EventType.Warning;
     }
     await this.#recordEvent(gitSync, type, reason, message, log);
+  }
+
+  /** One Warning Event per new contest (another field manager fighting over an applied field). */
+  async #reportContest(key: string, gitSync: GitSync, contested: string | undefined, log: Logger): Promise<void> {
+    if (contested === undefined || !this.#o.watch.takeUnreportedContest(key)) return;
+    log.warn({ reason: GitSyncReason.FieldManagerConflict, message: contested }, 'contested');
+    await this.#recordEvent(gitSync, EventType.Warning, GitSyncReason.FieldManagerConflict, contested, log);
   }
 
   async #recordEvent(gitSync: GitSync, type: EventType, reason: string, message: string, log: Logger): Promise<void> {

@@ -91,6 +91,18 @@ const cond = (
     now,
   );
 
+/** Contested=True with `message`, or no Contested condition when there is none. */
+function withContested(
+  list: Condition[] | undefined,
+  message: string | undefined,
+  generation: number | undefined,
+  now: Date,
+): Condition[] | undefined {
+  if (message === undefined) return removeCondition(list, GitSyncCondition.Contested);
+  const reason = GitSyncReason.FieldManagerConflict;
+  return cond(list, GitSyncCondition.Contested, 'True', reason, message, generation, now);
+}
+
 /** The status after one step of a reconcile (pure). */
 export function gitSyncStatus(
   current: GitSyncStatusView | undefined,
@@ -152,18 +164,7 @@ export function gitSyncStatus(
         ...(result.revision ? { lastAttemptedRevision: result.revision } : {}),
       };
       conditions = removeCondition(conditions, GitSyncCondition.Reconciling);
-      conditions =
-        outcome.contested === undefined
-          ? removeCondition(conditions, GitSyncCondition.Contested)
-          : cond(
-              conditions,
-              GitSyncCondition.Contested,
-              'True',
-              GitSyncReason.FieldManagerConflict,
-              outcome.contested,
-              generation,
-              now,
-            );
+      conditions = withContested(conditions, outcome.contested, generation, now);
       if (result.result === 'Succeeded') {
         status.lastAppliedRevision = result.revision;
         conditions = cond(

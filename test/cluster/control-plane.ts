@@ -3,10 +3,15 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveControlPlaneBinaries, type ControlPlaneBinaries } from './binaries.js';
-import { startEtcd } from './etcd.js';
+import { startEtcd, type RunningEtcd } from './etcd.js';
 import { onProcessExit } from './exit-cleanup.js';
 import { ADMIN_USER, NON_ADMIN_USER, writeTokenAuthFile } from './identities.js';
-import { startKubeApiserver } from './kube-apiserver.js';
+import {
+  startKubeApiserver,
+  waitApiserverReady,
+  type KubeApiserverOptions,
+  type RunningKubeApiserver,
+} from './kube-apiserver.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { generatePki, issueCertificate } from './pki.js';
 import { stopProcess } from './process-liveness.js';
@@ -49,7 +54,25 @@ export interface ControlPlane {
   readonly logsDir: string;
   /** SIGTERM then SIGKILL both processes, remove etcd data (and the folder when it was a temp folder). */
   stop(): Promise<void>;
+  /** Stops kube-apiserver (SIGTERM, SIGKILL after `graceMs`); etcd keeps running. */
+  stopApiServer(graceMs?: number): Promise<void>;
+  /** Starts kube-apiserver again: same port, certificates and etcd; resolves once /readyz is ok. */
+  startApiServer(): Promise<void>;
+  /** stopApiServer then startApiServer. */
+  restartApiServer(): Promise<void>;
+  /** Stops etcd (SIGTERM, SIGKILL after `graceMs`); kube-apiserver keeps running and fails its requests. */
+  stopEtcd(graceMs?: number): Promise<void>;
+  /** Starts etcd again: same data dir and ports; resolves once etcd and kube-apiserver's /readyz are healthy. */
+  startEtcd(): Promise<void>;
+  /** stopEtcd then startEtcd. */
+  restartEtcd(): Promise<void>;
 }
+
+/** The restart helpers, built by launch() around the running processes. */
+type Restarts = Pick<
+  ControlPlane,
+  'stopApiServer' | 'startApiServer' | 'restartApiServer' | 'stopEtcd' | 'startEtcd' | 'restartEtcd'
+>;
 
 /** Starts etcd and kube-apiserver on loopback; resolves once /readyz is ok. Processes die with this process. */
 export async function startControlPlane(options: StartControlPlaneOptions = {}): Promise<ControlPlane> {
@@ -117,8 +140,9 @@ async function launch(
   const tokenAuthFile = join(dir, 'pki', 'tokens.csv');
   const { adminToken, userToken } = await writeTokenAuthFile(tokenAuthFile);
 
-  const etcd = await startEtcd({ binary: binaries.etcd, dataDir: etcdDataDir, logsDir, detached, onSpawn });
-  const apiserver = await startKubeApiserver({
+  const etcdOptions = { binary: binaries.etcd, dataDir: etcdDataDir, logsDir, detached, onSpawn };
+  const etcd = await startEtcd(etcdOptions);
+  const apiserverOptions: KubeApiserverOptions = {
     binary: binaries.kubeApiserver,
     etcdUrl: etcd.clientUrl,
     pki,
@@ -131,7 +155,8 @@ async function launch(
     ...(node && kubeletClient
       ? { node: { advertiseAddress: node.advertiseAddress, serviceCidr: node.serviceCidr, kubeletClient } }
       : {}),
-  });
+  };
+  const apiserver = await startKubeApiserver(apiserverOptions);
 
   const { server } = apiserver;
   const kubeconfigPath = join(dir, 'kubeconfig');
@@ -157,6 +182,65 @@ async function launch(
     userName: NON_ADMIN_USER,
     pkiDir,
     logsDir,
+    ...restartsFor(
+      { etcd, apiserver },
+      (urls) => startEtcd({ ...etcdOptions, urls }),
+      (port) => startKubeApiserver({ ...apiserverOptions, port }),
+    ),
+  };
+}
+
+/**
+ * Stop/start pairs over the running etcd and kube-apiserver: the same ports, data dir and certificates, so every
+ * client (kubeconfigs, the controller under test) reconnects to the same address. Calls are serialised.
+ */
+function restartsFor(
+  running: { etcd: RunningEtcd; apiserver: RunningKubeApiserver },
+  launchEtcd: (urls: { clientUrl: string; peerUrl: string }) => Promise<RunningEtcd>,
+  launchApiserver: (port: number) => Promise<RunningKubeApiserver>,
+): Restarts {
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(step: () => Promise<T>): Promise<T> => {
+    const next = chain.then(step, step);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  const port = Number(new URL(running.apiserver.server).port);
+  const apiserverReady = () => waitApiserverReady(running.apiserver);
+  const stopApiServer = (graceMs?: number) =>
+    serial(async () => {
+      await stopProcess(running.apiserver.process.pid, graceMs);
+      await running.apiserver.process.exited;
+    });
+  const startApiServer = () =>
+    serial(async () => {
+      if (!running.apiserver.process.hasExited()) return;
+      running.apiserver = await launchApiserver(port);
+    });
+  const stopEtcd = (graceMs?: number) =>
+    serial(async () => {
+      await stopProcess(running.etcd.process.pid, graceMs);
+      await running.etcd.process.exited;
+    });
+  const startEtcd = () =>
+    serial(async () => {
+      if (!running.etcd.process.hasExited()) return;
+      running.etcd = await launchEtcd({ clientUrl: running.etcd.clientUrl, peerUrl: running.etcd.peerUrl });
+      if (!running.apiserver.process.hasExited()) await apiserverReady();
+    });
+  return {
+    stopApiServer,
+    startApiServer,
+    restartApiServer: async () => {
+      await stopApiServer();
+      await startApiServer();
+    },
+    stopEtcd,
+    startEtcd,
+    restartEtcd: async () => {
+      await stopEtcd();
+      await startEtcd();
+    },
   };
 }
 

@@ -14,11 +14,14 @@ export interface EtcdOptions {
   detached: boolean;
   onSpawn: (process: LoggedProcess) => void;
   timeoutMs?: number;
+  /** Reuse these URLs (a restart in place); default: free loopback ports. */
+  urls?: { readonly clientUrl: string; readonly peerUrl: string };
 }
 
 export interface RunningEtcd {
   process: LoggedProcess;
   clientUrl: string;
+  peerUrl: string;
 }
 
 const attempts = 3;
@@ -28,17 +31,18 @@ export async function startEtcd(options: EtcdOptions): Promise<RunningEtcd> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const logPath = join(options.logsDir, 'etcd.log');
   for (let attempt = 1; ; attempt++) {
-    const clientUrl = `http://127.0.0.1:${await findFreePort()}`;
-    const peerUrl = `http://127.0.0.1:${await findFreePort()}`;
+    const clientUrl = options.urls?.clientUrl ?? `http://127.0.0.1:${await findFreePort()}`;
+    const peerUrl = options.urls?.peerUrl ?? `http://127.0.0.1:${await findFreePort()}`;
     const process = spawnLogged('etcd', options.binary, etcdArgs(options.dataDir, clientUrl, peerUrl), {
       logPath,
       detached: options.detached,
     });
     options.onSpawn(process);
     const outcome = await waitReady(process, () => isHealthy(clientUrl), options.timeoutMs ?? 30_000);
-    if (outcome.kind === 'ready') return { process, clientUrl };
+    if (outcome.kind === 'ready') return { process, clientUrl, peerUrl };
     const tail = readLogTail(logPath);
-    if (outcome.kind === 'exited' && /address already in use/.test(tail) && attempt < attempts) continue;
+    if (outcome.kind === 'exited' && /address already in use/.test(tail) && attempt < attempts && !options.urls)
+      continue;
     const why = outcome.kind === 'exited' ? `exited (${outcome.how})` : 'was not healthy in time';
     throw new ClusterError(ClusterErrorCode.StartFailed, `etcd ${why}; last log lines:\n${tail}`);
   }

@@ -21,6 +21,8 @@ export interface KubeApiserverOptions {
   timeoutMs?: number;
   /** Serve a real node: client certificates, Node authorization, pods reaching it through the `kubernetes` Service. */
   node?: ApiserverNodeOptions;
+  /** Listen on this port (a restart in place); default: a free one. */
+  port?: number;
 }
 
 export interface ApiserverNodeOptions {
@@ -34,6 +36,8 @@ export interface ApiserverNodeOptions {
 export interface RunningKubeApiserver {
   process: LoggedProcess;
   server: string;
+  /** Polls /readyz until "ok" (e.g. after etcd came back); throws when the process exits or time runs out. */
+  ready: (timeoutMs?: number) => Promise<void>;
 }
 
 const attempts = 3;
@@ -42,7 +46,7 @@ const attempts = 3;
 export async function startKubeApiserver(options: KubeApiserverOptions): Promise<RunningKubeApiserver> {
   const logPath = join(options.logsDir, 'kube-apiserver.log');
   for (let attempt = 1; ; attempt++) {
-    const port = await findFreePort();
+    const port = options.port ?? (await findFreePort());
     const server = `https://127.0.0.1:${port}`;
     const process = spawnLogged('kube-apiserver', options.binary, apiserverArgs(options, port), {
       logPath,
@@ -57,9 +61,20 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
       return status === 200 && body === 'ok';
     };
     const outcome = await waitReady(process, ready, options.timeoutMs ?? 90_000);
-    if (outcome.kind === 'ready') return { process, server };
+    const readyAgain = async (timeoutMs = 90_000) => {
+      const again = await waitReady(process, ready, timeoutMs);
+      if (again.kind !== 'ready')
+        throw new ClusterError(ClusterErrorCode.StartFailed, `kube-apiserver not ready again`);
+    };
+    if (outcome.kind === 'ready') return { process, server, ready: readyAgain };
     const tail = readLogTail(logPath);
-    if (outcome.kind === 'exited' && /address already in use/.test(tail) && attempt < attempts) continue;
+    if (
+      outcome.kind === 'exited' &&
+      /address already in use/.test(tail) &&
+      attempt < attempts &&
+      options.port === undefined
+    )
+      continue;
     const why = outcome.kind === 'exited' ? `exited (${outcome.how})` : 'was not ready in time';
     throw new ClusterError(ClusterErrorCode.StartFailed, `kube-apiserver ${why}; last log lines:\n${tail}`);
   }
@@ -111,4 +126,9 @@ function apiserverArgs(options: KubeApiserverOptions, port: number): string[] {
     // The node registers by a hostname that resolves to 127.0.0.1; its serving certificate names it.
     '--kubelet-preferred-address-types=Hostname',
   ];
+}
+
+/** Waits until a running kube-apiserver answers /readyz "ok" again. */
+export async function waitApiserverReady(running: RunningKubeApiserver, timeoutMs?: number): Promise<void> {
+  await running.ready(timeoutMs);
 }

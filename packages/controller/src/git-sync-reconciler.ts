@@ -267,8 +267,16 @@ export class GitSyncReconciler {
     });
     this.#track(key, gitSync, result, state);
     log.info(syncLogFields(result), 'sync');
-    await this.#writeStatus(live ?? gitSync, log, { kind: 'synced', result, startedAt, ...requestOf(gitSync) });
+    const contested = this.#o.watch.contestOf(key)?.message;
+    await this.#writeStatus(live ?? gitSync, log, {
+      kind: 'synced',
+      result,
+      startedAt,
+      ...requestOf(gitSync),
+      ...(contested === undefined ? {} : { contested }),
+    });
     await this.#event(gitSync, result, log);
+    await this.#reportContest(key, gitSync, contested, log);
     return this.#nextDelay(key, result.result === 'Succeeded', interval);
   }
 
@@ -528,6 +536,13 @@ export class GitSyncReconciler {
       type = EventType.Warning;
     }
     await this.#recordEvent(gitSync, type, reason, message, log);
+  }
+
+  /** One Warning Event per new contest (another field manager fighting over an applied field). */
+  async #reportContest(key: string, gitSync: GitSync, contested: string | undefined, log: Logger): Promise<void> {
+    if (contested === undefined || !this.#o.watch.takeUnreportedContest(key)) return;
+    log.warn({ reason: GitSyncReason.FieldManagerConflict, message: contested }, 'contested');
+    await this.#recordEvent(gitSync, EventType.Warning, GitSyncReason.FieldManagerConflict, contested, log);
   }
 
   async #recordEvent(gitSync: GitSync, type: EventType, reason: string, message: string, log: Logger): Promise<void> {

@@ -3,7 +3,13 @@ import type { GitSyncHistoryEntry, GitSyncStatus, InventoryEntry } from '@gitsea
 import { canonicalJson, SyncReason, type SyncRevisionResult } from '@gitseal/sync';
 import { formatDuration } from './duration.js';
 
-export const GitSyncCondition = { Ready: 'Ready', Reconciling: 'Reconciling', Stalled: 'Stalled' } as const;
+export const GitSyncCondition = {
+  Ready: 'Ready',
+  Reconciling: 'Reconciling',
+  Stalled: 'Stalled',
+  /** True while another field manager keeps changing back what this GitSync applied (self-heal backs off). */
+  Contested: 'Contested',
+} as const;
 
 /** Reasons of the GitSync reconciler itself, beside the sync engine's SyncReason. */
 export const GitSyncReason = {
@@ -12,6 +18,8 @@ export const GitSyncReason = {
   DependencyNotReady: 'DependencyNotReady',
   /** The Event of a deleted GitSync: what was pruned, or why nothing was. */
   Deleted: 'Deleted',
+  /** The Contested condition and its Event: another field manager fights over an applied field. */
+  FieldManagerConflict: 'FieldManagerConflict',
 } as const;
 
 /** Failures that a retry of the same revision cannot fix: Stalled until Git or the spec changes. */
@@ -42,7 +50,13 @@ export type GitSyncOutcome =
       readonly message: string;
       readonly stalled?: boolean;
     } & Handles)
-  | ({ readonly kind: 'synced'; readonly result: SyncRevisionResult; readonly startedAt: Date } & Handles);
+  | ({
+      readonly kind: 'synced';
+      readonly result: SyncRevisionResult;
+      readonly startedAt: Date;
+      /** Contested=True with this message (names the object and the other field managers); absent removes it. */
+      readonly contested?: string;
+    } & Handles);
 
 function historyEntry(result: SyncRevisionResult, startedAt: Date): GitSyncHistoryEntry {
   return {
@@ -84,6 +98,18 @@ const cond = (
     { type, status, reason, message, ...(generation === undefined ? {} : { observedGeneration: generation }) },
     now,
   );
+
+/** Contested=True with `message`, or no Contested condition when there is none. */
+function withContested(
+  list: Condition[] | undefined,
+  message: string | undefined,
+  generation: number | undefined,
+  now: Date,
+): Condition[] | undefined {
+  if (message === undefined) return removeCondition(list, GitSyncCondition.Contested);
+  const reason = GitSyncReason.FieldManagerConflict;
+  return cond(list, GitSyncCondition.Contested, 'True', reason, message, generation, now);
+}
 
 /**
  * The status after one step of a reconcile (pure). An outcome other than `reconciling` also records the request it
@@ -159,6 +185,7 @@ function stepStatus(
         ...(result.revision ? { lastAttemptedRevision: result.revision } : {}),
       };
       conditions = removeCondition(conditions, GitSyncCondition.Reconciling);
+      conditions = withContested(conditions, outcome.contested, generation, now);
       if (result.result === 'Succeeded') {
         status.lastAppliedRevision = result.revision;
         conditions = cond(

@@ -4,7 +4,7 @@ import { APPLIED_DIGEST_ANNOTATION, SYNC_LABEL } from '@gitseal/sync';
 import { driftView, REQUESTED_AT_ANNOTATION, wantsSync } from './git-sync-watch.js';
 
 describe('driftView', () => {
-  it('keeps only the identity, versions, sync label and applied digest of an applied object', () => {
+  it('keeps only the identity, versions, sync label, applied digest and writers of an applied object', () => {
     const secret = {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -15,7 +15,7 @@ describe('driftView', () => {
         resourceVersion: '42',
         labels: { [SYNC_LABEL]: 'flux.apps', team: 'x' },
         annotations: { [APPLIED_DIGEST_ANNOTATION]: 'sha256:abc', note: 'y' },
-        managedFields: [{ manager: 'gitseal' }],
+        managedFields: [{ manager: 'gitseal', operation: 'Apply', time: new Date(0), fieldsV1: { f: 1 } }],
       },
       data: { password: 'c2VjcmV0' },
     };
@@ -29,6 +29,7 @@ describe('driftView', () => {
         resourceVersion: '42',
         labels: { [SYNC_LABEL]: 'flux.apps' },
         annotations: { [APPLIED_DIGEST_ANNOTATION]: 'sha256:abc' },
+        managedFields: [{ manager: 'gitseal', operation: 'Apply', time: new Date(0) }],
       },
     });
   });

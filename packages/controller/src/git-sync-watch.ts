@@ -20,7 +20,12 @@ import {
   type OwnedMetadata,
 } from '@gitseal/sync';
 import type { Logger } from 'pino';
+import { DriftHeals, type Contest } from './drift-heals.js';
+import { changedBy, type ManagedFieldsEntry } from './managed-fields-writers.js';
 import type { CacheReader } from './sealed-secret-reconciler.js';
+
+/** The field manager of the sync engine's server-side applies (git-sync-kube.ts). */
+const SYNC_FIELD_MANAGER = 'gitseal';
 
 /** Any change of this annotation's value syncs the GitSync at once. */
 export const REQUESTED_AT_ANNOTATION = 'gitseal.dev/requested-at';
@@ -83,7 +88,8 @@ function isOwnState(tracked: TrackedSync, type: ResourceType, object: Kubernetes
 
 /**
  * What the drift watch caches of an applied object: the metadata isOwnState reads, including the labels and
- * annotations gitseal set on it (`owned`: their keys, from Git). Not the object's content nor any other annotation
+ * annotations gitseal set on it (`owned`: their keys, from Git), and who wrote it (managedFields without their
+ * field sets). Not the object's content nor any other annotation
  * (a synced Secret's data, also in kubectl's last-applied-configuration, has no business in this process's
  * memory), which also keeps big inventories cheap.
  */
@@ -109,6 +115,15 @@ export function driftView(
       ...(m.deletionTimestamp === undefined ? {} : { deletionTimestamp: m.deletionTimestamp }),
       ...(Object.keys(labels).length === 0 ? {} : { labels }),
       ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
+      ...(m.managedFields === undefined
+        ? {}
+        : {
+            managedFields: m.managedFields.map(({ manager, operation, time }) => ({
+              ...(manager === undefined ? {} : { manager }),
+              ...(operation === undefined ? {} : { operation }),
+              ...(time === undefined ? {} : { time }),
+            })),
+          }),
     },
   };
 }
@@ -124,6 +139,7 @@ export class GitSyncWatch {
   readonly #informers: Informer[] = [];
   readonly #drift = new Map<string, Informer>();
   readonly #byLabel = new Map<string, TrackedSync>();
+  readonly #heals = new DriftHeals();
   #queue: WorkQueue | undefined;
   #stopped = false;
   #idle = false;
@@ -214,6 +230,17 @@ export class GitSyncWatch {
 
   untrack(key: string): void {
     for (const [label, tracked] of this.#byLabel) if (tracked.key === key) this.#byLabel.delete(label);
+    this.#heals.forget(key);
+  }
+
+  /** Whether another field manager keeps changing back what GitSync `key` applied (see DriftHeals). */
+  contestOf(key: string): Contest | undefined {
+    return this.#heals.contestOf(key, Date.now());
+  }
+
+  /** True once per new contest of GitSync `key`: the reconciler records an Event for it. */
+  takeUnreportedContest(key: string): boolean {
+    return this.#heals.takeUnreported(key);
   }
 
   /** The labels and annotations gitseal set on a watched object, as its GitSync's record says. */
@@ -238,8 +265,15 @@ export class GitSyncWatch {
       const tracked = label === undefined ? undefined : this.#byLabel.get(label);
       if (!tracked || !tracked.selfHeal) return;
       if (!deleted && isOwnState(tracked, type, object)) return;
-      this.#o.logger.debug({ gitSync: tracked.key, kind: type.kind, object: objectKey(object), deleted }, 'drift');
-      this.#queue?.enqueue(tracked.key);
+      const managers = deleted
+        ? []
+        : changedBy(object.metadata?.managedFields as ManagedFieldsEntry[] | undefined, SYNC_FIELD_MANAGER);
+      const delayMs = this.#heals.drift(tracked.key, `${type.kind} ${objectKey(object)}`, managers, Date.now());
+      this.#o.logger.debug(
+        { gitSync: tracked.key, kind: type.kind, object: objectKey(object), deleted, managers, delayMs },
+        'drift',
+      );
+      if (delayMs !== undefined) this.#queue?.enqueue(tracked.key, delayMs);
     };
     informer.onAdd((o) => seen(o, false));
     informer.onUpdate((_p, o) => seen(o, false));

@@ -12,6 +12,9 @@ import { buildKeySet, KeySource, KeyState, readKeySecret, type KeySet, type Mana
 import type { ControllerMetrics } from './metrics.js';
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
 import { renewalDelay } from './renewal-delay.js';
+
+/** Set on a key Secret the controller re-created from memory after it was deleted (the time it did). */
+export const RESTORED_ANNOTATION = 'gitseal.dev/restored-from-memory';
 import { deriveDataHmacKey } from './secret-checksum.js';
 
 export interface KeyManagerOptions {
@@ -48,6 +51,13 @@ export class KeyManager {
   #generating: Promise<void> | undefined;
   readonly #certs: CertsConfigMapKeeper;
   #stopped = false;
+  /**
+   * The sealing key whose Secret was deleted while we ran: still seals and decrypts from memory until a Secret
+   * holding the same key exists again (the leader re-creates it: {@link #restoreDeleted}).
+   */
+  #retained: ManagedKey | undefined;
+  #restoring: Promise<void> | undefined;
+  #restoreFailures = 0;
 
   constructor(options: KeyManagerOptions) {
     this.#o = options;
@@ -127,6 +137,7 @@ export class KeyManager {
   async ensureSealingKey(): Promise<void> {
     if (!this.#loaded || this.#stopped || !this.#o.mayWrite()) return;
     if (this.#renewTimer === undefined) this.#scheduleRenewal();
+    this.#restoreDeleted();
     if (this.#keys.sealing) return;
     await this.#generateKey('no active sealing key');
   }
@@ -157,6 +168,8 @@ export class KeyManager {
       }
     });
     for (const id of this.#parsed.keys()) if (!seen.has(id)) this.#parsed.delete(id);
+    this.#retainDeletedSealingKey(keys);
+    if (this.#retained) keys.push(this.#retained);
     const next = buildKeySet(keys);
     const previousIds = this.#keys.keys.map((k) => `${k.held.keyId}:${k.state}`).join(',');
     const changed = previousIds !== next.keys.map((k) => `${k.held.keyId}:${k.state}`).join(',');
@@ -181,6 +194,68 @@ export class KeyManager {
         this.#log.error({ error: safeErrorMessage(error, 'sealing key') }, 'no sealing key made');
       });
     }
+  }
+
+  /**
+   * A deleted sealing key is not dropped: every SealedSecret sealed since it became the sealing key needs it, and
+   * a new key must not silently take its place. Kept in memory (and re-created by the leader) until a Secret
+   * holding the same key is back. A relabelled key (decrypt-only, compromised) is not retained: it was retired.
+   */
+  #retainDeletedSealingKey(loaded: readonly ManagedKey[]): void {
+    const held = new Set(loaded.map((k) => k.held.keyId));
+    if (this.#retained && held.has(this.#retained.held.keyId)) {
+      this.#log.info({ secret: this.#retained.secretName, keyId: this.#retained.held.keyId }, 'deleted key is back');
+      this.#retained = undefined;
+      this.#restoreFailures = 0;
+    }
+    const sealing = this.#keys.sealing;
+    if (this.#retained || !sealing || sealing.source !== KeySource.Gitseal || held.has(sealing.held.keyId)) return;
+    this.#retained = sealing;
+    this.#log.warn(
+      { secret: sealing.secretName, keyId: sealing.held.keyId, fingerprint: sealing.held.fingerprint },
+      'sealing key Secret deleted: kept in memory, still sealing and unsealing with it; the leader re-creates it',
+    );
+    this.#restoreDeleted();
+  }
+
+  /** The leader writes the retained key back under its old name; retried with backoff until it is seen again. */
+  #restoreDeleted(): void {
+    const key = this.#retained;
+    if (!key || this.#restoring || this.#stopped || !this.#o.mayWrite()) return;
+    this.#restoring = (async () => {
+      const name = key.secretName.slice(key.secretName.indexOf('/') + 1);
+      const keyPem = (key.held.privateKey as KeyObject).export({ type: 'pkcs1', format: 'pem' });
+      const secret: Secret = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name,
+          namespace: this.#o.namespace,
+          labels: { [Label.SealingKey]: SEALING_KEY_ACTIVE },
+          annotations: { [RESTORED_ANNOTATION]: new Date().toISOString() },
+        },
+        type: 'kubernetes.io/tls',
+        data: {
+          'tls.crt': Buffer.from(key.certificatePem, 'utf8').toString('base64'),
+          'tls.key': Buffer.from(keyPem).toString('base64'),
+        },
+      };
+      try {
+        await createObject(this.#o.kubeConfig, Resources.Secret, secret, { fieldManager: 'gitseal-controller' });
+        this.#o.metrics.apiWrites.inc({ resource: 'KeySecret' });
+        this.#log.warn({ secret: key.secretName, keyId: key.held.keyId }, 'deleted sealing key Secret re-created');
+      } catch (error) {
+        this.#restoreFailures += 1;
+        this.#log.error(
+          { secret: key.secretName, error: safeErrorMessage(error, 'key restore'), failures: this.#restoreFailures },
+          'deleted sealing key Secret not re-created: still held in memory only',
+        );
+        const wait = Math.min(1_000 * 2 ** (this.#restoreFailures - 1), 60_000);
+        setTimeout(() => this.#restoreDeleted(), wait).unref();
+      }
+    })().finally(() => {
+      this.#restoring = undefined;
+    });
   }
 
   #read(secret: Secret, source: KeySource): ManagedKey | undefined {

@@ -268,7 +268,13 @@ export class GitSyncWatch {
       const managers = deleted
         ? []
         : changedBy(object.metadata?.managedFields as ManagedFieldsEntry[] | undefined, SYNC_FIELD_MANAGER);
-      const delayMs = this.#heals.drift(tracked.key, `${type.kind} ${objectKey(object)}`, managers, Date.now());
+      // Deleted (put back at once: there is no field to fight over), or written last by gitseal itself (its own
+      // apply, seen before the apply's answer updated the record; an ex-leader's late write): one plain resync
+      // settles it, and it is no fight with another field manager.
+      const plain = deleted || managers.length === 0;
+      const delayMs = plain
+        ? 0
+        : this.#heals.drift(tracked.key, `${type.kind} ${objectKey(object)}`, managers, Date.now());
       this.#o.logger.debug(
         { gitSync: tracked.key, kind: type.kind, object: objectKey(object), deleted, managers, delayMs },
         'drift',

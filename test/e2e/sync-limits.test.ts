@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test, type TestContext } from 'node:test';
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { sharedControlPlane } from '../support/index.js';
 import { metricValue, waitFor, type ControllerProcess } from './controller-harness.js';
 import {
@@ -20,6 +20,7 @@ import {
   GitSyncs,
   gitSyncCondition,
   readyAt,
+  serveOverHttp,
   startSyncController,
   type GitRepo,
 } from './sync-harness.js';
@@ -142,4 +143,78 @@ test('eight GitSyncs of a Git server that never answers do not hold up another t
   const gaveUp = await syncs.waitFor(stuck, 'hung-0', 'GitFetchFailed', failedWith('GitFetchFailed'), 90_000);
   assert.match(gitSyncCondition(gaveUp, 'Ready')?.message ?? '', /127\.0\.0\.1/);
   for (let i = 0; i < 8; i++) await remove(stuck, `hung-${i}`);
+});
+
+/**
+ * A TCP front for a Git server on a port of its own: `cut()` closes it (new connections refused, open ones cut
+ * mid-transfer), `restore()` listens again on the same port.
+ */
+async function gitFront(target: URL): Promise<{ url: string; cut(): void; restore(): Promise<void>; close(): void }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => s.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `${target.protocol}//127.0.0.1:${port}${target.pathname}`,
+    cut() {
+      server.close();
+      for (const s of sockets) s.destroy();
+    },
+    restore: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+    close() {
+      server.close();
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
+
+test('the Git server goes away and comes back: nothing is lost, the new commit is applied once it is back', async (t) => {
+  if (!(await ready(t))) return;
+  const ns = await createSyncNamespace(kc, 'git-away');
+  const repo = newRepo();
+  const first = repo.commit({
+    'app/a.json': configMapJson('a', { v: '1' }),
+    'app/b.json': configMapJson('b', { v: '1' }),
+  });
+  const server = await serveOverHttp(repo.bare, 'Basic Z2l0OmF3YXk=');
+  await kc.makeApiClient(CoreV1Api).createNamespacedSecret({
+    namespace: ns,
+    body: { metadata: { name: 'git' }, stringData: { username: 'git', password: 'away' } },
+  });
+  const front = await gitFront(new URL(server.url));
+  t.after(() => {
+    front.close();
+    server.close();
+  });
+  await syncs.create(ns, 'app', {
+    source: { url: front.url, path: 'app', secretRef: { name: 'git' } },
+    interval: '1h',
+  });
+  await syncs.waitFor(ns, 'app', 'Ready', readyAt(first));
+
+  front.cut();
+  const second = repo.commit({ 'app/b.json': null, 'app/c.json': configMapJson('c', { v: '2' }) });
+  await syncs.trigger(ns, 'app');
+  const failed = await syncs.waitFor(ns, 'app', 'GitFetchFailed', failedWith('GitFetchFailed'));
+  assert.equal(failed.status?.lastAppliedRevision, `main@sha1:${first}`);
+  const names = async (): Promise<string[]> =>
+    (
+      await kc.makeApiClient(CoreV1Api).listNamespacedConfigMap({ namespace: ns, labelSelector: 'gitseal.dev/sync' })
+    ).items
+      .map((c) => c.metadata?.name ?? '')
+      .sort();
+  assert.deepEqual(await names(), ['a', 'b'], 'nothing pruned or lost while the server is away');
+
+  await front.restore();
+  // Retried on the backoff (2 s, 4 s, 8 s, …): back within a few attempts, no trigger needed.
+  await syncs.waitFor(ns, 'app', 'Ready at the new commit', readyAt(second), 60_000);
+  assert.deepEqual(await names(), ['a', 'c']);
 });

@@ -344,3 +344,30 @@ test('a SealedSecret with no items (kubeseal --allow-empty-data): verify says ye
   assert.deepEqual(rotated.body, empty);
   assert.equal(rsa.api + rsa.reconciler, before);
 });
+
+test('a JSON body with a key given twice is refused (400), not read as its last value', async () => {
+  const body =
+    '{"apiVersion":"gitseal.dev/v1alpha1","kind":"SealedSecret","metadata":{"namespace":"a","name":"x","namespace":"kube-system"},"spec":{"encryptedData":{}}}';
+  const answer = await new Promise<Answer>((resolve, reject) => {
+    const req = request(
+      `${base}/v1/verify`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            retryAfter: undefined,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Answer['body'],
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+  assert.equal(answer.status, 400);
+  assert.equal(answer.body.error, 'InvalidJson');
+  assert.match(answer.body.message ?? '', /duplicate key at line 1, column \d+/);
+});

@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from 'express';
-import { loadDocuments } from '@gitseal/manifests';
+import { findDuplicateJsonKey, loadDocuments } from '@gitseal/manifests';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { DEFAULT_API_LIMITS, type ApiLimits } from './api-limits.js';
@@ -148,7 +148,29 @@ function admit(limiter: ApiRateLimiter, inFlight: InFlight, limitBytes: number, 
  * manifest reader's size, alias and depth caps.
  */
 function readBody(limit: number): RequestHandler[] {
-  const json = express.json({ limit, strict: true, type: 'application/json' });
+  // The raw JSON is kept for the duplicate-key check: JSON.parse lets the last of two equal keys win silently.
+  const json = express.json({
+    limit,
+    strict: true,
+    type: 'application/json',
+    verify: (req, _res, buf) => {
+      (req as { rawJson?: Buffer }).rawJson = buf;
+    },
+  });
+  const refuseDuplicateKeys: RequestHandler = (req, res, next) => {
+    const rawJson = (req as { rawJson?: Buffer }).rawJson;
+    const duplicate = rawJson ? findDuplicateJsonKey(rawJson.toString('utf8')) : undefined;
+    if (duplicate) {
+      sendError(
+        res,
+        400,
+        ApiError.InvalidJson,
+        `request body: duplicate key at line ${duplicate.line}, column ${duplicate.column}`,
+      );
+      return;
+    }
+    next();
+  };
   const raw = express.raw({ limit, type: () => true });
   const parseRaw: RequestHandler = (req, res, next) => {
     if (req.is('application/json')) {
@@ -175,7 +197,7 @@ function readBody(limit: number): RequestHandler[] {
     if (req.is('application/json')) next();
     else void raw(req, res, next);
   };
-  return [json, rawUnlessJson, parseRaw];
+  return [json, refuseDuplicateKeys, rawUnlessJson, parseRaw];
 }
 
 /** Maps body-parser errors to fixed messages: their own messages can quote the request body. */

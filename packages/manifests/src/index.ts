@@ -54,3 +54,4 @@ export { buildSealedSecret, type BuildSealedSecretInput } from './sealed-secret-
 export { isSealedValueShape, validateSealedSecret } from './validate-sealed-secret.js';
 export { formatManifests, ManifestFormat } from './write-manifests.js';
 export { replaceEncryptedData, type ReplaceEncryptedDataOptions } from './edit-encrypted-data.js';
+export { findDuplicateJsonKey, type JsonPosition } from './json-input.js';

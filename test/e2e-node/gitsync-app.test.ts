@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, test, type TestContext } from 'node:test';
-import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { sealItems, waitFor } from '../e2e/controller-harness.js';
 import { assertNoMarkers, marker } from '../e2e/cli-harness.js';
 import {
@@ -17,7 +17,7 @@ import {
   type GitSyncObject,
 } from '../e2e/sync-harness.js';
 import type { GitHttpServer } from '@gitseal/sync/testing';
-import { createTestNamespace, kubectlOk, nodeCluster, type NodeClusterInfo } from '../support/index.js';
+import { createNamespaceWithAccount, kubectlOk, nodeCluster, type NodeClusterInfo } from '../support/index.js';
 import { installGitseal, SYSTEM } from './gitseal-install.js';
 import { runningWebPods, WEB_APP, webAppAnswer, webAppFiles } from './web-app.js';
 
@@ -75,16 +75,7 @@ async function setUp(t: TestContext): Promise<App | undefined> {
     const installed = await installGitseal(node);
     const kc = installed.kc;
     const core = kc.makeApiClient(CoreV1Api);
-    const namespace = await createTestNamespace(kc, 'node-app');
-    await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'deployer' } } });
-    await kc.makeApiClient(RbacAuthorizationV1Api).createNamespacedRoleBinding({
-      namespace,
-      body: {
-        metadata: { name: 'deployer' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-        subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace }],
-      },
-    });
+    const namespace = await createNamespaceWithAccount(kc, 'node-app', 'deployer');
     const certs = await core.readNamespacedConfigMap({ namespace: SYSTEM, name: 'gitseal-certs' });
     const certPem = certs.data?.['cert.pem'] ?? '';
     repo = createGitRepo();

@@ -3,7 +3,7 @@
 // they succeed or fail (the API-only tier's sync-waves-hooks test writes those conditions itself).
 import assert from 'node:assert/strict';
 import { after, test, type TestContext } from 'node:test';
-import { BatchV1Api, CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { marker } from '../e2e/cli-harness.js';
 import {
   createGitRepo,
@@ -15,7 +15,7 @@ import {
   type GitRepo,
 } from '../e2e/sync-harness.js';
 import type { GitHttpServer } from '@gitseal/sync/testing';
-import { createTestNamespace, nodeCluster } from '../support/index.js';
+import { createNamespaceWithAccount, nodeCluster } from '../support/index.js';
 import { installGitseal } from './gitseal-install.js';
 
 const GATEWAY = '10.88.0.1';
@@ -44,16 +44,7 @@ async function setUp(t: TestContext): Promise<Env | undefined> {
     const installed = await installGitseal(node);
     const kc = installed.kc;
     const core = kc.makeApiClient(CoreV1Api);
-    const namespace = await createTestNamespace(kc, 'node-hooks');
-    await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'deployer' } } });
-    await kc.makeApiClient(RbacAuthorizationV1Api).createNamespacedRoleBinding({
-      namespace,
-      body: {
-        metadata: { name: 'deployer' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-        subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace }],
-      },
-    });
+    const namespace = await createNamespaceWithAccount(kc, 'node-hooks', 'deployer');
     repo = createGitRepo();
     const password = marker('hooks-git-password');
     server = await serveOverHttp(repo.bare, `Basic ${Buffer.from(`git:${password}`).toString('base64')}`, GATEWAY);

@@ -4,9 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { gitTestEnv, startGitHttpServer, type GitHttpServer } from '@gitseal/sync/testing';
-import { crdPath, createTestNamespace, installCrd, kubeConfigFor } from '../support/index.js';
+import {
+  createNamespaceWithAccount,
+  crdPath,
+  createTestNamespace,
+  installCrd,
+  kubeConfigFor,
+} from '../support/index.js';
 import { assertNoMarkers } from './cli-harness.js';
 import {
   allControllerOutput,
@@ -254,20 +260,8 @@ export const TENANT_SERVICE_ACCOUNT = 'gitsync';
  * A fresh namespace for tenant GitSyncs: it holds the ServiceAccount `gitsync`, bound (by a RoleBinding, so only
  * inside this namespace) to the built-in `cluster-admin` ClusterRole — all rights in its namespace, none outside.
  */
-export async function createSyncNamespace(kc: KubeConfig, prefix: string): Promise<string> {
-  const namespace = await createTestNamespace(kc, prefix);
-  await kc
-    .makeApiClient(CoreV1Api)
-    .createNamespacedServiceAccount({ namespace, body: { metadata: { name: TENANT_SERVICE_ACCOUNT } } });
-  await kc.makeApiClient(RbacAuthorizationV1Api).createNamespacedRoleBinding({
-    namespace,
-    body: {
-      metadata: { name: TENANT_SERVICE_ACCOUNT },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-      subjects: [{ kind: 'ServiceAccount', name: TENANT_SERVICE_ACCOUNT, namespace }],
-    },
-  });
-  return namespace;
+export function createSyncNamespace(kc: KubeConfig, prefix: string): Promise<string> {
+  return createNamespaceWithAccount(kc, prefix, TENANT_SERVICE_ACCOUNT);
 }
 
 export interface SyncController {

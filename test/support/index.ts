@@ -16,6 +16,6 @@ export {
   type ServiceAccountKubeConfigOptions,
 } from './service-account-kube-config.js';
 export { isCI, sharedControlPlane, type SharedControlPlane } from './shared-control-plane.js';
-export { createTestNamespace, TEST_NAMESPACE_LABEL } from './test-namespace.js';
+export { createNamespaceWithAccount, createTestNamespace, TEST_NAMESPACE_LABEL } from './test-namespace.js';
 export type { ControlPlane } from '../cluster/index.js';
 export { nodeCluster, NODE_CLUSTER_ENV, type NodeClusterInfo } from './node-cluster-env.js';

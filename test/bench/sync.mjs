@@ -57,13 +57,14 @@ const file = (start, changed = []) =>
 const figures = (r) => ({ requests: r.total, writes: r.writes, reads: r.reads });
 
 /** gitseal-controller as a process: `nextSync(key)` awaits a sync log line, `reconciles()` counts finished ones. */
-async function startController(kubeconfig, dir) {
+/** The controller's own namespace is `namespace`: the bench's GitSync there is a platform one (no ServiceAccount). */
+async function startController(kubeconfig, dir, namespace) {
   const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
   const child = spawn(
     process.execPath,
     [
       CONTROLLER_BIN,
-      ...['--kubeconfig', kubeconfig, '--namespace', 'gitseal-system', '--key-size', '2048'],
+      ...['--kubeconfig', kubeconfig, '--namespace', namespace, '--key-size', '2048'],
       ...['--listen-address', `127.0.0.1:${apiPort}`, '--metrics-address', `127.0.0.1:${metricsPort}`],
       ...['--no-leader-elect', '--git-allow-file', '--git-cache-dir', join(dir, 'controller-cache')],
       ...EXTRA_ARGS,
@@ -245,7 +246,7 @@ try {
   await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
   const token = 'bench-webhook-token';
   await core.createNamespacedSecret({ namespace: ctlNs, body: { metadata: { name: 'hook' }, stringData: { token } } });
-  controller = await startController(plane.kubeconfigPath, root);
+  controller = await startController(plane.kubeconfigPath, root, ctlNs);
   // Steady state: a GitSync created in the first ~2 s after /readyz waits ~2 s before its first reconcile (seen
   // as 2,015 and 2,017 ms of pickup); the figures here are about syncing, not about the controller's start.
   await sleep(3_000);

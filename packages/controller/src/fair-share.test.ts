@@ -19,6 +19,14 @@ test('FairShare gives at most `limit` slots per key, all keys or none, and takes
   assert.ok(new FairShare(0).tryAcquire(['x']), 'a limit below 1 counts as 1');
 });
 
+test('FairShare limits can differ by key', () => {
+  const share = new FairShare((key) => (key.startsWith('host/') ? 2 : 1));
+  assert.ok(share.tryAcquire(['namespace/a', 'host/h']));
+  assert.equal(share.tryAcquire(['namespace/a', 'host/h']), undefined, 'a namespace has one slot');
+  assert.ok(share.tryAcquire(['namespace/b', 'host/h']), "another namespace gets the host's second slot");
+  assert.equal(share.tryAcquire(['namespace/c', 'host/h']), undefined, 'the host is full');
+});
+
 test('gitHostOf finds the host of every URL form gitseal accepts', () => {
   assert.equal(gitHostOf('https://GitHub.com/org/repo.git'), 'github.com');
   assert.equal(gitHostOf('http://127.0.0.1:8080/r.git'), '127.0.0.1:8080');

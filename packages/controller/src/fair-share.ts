@@ -4,17 +4,18 @@
  * server delays only the GitSyncs that use it, never a worker another GitSync needs.
  */
 export class FairShare {
-  readonly #limit: number;
+  readonly #limit: (key: string) => number;
   readonly #held = new Map<string, number>();
 
-  constructor(limit: number) {
-    this.#limit = Math.max(1, limit);
+  /** `limit`: slots per key, the same for every key or by key. */
+  constructor(limit: number | ((key: string) => number)) {
+    this.#limit = (key) => Math.max(1, typeof limit === 'number' ? limit : limit(key));
   }
 
   /** Takes one slot of every key, or none when any key is full; the returned function gives them back (once). */
   tryAcquire(keys: readonly string[]): (() => void) | undefined {
     const unique = [...new Set(keys)];
-    if (unique.some((key) => (this.#held.get(key) ?? 0) >= this.#limit)) return undefined;
+    if (unique.some((key) => (this.#held.get(key) ?? 0) >= this.#limit(key))) return undefined;
     for (const key of unique) this.#held.set(key, (this.#held.get(key) ?? 0) + 1);
     let released = false;
     return () => {

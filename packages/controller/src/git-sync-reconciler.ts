@@ -58,7 +58,7 @@ export interface GitSyncReconcilerOptions {
   readonly tenancy: TenancyOptions;
   /** Called when a GitSync is gone (deleted): its Git cache may go. */
   readonly onForget?: () => void;
-  /** Sync workers; one namespace or one Git host gets at most half of them at once. Default 4. */
+  /** Sync workers; one namespace gets at most a quarter of them at once (at least 1), one Git host half. Default 4. */
   readonly workers?: number;
 }
 
@@ -176,7 +176,9 @@ export class GitSyncReconciler {
 
   constructor(options: GitSyncReconcilerOptions) {
     this.#o = options;
-    this.#share = new FairShare(Math.ceil((options.workers ?? 4) / 2));
+    // A namespace gets a quarter of the workers, a Git host half: one tenant never fills a host's share alone.
+    const workers = options.workers ?? 4;
+    this.#share = new FairShare((key) => (key.startsWith('host/') ? Math.ceil(workers / 2) : Math.floor(workers / 4)));
   }
 
   async reconcile(key: string): Promise<number | void> {
@@ -222,8 +224,10 @@ export class GitSyncReconciler {
       });
       return this.#nextDelay(key, false, interval);
     }
-    // A fair share of the sync workers: one namespace, or one Git host, holds at most half of them at once.
-    const release = this.#share.tryAcquire([`namespace/${namespace}`, `host/${gitHostOf(gitSync.spec.source.url)}`]);
+    // A fair share of the sync workers: one namespace holds at most a quarter of them, one Git host half.
+    // Platform GitSyncs (the controller's namespace) are not held to a namespace share, only to the host's.
+    const host = `host/${gitHostOf(gitSync.spec.source.url)}`;
+    const release = this.#share.tryAcquire(tenancy.tenant ? [`namespace/${namespace}`, host] : [host]);
     if (!release) return BUSY_RETRY_MS + Math.round(Math.random() * BUSY_RETRY_MS);
     try {
       return await this.#sync(key, gitSync, { session, tenancy, interval, log, ...credentials });
@@ -263,6 +267,7 @@ export class GitSyncReconciler {
       allowHttp: this.#o.allowHttp,
       allowFile: this.#o.allowFile,
       gitMaxBytes: this.#o.gitMaxBytes,
+      mayWrite: this.#o.mayWrite,
       timeoutMs,
     });
     this.#track(key, gitSync, result, state);

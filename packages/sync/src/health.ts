@@ -8,7 +8,7 @@ import {
   sealedSecretHealth,
   serviceHealth,
 } from './health-core-kinds.js';
-import { evaluateHealthCheck, healthCheckKey, type HealthChecks } from './health-checks.js';
+import { evaluateHealthCheck, healthCheckKey, type EvaluationBudget, type HealthChecks } from './health-checks.js';
 import { rec, type Fields, type Health } from './health-fields.js';
 import { genericProperties, readyCondition } from './health-generic.js';
 import { daemonSetHealth, deploymentHealth, replicaSetHealth, statefulSetHealth } from './health-workloads.js';
@@ -19,6 +19,8 @@ export { HealthStatus, type Health } from './health-fields.js';
 export interface HealthOptions {
   /** Compiled spec.healthChecks: an entry for the object's kind replaces the built-in rules. */
   readonly checks?: HealthChecks;
+  /** What the checks may still spend this poll (shared by every object of one health wait's poll). */
+  readonly budget?: EvaluationBudget;
   /** Epoch ms (Pod scheduling grace); default now. */
   readonly now?: number;
 }
@@ -55,7 +57,7 @@ const RULES: Record<string, Rule> = {
  */
 export function objectHealth(object: KubeObject, options: HealthOptions = {}): Health {
   const check = options.checks?.get(healthCheckKey(object.apiVersion, object.kind));
-  if (check) return evaluateHealthCheck(check, object);
+  if (check) return evaluateHealthCheck(check, object, options.budget);
   const generic = genericProperties(object);
   if (generic) return generic;
   const rule = RULES[`${groupOf(object.apiVersion)}/${object.kind}`];

@@ -116,6 +116,13 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
     },
     async create(object) {
       const what = `create ${describeRef(object)}${object.metadata?.name ? '' : `${object.metadata?.generateName ?? ''}*`}`;
+      const mayWrite = options.dryRun === true ? undefined : options.mayWrite;
+      const fence = mayWrite
+        ? (): void => {
+            if (!mayWrite()) throw fencedWrite(what);
+          }
+        : undefined;
+      fence?.();
       const response = await requestRaw(kc, {
         method: 'POST',
         path: await locate(object, what, true),
@@ -123,6 +130,7 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(object),
         what,
+        ...(fence ? { beforeSend: fence } : {}),
       });
       assertOk(response, what);
       return JSON.parse(response.body.toString('utf8')) as KubeObject;

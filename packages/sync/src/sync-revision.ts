@@ -93,6 +93,8 @@ export interface SyncRevisionInput {
     request: RenderRequest,
   ) => Promise<{ revision: string; objects: readonly RenderedObject[] }>;
   readonly onWrite?: (id: string) => void;
+  /** Leader election: once false, nothing more is written (the appliers refuse too), not even SyncFail hooks. */
+  readonly mayWrite?: () => boolean;
   /**
    * The digest of the last sync that reached apply, when it succeeded (lastSyncedDigest over status.history):
    * hooks run only for a revision whose digest differs, so a no-op resync or a drift correction runs none.
@@ -382,7 +384,8 @@ export async function syncRevision(given: SyncRevisionInput): Promise<SyncRevisi
   const held: { run?: Run } = {};
   const result = await syncOnce(given, held);
   const run = held.run;
-  if (result.result !== 'Failed' || !run?.syncFail) return result;
+  // A replica that lost its Lease runs no SyncFail hooks either: they are writes too.
+  if (result.result !== 'Failed' || !run?.syncFail || given.mayWrite?.() === false) return result;
   // SyncFail hooks after a failure from the PreSync hooks on (only when this revision runs its hooks).
   const syncFail = await runSyncFailHooks(run.syncFail);
   const note = syncFail.note ? `; ${syncFail.note}` : '';

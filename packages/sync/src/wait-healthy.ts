@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeError, readObject } from '@gitseal/kube';
 import type { HealthCheckSpec, KubeObject } from '@gitseal/manifests';
-import { compileHealthChecks } from './health-checks.js';
+import { compileHealthChecks, pollBudget } from './health-checks.js';
 import { HealthStatus, objectHealth, type Health } from './health.js';
 import type { ObjectApi } from './live-objects.js';
 import { describeRef } from './object-ref.js';
@@ -66,6 +66,7 @@ export async function waitHealthy(input: WaitHealthyInput): Promise<WaitHealthyR
     const unhealthy: Unhealthy[] = [];
     const still: KubeObject[] = [];
     let failed = false;
+    const budget = pollBudget();
     for (const object of pending) {
       const name = object.metadata?.name ?? '';
       const namespace = object.metadata?.namespace;
@@ -87,7 +88,7 @@ export async function waitHealthy(input: WaitHealthyInput): Promise<WaitHealthyR
       // client-node hands back model instances for built-in kinds: health reads plain JSON.
       const plain = live ? (JSON.parse(JSON.stringify(live)) as KubeObject) : undefined;
       const health = plain
-        ? await withPodProblem(input.reader, plain, objectHealth(plain, { checks }), podAccess)
+        ? await withPodProblem(input.reader, plain, objectHealth(plain, { checks, budget }), podAccess)
         : { status: HealthStatus.InProgress, message: 'not found' };
       if (health.status === HealthStatus.Current) continue;
       if (health.status === HealthStatus.Failed) failed = true;

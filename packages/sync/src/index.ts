@@ -43,13 +43,6 @@ export {
   type LsRemoteOptions,
 } from './git-source.js';
 export { describeRef, groupOf, objectKey, objectRef, type ObjectRef } from './object-ref.js';
-export {
-  CLUSTER_SCOPED_KINDS,
-  clusterScopeChecker,
-  clusterScopedKindsFromCrds,
-  defaultNamespace,
-  type GroupKind,
-} from './target-namespace.js';
 export { isInside, normalizeSourcePath, resolveSourceDir } from './source-path.js';
 export {
   DEFAULT_KUSTOMIZE_COMMANDS,

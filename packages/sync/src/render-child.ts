@@ -33,8 +33,6 @@ async function handle(request: RenderRequest): Promise<RenderResponse> {
     const objects = await renderSource({
       checkoutDir: fetched.checkoutDir,
       ...(request.path ? { path: request.path } : {}),
-      ...(request.targetNamespace ? { targetNamespace: request.targetNamespace } : {}),
-      ...(request.clusterScopedKinds ? { clusterScopedKinds: request.clusterScopedKinds } : {}),
       ...(request.limits ? { limits: request.limits } : {}),
     });
     return { ok: true, revision: fetched.revision, commit: fetched.commit, objects };

@@ -37,7 +37,6 @@ describe('renderInChild', () => {
       ref: { branch: 'main' },
       cacheDir,
       path: 'apps',
-      targetNamespace: 'prod',
     });
     assert.equal(out.revision, `main@sha1:${commit}`);
     assert.deepEqual(out.objects, [
@@ -46,7 +45,7 @@ describe('renderInChild', () => {
         object: {
           apiVersion: 'v1',
           kind: 'ConfigMap',
-          metadata: { name: 'one', namespace: 'prod' },
+          metadata: { name: 'one' },
           data: { mode: '0644' },
         },
       },

@@ -1,7 +1,6 @@
 import type { GitRef } from '@gitseal/manifests';
 import type { GitAuth } from './git-auth.js';
 import type { RenderedObject, RenderLimits } from './render.js';
-import type { GroupKind } from './target-namespace.js';
 
 /** What the parent sends the render child (on its stdin, as JSON). */
 export interface RenderRequest {
@@ -10,8 +9,6 @@ export interface RenderRequest {
   readonly auth?: GitAuth;
   readonly cacheDir: string;
   readonly path?: string;
-  readonly targetNamespace?: string;
-  readonly clusterScopedKinds?: readonly GroupKind[];
   readonly limits?: RenderLimits;
   readonly allowHttp?: boolean;
   readonly allowFile?: boolean;

@@ -73,51 +73,25 @@ describe('renderSource: plain directories', () => {
     assert.equal(volumes[0]?.secret.defaultMode, 420);
   });
 
-  it('defaults the target namespace on namespaced objects only', async () => {
-    const dir = checkout({
-      'all.yaml': [
-        cm('no-ns'),
-        cm('has-ns', 'keep'),
-        'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: cr}\n',
-        'apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n',
-        'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec: {group: example.com, scope: Cluster, names: {kind: Widget, plural: widgets}}\n',
-        'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n',
-        'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n',
-        'apiVersion: other.io/v1\nkind: Thing\nmetadata: {name: t}\n',
-      ].join('---\n'),
-    });
-    const objects = await renderSource({
-      checkoutDir: dir,
-      targetNamespace: 'team',
-      clusterScopedKinds: [{ group: 'other.io', kind: 'Thing' }],
-    });
+  it('leaves namespaces as the files give them (the parent resolves them by API discovery)', async () => {
+    const dir = checkout({ 'all.yaml': [cm('no-ns'), cm('has-ns', 'keep')].join('---\n') });
+    const objects = await renderSource({ checkoutDir: dir });
     assert.deepEqual(
-      objects.map((o) => `${o.object.kind}:${o.object.metadata?.namespace ?? '-'}`),
-      [
-        'ConfigMap:team',
-        'ConfigMap:keep',
-        'ClusterRole:-',
-        'Namespace:-',
-        'CustomResourceDefinition:-',
-        'Widget:-',
-        'Gadget:team',
-        'Thing:-',
-      ],
+      objects.map((o) => o.object.metadata?.namespace ?? '-'),
+      ['-', 'keep'],
     );
-    const untouched = await renderSource({ checkoutDir: dir });
-    assert.equal(untouched[0]?.object.metadata?.namespace, undefined);
   });
 
-  it('lets a hook (gitseal or Argo CD annotation) name itself by generateName, in the target namespace', async () => {
+  it('lets a hook (gitseal or Argo CD annotation) name itself by generateName', async () => {
     const hook = (annotation: string) =>
       `apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\n  annotations:\n    ${annotation}: PreSync\n`;
     const dir = checkout({ 'a.yaml': hook('gitseal.dev/hook'), 'b.yaml': hook('argocd.argoproj.io/hook') });
-    const objects = await renderSource({ checkoutDir: dir, targetNamespace: 'shop' });
+    const objects = await renderSource({ checkoutDir: dir });
     assert.deepEqual(
-      objects.map((o) => [o.source, o.object.metadata?.generateName, o.object.metadata?.namespace]),
+      objects.map((o) => [o.source, o.object.metadata?.generateName]),
       [
-        ['a.yaml#0', 'migrate-', 'shop'],
-        ['b.yaml#0', 'migrate-', 'shop'],
+        ['a.yaml#0', 'migrate-'],
+        ['b.yaml#0', 'migrate-'],
       ],
     );
   });

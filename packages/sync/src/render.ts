@@ -13,7 +13,6 @@ import { findKustomization } from './kustomization-file.js';
 import { runKustomize, type KustomizeOptions } from './kustomize.js';
 import { checkSymlinks, resolveInside, resolveSourceDir } from './source-path.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
-import { defaultNamespace, type GroupKind } from './target-namespace.js';
 
 /** One object of a revision and where it came from: `path/in/repo.yaml#doc` (`#doc[item]` inside a List). */
 export interface RenderedObject {
@@ -38,10 +37,6 @@ export interface RenderInput {
   checkoutDir: string;
   /** `spec.source.path`, relative to the repository root. */
   path?: string;
-  /** Default namespace for namespaced objects that name none. */
-  targetNamespace?: string;
-  /** Cluster-scoped kinds learnt from API discovery, on top of the built-in list and the revision's CRDs. */
-  clusterScopedKinds?: readonly GroupKind[];
   limits?: RenderLimits;
   kustomize?: KustomizeOptions;
 }
@@ -226,13 +221,14 @@ async function readKustomization(
 /**
  * Renders `spec.source.path` of a checkout into objects: through kustomize when the directory holds a
  * kustomization, else every .yaml/.yml/.json file below it in sorted order. Path traversal and symlinks that
- * leave the checkout are refused; errors name the file.
+ * leave the checkout are refused; errors name the file. Namespaces are left as the files give them: the parent
+ * gives them by API discovery (resolveObjectScopes).
  */
 export async function renderSource(input: RenderInput): Promise<RenderedObject[]> {
   const limits = limitsOf(input);
   const { realRoot, dir, relPath } = await resolveSourceDir(input.checkoutDir, input.path);
   const kustomization = await findKustomization(dir);
-  const objects = kustomization
+  return kustomization
     ? await readKustomization(
         realRoot,
         dir,
@@ -241,5 +237,4 @@ export async function renderSource(input: RenderInput): Promise<RenderedObject[]
         input.kustomize,
       )
     : await readDirectory(realRoot, dir, relPath, limits);
-  return input.targetNamespace ? defaultNamespace(objects, input.targetNamespace, input.clusterScopedKinds) : objects;
 }

@@ -96,7 +96,7 @@ export { PRUNE_ANNOTATION, SYNC_LABEL, syncLabel } from './sync-label.js';
 export { planPrune, PruneSkipReason, type PlanPruneInput, type PrunePlan } from './prune.js';
 export { planApply, type ApplyPlan } from './plan-apply.js';
 export { removeUnusedGitCaches } from './git-cache-gc.js';
-export { fenceApplier, fencedWrite, fenceObjectApi, type MayWrite } from './write-fence.js';
+export { fencedWrite, fenceObjectApi, type MayWrite } from './write-fence.js';
 export { resolveObjectScopes, scopeResolver, type ScopeOf } from './object-scope.js';
 export { desiredObject, desiredObjects, targetNamespaceOf, type DesiredFor } from './desired-object.js';
 export { pruneInventory, type PruneInventoryInput, type PruneInventoryResult } from './prune-inventory.js';

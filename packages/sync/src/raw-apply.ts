@@ -87,17 +87,24 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
     const type = { apiVersion: object.apiVersion, kind: object.kind, plural: served.plural };
     return resourcePath(type, namespace, collection ? undefined : name);
   };
+  /**
+   * For a write (not a dry run) with `mayWrite`: checks it now, and returns the check to repeat right before the
+   * request goes out (requestRaw's beforeSend).
+   */
+  const fenceOf = (dryRun: boolean, what: string): (() => void) | undefined => {
+    const mayWrite = dryRun ? undefined : options.mayWrite;
+    if (!mayWrite) return undefined;
+    const fence = (): void => {
+      if (!mayWrite()) throw fencedWrite(what);
+    };
+    fence();
+    return fence;
+  };
   return {
     async apply(object, applyOptions = {}) {
       const dryRun = applyOptions.dryRun ?? options.dryRun;
       const what = `${dryRun === true ? 'dry-run apply' : 'apply'} ${describeRef(object)}`;
-      const mayWrite = dryRun === true ? undefined : options.mayWrite;
-      const fence = mayWrite
-        ? (): void => {
-            if (!mayWrite()) throw fencedWrite(what);
-          }
-        : undefined;
-      fence?.();
+      const fence = fenceOf(dryRun === true, what);
       const response = await requestRaw(kc, {
         method: 'PATCH',
         path: await locate(object, what),
@@ -116,13 +123,7 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
     },
     async create(object) {
       const what = `create ${describeRef(object)}${object.metadata?.name ? '' : `${object.metadata?.generateName ?? ''}*`}`;
-      const mayWrite = options.dryRun === true ? undefined : options.mayWrite;
-      const fence = mayWrite
-        ? (): void => {
-            if (!mayWrite()) throw fencedWrite(what);
-          }
-        : undefined;
-      fence?.();
+      const fence = fenceOf(options.dryRun === true, what);
       const response = await requestRaw(kc, {
         method: 'POST',
         path: await locate(object, what, true),

@@ -2,23 +2,12 @@ import { KubeError, KubeErrorCode } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import type { ObjectApi } from './live-objects.js';
 import { describeRef } from './object-ref.js';
-import type { Applier } from './raw-apply.js';
 
 /** Whether this process may write now (the Lease is still ours); asked right before every write. */
 export type MayWrite = () => boolean;
 
 export function fencedWrite(what: string): KubeError {
   return new KubeError(KubeErrorCode.Stopped, `${what}: not written: this replica is no longer the leader`);
-}
-
-/** An Applier that refuses to write (dry runs still go) once `mayWrite` says no. */
-export function fenceApplier(applier: Applier, mayWrite: MayWrite): Applier {
-  return {
-    apply(object, options) {
-      if (options?.dryRun !== true && !mayWrite()) return Promise.reject(fencedWrite(`apply ${describeRef(object)}`));
-      return applier.apply(object, options);
-    },
-  };
 }
 
 const WRITES = new Set(['create', 'delete', 'patch', 'replace']);

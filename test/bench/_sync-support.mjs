@@ -6,6 +6,9 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createKeyRing } from '@gitseal/crypto';
+import { createApiDiscovery, makeObjectApi } from '@gitseal/kube';
+import { createRawApplier } from '@gitseal/sync';
 
 const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'DELETECOLLECTION', 'APPLY']);
 
@@ -114,3 +117,23 @@ export async function measured(kc, run, own = () => ({})) {
 export const describeRequests = (r) =>
   `${r.total} API requests (${r.writes} writes, ${r.dryRuns} dry runs, ${r.reads} reads)` +
   (r.writes > 0 && r.writes < 20 ? ` [${Object.entries(r.writesByResource).map(([k, n]) => `${n}× ${k}`)}]` : '');
+
+/**
+ * What every in-process bench hands syncRevision besides the GitSync: the admin identity's clients, API discovery,
+ * an empty key ring, file:// allowed, a generous timeout. `applier` replaces the raw applier (to record requests).
+ */
+export function engineInput(kc, root, applier) {
+  const client = makeObjectApi(kc);
+  const discovery = createApiDiscovery(kc);
+  return {
+    applier: applier ?? createRawApplier(kc, { discovery }),
+    discovery,
+    client,
+    reader: client,
+    keys: createKeyRing([]),
+    preflightCache: new Set(),
+    cacheDir: join(root, 'cache'),
+    allowFile: true,
+    timeoutMs: 600_000,
+  };
+}

@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BatchV1Api, CoreV1Api, Watch } from '@kubernetes/client-node';
-import { createKeyRing } from '@gitseal/crypto';
-import { assertOk, createApiDiscovery, loadKubeConfig, makeObjectApi, requestRaw } from '@gitseal/kube';
-import { createRawApplier, createSyncState, syncRevision } from '@gitseal/sync';
+import { assertOk, loadKubeConfig, requestRaw } from '@gitseal/kube';
+import { createSyncState, syncRevision } from '@gitseal/sync';
 import { startControlPlane } from '../dist/cluster/index.js';
-import { gitRepo } from './_sync-support.mjs';
+import { engineInput, gitRepo } from './_sync-support.mjs';
 
 const PER_WAVE = Number(process.env.BENCH_WAVE_OBJECTS ?? 50);
 const ms = (x) => Math.round(x);
@@ -121,19 +120,7 @@ try {
     'hooks/done.yaml': postSync,
   });
 
-  const client = makeObjectApi(kc);
-  const discovery = createApiDiscovery(kc);
-  const common = {
-    applier: createRawApplier(kc, { discovery }),
-    discovery,
-    client,
-    reader: client,
-    keys: createKeyRing([]),
-    preflightCache: new Set(),
-    cacheDir: join(root, 'cache'),
-    allowFile: true,
-    timeoutMs: 300_000,
-  };
+  const common = engineInput(kc, root);
   const sync = async (repo, namespace, previous, state) => {
     const gitSync = { metadata: { name: 'bench', namespace }, spec: { source: { url: repo.url }, interval: '1h' } };
     const t0 = performance.now();

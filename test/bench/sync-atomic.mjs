@@ -11,11 +11,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { createKeyRing } from '@gitseal/crypto';
-import { createApiDiscovery, loadKubeConfig, makeObjectApi } from '@gitseal/kube';
-import { createRawApplier, createSyncState, syncRevision } from '@gitseal/sync';
+import { loadKubeConfig } from '@gitseal/kube';
+import { createSyncState, syncRevision } from '@gitseal/sync';
 import { startControlPlane } from '../dist/cluster/index.js';
-import { describeRequests, gitRepo, measured } from './_sync-support.mjs';
+import { describeRequests, engineInput, gitRepo, measured } from './_sync-support.mjs';
 
 const COUNT = Number(process.env.BENCH_ATOMIC_OBJECTS ?? 500);
 const CRS = 100;
@@ -72,19 +71,8 @@ try {
   const kc = loadKubeConfig({ kubeconfig: plane.kubeconfigPath });
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
-  const client = makeObjectApi(kc);
-  const discovery = createApiDiscovery(kc);
-  const common = {
-    applier: createRawApplier(kc, { discovery }),
-    discovery,
-    client,
-    reader: client,
-    keys: createKeyRing([]),
-    preflightCache: new Set(),
-    cacheDir: join(root, 'cache'),
-    allowFile: true,
-    timeoutMs: 600_000,
-  };
+  const common = engineInput(kc, root);
+  const { client } = common;
   const sync = (repo, namespace, inventory = [], state = createSyncState()) =>
     measured(kc, () =>
       syncRevision({

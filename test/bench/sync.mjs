@@ -26,14 +26,13 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi, Watch } from '@kubernetes/client-node';
-import { createKeyRing } from '@gitseal/crypto';
-import { createApiDiscovery, loadKubeConfig, makeObjectApi } from '@gitseal/kube';
+import { loadKubeConfig } from '@gitseal/kube';
 import { createRawApplier, createSyncState, syncRevision } from '@gitseal/sync';
 import { startControlPlane } from '../dist/cluster/index.js';
 import { findFreePort } from '../dist/cluster/free-port.js';
 import { crdPath, installCrd } from '../dist/support/install-crd.js';
 import { waitFor } from '../dist/e2e/controller-harness.js';
-import { describeRequests, gitRepo, measured } from './_sync-support.mjs';
+import { describeRequests, engineInput, gitRepo, measured } from './_sync-support.mjs';
 
 const COUNT = Number(process.env.BENCH_OBJECTS ?? 1000);
 const PER_FILE = 100;
@@ -160,21 +159,12 @@ try {
 
   // Part 1: the engine in-process.
   const base = createRawApplier(kc);
-  const client = makeObjectApi(kc);
   // Every request the engine sends (object with its sync label and digest annotation, dry run or not): the plain
   // loop replays them, so both sides make the same requests.
   const sent = [];
-  const common = {
-    applier: { apply: (o, options) => (sent.push({ o, options }), base.apply(o, options)) },
-    discovery: createApiDiscovery(kc),
-    client,
-    reader: client,
-    keys: createKeyRing([]),
-    preflightCache: new Set(),
-    cacheDir: join(root, 'cache'),
-    allowFile: true,
-    timeoutMs: 600_000,
-  };
+  const common = engineInput(kc, root, {
+    apply: (o, options) => (sent.push({ o, options }), base.apply(o, options)),
+  });
   const engineSync = (namespace, inventory, state) =>
     measured(kc, async () => {
       const gitSync = { metadata: { name: 'bench', namespace }, spec: { source: { url: repo.url }, interval: '1h' } };

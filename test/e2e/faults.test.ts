@@ -3,49 +3,30 @@
 // bulk unseal. gitseal-controller runs as a process against the real control plane; nothing may be lost and every
 // object must converge.
 import assert from 'node:assert/strict';
-import { after, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { Envelope, parseCertificate, sealValue, scopeLabel } from '@gitseal/crypto';
-import { sharedControlPlane, type ControlPlane } from '../support/index.js';
+import { type ControlPlane } from '../support/index.js';
 import { marker } from './cli-harness.js';
 import { Cluster, waitFor, type ControllerProcess } from './controller-harness.js';
-import {
-  configMapJson,
-  createGitRepo,
-  createSyncNamespace,
-  finishSyncTests,
-  GitSyncs,
-  gitSyncCondition,
-  readyAt,
-  startSyncController,
-  type GitRepo,
-} from './sync-harness.js';
+import { configMapJson, createSyncNamespace, gitSyncCondition, GitSyncs, readyAt, syncSuite } from './sync-harness.js';
 
-const plane = sharedControlPlane();
-const markers: string[] = [];
-const repos: GitRepo[] = [];
-
+const suite = syncSuite('faults.log');
+const { markers, newRepo } = suite;
 let cp: ControlPlane;
 let kc: KubeConfig;
 let core: CoreV1Api;
 let syncs: GitSyncs;
 let controller: ControllerProcess;
 let controllerNs = '';
-let setup: Promise<void> | undefined;
 
 async function ready(t: TestContext): Promise<boolean> {
-  const running = plane.use(t);
-  if (!running) return false;
-  cp = running;
-  setup ??= (async () => {
-    ({ kc, core, syncs, controller, namespace: controllerNs } = await startSyncController(cp.kubeconfigPath));
-  })();
-  await setup;
+  const sync = await suite.ready(t);
+  if (!sync) return false;
+  ({ plane: cp, kc, core, syncs, controller, namespace: controllerNs } = sync);
   return true;
 }
-
-after(() => finishSyncTests('faults.log', repos, markers));
 
 const KEY_LABEL = 'gitseal.dev/sealing-key';
 
@@ -105,8 +86,7 @@ test('the key Secret deleted while running: still unseals from memory, the same 
 test('another field manager fighting over a synced field: bounded re-applies with backoff, an Event, a condition', async (t) => {
   if (!(await ready(t))) return;
   const ns = await createSyncNamespace(kc, 'faults-fight');
-  const repo = createGitRepo();
-  repos.push(repo);
+  const repo = newRepo();
   const commit = repo.commit({ 'cm.json': configMapJson('fought', { mode: 'from-git' }) });
   await syncs.create(ns, 'fight', { source: { url: repo.url }, interval: '1h', selfHeal: true });
   await syncs.waitFor(ns, 'fight', 'Ready', readyAt(commit));
@@ -170,8 +150,7 @@ test('another field manager fighting over a synced field: bounded re-applies wit
 test('kube-apiserver restarted during a 1,000-object sync: nothing lost, Ready at the commit', async (t) => {
   if (!(await ready(t))) return;
   const ns = await createSyncNamespace(kc, 'faults-apiserver');
-  const repo = createGitRepo();
-  repos.push(repo);
+  const repo = newRepo();
   const files: Record<string, string> = {};
   for (let i = 0; i < 1000; i++) files[`cm/cm-${i}.json`] = configMapJson(`cm-${i}`, { i: String(i) });
   const commit = repo.commit(files);

@@ -8,59 +8,36 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { installCrd, sharedControlPlane } from '../support/index.js';
+import { installCrd } from '../support/index.js';
 import { marker } from './cli-harness.js';
-import { b64, type ControllerProcess } from './controller-harness.js';
+import { b64 } from './controller-harness.js';
 import {
   configMapJson,
-  createGitRepo,
   createSyncNamespace,
   failedWith,
-  finishSyncTests,
-  GitSyncs,
   gitSyncCondition,
-  readyAt,
-  startSyncController,
-  type GitRepo,
   type GitSyncObject,
+  GitSyncs,
+  readyAt,
+  syncSuite,
 } from './sync-harness.js';
 
-const plane = sharedControlPlane();
-const markers: string[] = [];
-const repos: GitRepo[] = [];
+const suite = syncSuite('sync-atomic.log');
+const { markers, newRepo } = suite;
 let kc: KubeConfig;
 let core: CoreV1Api;
 let custom: CustomObjectsApi;
 let syncs: GitSyncs;
 let controllerNs = '';
-let setup: Promise<void> | undefined;
-let _controller: ControllerProcess;
 
 async function ready(t: TestContext): Promise<boolean> {
-  const cp = plane.use(t);
-  if (!cp) return false;
-  setup ??= (async () => {
-    ({
-      kc,
-      core,
-      syncs,
-      controller: _controller,
-      namespace: controllerNs,
-    } = await startSyncController(cp.kubeconfigPath));
-    custom = kc.makeApiClient(CustomObjectsApi);
-  })();
-  await setup;
+  const sync = await suite.ready(t);
+  if (!sync) return false;
+  ({ kc, core, syncs, namespace: controllerNs } = sync);
+  custom = kc.makeApiClient(CustomObjectsApi);
   return true;
-}
-
-after(() => finishSyncTests('sync-atomic.log', repos, markers));
-
-function newRepo(): GitRepo {
-  const repo = createGitRepo();
-  repos.push(repo);
-  return repo;
 }
 
 /** A cluster-scoped `Issuer`-like CRD in `group`. */

@@ -3,7 +3,7 @@
 // CRDs and Namespaces in one commit, dependsOn, impersonation, and no plaintext in the controller's output.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AppsV1Api,
@@ -13,29 +13,25 @@ import {
   type KubeConfig,
 } from '@kubernetes/client-node';
 import { generateKeyPairSync, sealValue, scopeLabel, Envelope } from '@gitseal/crypto';
-import { createTestNamespace, sharedControlPlane } from '../support/index.js';
+import { createTestNamespace } from '../support/index.js';
 import { marker } from './cli-harness.js';
 import { b64, sealItems, waitFor, type ControllerProcess } from './controller-harness.js';
 import {
   configMapJson,
-  createGitRepo,
+  createSyncNamespace,
   failedWith,
-  finishSyncTests,
-  GitSyncs,
+  type GitRepo,
   gitSyncCondition,
+  GitSyncs,
   readyAt,
   serveOverHttp,
-  createSyncNamespace,
-  startSyncController,
+  syncSuite,
   widgetCrd,
-  type GitRepo,
 } from './sync-harness.js';
 
 const LABEL = 'gitseal.dev/sync';
-const plane = sharedControlPlane();
-const markers: string[] = [];
-const repos: GitRepo[] = [];
-
+const suite = syncSuite('sync-engine.log');
+const { markers, newRepo } = suite;
 let kc: KubeConfig;
 let core: CoreV1Api;
 let apps: AppsV1Api;
@@ -43,26 +39,13 @@ let syncs: GitSyncs;
 let controller: ControllerProcess;
 let controllerNs = '';
 let certPem = '';
-let setup: Promise<void> | undefined;
 
 async function ready(t: TestContext): Promise<boolean> {
-  const cp = plane.use(t);
-  if (!cp) return false;
-  setup ??= (async () => {
-    ({ kc, core, syncs, controller, namespace: controllerNs } = await startSyncController(cp.kubeconfigPath));
-    apps = kc.makeApiClient(AppsV1Api);
-    certPem = await (await fetch(`${controller.api}/v1/cert.pem`)).text();
-  })();
-  await setup;
+  const sync = await suite.ready(t);
+  if (!sync) return false;
+  ({ kc, core, syncs, controller, namespace: controllerNs, certPem } = sync);
+  apps = kc.makeApiClient(AppsV1Api);
   return true;
-}
-
-after(() => finishSyncTests('sync-engine.log', repos, markers));
-
-function newRepo(): GitRepo {
-  const repo = createGitRepo();
-  repos.push(repo);
-  return repo;
 }
 
 function sealedSecretYaml(namespace: string, name: string, items: Record<string, string>): string {

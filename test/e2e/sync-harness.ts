@@ -1,6 +1,7 @@
 // Helpers of the sync engine's e2e tests: real Git repositories (a working copy pushing to a bare remote,
 // served over file:// and smart HTTP through `git http-backend`), GitSync objects, and the controller they run in.
 import { execFileSync } from 'node:child_process';
+import { after, type TestContext } from 'node:test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -12,7 +13,9 @@ import {
   createTestNamespace,
   installCrd,
   kubeConfigFor,
+  sharedControlPlane,
 } from '../support/index.js';
+import type { ControlPlane } from '../cluster/index.js';
 import { assertNoMarkers } from './cli-harness.js';
 import {
   allControllerOutput,
@@ -316,4 +319,51 @@ export async function finishSyncTests(
   if (process.env.GITSEAL_E2E_LOG_DIR) writeFileSync(join(process.env.GITSEAL_E2E_LOG_DIR, logName), output);
   for (const repo of repos) repo.remove();
   assertNoMarkers(output, markers, 'controller output');
+}
+
+/** What one test file's sync controller gives its tests (see syncSuite). */
+export interface SyncSuiteContext extends SyncController {
+  readonly plane: ControlPlane;
+  /** The controller's sealing certificate (GET /v1/cert.pem). */
+  readonly certPem: string;
+}
+
+export interface SyncSuite {
+  /** The file's controller, started by the first test that asks; undefined when the test was skipped. */
+  ready(t: TestContext): Promise<SyncSuiteContext | undefined>;
+  /** A fresh Git repository, removed after the file. */
+  newRepo(): GitRepo;
+  /** Plaintext markers the controller's output must not hold (checked after the file). */
+  readonly markers: string[];
+}
+
+/**
+ * The frame of a sync e2e file: its own control plane, one controller (startSyncController with `extraArgs`) started
+ * once, repositories and markers; after the file the controllers stop, the output is kept as `logName` and checked
+ * for the markers. Call at the top level of the file.
+ */
+export function syncSuite(logName: string, extraArgs: readonly string[] = []): SyncSuite {
+  const plane = sharedControlPlane();
+  const repos: GitRepo[] = [];
+  const markers: string[] = [];
+  let started: Promise<SyncSuiteContext> | undefined;
+  after(() => finishSyncTests(logName, repos, markers));
+  return {
+    markers,
+    newRepo() {
+      const repo = createGitRepo();
+      repos.push(repo);
+      return repo;
+    },
+    async ready(t) {
+      const cp = plane.use(t);
+      if (!cp) return undefined;
+      started ??= (async () => {
+        const sync = await startSyncController(cp.kubeconfigPath, extraArgs);
+        const certPem = await (await fetch(`${sync.controller.api}/v1/cert.pem`)).text();
+        return { ...sync, plane: cp, certPem };
+      })();
+      return started;
+    },
+  };
 }

@@ -8,60 +8,45 @@ import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { sharedControlPlane } from '../support/index.js';
 import { assertNoMarkers, makeTempDir, marker, runCli } from './cli-harness.js';
 import { sealItems, waitFor } from './controller-harness.js';
 import {
   configMapJson,
-  createGitRepo,
   createSyncNamespace,
-  finishSyncTests,
+  type GitRepo,
   gitSyncCondition,
   GitSyncs,
   readyAt,
-  startSyncController,
-  type GitRepo,
+  syncSuite,
 } from './sync-harness.js';
 
 const FINALIZER = 'gitseal.dev/finalizer';
 const LABEL = 'gitseal.dev/sync';
-const plane = sharedControlPlane();
-const markers: string[] = [];
-const repos: GitRepo[] = [];
-
+const suite = syncSuite('sync-lifecycle.log');
+const { markers } = suite;
 let kc: KubeConfig;
 let kubeconfig = '';
 let core: CoreV1Api;
 let syncs: GitSyncs;
 let certPem = '';
-let setup: Promise<void> | undefined;
 let dir = '';
 let cleanup: () => Promise<void> = async () => undefined;
 
 before(async () => {
   ({ dir, cleanup } = await makeTempDir());
 });
-after(async () => {
-  await finishSyncTests('sync-lifecycle.log', repos, markers);
-  await cleanup();
-});
+after(() => cleanup());
 
 async function ready(t: TestContext): Promise<boolean> {
-  const cp = plane.use(t);
-  if (!cp) return false;
-  kubeconfig = cp.kubeconfigPath;
-  setup ??= (async () => {
-    let controller;
-    ({ kc, core, syncs, controller } = await startSyncController(cp.kubeconfigPath));
-    certPem = await (await fetch(`${controller.api}/v1/cert.pem`)).text();
-  })();
-  await setup;
+  const sync = await suite.ready(t);
+  if (!sync) return false;
+  kubeconfig = sync.plane.kubeconfigPath;
+  ({ kc, core, syncs, certPem } = sync);
   return true;
 }
 
 function newRepo(files: Record<string, string>): { repo: GitRepo; commit: string } {
-  const repo = createGitRepo();
-  repos.push(repo);
+  const repo = suite.newRepo();
   return { repo, commit: repo.commit(files) };
 }
 

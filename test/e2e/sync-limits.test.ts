@@ -7,47 +7,31 @@ import { existsSync, readdirSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { sharedControlPlane } from '../support/index.js';
 import { metricValue, waitFor, type ControllerProcess } from './controller-harness.js';
 import {
   configMapJson,
-  createGitRepo,
   createSyncNamespace,
   failedWith,
-  finishSyncTests,
-  GitSyncs,
   gitSyncCondition,
+  GitSyncs,
   readyAt,
   serveOverHttp,
-  startSyncController,
-  type GitRepo,
+  syncSuite,
 } from './sync-harness.js';
 
-const plane = sharedControlPlane();
-const repos: GitRepo[] = [];
+const suite = syncSuite('sync-limits.log', ['--git-max-size', '1Mi']);
+const newRepo = suite.newRepo;
 let kc: KubeConfig;
 let syncs: GitSyncs;
 let controller: ControllerProcess;
-let setup: Promise<void> | undefined;
 
 async function ready(t: TestContext): Promise<boolean> {
-  const cp = plane.use(t);
-  if (!cp) return false;
-  setup ??= (async () => {
-    ({ kc, syncs, controller } = await startSyncController(cp.kubeconfigPath, ['--git-max-size', '1Mi']));
-  })();
-  await setup;
+  const sync = await suite.ready(t);
+  if (!sync) return false;
+  ({ kc, syncs, controller } = sync);
   return true;
-}
-
-after(() => finishSyncTests('sync-limits.log', repos, []));
-
-function newRepo(): GitRepo {
-  const repo = createGitRepo();
-  repos.push(repo);
-  return repo;
 }
 
 const remove = (namespace: string, name: string): Promise<unknown> =>

@@ -3,30 +3,25 @@
 // a generation; requests leave status.lastHandledRequestedAt; `gitseal.dev/ssa` and spec.ignoreDifferences
 // leave fields to other owners.
 import assert from 'node:assert/strict';
-import { after, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Deployment } from '@kubernetes/client-node';
-import { sharedControlPlane } from '../support/index.js';
 import { marker, runCli } from './cli-harness.js';
 import { b64, startControllerProcess, waitFor, type ControllerProcess } from './controller-harness.js';
 import {
   configMapJson,
-  createGitRepo,
   createSyncNamespace,
   failedWith,
-  finishSyncTests,
-  gitSyncCondition,
-  readyAt,
-  startSyncController,
-  TENANT_SERVICE_ACCOUNT,
   type GitRepo,
+  gitSyncCondition,
   type GitSyncs,
+  readyAt,
+  syncSuite,
+  TENANT_SERVICE_ACCOUNT,
 } from './sync-harness.js';
 
-const plane = sharedControlPlane();
-const markers: string[] = [];
-const repos: GitRepo[] = [];
-
+const suite = syncSuite('sync-self-heal.log');
+const { markers, newRepo } = suite;
 let kubeconfigPath = '';
 let kc: KubeConfig;
 let core: CoreV1Api;
@@ -34,26 +29,14 @@ let apps: AppsV1Api;
 let syncs: GitSyncs;
 let controller: ControllerProcess;
 let controllerNs = '';
-let setup: Promise<void> | undefined;
 
 async function ready(t: TestContext): Promise<boolean> {
-  const cp = plane.use(t);
-  if (!cp) return false;
-  setup ??= (async () => {
-    kubeconfigPath = cp.kubeconfigPath;
-    ({ kc, core, syncs, controller, namespace: controllerNs } = await startSyncController(kubeconfigPath));
-    apps = kc.makeApiClient(AppsV1Api);
-  })();
-  await setup;
+  const sync = await suite.ready(t);
+  if (!sync) return false;
+  kubeconfigPath = sync.plane.kubeconfigPath;
+  ({ kc, core, syncs, controller, namespace: controllerNs } = sync);
+  apps = kc.makeApiClient(AppsV1Api);
   return true;
-}
-
-after(() => finishSyncTests('sync-self-heal.log', repos, markers));
-
-function newRepo(): GitRepo {
-  const repo = createGitRepo();
-  repos.push(repo);
-  return repo;
 }
 
 const deploymentJson = (

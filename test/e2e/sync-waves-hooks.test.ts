@@ -4,28 +4,23 @@
 // hook Job's Complete / Failed conditions, through the status subresource exactly as the controllers would
 // (SuccessCriteriaMet before Complete, FailureTarget before Failed, as the API server demands).
 import assert from 'node:assert/strict';
-import { after, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, BatchV1Api, CoreV1Api, type KubeConfig, type V1Job } from '@kubernetes/client-node';
 import { assertOk, requestRaw } from '@gitseal/kube';
-import { sharedControlPlane } from '../support/index.js';
 import { metricValue, waitFor, type ControllerProcess } from './controller-harness.js';
 import {
   configMapJson,
-  createGitRepo,
   createSyncNamespace,
   failedWith,
-  finishSyncTests,
   gitSyncCondition,
-  readyAt,
-  startSyncController,
-  type GitRepo,
   type GitSyncs,
+  readyAt,
+  syncSuite,
 } from './sync-harness.js';
 
-const plane = sharedControlPlane();
-const repos: GitRepo[] = [];
-
+const suite = syncSuite('sync-waves-hooks.log');
+const newRepo = suite.newRepo;
 let kc: KubeConfig;
 let core: CoreV1Api;
 let apps: AppsV1Api;
@@ -33,26 +28,14 @@ let batch: BatchV1Api;
 let syncs: GitSyncs;
 let controller: ControllerProcess;
 let controllerNs = '';
-let setup: Promise<void> | undefined;
 
 async function ready(t: TestContext): Promise<boolean> {
-  const cp = plane.use(t);
-  if (!cp) return false;
-  setup ??= (async () => {
-    ({ kc, core, syncs, controller, namespace: controllerNs } = await startSyncController(cp.kubeconfigPath));
-    apps = kc.makeApiClient(AppsV1Api);
-    batch = kc.makeApiClient(BatchV1Api);
-  })();
-  await setup;
+  const sync = await suite.ready(t);
+  if (!sync) return false;
+  ({ kc, core, syncs, controller, namespace: controllerNs } = sync);
+  apps = kc.makeApiClient(AppsV1Api);
+  batch = kc.makeApiClient(BatchV1Api);
   return true;
-}
-
-after(() => finishSyncTests('sync-waves-hooks.log', repos, []));
-
-function newRepo(): GitRepo {
-  const repo = createGitRepo();
-  repos.push(repo);
-  return repo;
 }
 
 const notFound = (error: { code?: number }) => {

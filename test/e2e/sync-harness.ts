@@ -276,6 +276,15 @@ export interface SyncController {
   readonly controller: ControllerProcess;
 }
 
+/** The flags of the e2e sync controllers (see startSyncController), its keys in `namespace`. */
+export function syncControllerArgs(namespace: string, extraArgs: readonly string[] = []): string[] {
+  return [
+    ...['--namespace', namespace, '--key-size', '2048', '--git-allow-file', '--git-allow-http'],
+    ...['--resync-period', '0', '--default-service-account', TENANT_SERVICE_ACCOUNT],
+    ...extraArgs,
+  ];
+}
+
 /**
  * Installs the SealedSecret and GitSync CRDs and starts gitseal-controller as a process, its keys in a fresh
  * namespace, allowed file:// and plain http:// Git, with no periodic resync (tests trigger syncs themselves), and
@@ -289,19 +298,7 @@ export async function startSyncController(
   await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
   await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
   const controllerNs = await createTestNamespace(kc, 'gitseal-system');
-  const controller = await startControllerProcess(kubeconfigPath, [
-    '--namespace',
-    controllerNs,
-    '--key-size',
-    '2048',
-    '--git-allow-file',
-    '--git-allow-http',
-    '--resync-period',
-    '0',
-    '--default-service-account',
-    TENANT_SERVICE_ACCOUNT,
-    ...extraArgs,
-  ]);
+  const controller = await startControllerProcess(kubeconfigPath, syncControllerArgs(controllerNs, extraArgs));
   return { kc, namespace: controllerNs, core: kc.makeApiClient(CoreV1Api), syncs: new GitSyncs(kc), controller };
 }
 

@@ -11,7 +11,6 @@ import {
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  KubeConfig,
   PatchStrategy,
   RbacAuthorizationV1Api,
   setHeaderOptions,
@@ -19,7 +18,7 @@ import {
 import { makeObjectApi } from '@gitseal/kube';
 import type { HealthCheckSpec, KubeObject } from '@gitseal/manifests';
 import { waitHealthy } from '@gitseal/sync';
-import { createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
+import { createTestNamespace, impersonating, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
 import {
   configMapJson,
   createGitRepo,
@@ -296,17 +295,3 @@ test('the controller stalls a GitSync whose health check does not compile, namin
   const ready = await syncs.waitFor(namespace, 'app', 'Ready after the fix', readyAt(commit));
   assert.equal(gitSyncCondition(ready, 'Stalled'), undefined);
 });
-
-function impersonating(kc: KubeConfig, user: string): KubeConfig {
-  const current = kc.getCurrentUser();
-  const context = kc.getContextObject(kc.getCurrentContext());
-  assert.ok(current && context);
-  const copy = new KubeConfig();
-  copy.loadFromOptions({
-    clusters: kc.clusters,
-    users: [{ ...current, name: user, impersonateUser: user }],
-    contexts: [{ ...context, name: user, user }],
-    currentContext: user,
-  });
-  return copy;
-}

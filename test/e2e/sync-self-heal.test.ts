@@ -16,8 +16,8 @@ import {
   gitSyncCondition,
   type GitSyncs,
   readyAt,
+  syncControllerArgs,
   syncSuite,
-  TENANT_SERVICE_ACCOUNT,
 } from './sync-harness.js';
 
 const suite = syncSuite('sync-self-heal.log');
@@ -304,18 +304,7 @@ test('drift made while the controller was down is undone after it starts; untouc
     api: (await readDeployment(ns, 'api'))?.metadata?.resourceVersion,
   };
   const startedAt = Date.now();
-  controller = await startControllerProcess(kubeconfigPath, [
-    '--namespace',
-    controllerNs,
-    '--key-size',
-    '2048',
-    '--git-allow-file',
-    '--git-allow-http',
-    '--resync-period',
-    '0',
-    '--default-service-account',
-    TENANT_SERVICE_ACCOUNT,
-  ]);
+  controller = await startControllerProcess(kubeconfigPath, syncControllerArgs(controllerNs));
   await waitFor(
     'ConfigMap reverted',
     async () => (await readConfigMap(ns, 'edited'))?.data?.['mode'] === 'git',

@@ -18,7 +18,7 @@ import {
   type RbacV1Subject,
   type V1PolicyRule,
 } from '@kubernetes/client-node';
-import { createTestNamespace, kubectlOk, sharedControlPlane } from '../support/index.js';
+import { createTestNamespace, impersonating, kubectlOk, sharedControlPlane } from '../support/index.js';
 import { installBase, removeBase, SYSTEM_NAMESPACE, type BaseInstall } from './base-install.js';
 import { assertNoMarkers, marker } from './cli-harness.js';
 import {
@@ -73,20 +73,6 @@ interface Env {
 }
 
 let envOnce: Promise<Env> | undefined;
-
-function impersonating(kc: KubeConfig, user: string): KubeConfig {
-  const current = kc.getCurrentUser();
-  const context = kc.getContextObject(kc.getCurrentContext());
-  assert.ok(current && context);
-  const copy = new KubeConfig();
-  copy.loadFromOptions({
-    clusters: kc.clusters,
-    users: [{ ...current, name: user, impersonateUser: user }],
-    contexts: [{ ...context, name: user, user }],
-    currentContext: user,
-  });
-  return copy;
-}
 
 async function role(kc: KubeConfig, namespace: string, name: string, rules: V1PolicyRule[], subject: RbacV1Subject) {
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);

@@ -1,5 +1,5 @@
 export { crdPath, installCrd } from './install-crd.js';
-export { kubeConfigFor } from './kube-config-for.js';
+export { impersonating, kubeConfigFor } from './kube-config-for.js';
 export {
   asKubectlList,
   kubectl,

@@ -6,3 +6,18 @@ export function kubeConfigFor(path: string): KubeConfig {
   kc.loadFromFile(path);
   return kc;
 }
+
+/** A copy of `kc` whose requests impersonate `user` (client-node sends `Impersonate-User`). */
+export function impersonating(kc: KubeConfig, user: string): KubeConfig {
+  const current = kc.getCurrentUser();
+  const context = kc.getContextObject(kc.getCurrentContext());
+  if (!current || !context) throw new Error('kubeconfig has no current user and context to impersonate with');
+  const copy = new KubeConfig();
+  copy.loadFromOptions({
+    clusters: kc.clusters,
+    users: [{ ...current, name: user, impersonateUser: user }],
+    contexts: [{ ...context, name: user, user }],
+    currentContext: user,
+  });
+  return copy;
+}

@@ -321,3 +321,26 @@ test('an object with a 100,000-character name fails the revision with a short me
   assert.equal(gitSyncCondition(failed, 'Reconciling'), undefined, 'not left Reconciling');
   assert.deepEqual(await configMapNames(ns), []);
 });
+
+test('a new targetNamespace moves the objects of the same revision (the remembered render is re-scoped)', async (t) => {
+  if (!(await ready(t))) return;
+  const [first, second] = [await createSyncNamespace(kc, 'move-a'), await createSyncNamespace(kc, 'move-b')];
+  const repo = newRepo();
+  const commit = repo.commit({ 'app/cm.json': configMapJson('moved', { k: 'v' }) });
+  await syncs.create(controllerNs, 'mover', {
+    source: { url: repo.url, ref: { branch: 'main' }, path: 'app' },
+    targetNamespace: first,
+    interval: '1h',
+  });
+  await syncs.waitFor(controllerNs, 'mover', 'Ready', readyAt(commit));
+  assert.deepEqual(await configMapNames(first), ['moved']);
+  await syncs.update(controllerNs, 'mover', (o) => {
+    o.spec['targetNamespace'] = second;
+  });
+  const moved = await syncs.waitFor(controllerNs, 'mover', 'Ready in the new namespace', (o) =>
+    ids(o).includes(`${second}_moved__ConfigMap`),
+  );
+  assert.equal(moved.status?.lastAppliedRevision, `main@sha1:${commit}`, 'the same revision');
+  assert.deepEqual(await configMapNames(second), ['moved']);
+  assert.deepEqual(await configMapNames(first), [], 'pruned where it was');
+});

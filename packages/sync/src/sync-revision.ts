@@ -129,14 +129,10 @@ export interface SyncRevisionResult {
   readonly healed?: HealResult;
 }
 
+/** What a render depends on (namespaces are given after it, by API discovery, so targetNamespace is not part). */
 function renderKey(gitSync: SyncRevisionInput['gitSync']): string {
-  const { source, targetNamespace } = gitSync.spec;
-  return JSON.stringify([
-    source.url,
-    source.ref ?? {},
-    source.path ?? '',
-    targetNamespace ?? gitSync.metadata.namespace,
-  ]);
+  const { source } = gitSync.spec;
+  return JSON.stringify([source.url, source.ref ?? {}, source.path ?? '']);
 }
 
 function merge(previous: readonly InventoryEntry[], added: readonly InventoryEntry[]): InventoryEntry[] {
@@ -436,7 +432,8 @@ async function syncOnce(given: SyncRevisionInput, held: { run?: Run }): Promise<
     const split = splitRevision(objects);
     const refused = await refuse(input, objectsToCheck(objects));
     if (refused) return await failedBeforeApply(input, run, refused);
-    input.state.rendered = { key: renderKey(input.gitSync), revision: run.revision, objects };
+    // As rendered: scopes and namespaces are resolved again on every run (a CRD may appear, targetNamespace change).
+    input.state.rendered = { key: renderKey(input.gitSync), revision: run.revision, objects: rendered };
     const result = await applyRevision(input, run, split.main, split.hooks, revisionDigest(objects));
     if (result.result === 'Succeeded') input.state.lastApplied = { revision: run.revision, objects: split.main };
     return result;

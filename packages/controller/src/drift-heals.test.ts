@@ -20,11 +20,15 @@ test('the first drift heals at once, drift answering a heal backs off up to the 
   );
 });
 
-test('drift while a heal is scheduled joins it', () => {
+test('drift while a heal is scheduled joins it: the same due time, the streak unchanged', () => {
   const heals = new DriftHeals(options);
-  heals.drift('k', 'ConfigMap ns/a', [], 0);
-  assert.equal(heals.drift('k', 'ConfigMap ns/a', [], 50), 950);
-  assert.equal(heals.drift('k', 'ConfigMap ns/a', [], 500), undefined);
+  heals.drift('k', 'ConfigMap ns/a', ['fighter'], 0);
+  assert.equal(heals.drift('k', 'ConfigMap ns/a', ['fighter'], 50), 950);
+  // Still scheduled (the queue may have dropped the delayed key when an earlier run started): same due time.
+  assert.equal(heals.drift('k', 'ConfigMap ns/a', ['fighter'], 500), 500);
+  assert.equal(heals.drift('k', 'ConfigMap ns/a', ['fighter'], 999), 1);
+  // The next answer after that heal backs off by 2 s, not 4 s: joining did not count as a heal.
+  assert.equal(heals.drift('k', 'ConfigMap ns/a', ['fighter'], 1_100), 1_900);
 });
 
 test('a contest names the other managers, is reported once, and ends after a quiet period', () => {
@@ -43,4 +47,14 @@ test('a contest names the other managers, is reported once, and ends after a qui
   // Drift long after: a fresh start, healed at once, no contest.
   assert.equal(heals.drift('k', 'ConfigMap ns/a', ['fighter'], 60_000), 0);
   assert.equal(heals.contestOf('k', 60_001), undefined);
+});
+
+test("gitseal's own write waits for the next heal the backoff allows while a streak is on, else runs at once", () => {
+  const heals = new DriftHeals(options);
+  assert.equal(heals.ownWrite('k', 0), 0, 'no heal yet: at once');
+  heals.drift('k', 'ConfigMap ns/a', ['fighter'], 0); // healed at 0, streak 0
+  assert.equal(heals.ownWrite('k', 40), 960, 'the echo of the first heal: not before the 1 s backoff');
+  heals.drift('k', 'ConfigMap ns/a', ['fighter'], 100); // answered: heal at 1 000, streak 1
+  assert.equal(heals.ownWrite('k', 1_040), 1_960, 'the echo of the second heal: not before 3 000');
+  assert.equal(heals.ownWrite('k', 20_000), 0, 'after the quiet period: at once');
 });

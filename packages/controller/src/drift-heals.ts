@@ -1,3 +1,4 @@
+import { backoffDelay } from '@gitseal/kube';
 import {
   NO_RESTORES,
   planRestore,
@@ -47,10 +48,12 @@ export class DriftHeals {
   }
 
   /**
-   * Drift of `object` seen at `now` for GitSync `key`: the delay before its heal, or undefined when a heal is
-   * already scheduled (it covers this drift too).
+   * Drift of `object` seen at `now` for GitSync `key`: the delay before its heal. Drift while a heal is already
+   * scheduled joins it (the same due time, the streak unchanged); the delay is still returned, because the work
+   * queue drops a delayed key when an earlier run of it starts (an own write seen early, a spec change), and a run
+   * that came before this drift has not healed it.
    */
-  drift(key: string, object: string, managers: readonly string[], now: number): number | undefined {
+  drift(key: string, object: string, managers: readonly string[], now: number): number {
     const state = this.#states.get(key) ?? {
       history: NO_RESTORES,
       pendingUntil: 0,
@@ -58,7 +61,7 @@ export class DriftHeals {
       unreported: false,
     };
     this.#states.set(key, state);
-    if (state.pendingUntil > now) return undefined;
+    if (state.pendingUntil > now) return state.pendingUntil - now;
     const plan = planRestore(state.history, now, this.#options);
     state.history = { streak: plan.streak, lastAt: plan.notBefore };
     state.pendingUntil = plan.notBefore;
@@ -82,6 +85,20 @@ export class DriftHeals {
       state.unreported = false;
     }
     return delay;
+  }
+
+  /**
+   * A change of GitSync `key`'s object written last by gitseal itself (its own apply seen before the apply's answer
+   * updated the record, or an ex-leader's late write): a plain resync settles it, but while a heal streak is on it
+   * waits for the next heal the backoff allows. Run at once, it would re-apply early each time the other writer
+   * answers in between, doubling the re-applies of a fight.
+   */
+  ownWrite(key: string, now: number): number {
+    const state = this.#states.get(key);
+    const { lastAt, streak } = state?.history ?? NO_RESTORES;
+    if (state === undefined || lastAt === undefined || now - lastAt >= this.#options.quietMs) return 0;
+    const nextAllowed = Math.max(state.pendingUntil, lastAt + backoffDelay(streak, this.#options));
+    return Math.max(0, nextAllowed - now);
   }
 
   /** The current contest of GitSync `key`, if it is being fought over (no longer once the quiet period passed). */

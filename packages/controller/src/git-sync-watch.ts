@@ -268,18 +268,19 @@ export class GitSyncWatch {
       const managers = deleted
         ? []
         : changedBy(object.metadata?.managedFields as ManagedFieldsEntry[] | undefined, SYNC_FIELD_MANAGER);
-      // Deleted (put back at once: there is no field to fight over), or written last by gitseal itself (its own
-      // apply, seen before the apply's answer updated the record; an ex-leader's late write): one plain resync
-      // settles it, and it is no fight with another field manager.
-      const plain = deleted || managers.length === 0;
-      const delayMs = plain
+      // Deleted: put back at once (there is no field to fight over). Written last by gitseal itself: a plain
+      // resync, paced by the heal backoff (see DriftHeals.ownWrite). Otherwise another field manager's change.
+      const now = Date.now();
+      const delayMs = deleted
         ? 0
-        : this.#heals.drift(tracked.key, `${type.kind} ${objectKey(object)}`, managers, Date.now());
+        : managers.length === 0
+          ? this.#heals.ownWrite(tracked.key, now)
+          : this.#heals.drift(tracked.key, `${type.kind} ${objectKey(object)}`, managers, now);
       this.#o.logger.debug(
         { gitSync: tracked.key, kind: type.kind, object: objectKey(object), deleted, managers, delayMs },
         'drift',
       );
-      if (delayMs !== undefined) this.#queue?.enqueue(tracked.key, delayMs);
+      this.#queue?.enqueue(tracked.key, delayMs);
     };
     informer.onAdd((o) => seen(o, false));
     informer.onUpdate((_p, o) => seen(o, false));

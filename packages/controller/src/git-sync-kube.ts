@@ -3,6 +3,7 @@ import {
   EventRecorder,
   EventType,
   createApiDiscovery,
+  createClusterCapabilities,
   KubeError,
   KubeErrorCode,
   makeCustomObjectsApi,
@@ -15,6 +16,7 @@ import {
   Resources,
   shareAgents,
   type ApiDiscovery,
+  type ClusterCapabilities,
   type ResourceType,
 } from '@gitseal/kube';
 import type { GitSync } from '@gitseal/manifests';
@@ -70,6 +72,8 @@ export class GitSyncKube {
   readonly #applier: Applier;
   /** API discovery as the controller sees it: shared by every GitSync (discovery is the same for all identities). */
   readonly discovery: ApiDiscovery;
+  /** `.Capabilities` for Helm charts, as the controller sees the cluster (cached for 30 s). */
+  readonly capabilities: () => Promise<ClusterCapabilities>;
 
   readonly #mayWrite: MayWrite;
   /** The controller's own writes (platform GitSyncs): fenced like every session's. */
@@ -82,6 +86,7 @@ export class GitSyncKube {
     this.reader = makeObjectApi(kc);
     this.#client = fenceObjectApi(this.reader, mayWrite);
     this.discovery = createApiDiscovery(kc);
+    this.capabilities = createClusterCapabilities(kc);
     this.#applier = createRawApplier(kc, { fieldManager: 'gitseal', discovery: this.discovery, mayWrite });
     this.#customObjects = makeCustomObjectsApi(kc);
     this.#recorder = new EventRecorder({ kubeConfig: kc, component: FIELD_MANAGER, logger });

@@ -253,6 +253,7 @@ export class GitSyncReconciler {
       gitSync,
       ...previousRun(current),
       discovery: this.#o.kube.discovery,
+      capabilities: this.#o.kube.capabilities,
       lastSyncedDigest: lastSyncedDigest(current),
       state,
       ...(auth ? { auth } : {}),

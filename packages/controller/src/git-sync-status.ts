@@ -36,7 +36,11 @@ const STALLING: ReadonlySet<string> = new Set([
 export const MAX_HISTORY = 10;
 
 /** The status fields the reconciler owns, as stored (conditions in the kube layer's shape). */
-export type GitSyncStatusView = Omit<GitSyncStatus, 'conditions'> & { conditions?: Condition[] };
+export type GitSyncStatusView = Omit<GitSyncStatus, 'conditions' | 'chart'> & {
+  conditions?: Condition[];
+  /** null clears it in the merge patch (a source that is no longer a chart). */
+  chart?: GitSyncStatus['chart'] | null;
+};
 
 /** The `gitseal.dev/requested-at` value the reconcile started with: handled once it has an outcome. */
 type Handles = { readonly requestedAt?: string | undefined };
@@ -66,6 +70,7 @@ function historyEntry(result: SyncRevisionResult, startedAt: Date): GitSyncHisto
     startedAt: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     duration: formatDuration(result.durationMs),
     objectsChanged: result.applied + result.pruned,
+    ...(result.chart ? { chart: `${result.chart.name} ${result.chart.version}` } : {}),
   };
 }
 
@@ -183,6 +188,11 @@ function stepStatus(
         ...(history ? { history } : {}),
         ...(generation === undefined ? {} : { observedGeneration: generation }),
         ...(result.revision ? { lastAttemptedRevision: result.revision } : {}),
+        ...(result.chart
+          ? { chart: { name: result.chart.name, version: result.chart.version } }
+          : current?.chart
+            ? { chart: null }
+            : {}),
       };
       conditions = removeCondition(conditions, GitSyncCondition.Reconciling);
       conditions = withContested(conditions, outcome.contested, generation, now);

@@ -37,6 +37,12 @@ export {
   type ApiDiscoveryOptions,
   type ServedResource,
 } from './api-discovery.js';
+export {
+  apiVersionsOf,
+  createClusterCapabilities,
+  type ClusterCapabilities,
+  type ClusterCapabilitiesOptions,
+} from './cluster-capabilities.js';
 export { describeCauses, statusCauses, type StatusCause } from './status-causes.js';
 export { assertOk, getJson, requestRaw, type RawRequest, type RawResponse } from './raw-request.js';
 export {

@@ -18,12 +18,53 @@ export interface NamespacedObjectReference {
 }
 
 export interface GitSource {
+  /** A Git repository; with `chart`, a Helm repository (`https://…`, its index.yaml) or an OCI registry (`oci://…`). */
   url: string;
   ref?: GitRef;
-  /** Directory inside the repository to render; defaults to the root. */
+  /** Directory inside the repository to render (manifests, a kustomization or a Helm chart); defaults to the root. */
   path?: string;
-  /** Secret in the GitSync's namespace with Git credentials. */
+  /** Secret in the GitSync's namespace with credentials for `url` (Git, or the chart repository). */
   secretRef?: LocalObjectReference;
+  /** A chart from the Helm repository or OCI registry at `url` instead of a Git repository. */
+  chart?: ChartReference;
+}
+
+export interface ChartReference {
+  name: string;
+  /** An exact version or a semver range (`>=1.2.0 <2`); default: the newest release. */
+  version?: string;
+}
+
+/** A ConfigMap or Secret in the GitSync's namespace whose key holds Helm values (read as the GitSync's identity). */
+export interface HelmValuesReference {
+  kind: 'ConfigMap' | 'Secret';
+  name: string;
+  /** Default `values.yaml`. */
+  valuesKey?: string;
+  /** A missing object or key is skipped instead of failing the sync. */
+  optional?: boolean;
+}
+
+/** How a Helm chart is rendered (`helm template`), for a chart folder in Git or a chart from a repository. */
+export interface HelmSpec {
+  /** Default: the GitSync's name. */
+  releaseName?: string;
+  /** The release namespace; default spec.targetNamespace, else the GitSync's namespace. */
+  namespace?: string;
+  /** Values files, repository paths (Git sources only), applied in order before valuesFrom and values. */
+  valuesFiles?: string[];
+  /** Inline values, applied last. */
+  values?: Record<string, unknown>;
+  /** Values from ConfigMaps and Secrets, applied in order after valuesFiles. */
+  valuesFrom?: HelmValuesReference[];
+  /** Render the chart's crds/ folder too; default true (as `helm install` installs them). */
+  includeCRDs?: boolean;
+  /** Leave the chart's test hooks out; default true. */
+  skipTests?: boolean;
+  /** `.Capabilities.KubeVersion`; default the API server's version. */
+  kubeVersion?: string;
+  /** `.Capabilities.APIVersions`; default what the API server serves. */
+  apiVersions?: string[];
 }
 
 /**
@@ -63,6 +104,7 @@ export interface GitSyncSpec {
   /** Per-kind health rules (CEL), like Flux's `healthCheckExprs`; they replace the built-in rules for that kind. */
   healthChecks?: HealthCheckSpec[];
   ignoreDifferences?: IgnoreDifferencesRule[];
+  helm?: HelmSpec;
 }
 
 /**
@@ -110,6 +152,14 @@ export interface GitSyncHistoryEntry {
   /** Go-style duration, e.g. `1.234s`. */
   duration?: string;
   objectsChanged?: number;
+  /** The chart rendered, `<name> <version>` (Helm sources). */
+  chart?: string;
+}
+
+/** The Helm chart the last attempt rendered. */
+export interface RenderedChartStatus {
+  name: string;
+  version: string;
 }
 
 export interface GitSyncStatus {
@@ -119,6 +169,8 @@ export interface GitSyncStatus {
   lastAttemptedRevision?: string;
   inventory?: GitSyncInventory;
   history?: GitSyncHistoryEntry[];
+  /** The Helm chart of the last attempted revision, when it rendered one. */
+  chart?: RenderedChartStatus;
   /** The value of the `gitseal.dev/requested-at` annotation the controller last handled (Flux's lastHandledReconcileAt). */
   lastHandledRequestedAt?: string;
 }

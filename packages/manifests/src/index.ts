@@ -22,6 +22,7 @@ export {
 } from './sealed-secret.js';
 export {
   GitSyncConditionType,
+  type ChartReference,
   type GitRef,
   type GitSource,
   type GitSync,
@@ -30,10 +31,13 @@ export {
   type GitSyncSpec,
   type GitSyncStatus,
   type HealthCheckSpec,
+  type HelmSpec,
+  type HelmValuesReference,
   type IgnoreDifferencesRule,
   type InventoryEntry,
   type LocalObjectReference,
   type NamespacedObjectReference,
+  type RenderedChartStatus,
 } from './git-sync.js';
 export { isValidNamespace, isValidObjectName, isValidSecretKey } from './names.js';
 export { describeObject } from './describe-object.js';

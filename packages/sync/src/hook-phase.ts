@@ -4,7 +4,7 @@ import { applyTierOf, type ApplyTier } from './apply-order.js';
 import { groupOf } from './object-ref.js';
 import type { RenderedObject } from './render.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
-import { annotationOf, syncWaveOf } from './sync-wave.js';
+import { annotationOf, ARGOCD_SYNC_WAVE_ANNOTATION, SYNC_WAVE_ANNOTATION, syncWaveOf } from './sync-wave.js';
 
 /** gitseal's hook annotation: a comma-separated list of phases, or `Skip`. */
 export const HOOK_ANNOTATION = 'gitseal.dev/hook';
@@ -12,6 +12,10 @@ export const ARGOCD_HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
 /** A comma-separated list of delete policies; default `BeforeHookCreation` (as Argo CD). */
 export const HOOK_DELETE_POLICY_ANNOTATION = 'gitseal.dev/hook-delete-policy';
 export const ARGOCD_HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
+/** Helm's hook annotations, mapped onto the phases when neither gitseal's nor Argo CD's is set (see helmHookOf). */
+export const HELM_HOOK_ANNOTATION = 'helm.sh/hook';
+export const HELM_HOOK_DELETE_POLICY_ANNOTATION = 'helm.sh/hook-delete-policy';
+export const HELM_HOOK_WEIGHT_ANNOTATION = 'helm.sh/hook-weight';
 /** Label on every hook gitseal creates: the sync label value of its GitSync (hooks do not carry the sync label). */
 export const HOOK_OF_LABEL = 'gitseal.dev/hook-of';
 /** Label on every hook gitseal creates: which hook of the revision it is (see hookKey). */
@@ -67,10 +71,72 @@ const csv = (value: string): string[] =>
     .map((part) => part.trim())
     .filter((part) => part !== '');
 
+/** Helm's hook events as sync phases: install and upgrade map onto a sync; delete and rollback never run. */
+const HELM_PHASES: Readonly<Record<string, HookPhase | undefined>> = {
+  'pre-install': HookPhase.PreSync,
+  'pre-upgrade': HookPhase.PreSync,
+  'post-install': HookPhase.PostSync,
+  'post-upgrade': HookPhase.PostSync,
+  // Present only with spec.helm.skipTests false: run after the release, as `helm test` would.
+  test: HookPhase.PostSync,
+  'test-success': HookPhase.PostSync,
+  'pre-delete': undefined,
+  'post-delete': undefined,
+  'pre-rollback': undefined,
+  'post-rollback': undefined,
+};
+const HELM_POLICIES: Readonly<Record<string, HookDeletePolicy>> = {
+  'before-hook-creation': HookDeletePolicy.BeforeHookCreation,
+  'hook-succeeded': HookDeletePolicy.HookSucceeded,
+  'hook-failed': HookDeletePolicy.HookFailed,
+};
+
+interface HelmHook {
+  /** Empty: a delete or rollback hook only, which a sync never runs (neither applied nor tracked). */
+  readonly phases: readonly HookPhase[];
+  readonly policies: readonly HookDeletePolicy[];
+  readonly weight: number | undefined;
+}
+
+/**
+ * A Helm hook (`helm.sh/hook`) as gitseal runs it: `pre-install`/`pre-upgrade` → PreSync, `post-install`/
+ * `post-upgrade` (and test hooks when the chart's tests are kept) → PostSync, `helm.sh/hook-delete-policy` mapped
+ * onto the delete policies (default before-hook-creation, as Helm), `helm.sh/hook-weight` ordering hooks like a wave.
+ */
+export function helmHookOf(item: RenderedObject): HelmHook | undefined {
+  const annotations = item.object.metadata?.annotations ?? {};
+  const value = annotations[HELM_HOOK_ANNOTATION];
+  if (typeof value !== 'string') return undefined;
+  const phases = new Set<HookPhase>();
+  for (const event of csv(value)) {
+    if (!(event in HELM_PHASES)) throw invalid(item, `unknown helm.sh/hook "${event}"`);
+    const phase = HELM_PHASES[event];
+    if (phase) phases.add(phase);
+  }
+  const policyValue = annotations[HELM_HOOK_DELETE_POLICY_ANNOTATION];
+  const policies = typeof policyValue === 'string' ? csv(policyValue) : [];
+  for (const policy of policies) {
+    if (!(policy in HELM_POLICIES)) throw invalid(item, `unknown helm.sh/hook-delete-policy "${policy}"`);
+  }
+  const weightValue = annotations[HELM_HOOK_WEIGHT_ANNOTATION];
+  const weight = typeof weightValue === 'string' ? Number(weightValue.trim()) : undefined;
+  if (weight !== undefined && !Number.isInteger(weight)) throw invalid(item, 'helm.sh/hook-weight must be an integer');
+  return {
+    phases: [...phases],
+    policies:
+      policies.length === 0
+        ? [HookDeletePolicy.BeforeHookCreation]
+        : [...new Set(policies.map((p) => HELM_POLICIES[p] as HookDeletePolicy))],
+    weight,
+  };
+}
+
 /** Whether an object carries a hook annotation naming at least one phase (`Skip` alone is not a hook). */
 export function isHookObject(object: KubeObject): boolean {
   const value = annotationOf(object, HOOK_ANNOTATION, ARGOCD_HOOK_ANNOTATION);
-  return value !== undefined && csv(value).some((part) => part !== SKIP);
+  if (value !== undefined) return csv(value).some((part) => part !== SKIP);
+  const helm = object.metadata?.annotations?.[HELM_HOOK_ANNOTATION];
+  return typeof helm === 'string' && csv(helm).some((event) => HELM_PHASES[event] !== undefined);
 }
 
 /** True for an object that names itself only through `metadata.generateName`. */
@@ -136,14 +202,16 @@ export function splitRevision(objects: readonly RenderedObject[]): SplitRevision
     const wave = syncWaveOf(item);
     const value = annotationOf(item.object, HOOK_ANNOTATION, ARGOCD_HOOK_ANNOTATION);
     const phases = value === undefined ? undefined : phasesOf(item, value);
-    if (phases === SKIP) {
+    const helm = value === undefined ? helmHookOf(item) : undefined;
+    if (phases === SKIP || helm?.phases.length === 0) {
       skipped.push(item);
-    } else if (phases) {
+    } else if (phases || helm) {
+      const hasWave = annotationOf(item.object, SYNC_WAVE_ANNOTATION, ARGOCD_SYNC_WAVE_ANNOTATION) !== undefined;
       hooks.push({
         ...item,
-        phases,
-        policies: policiesOf(item),
-        wave,
+        phases: phases || helm?.phases || [],
+        policies: phases ? policiesOf(item) : (helm?.policies ?? []),
+        wave: !hasWave && helm?.weight !== undefined ? helm.weight : wave,
         tier: applyTierOf(item.object),
         key: hookKey(item.object),
       });

@@ -60,10 +60,17 @@ export {
 export {
   DEFAULT_RENDER_LIMITS,
   renderSource,
+  renderSourceAndChart,
   type RenderedObject,
+  type RenderedSource,
   type RenderInput,
   type RenderLimits,
 } from './render.js';
+export type { HelmRenderSettings, RenderedChart } from './helm-settings.js';
+export { helmSettingsFor, type HelmSettingsSources } from './helm-settings-for.js';
+export { mergeValues, readValuesFrom } from './helm-values.js';
+export { renderHelmChart, isChartFolder, readChartMetadata, type HelmChartInput } from './helm-chart.js';
+export { DEFAULT_HELM_TIMEOUT_MS, type HelmTemplateOptions } from './helm-template.js';
 export {
   preflight,
   verifyInThread,

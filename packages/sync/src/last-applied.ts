@@ -9,6 +9,7 @@ import type { RenderedObject } from './render.js';
 import { renderInChild } from './render-in-child.js';
 import type { RenderRequest } from './render-messages.js';
 import { SyncError } from './sync-error.js';
+import { helmSettingsFor } from './helm-settings-for.js';
 import type { SyncRevisionInput } from './sync-revision.js';
 
 /** The objects of the last revision applied successfully, kept to undo drift while a newer head is refused. */
@@ -53,6 +54,10 @@ async function lastAppliedObjects(input: SyncRevisionInput, revision: string, de
     ...(input.allowFile === undefined ? {} : { allowFile: input.allowFile }),
     cacheDir: input.cacheDir,
     ...(spec.source.path ? { path: spec.source.path } : {}),
+    helm: await helmSettingsFor(input.gitSync, {
+      reader: input.reader,
+      ...(input.capabilities ? { capabilities: input.capabilities } : {}),
+    }),
   };
   const out = input.renderRevision
     ? await input.renderRevision(request)

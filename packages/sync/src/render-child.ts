@@ -2,7 +2,7 @@
 // process that holds no private keys and no Kubernetes credentials. Request on stdin, response on stdout.
 import { fetchRevision, removeCheckout } from './git-source.js';
 import type { RenderRequest, RenderResponse } from './render-messages.js';
-import { renderSource } from './render.js';
+import { renderSourceAndChart } from './render.js';
 import { SyncError } from './sync-error.js';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -30,12 +30,13 @@ async function handle(request: RenderRequest): Promise<RenderResponse> {
     ...(request.gitMaxBytes === undefined ? {} : { maxBytes: request.gitMaxBytes }),
   });
   try {
-    const objects = await renderSource({
+    const { objects, chart } = await renderSourceAndChart({
       checkoutDir: fetched.checkoutDir,
       ...(request.path ? { path: request.path } : {}),
       ...(request.limits ? { limits: request.limits } : {}),
+      ...(request.helm ? { helm: request.helm } : {}),
     });
-    return { ok: true, revision: fetched.revision, commit: fetched.commit, objects };
+    return { ok: true, revision: fetched.revision, commit: fetched.commit, objects, ...(chart ? { chart } : {}) };
   } finally {
     await removeCheckout(fetched.checkoutDir);
   }

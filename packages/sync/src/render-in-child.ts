@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { RenderedChart } from './helm-settings.js';
 import type { RenderedObject } from './render.js';
 import type { RenderRequest, RenderResponse } from './render-messages.js';
 import { SyncError, SyncErrorCode, type SyncErrorCode as Code } from './sync-error.js';
@@ -17,6 +18,7 @@ export interface RenderedRevision {
   readonly revision: string;
   readonly commit: string;
   readonly objects: readonly RenderedObject[];
+  readonly chart?: RenderedChart;
 }
 
 const CHILD = fileURLToPath(new URL('./render-child.js', import.meta.url));
@@ -77,7 +79,8 @@ export function renderInChild(request: RenderRequest, options: RenderInChildOpti
         return reject(processError(`render process ended without an answer (exit ${code ?? 'signal'})`));
       }
       if (response.ok) {
-        resolve({ revision: response.revision, commit: response.commit, objects: response.objects });
+        const { revision, commit, objects, chart } = response;
+        resolve({ revision, commit, objects, ...(chart ? { chart } : {}) });
         return;
       }
       const known = CODES.has(response.code) ? (response.code as Code) : SyncErrorCode.RenderProcess;

@@ -1,5 +1,6 @@
 import type { GitRef } from '@gitseal/manifests';
 import type { GitAuth } from './git-auth.js';
+import type { HelmRenderSettings, RenderedChart } from './helm-settings.js';
 import type { RenderedObject, RenderLimits } from './render.js';
 
 /** What the parent sends the render child (on its stdin, as JSON). */
@@ -16,6 +17,8 @@ export interface RenderRequest {
   readonly gitTimeoutMs?: number;
   /** Largest fetched repository and checkout (bytes). */
   readonly gitMaxBytes?: number;
+  /** How a chart folder is rendered (always sent: only the render finds out whether the path is a chart). */
+  readonly helm?: HelmRenderSettings;
 }
 
 /** What the child answers (on its stdout, one JSON document). */
@@ -25,5 +28,7 @@ export type RenderResponse =
       readonly revision: string;
       readonly commit: string;
       readonly objects: readonly RenderedObject[];
+      /** Set when the source was a Helm chart. */
+      readonly chart?: RenderedChart;
     }
   | { readonly ok: false; readonly code: string; readonly message: string };

@@ -8,6 +8,9 @@ import {
   type ManifestLimits,
   type ParsedManifest,
 } from '@gitseal/manifests';
+import { isChartFolder, readChartMetadata, renderHelmChart } from './helm-chart.js';
+import type { HelmRenderSettings, RenderedChart } from './helm-settings.js';
+import type { HelmTemplateOptions } from './helm-template.js';
 import { hasGenerateNameOnly, isHookObject } from './hook-phase.js';
 import { findKustomization } from './kustomization-file.js';
 import { runKustomize, type KustomizeOptions } from './kustomize.js';
@@ -39,6 +42,17 @@ export interface RenderInput {
   path?: string;
   limits?: RenderLimits;
   kustomize?: KustomizeOptions;
+  /** How a chart folder is rendered; without it a chart folder is refused. */
+  helm?: HelmRenderSettings;
+  helmOptions?: HelmTemplateOptions;
+  /** Runs on a chart folder before helm (it may write into it): fetches the dependencies charts/ lacks. */
+  prepareChart?: (chartDir: string, shown: string) => Promise<void>;
+}
+
+/** What a source path rendered to, and the chart when it was a Helm chart folder. */
+export interface RenderedSource {
+  readonly objects: RenderedObject[];
+  readonly chart?: RenderedChart;
 }
 
 export const DEFAULT_RENDER_LIMITS = {
@@ -108,9 +122,10 @@ async function listManifestFiles(realRoot: string, dir: string, relDir: string, 
  */
 function refuseUnsupportedFormat(relPath: string, name: string): void {
   if (name === 'Chart.yaml' || name === 'Chart.yml') {
+    const folder = relPath.includes('/') ? relPath.slice(0, relPath.lastIndexOf('/')) : '.';
     throw new SyncError(
       SyncErrorCode.RenderFailed,
-      `${relPath}: Helm charts are not rendered from plain folders: this folder holds a chart (render it with helm template in CI and commit the output, or point spec.source.path at a folder of manifests)`,
+      `${relPath}: a Helm chart inside a folder of manifests: point spec.source.path at the chart folder (${folder}) to render it with Helm, in a GitSync of its own`,
     );
   }
   if (name.endsWith('.jsonnet') || name.endsWith('.libsonnet')) {
@@ -130,26 +145,25 @@ function manifestError(error: unknown, fallback: string): SyncError {
 function toRendered(parsed: ParsedManifest[], sourceOf: (index: number) => string): RenderedObject[] {
   return parsed.map((p) => {
     const base = sourceOf(p.index);
-    const source = p.item === undefined ? base : `${base}[${p.item}]`;
-    const metadata = p.object.metadata;
-    const named = typeof metadata?.name === 'string' && metadata.name !== '';
-    // A hook may name itself by generateName only.
-    const generated = !named && hasGenerateNameOnly(p.object) && isHookObject(p.object);
-    if (!metadata || (!named && !generated)) {
-      const hint = metadata?.generateName === undefined ? '' : ' (generateName is only allowed on hooks)';
-      throw new SyncError(
-        SyncErrorCode.InvalidManifest,
-        `${source}: ${p.object.kind}: metadata.name is missing${hint}`,
-      );
-    }
-    if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') {
-      throw new SyncError(
-        SyncErrorCode.InvalidManifest,
-        `${source}: ${p.object.kind}: metadata.namespace is not a string`,
-      );
-    }
-    return { object: p.object, source };
+    return checkRendered({ object: p.object, source: p.item === undefined ? base : `${base}[${p.item}]` });
   });
+}
+
+/** A rendered object with a name (or, for a hook, a generateName) and a string namespace, else a clear error. */
+function checkRendered(item: RenderedObject): RenderedObject {
+  const { object, source } = item;
+  const metadata = object.metadata;
+  const named = typeof metadata?.name === 'string' && metadata.name !== '';
+  // A hook may name itself by generateName only.
+  const generated = !named && hasGenerateNameOnly(object) && isHookObject(object);
+  if (!metadata || (!named && !generated)) {
+    const hint = metadata?.generateName === undefined ? '' : ' (generateName is only allowed on hooks)';
+    throw new SyncError(SyncErrorCode.InvalidManifest, `${source}: ${object.kind}: metadata.name is missing${hint}`);
+  }
+  if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') {
+    throw new SyncError(SyncErrorCode.InvalidManifest, `${source}: ${object.kind}: metadata.namespace is not a string`);
+  }
+  return item;
 }
 
 async function readDirectory(
@@ -220,21 +234,50 @@ async function readKustomization(
 
 /**
  * Renders `spec.source.path` of a checkout into objects: through kustomize when the directory holds a
- * kustomization, else every .yaml/.yml/.json file below it in sorted order. Path traversal and symlinks that
- * leave the checkout are refused; errors name the file. Namespaces are left as the files give them: the parent
- * gives them by API discovery (resolveObjectScopes).
+ * kustomization, through `helm template` when it is a chart folder (Chart.yaml), else every .yaml/.yml/.json file
+ * below it in sorted order. Path traversal and symlinks that leave the checkout are refused; errors name the file.
+ * Namespaces are left as the files give them: the parent gives them by API discovery (resolveObjectScopes).
  */
-export async function renderSource(input: RenderInput): Promise<RenderedObject[]> {
+export async function renderSourceAndChart(input: RenderInput): Promise<RenderedSource> {
   const limits = limitsOf(input);
   const { realRoot, dir, relPath } = await resolveSourceDir(input.checkoutDir, input.path);
   const kustomization = await findKustomization(dir);
-  return kustomization
-    ? await readKustomization(
-        realRoot,
-        dir,
-        relPath ? `${relPath}/${kustomization}` : kustomization,
-        limits,
-        input.kustomize,
-      )
-    : await readDirectory(realRoot, dir, relPath, limits);
+  if (kustomization) {
+    const shown = relPath ? `${relPath}/${kustomization}` : kustomization;
+    return { objects: await readKustomization(realRoot, dir, shown, limits, input.kustomize) };
+  }
+  if (await isChartFolder(dir)) return renderChartFolder(input, { realRoot, dir, shown: relPath || '.' }, limits);
+  return { objects: await readDirectory(realRoot, dir, relPath, limits) };
+}
+
+/** {@link renderSourceAndChart}, objects only. */
+export async function renderSource(input: RenderInput): Promise<RenderedObject[]> {
+  return (await renderSourceAndChart(input)).objects;
+}
+
+async function renderChartFolder(
+  input: RenderInput,
+  where: { realRoot: string; dir: string; shown: string },
+  limits: Limits,
+): Promise<RenderedSource> {
+  const { realRoot, dir, shown } = where;
+  if (!input.helm)
+    throw new SyncError(SyncErrorCode.RenderFailed, `${shown}: a Helm chart, and no Helm settings given`);
+  await checkSymlinks(realRoot, realRoot);
+  const chart = await readChartMetadata(dir, shown);
+  await input.prepareChart?.(dir, shown);
+  // Dependencies written into charts/ must not bring links out of the checkout either.
+  await checkSymlinks(realRoot, dir);
+  const objects = await renderHelmChart({
+    chart: dir,
+    shown,
+    realRoot,
+    settings: input.helm,
+    limits: { maxBytes: limits.maxTotalBytes, maxObjects: limits.maxObjects, manifest: limits.manifest },
+    ...(input.helmOptions ? { options: input.helmOptions } : {}),
+  });
+  if (objects.length > limits.maxObjects) {
+    throw new SyncError(SyncErrorCode.RenderFailed, `${shown}: more than ${limits.maxObjects} objects`);
+  }
+  return { objects: objects.map((o) => checkRendered(o)), chart };
 }

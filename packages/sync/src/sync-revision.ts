@@ -1,5 +1,6 @@
 import type { PrivateKeyRing } from '@gitseal/crypto';
-import { KubeError, type ApiDiscovery } from '@gitseal/kube';
+import { createHash } from 'node:crypto';
+import { KubeError, type ApiDiscovery, type ClusterCapabilities } from '@gitseal/kube';
 import type { GitSync, InventoryEntry } from '@gitseal/manifests';
 import type { AppliedRecord } from './applied-digest.js';
 import { targetNamespaceOf } from './desired-object.js';
@@ -7,6 +8,8 @@ import { normalizeInventory } from './inventory-scope.js';
 import { checkObjectNames } from './object-names.js';
 import { resolveObjectScopes, scopeResolver } from './object-scope.js';
 import type { GitAuth } from './git-auth.js';
+import { helmSettingsFor } from './helm-settings-for.js';
+import type { HelmRenderSettings, RenderedChart } from './helm-settings.js';
 import { healToLastApplied, type HealResult, type LastApplied } from './last-applied.js';
 import { resolveRevision } from './git-source.js';
 import { objectsToCheck, splitRevision, type PlannedHook } from './hook-phase.js';
@@ -30,11 +33,21 @@ import { waitHealthy } from './wait-healthy.js';
 /** What one GitSync's engine remembers between runs (in memory; a restart only costs a re-render). */
 export interface SyncState {
   /** Last rendered revision, reused while revision and source settings stay the same. */
-  rendered?: { readonly key: string; readonly revision: string; readonly objects: readonly RenderedObject[] };
+  rendered?: RememberedRender;
   /** What apply wrote, by inventory id (see isUnchanged). */
   readonly records: Map<string, AppliedRecord>;
   /** The last revision applied successfully (see healToLastApplied). */
   lastApplied?: LastApplied;
+}
+
+/** A render kept for the next run: reused while the revision and the render key stay the same. */
+export interface RememberedRender {
+  readonly key: string;
+  readonly revision: string;
+  readonly objects: readonly RenderedObject[];
+  /** Set when the source was a Helm chart: then the Helm settings (values, capabilities) must match too. */
+  readonly chart?: RenderedChart;
+  readonly helmKey?: string;
 }
 
 export function createSyncState(): SyncState {
@@ -62,6 +75,8 @@ export interface SyncRevisionInput {
   readonly pending?: readonly InventoryEntry[];
   /** API discovery: the scope of every kind (namespaces, inventory ids) comes from here, never from a manifest. */
   readonly discovery: ApiDiscovery;
+  /** `.Capabilities` for Helm charts (kube version, served API versions); absent: helm's defaults. */
+  readonly capabilities?: () => Promise<ClusterCapabilities>;
   readonly state: SyncState;
   readonly auth?: GitAuth;
   /** Writes (apply, prune): impersonating spec.serviceAccountName when set. */
@@ -91,7 +106,7 @@ export interface SyncRevisionInput {
   /** Replaces the render child (tests). */
   readonly renderRevision?: (
     request: RenderRequest,
-  ) => Promise<{ revision: string; objects: readonly RenderedObject[] }>;
+  ) => Promise<{ revision: string; objects: readonly RenderedObject[]; chart?: RenderedChart }>;
   readonly onWrite?: (id: string) => void;
   /** Leader election: once false, nothing more is written (the appliers refuse too), not even SyncFail hooks. */
   readonly mayWrite?: () => boolean;
@@ -127,6 +142,8 @@ export interface SyncRevisionResult {
   readonly hooks?: number;
   /** The head failed before any write, and drift was undone to the last applied revision (or that failed). */
   readonly healed?: HealResult;
+  /** The Helm chart the revision rendered. */
+  readonly chart?: RenderedChart;
 }
 
 /** What a render depends on (namespaces are given after it, by API discovery, so targetNamespace is not part). */
@@ -165,6 +182,7 @@ interface Run {
   hooks: number;
   /** Set once hooks may run: what runs the SyncFail hooks after a failure. */
   syncFail?: SyncPhasesInput;
+  chart?: RenderedChart;
 }
 
 function finish(
@@ -186,6 +204,7 @@ function finish(
     pending: without(run.pending, run.inventory),
     rendered: run.rendered,
     hooks: run.hooks,
+    ...(run.chart ? { chart: run.chart } : {}),
   };
 }
 
@@ -204,8 +223,13 @@ function writtenEntries(run: Run): InventoryEntry[] {
   });
 }
 
+/** The key of the Helm settings a chart was rendered with (a digest: the values may hold secrets). */
+function helmKeyOf(settings: HelmRenderSettings): string {
+  return createHash('sha256').update(JSON.stringify(settings)).digest('hex');
+}
+
 /** Resolve, then reuse the remembered render of that revision or fetch and render it in the child process. */
-async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<readonly RenderedObject[]> {
+async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<RememberedRender> {
   const { spec } = input.gitSync;
   const source = {
     url: spec.source.url,
@@ -216,22 +240,37 @@ async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<rea
   const resolved = await resolveRevision({ ...source, timeoutMs: Math.max(1_000, Math.min(input.timeoutMs, 30_000)) });
   run.revision = resolved.revision;
   run.stage = SyncStage.Render;
+  const helm = await helmSettingsFor(input.gitSync, {
+    reader: input.reader,
+    ...(input.capabilities ? { capabilities: input.capabilities } : {}),
+  });
   const key = renderKey(input.gitSync);
+  const helmKey = helmKeyOf(helm);
   const remembered = input.state.rendered;
-  if (remembered && remembered.key === key && remembered.revision === run.revision) return remembered.objects;
+  if (
+    remembered &&
+    remembered.key === key &&
+    remembered.revision === run.revision &&
+    (remembered.chart === undefined || remembered.helmKey === helmKey)
+  ) {
+    if (remembered.chart) run.chart = remembered.chart;
+    return remembered;
+  }
   const request: RenderRequest = {
     ...source,
     cacheDir: input.cacheDir,
     ...(spec.source.path ? { path: spec.source.path } : {}),
     ...(input.gitMaxBytes === undefined ? {} : { gitMaxBytes: input.gitMaxBytes }),
+    helm,
   };
   const out = input.renderRevision
     ? await input.renderRevision(request)
     : await renderInChild(request, { timeoutMs: Math.max(1_000, run.deadline - Date.now()), ...input.render });
   run.revision = out.revision;
   run.rendered = true;
+  if (out.chart) run.chart = out.chart;
   input.state.rendered = undefined;
-  return out.objects;
+  return { key, revision: out.revision, objects: out.objects, ...(out.chart ? { chart: out.chart, helmKey } : {}) };
 }
 
 /** Preflight plus the empty-revision rule; a failure message when the revision must not be applied. */
@@ -416,7 +455,8 @@ async function syncOnce(given: SyncRevisionInput, held: { run?: Run }): Promise<
   };
   held.run = run;
   try {
-    const rendered = await resolveAndRender(input, run);
+    const render = await resolveAndRender(input, run);
+    const rendered = render.objects;
     run.stage = SyncStage.Preflight;
     // Inventories written before scopes came from discovery may hold cluster-scoped objects with a namespace.
     run.inventory = input.inventory = await normalizeInventory(input.inventory, input.discovery);
@@ -433,7 +473,7 @@ async function syncOnce(given: SyncRevisionInput, held: { run?: Run }): Promise<
     const refused = await refuse(input, objectsToCheck(objects));
     if (refused) return await failedBeforeApply(input, run, refused);
     // As rendered: scopes and namespaces are resolved again on every run (a CRD may appear, targetNamespace change).
-    input.state.rendered = { key: renderKey(input.gitSync), revision: run.revision, objects: rendered };
+    input.state.rendered = render;
     const result = await applyRevision(input, run, split.main, split.hooks, revisionDigest(objects));
     if (result.result === 'Succeeded') input.state.lastApplied = { revision: run.revision, objects: split.main };
     return result;

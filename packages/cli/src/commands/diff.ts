@@ -1,6 +1,14 @@
 import { stat } from 'node:fs/promises';
-import { createApiDiscovery, isNotFound, KubeError, KubeErrorCode } from '@gitseal/kube';
-import type { KubeObject } from '@gitseal/manifests';
+import { basename } from 'node:path';
+import {
+  createApiDiscovery,
+  createClusterCapabilities,
+  isNotFound,
+  KubeError,
+  KubeErrorCode,
+  makeObjectApi,
+} from '@gitseal/kube';
+import type { GitSync, KubeObject } from '@gitseal/manifests';
 import {
   createRawApplier,
   describeRef,
@@ -9,6 +17,8 @@ import {
   inventoryId,
   objectKey,
   orderForApply,
+  helmSettingsFor,
+  isChartFolder,
   planPrune,
   renderSource,
   resolveObjectScopes,
@@ -16,11 +26,13 @@ import {
   splitRevision,
   SYNC_LABEL,
   syncLabel,
+  type HelmRenderSettings,
   type PlannedObject,
   type RawObjectClient,
   type RenderedObject,
 } from '@gitseal/sync';
 import { enclosingCheckout } from '../enclosing-checkout.js';
+import { getGitSync } from '../git-sync-api.js';
 import { CliError, wrapError } from '../cli-error.js';
 import { formatDiff, hasDifferences } from '../format-diff.js';
 import { openKubeSession, toCliError, type ClusterOptions, type KubeConfig } from '../kube-session.js';
@@ -52,11 +64,46 @@ async function checkDirectory(path: string): Promise<void> {
   if (!isDirectory) throw new CliError(`--path ${path}: not a directory`);
 }
 
+/**
+ * How a chart folder is rendered: with the spec.helm of the `--prune-label` GitSync (its valuesFrom read with the
+ * caller's rights), else Helm's defaults with the folder's name as the release name; `.Capabilities` from the
+ * cluster either way, as the engine does.
+ */
+async function helmSettings(
+  path: string,
+  namespace: string,
+  kc: KubeConfig,
+  pruneLabel: PruneLabel | undefined,
+): Promise<HelmRenderSettings> {
+  const gitSync = pruneLabel
+    ? ((await getGitSync(kc, pruneLabel.namespace, pruneLabel.name)) as unknown as Pick<GitSync, 'metadata' | 'spec'>)
+    : ({
+        metadata: { name: releaseNameOf(path), namespace },
+        spec: { source: { url: '' } },
+      } satisfies Pick<GitSync, 'metadata' | 'spec'>);
+  return helmSettingsFor(
+    { ...gitSync, spec: { ...gitSync.spec, targetNamespace: gitSync.spec.targetNamespace ?? namespace } },
+    { reader: makeObjectApi(kc), capabilities: createClusterCapabilities(kc) },
+  );
+}
+
+/** A release name from a folder name: lower case, other characters as `-`, at most 53. */
+function releaseNameOf(path: string): string {
+  const name = basename(path)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 53)
+    .replace(/-+$/, '');
+  return name || 'release';
+}
+
 /** The folder rendered as the sync engine does (namespaces by API discovery), split into objects and hooks. */
 async function render(
   path: string,
   namespace: string,
   kc: KubeConfig,
+  pruneLabel: PruneLabel | undefined,
 ): Promise<{ main: readonly RenderedObject[]; hooks: readonly unknown[] }> {
   let split: { main: readonly RenderedObject[]; hooks: readonly unknown[] };
   try {
@@ -64,6 +111,7 @@ async function render(
     const objects = await renderSource({
       checkoutDir: checkout.checkoutDir,
       ...(checkout.path ? { path: checkout.path } : {}),
+      ...((await isChartFolder(path)) ? { helm: await helmSettings(path, namespace, kc, pruneLabel) } : {}),
     });
     const scopeOf = scopeResolver(
       createApiDiscovery(kc),
@@ -192,7 +240,7 @@ export async function runDiff(raw: Record<string, unknown>): Promise<DiffResult>
   const { kc, namespace } = openKubeSession(options);
   const target = options.namespace ?? options.pruneLabel?.namespace ?? namespace;
   // Hooks are created afresh when a revision runs them: there is nothing live to compare them with.
-  const split = await render(options.path, target, kc);
+  const split = await render(options.path, target, kc, options.pruneLabel);
   const rendered = split.main;
   const client = createRawApplier(kc, { fieldManager: FIELD_MANAGER, dryRun: true });
   const diffs: ObjectDiff[] = [];

@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeUtf8Text } from '@gitseal/manifests';
+import { describeHelmError } from './helm-error.js';
+import type { HelmRenderSettings } from './helm-settings.js';
+import { kustomizeEnv } from './kustomize.js';
+import { SyncError, SyncErrorCode } from './sync-error.js';
+
+export interface HelmTemplateOptions {
+  /** The helm program; default `helm` from PATH. */
+  readonly command?: string;
+  readonly timeoutMs?: number;
+  readonly maxOutputBytes?: number;
+}
+
+export const DEFAULT_HELM_TIMEOUT_MS = 120_000;
+
+/**
+ * `helm template` arguments: the release, the chart, and only flags gitseal sets — no `--post-renderer`, no
+ * `--repo`, no `--dependency-update`, no `--validate` (which would reach for a cluster); values files are paths the
+ * caller checked, and the merged valuesFrom and inline values come on stdin (`-f -`).
+ */
+export function helmTemplateArgs(
+  chart: string,
+  settings: HelmRenderSettings,
+  valuesFiles: readonly string[],
+): string[] {
+  const args = ['template', settings.releaseName, chart, '--namespace', settings.namespace];
+  if (settings.includeCRDs) args.push('--include-crds');
+  if (settings.skipTests) args.push('--skip-tests');
+  if (settings.kubeVersion) args.push('--kube-version', settings.kubeVersion);
+  for (const apiVersion of settings.apiVersions) args.push('--api-versions', apiVersion);
+  for (const file of valuesFiles) args.push('-f', file);
+  if (settings.values !== undefined) args.push('-f', '-');
+  return args;
+}
+
+/**
+ * The environment of helm: kustomize's (no credentials, no kubeconfig, dead proxies) plus helm's own homes in a
+ * private temporary folder, so no plugin, repository or registry login of the machine is ever read.
+ */
+export function helmEnv(home: string): Record<string, string> {
+  return {
+    ...kustomizeEnv(home),
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_DATA_HOME: join(home, 'data'),
+    HELM_PLUGINS: join(home, 'plugins'),
+    HELM_REGISTRY_CONFIG: join(home, 'registry.json'),
+    HELM_REPOSITORY_CONFIG: join(home, 'repositories.yaml'),
+    HELM_REPOSITORY_CACHE: join(home, 'repository'),
+  };
+}
+
+/**
+ * Runs `helm template` on a chart folder or packaged chart, offline, bounded in time and output. A failure is one
+ * line naming `shown` and helm's reason with every value string scrubbed out (`secrets`).
+ */
+export async function runHelmTemplate(
+  chart: string,
+  settings: HelmRenderSettings,
+  input: { shown: string; valuesFiles: readonly string[]; secrets: Iterable<string>; options?: HelmTemplateOptions },
+): Promise<string> {
+  const command = input.options?.command ?? 'helm';
+  const timeoutMs = input.options?.timeoutMs ?? DEFAULT_HELM_TIMEOUT_MS;
+  const maxOutputBytes = input.options?.maxOutputBytes ?? 64 * 1024 * 1024;
+  const home = await mkdtemp(join(tmpdir(), 'gitseal-helm-'));
+  await mkdir(join(home, 'plugins'));
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const child = spawn(command, helmTemplateArgs(chart, settings, input.valuesFiles), {
+        env: helmEnv(home),
+        cwd: home,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      let bytes = 0;
+      let stderr = '';
+      let failure: string | undefined;
+      const timer = setTimeout(() => {
+        failure ??= `helm template timed out after ${Math.round(timeoutMs / 1000)}s`;
+        child.kill('SIGKILL');
+      }, timeoutMs);
+      child.stdout.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > maxOutputBytes) {
+          failure ??= `helm template output larger than ${maxOutputBytes} bytes`;
+          child.kill('SIGKILL');
+        } else out.push(chunk);
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
+      });
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(
+          error.code === 'ENOENT'
+            ? new SyncError(SyncErrorCode.ToolMissing, `${input.shown}: a Helm chart, but ${command} is not on PATH`)
+            : new SyncError(SyncErrorCode.RenderFailed, `${input.shown}: could not start ${command}`),
+        );
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        if (failure !== undefined)
+          return reject(new SyncError(SyncErrorCode.RenderFailed, `${input.shown}: ${failure}`));
+        if (code !== 0) {
+          const why = describeHelmError(stderr, input.secrets);
+          return reject(new SyncError(SyncErrorCode.RenderFailed, `${input.shown}: helm template failed: ${why}`));
+        }
+        try {
+          resolve(decodeUtf8Text(Buffer.concat(out), input.shown));
+        } catch {
+          reject(new SyncError(SyncErrorCode.RenderFailed, `${input.shown}: helm template output is not UTF-8 text`));
+        }
+      });
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(settings.values === undefined ? '' : JSON.stringify(settings.values));
+    });
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}

@@ -3,11 +3,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { Envelope, parseCertificate, scopeLabel, sealValue, type Scope } from '@gitseal/crypto';
 import { findFreePort } from '../cluster/free-port.js';
+import { resolveHelmBinary } from '../cluster/helm-binary.js';
 import { REPO_ROOT } from './cli-harness.js';
 
 export const CONTROLLER_BIN = join(REPO_ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
@@ -75,7 +76,16 @@ export async function startControllerProcess(
       ...cacheDir,
       ...args,
     ],
-    { cwd: REPO_ROOT, env: { ...process.env, KUBECONFIG: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: REPO_ROOT,
+      // helm first on PATH, as the image has it in /usr/local/bin: the sync engine renders charts with it.
+      env: {
+        ...process.env,
+        KUBECONFIG: '/nonexistent',
+        PATH: `${dirname(await resolveHelmBinary())}:${process.env.PATH ?? ''}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const chunks: Buffer[] = [];
   child.stdout?.on('data', (c: Buffer) => chunks.push(c));

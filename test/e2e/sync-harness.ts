@@ -2,7 +2,7 @@
 // served over file:// and smart HTTP through `git http-backend`), GitSync objects, and the controller they run in.
 import { execFileSync } from 'node:child_process';
 import { after, type TestContext } from 'node:test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
@@ -34,6 +34,10 @@ export interface GitRepo {
   rewrite(files: Record<string, string>): string;
   /** Force-pushes an earlier commit as `main` (e.g. a rewind). */
   forcePush(commit: string): void;
+  /** `git revert` of a commit on `main`, pushed; returns the new commit id. */
+  revert(commit: string): string;
+  /** Commits symbolic links (path → target, the target written as given), pushed; returns the commit id. */
+  commitLinks(links: Record<string, string>): string;
   remove(): void;
 }
 
@@ -78,6 +82,21 @@ export function createGitRepo(): GitRepo {
     },
     forcePush(commit) {
       git(work, 'push', '--quiet', '--force', bare, `${commit}:refs/heads/main`);
+    },
+    revert(commit) {
+      git(work, 'revert', '--quiet', '--no-edit', commit);
+      git(work, 'push', '--quiet', '--force', bare, 'main');
+      return git(work, 'rev-parse', 'HEAD');
+    },
+    commitLinks(links) {
+      for (const [path, target] of Object.entries(links)) {
+        mkdirSync(dirname(join(work, path)), { recursive: true });
+        symlinkSync(target, join(work, path));
+      }
+      git(work, 'add', '--all');
+      git(work, 'commit', '--quiet', '-m', 'links');
+      git(work, 'push', '--quiet', '--force', bare, 'main');
+      return git(work, 'rev-parse', 'HEAD');
     },
     remove: () => rmSync(root, { recursive: true, force: true }),
   };

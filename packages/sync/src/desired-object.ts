@@ -3,11 +3,19 @@ import { withAppliedDigest } from './applied-digest.js';
 import { SYNC_LABEL, syncLabel } from './sync-label.js';
 
 /** What a GitSync adds to each object it applies (the GitSync's identity and target namespace). */
-export type DesiredFor = Pick<GitSync, 'metadata'> & { readonly spec?: Pick<GitSync['spec'], 'targetNamespace'> };
+export type DesiredFor = Pick<GitSync, 'metadata'> & {
+  readonly spec?: Pick<GitSync['spec'], 'targetNamespace' | 'helm'>;
+};
 
 /** Where a GitSync puts namespaced objects that name no namespace: spec.targetNamespace, else its own namespace. */
 export function targetNamespaceOf(gitSync: DesiredFor): string {
   return gitSync.spec?.targetNamespace ?? gitSync.metadata.namespace ?? 'default';
+}
+
+/** Where a render's objects without a namespace go: a chart's release namespace (spec.helm.namespace) when set. */
+export function namespaceForRender(gitSync: DesiredFor, chart: boolean): string {
+  const release = chart ? gitSync.spec?.helm?.namespace : undefined;
+  return release ?? targetNamespaceOf(gitSync);
 }
 
 /**

@@ -17,7 +17,9 @@ test('valuesFrom YAML must be a mapping; an error names the entry and never its 
   assert.throws(
     () => parseValues('- hunter2-list', 'spec.helm.valuesFrom[0]: Secret ns/s key values.yaml'),
     (e: unknown) =>
-      e instanceof SyncError && /valuesFrom\[0\].*must be a YAML mapping/.test(e.message) && !e.message.includes('hunter2'),
+      e instanceof SyncError &&
+      /valuesFrom\[0\].*must be a YAML mapping/.test(e.message) &&
+      !e.message.includes('hunter2'),
   );
   assert.throws(
     () => parseValues('a: [unclosed hunter2', 'where'),

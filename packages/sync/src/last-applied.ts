@@ -1,5 +1,5 @@
 import { applyObjects } from './apply-objects.js';
-import { targetNamespaceOf } from './desired-object.js';
+import { namespaceForRender } from './desired-object.js';
 import { splitRevision } from './hook-phase.js';
 import { inventoryId } from './inventory.js';
 import { listLiveLabelled, liveScopes } from './live-objects.js';
@@ -67,7 +67,7 @@ async function lastAppliedObjects(input: SyncRevisionInput, revision: string, de
       input.discovery,
       out.objects.map((r) => r.object),
     ),
-    targetNamespace: targetNamespaceOf(input.gitSync),
+    targetNamespace: namespaceForRender(input.gitSync, out.chart !== undefined),
   });
   // Hooks ran with that revision; only its ordinary objects are kept in place.
   const { main } = splitRevision(objects);

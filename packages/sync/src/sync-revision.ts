@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { KubeError, type ApiDiscovery, type ClusterCapabilities } from '@gitseal/kube';
 import type { GitSync, InventoryEntry } from '@gitseal/manifests';
 import type { AppliedRecord } from './applied-digest.js';
-import { targetNamespaceOf } from './desired-object.js';
+import { namespaceForRender } from './desired-object.js';
 import { normalizeInventory } from './inventory-scope.js';
 import { checkObjectNames } from './object-names.js';
 import { resolveObjectScopes, scopeResolver } from './object-scope.js';
@@ -467,7 +467,7 @@ async function syncOnce(given: SyncRevisionInput, held: { run?: Run }): Promise<
         input.discovery,
         rendered.map((r) => r.object),
       ),
-      targetNamespace: targetNamespaceOf(input.gitSync),
+      targetNamespace: namespaceForRender(input.gitSync, render.chart !== undefined),
     });
     const split = splitRevision(objects);
     const refused = await refuse(input, objectsToCheck(objects));

@@ -1,5 +1,5 @@
 import type { ClusterCapabilities } from '@gitseal/kube';
-import type { GitSync } from '@gitseal/manifests';
+import type { GitSync, HelmSpec } from '@gitseal/manifests';
 import type { HelmRenderSettings } from './helm-settings.js';
 import { mergeValues, readValuesFrom, type Values } from './helm-values.js';
 import type { ObjectApi } from './live-objects.js';
@@ -26,23 +26,12 @@ export async function helmSettingsFor(
 ): Promise<HelmRenderSettings> {
   const helm = gitSync.spec.helm ?? {};
   const namespace = gitSync.metadata.namespace ?? 'default';
-  const releaseName = helm.releaseName ?? gitSync.metadata.name;
-  if (releaseName.length > MAX_RELEASE_NAME || !RELEASE_NAME.test(releaseName)) {
-    throw new SyncError(
-      SyncErrorCode.InvalidSpec,
-      `spec.helm.releaseName: "${releaseName.slice(0, 60)}" is not a Helm release name (a DNS label of at most ${MAX_RELEASE_NAME} characters); set spec.helm.releaseName`,
-    );
-  }
-  let values: Values | undefined;
-  if (helm.valuesFrom && helm.valuesFrom.length > 0) {
-    values = await readValuesFrom(helm.valuesFrom, namespace, sources.reader);
-  }
-  if (helm.values) values = mergeValues(values ?? {}, helm.values);
+  const values = await valuesOf(helm, namespace, sources.reader);
   const capabilities =
     helm.kubeVersion !== undefined && helm.apiVersions !== undefined ? undefined : await sources.capabilities?.();
   const kubeVersion = helm.kubeVersion ?? capabilities?.kubeVersion;
   return {
-    releaseName,
+    releaseName: releaseNameOf(helm.releaseName ?? gitSync.metadata.name),
     namespace: helm.namespace ?? gitSync.spec.targetNamespace ?? namespace,
     valuesFiles: helm.valuesFiles ?? [],
     ...(values ? { values } : {}),
@@ -51,4 +40,22 @@ export async function helmSettingsFor(
     ...(kubeVersion ? { kubeVersion } : {}),
     apiVersions: helm.apiVersions ?? capabilities?.apiVersions ?? [],
   };
+}
+
+function releaseNameOf(name: string): string {
+  if (name.length > MAX_RELEASE_NAME || !RELEASE_NAME.test(name)) {
+    throw new SyncError(
+      SyncErrorCode.InvalidSpec,
+      `spec.helm.releaseName: "${name.slice(0, 60)}" is not a Helm release name (a DNS label of at most ${MAX_RELEASE_NAME} characters); set spec.helm.releaseName`,
+    );
+  }
+  return name;
+}
+
+/** valuesFrom (read as the GitSync's identity) then the inline values; undefined when there are none. */
+async function valuesOf(helm: HelmSpec, namespace: string, reader: ObjectApi): Promise<Values | undefined> {
+  let values: Values | undefined;
+  if (helm.valuesFrom && helm.valuesFrom.length > 0) values = await readValuesFrom(helm.valuesFrom, namespace, reader);
+  if (helm.values) values = mergeValues(values ?? {}, helm.values);
+  return values;
 }

@@ -157,3 +157,58 @@ describe('objectsToCheck', () => {
     assert.equal(b, named);
   });
 });
+
+describe('Helm hooks', () => {
+  const helm = (name: string, annotations: Record<string, string>): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, annotations },
+  });
+
+  it('install/upgrade events map onto PreSync and PostSync, weights order them, policies map, delete/rollback are skipped', () => {
+    const split = splitRevision([
+      r(helm('pre', { 'helm.sh/hook': 'pre-install,pre-upgrade', 'helm.sh/hook-weight': '-5' }), 0),
+      r(
+        helm('post', {
+          'helm.sh/hook': 'post-install',
+          'helm.sh/hook-delete-policy': 'hook-succeeded,before-hook-creation',
+        }),
+        1,
+      ),
+      r(helm('gone', { 'helm.sh/hook': 'pre-delete,post-rollback' }), 2),
+      r(helm('plain', {}), 3),
+    ]);
+    assert.deepEqual(
+      split.hooks.map((h) => [h.object.metadata?.name, h.phases, h.policies, h.wave]),
+      [
+        ['pre', ['PreSync'], ['BeforeHookCreation'], -5],
+        ['post', ['PostSync'], ['HookSucceeded', 'BeforeHookCreation'], 0],
+      ],
+    );
+    assert.deepEqual(
+      split.skipped.map((s) => s.object.metadata?.name),
+      ['gone'],
+    );
+    assert.deepEqual(
+      split.main.map((s) => s.object.metadata?.name),
+      ['plain'],
+    );
+    assert.equal(isHookObject(helm('x', { 'helm.sh/hook': 'post-upgrade' })), true);
+    assert.equal(isHookObject(helm('x', { 'helm.sh/hook': 'post-delete' })), false);
+  });
+
+  it('gitseal’s or Argo CD’s hook annotation wins over Helm’s; unknown Helm events and policies are named', () => {
+    const both = splitRevision([
+      r(helm('x', { 'helm.sh/hook': 'pre-install', 'argocd.argoproj.io/hook': 'PostSync' })),
+    ]);
+    assert.deepEqual(both.hooks[0]?.phases, ['PostSync']);
+    assert.throws(
+      () => splitRevision([r(helm('x', { 'helm.sh/hook': 'pre-instal' }))]),
+      invalid('hooks.yaml#0: ConfigMap x: unknown helm.sh/hook "pre-instal"'),
+    );
+    assert.throws(
+      () => splitRevision([r(helm('x', { 'helm.sh/hook': 'pre-install', 'helm.sh/hook-delete-policy': 'never' }))]),
+      invalid('hooks.yaml#0: ConfigMap x: unknown helm.sh/hook-delete-policy "never"'),
+    );
+  });
+});

@@ -344,15 +344,23 @@ describe('renderSource: kustomize errors never quote the manifests', () => {
 });
 
 describe('renderSource: formats a plain folder cannot hold', () => {
-  it('a Helm chart says so instead of complaining about its first template', async () => {
+  it('a Helm chart inside a folder of manifests points at the chart folder; without Helm settings a chart is refused', async () => {
     const dir = checkout({
-      'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
-      'chart/templates/deployment.yaml':
+      'apps/cm.yaml': cm('a'),
+      'apps/chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+      'apps/chart/templates/deployment.yaml':
         'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n',
     });
     await assert.rejects(
-      renderSource({ checkoutDir: dir, path: 'chart' }),
-      refused('RENDER_FAILED', 'RenderFailed', ['chart/Chart.yaml', 'Helm charts are not rendered from plain folders']),
+      renderSource({ checkoutDir: dir, path: 'apps' }),
+      refused('RENDER_FAILED', 'RenderFailed', [
+        'apps/chart/Chart.yaml',
+        'point spec.source.path at the chart folder (apps/chart)',
+      ]),
+    );
+    await assert.rejects(
+      renderSource({ checkoutDir: dir, path: 'apps/chart' }),
+      refused('RENDER_FAILED', 'RenderFailed', ['apps/chart: a Helm chart, and no Helm settings given']),
     );
   });
 

@@ -74,3 +74,15 @@ test('status: fields, conditions (control characters removed) and history', () =
   assert.match(text, /main@sha1:def +sha256:1 +Failed +2025-06-01T11:58:00Z \(2m ago\) +2s +0\n/);
   assert.ok(!text.includes('\u001b'), 'no escape character reaches the terminal');
 });
+
+test('status: a chart source shows the chart asked for and the chart rendered', () => {
+  const chartSync = {
+    metadata: { name: 'shop', namespace: 'prod' },
+    spec: { source: { url: 'oci://registry.example/charts', chart: { name: 'wordpress', version: '>=1 <2' } } },
+    status: { chart: { name: 'wordpress', version: '1.4.2' } },
+  };
+  const text = formatGitSyncStatus(viewGitSync(chartSync), now);
+  assert.match(text, /Source: +oci:\/\/registry\.example\/charts chart wordpress >=1 <2\n/);
+  assert.match(text, /Chart: +wordpress 1\.4\.2\n/);
+  assert.doesNotMatch(formatGitSyncStatus(viewGitSync(gitSync), now), /Chart:/);
+});

@@ -70,6 +70,7 @@ export function formatGitSyncStatus(view: GitSyncView, now: Date = new Date()): 
     printable(view.sourceUrl),
     view.sourceRef === undefined ? '' : ` (${printable(view.sourceRef)})`,
     view.sourcePath === undefined ? '' : ` path ${printable(view.sourcePath)}`,
+    view.sourceChart === undefined ? '' : ` chart ${printable(view.sourceChart)}`,
   ].join('');
   return [
     field('GitSync', `${printable(view.namespace)}/${printable(view.name)}`),
@@ -79,6 +80,7 @@ export function formatGitSyncStatus(view: GitSyncView, now: Date = new Date()): 
     field('Ready', printable(readyOf(view))),
     field('Last applied revision', printable(view.lastAppliedRevision)),
     field('Last attempted revision', printable(view.lastAttemptedRevision)),
+    view.chart === undefined ? '' : field('Chart', printable(view.chart)),
     field('Observed generation', generationText(view)),
     field('Inventory', view.inventoryCount === undefined ? '-' : `${view.inventoryCount} object(s)`),
     view.requestedAt === undefined ? '' : field('Sync requested at', printable(view.requestedAt)),

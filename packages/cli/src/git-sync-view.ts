@@ -28,6 +28,10 @@ export interface GitSyncView {
   readonly sourceUrl?: string;
   readonly sourceRef?: string;
   readonly sourcePath?: string;
+  /** `spec.source.chart`: `<name> <version or range>`. */
+  readonly sourceChart?: string;
+  /** `status.chart`: the chart the last attempt rendered, `<name> <version>`. */
+  readonly chart?: string;
   readonly interval?: string;
   readonly requestedAt?: string;
   readonly observedGeneration?: number;
@@ -54,6 +58,14 @@ function num(value: unknown): number | undefined {
 
 function records(value: unknown): Json[] {
   return Array.isArray(value) ? value.map(record).filter((r): r is Json => r !== undefined) : [];
+}
+
+/** `<name> <version>` from a chart reference or status, or undefined without a name. */
+function chartText(chart: Json | undefined, versionKey: string): string | undefined {
+  const name = str(chart?.name);
+  if (name === undefined) return undefined;
+  const version = str(chart?.[versionKey]);
+  return version === undefined ? name : `${name} ${version}`;
 }
 
 /** `branch main`, `tag v1`, `semver >=1 <2`, `commit abc1234` (several when the spec names several). */
@@ -83,6 +95,8 @@ export function viewGitSync(object: GitSyncObject): GitSyncView {
     sourceUrl: str(source?.url),
     sourceRef: describeRef(record(source?.ref)),
     sourcePath: str(source?.path),
+    sourceChart: chartText(record(source?.chart), 'version'),
+    chart: chartText(record(status.chart), 'version'),
     interval: str(spec.interval),
     requestedAt: str(record(metadata.annotations)?.[REQUESTED_AT_ANNOTATION]),
     observedGeneration: num(status.observedGeneration),

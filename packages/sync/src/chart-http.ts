@@ -179,6 +179,8 @@ function transportError(error: Error): ChartHttpError {
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
     return new ChartHttpError(`unreachable: ${code}`);
   if (code === 'ECONNRESET' || code === 'EPIPE') return new ChartHttpError('connection reset by the server');
+  if (code === 'EPROTO')
+    return new ChartHttpError('TLS failed (EPROTO): the server does not answer TLS (plain http needs allowHttp)');
   if (TLS_CODES.has(code)) return new ChartHttpError(`TLS: the server's certificate is not trusted (${code})`);
   if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) return new ChartHttpError(`TLS failed (${code})`);
   return new ChartHttpError(`request failed${code ? ` (${code})` : ''}`);

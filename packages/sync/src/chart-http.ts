@@ -27,7 +27,7 @@ export interface ChartHttpResponse {
   readonly body: Buffer;
   /** The URL that answered, after redirects. */
   readonly url: URL;
-  /** `sha256:<hex>` of a 2xx body. */
+  /** `sha256:<hex>` of a 2xx body ('' otherwise). */
   readonly digest: string;
   readonly bytes: number;
 }
@@ -117,46 +117,67 @@ function timedOut(ms: number): ChartHttpError {
 
 async function readBody(res: IncomingMessage, url: URL, req: ChartHttpRequest): Promise<ChartHttpResponse> {
   const status = res.statusCode ?? 0;
-  const ok = status >= 200 && status < 300;
+  if (status < 200 || status >= 300) {
+    // Only the headers matter (Location, WWW-Authenticate); the body is read a little, then dropped.
+    return { status, headers: res.headers, body: await readSome(res, ERROR_BODY_BYTES), url, digest: '', bytes: 0 };
+  }
   const declared = Number(res.headers['content-length']);
-  if (ok && Number.isFinite(declared) && declared > req.maxBytes) {
+  if (Number.isFinite(declared) && declared > req.maxBytes) {
     res.destroy();
     throw tooLarge(req.maxBytes);
   }
+  try {
+    const read = await readCapped(res, req.maxBytes, req.sinkPath);
+    return { status, headers: res.headers, url, ...read };
+  } catch (error) {
+    if (req.sinkPath !== undefined) await rm(req.sinkPath, { force: true });
+    throw error instanceof ChartHttpError ? error : transportError(error as Error);
+  }
+}
+
+/** Reads a 2xx body into memory or into `sinkPath`, hashing it, and stops past `maxBytes`. */
+async function readCapped(
+  res: IncomingMessage,
+  maxBytes: number,
+  sinkPath: string | undefined,
+): Promise<{ body: Buffer; digest: string; bytes: number }> {
   const hash = createHash('sha256');
   const chunks: Buffer[] = [];
   let bytes = 0;
-  let kept = 0;
-  const sink: WriteStream | undefined = ok && req.sinkPath !== undefined ? createWriteStream(req.sinkPath) : undefined;
+  const sink: WriteStream | undefined = sinkPath !== undefined ? createWriteStream(sinkPath) : undefined;
   try {
     for await (const chunk of res as AsyncIterable<Buffer>) {
       bytes += chunk.length;
-      if (ok && bytes > req.maxBytes) {
+      if (bytes > maxBytes) {
         res.destroy();
-        throw tooLarge(req.maxBytes);
+        throw tooLarge(maxBytes);
       }
-      if (ok) hash.update(chunk);
-      if (sink) {
-        if (!sink.write(chunk)) await new Promise<void>((r) => sink.once('drain', () => r()));
-      } else if (ok || kept < ERROR_BODY_BYTES) {
-        chunks.push(chunk);
-        kept += chunk.length;
-      }
+      hash.update(chunk);
+      if (!sink) chunks.push(chunk);
+      else if (!sink.write(chunk)) await new Promise<void>((r) => sink.once('drain', () => r()));
     }
     if (sink) await new Promise<void>((resolve, reject) => sink.end((e?: Error | null) => (e ? reject(e) : resolve())));
   } catch (error) {
     sink?.destroy();
-    if (req.sinkPath !== undefined) await rm(req.sinkPath, { force: true });
-    throw error instanceof ChartHttpError ? error : transportError(error as Error);
+    throw error;
   }
-  return {
-    status,
-    headers: res.headers,
-    body: Buffer.concat(chunks),
-    url,
-    digest: `sha256:${hash.digest('hex')}`,
-    bytes,
-  };
+  return { body: Buffer.concat(chunks), digest: `sha256:${hash.digest('hex')}`, bytes };
+}
+
+async function readSome(res: IncomingMessage, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      kept += chunk.length;
+      if (kept >= max) break;
+    }
+  } catch {
+    // The status and headers are what the caller uses.
+  }
+  res.destroy();
+  return Buffer.concat(chunks).subarray(0, max);
 }
 
 function tooLarge(max: number): ChartHttpError {

@@ -1,3 +1,10 @@
+import { hasControlChars } from './control-chars.js';
+
+/** A token that can go into an Authorization header as is: not empty, no spaces or control characters. */
+export function isHeaderSafe(token: string): boolean {
+  return token !== '' && !/\s/.test(token) && !hasControlChars(token);
+}
+
 /** A registry's `WWW-Authenticate` challenge. */
 export type OciChallenge =
   | { readonly scheme: 'basic' }
@@ -39,7 +46,7 @@ export function readToken(body: Buffer): string | undefined {
   try {
     const parsed = JSON.parse(body.toString('utf8')) as { token?: unknown; access_token?: unknown };
     const token = typeof parsed.token === 'string' && parsed.token !== '' ? parsed.token : parsed.access_token;
-    return typeof token === 'string' && token !== '' && !/[\s\u0000-\u001f]/.test(token) ? token : undefined;
+    return typeof token === 'string' && isHeaderSafe(token) ? token : undefined;
   } catch {
     return undefined;
   }

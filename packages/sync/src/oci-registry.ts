@@ -1,7 +1,7 @@
 import type { GitAuth } from './git-auth.js';
 import { basicAuthorization } from './chart-auth.js';
 import { chartGet, ChartHttpError, statusProblem, type ChartHttpResponse } from './chart-http.js';
-import { nextLink, parseChallenge, readToken, tokenUrl } from './oci-auth.js';
+import { isHeaderSafe, nextLink, parseChallenge, readToken, tokenUrl } from './oci-auth.js';
 import type { OciChartRepository } from './oci-reference.js';
 
 export interface OciSessionOptions {
@@ -40,8 +40,7 @@ export class OciSession {
 
   constructor(private readonly o: OciSessionOptions) {
     const token = o.auth?.bearerToken;
-    this.authorization =
-      token !== undefined && token !== '' && !/[\s\u0000-\u001f]/.test(token) ? `Bearer ${token}` : undefined;
+    this.authorization = token !== undefined && isHeaderSafe(token) ? `Bearer ${token}` : undefined;
   }
 
   /** All tags, following `Link` pages, at most `maxTags` (more is an error: a list that never ends). */

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -385,6 +386,15 @@ test('dependencies: file:// outside the root and helm repo add names are refused
     await chartFailure(() => vendorDependencies(escaping, { cacheDir: newCache(), root })),
     /^chart a\/site dependency outside: file:\/\/\.\.\/\.\.\/\.\.\/outside\/outside is outside the repository \(refused\)$/,
   );
+  const cyclic = writeChart(join(root, 'c'), {
+    name: 'site',
+    version: '0.1.0',
+    dependencies: [{ name: 'self', version: '0.1.0', repository: 'file://..' }],
+  });
+  assert.match(
+    await chartFailure(() => vendorDependencies(cyclic, { cacheDir: newCache(), root })),
+    /^chart c\/site dependency self: file:\/\/\.\. holds the chart itself \(a cycle\)$/,
+  );
   const aliased = writeChart(join(root, 'b'), {
     name: 'site',
     version: '0.1.0',
@@ -408,6 +418,25 @@ test('an unreachable port is one line: connection refused', async () => {
   );
   assert.match(oci, /unreachable: connection refused$/);
   assert.ok(Date.now() - started < 5000);
+});
+
+test('a server that accepts and never answers times out after timeoutMs', async () => {
+  const sockets = new Set<Socket>();
+  const silent = createNetServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const address = silent.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const started = Date.now();
+    const message = await chartFailure(() =>
+      resolveChart({ url: `https://127.0.0.1:${port}`, name: 'web' }, { cacheDir: newCache(), timeoutMs: 500 }),
+    );
+    assert.match(message, /unreachable: no answer within 0\.5s$/);
+    assert.ok(Date.now() - started < 3000);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
 });
 
 test('a tag list that never ends (a proxy that links every page to itself) stops at the page cap', async () => {

@@ -34,9 +34,16 @@ const DEP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
  * vendored). `@name`/`alias:` repositories (helm repo add) are refused.
  */
 export async function vendorDependencies(chartDir: string, o: VendorOptions): Promise<void> {
-  const realRoot = await realpath(o.root);
-  const realChart = await realpath(chartDir);
-  await vendorInto(realChart, realChart, o, realRoot, 0);
+  try {
+    const realRoot = await realpath(o.root);
+    const realChart = await realpath(chartDir);
+    await vendorInto(realChart, realChart, o, realRoot, 0);
+  } catch (error) {
+    if (error instanceof SyncError) throw error;
+    // A file-system error's message holds paths and may quote more: keep its code only.
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
+    fail(`chart ${basename(chartDir)}`, `vendoring dependencies failed (${code})`);
+  }
 }
 
 async function vendorInto(
@@ -106,6 +113,7 @@ async function vendorLocal(
     fail(where, `${repository.slice(0, 120)} does not exist`);
   }
   if (!isInside(realRoot, real)) fail(where, `${repository.slice(0, 120)} is outside the repository (refused)`);
+  if (isInside(real, sourceDir)) fail(where, `${repository.slice(0, 120)} holds the chart itself (a cycle)`);
   await checkLinksInside(real, realRoot, where);
   const dest = join(chartsDir, dep.name);
   const temp = `${dest}.vendoring-${process.pid}`;

@@ -6,7 +6,7 @@
 //                                              the bridge, cgroups; host sysctls put back)
 // npm run -s cluster -- binaries [--node]      locate or build the binaries, print their folder
 // npm run -s cluster -- tools                  locate or build the tools tests run beside the cluster (Helm,
-//                                              Bitnami's kubeseal and controller), print their paths
+//                                              Bitnami's kubeseal and controller, the OCI registry), print their paths
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +15,7 @@ import { bitnamiControllerBinary } from '../support/bitnami-controller.js';
 import { resolveControlPlaneBinaries } from './binaries.js';
 import { resolveHelmBinary } from './helm-binary.js';
 import { resolveKubesealBinary } from './kubeseal-binary.js';
+import { resolveRegistryBinary } from './registry-binary.js';
 import { ClusterError } from './cluster-error.js';
 import { startControlPlane } from './control-plane.js';
 import { resolveNodeBinaries } from './node-binaries.js';
@@ -76,6 +77,7 @@ async function tools(): Promise<number> {
     ['helm', () => resolveHelmBinary()],
     ['kubeseal', () => resolveKubesealBinary()],
     ['Bitnami controller', () => bitnamiControllerBinary()],
+    ['OCI registry', () => resolveRegistryBinary()],
   ] as const) {
     const started = Date.now();
     const path = await resolveTool();

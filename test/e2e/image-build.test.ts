@@ -1,6 +1,6 @@
 // gitseal's image as users run it: deploy/Dockerfile built without a Docker engine (test/image/build-image.sh:
 // buildah, from a debootstrap'd base with Node.js from the npm registry), then run with `buildah run` and on a
-// read-only root file system: Node, the entrypoint's --version, uid 65532, git, ssh, kustomize through the sync
+// read-only root file system: Node, the entrypoint's --version, uid 65532, git, ssh, helm, kustomize through the sync
 // engine, OCI labels and archives, nothing of the build's registry settings left behind; and the e2e test app.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -47,6 +47,15 @@ const renderWithSyncEngine = [
   '  process.exit(3);',
   '}',
 ].join('\n');
+
+// A chart helm renders inside the image.
+const chartFixture = join(work, 'chart');
+mkdirSync(join(chartFixture, 'templates'), { recursive: true });
+writeFileSync(join(chartFixture, 'Chart.yaml'), 'apiVersion: v2\nname: image-chart\nversion: 0.1.0\n');
+writeFileSync(
+  join(chartFixture, 'templates', 'config.yaml'),
+  'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  chart: {{ .Chart.Name }}\n',
+);
 
 let built: BuiltImages | undefined;
 let skipReason: string | undefined;
@@ -134,6 +143,17 @@ test('git, ssh and kustomize are in the image; kustomize renders a kustomization
   const rendered = await found.controller.runOk(['kustomize', 'build', '/tmp/kustomization']);
   assert.match(rendered, /name: demo-settings/);
   assert.match(rendered, /app\.kubernetes\.io\/part-of: image-test/);
+});
+
+test('helm is in the image at the pinned version and renders a chart copied in', async (t) => {
+  const found = images(t);
+  if (!found) return;
+  assert.equal((await found.controller.runOk(['helm', 'version', '--short'])).trim(), found.built.versions.helm);
+  assert.match(await found.controller.runOk(['helm', 'version']), new RegExp(`Version:"${found.built.versions.helm}"`));
+  await found.controller.copy(chartFixture, '/tmp/chart', '65532:65532');
+  const rendered = await found.controller.runOk(['helm', 'template', 'rel', '/tmp/chart']);
+  assert.match(rendered, /name: rel-settings/);
+  assert.match(rendered, /chart: image-chart/);
 });
 
 test('on a read-only root file system (an emptyDir on /tmp only) the controller, git, ssh and the sync engine’s kustomize render work', async (t) => {

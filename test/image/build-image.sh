@@ -2,7 +2,7 @@
 # Builds gitseal's images without a Docker engine: buildah (chroot isolation, host network for RUN steps) reads the
 # project's own Dockerfiles. Nothing is pulled: the base images are made here.
 #   localhost/gitseal-base:<suite>-node<version>  debootstrap'd Debian + Node.js and npm from the npm registry
-#   localhost/gitseal-go:<go>-<suite>              that base + this machine's Go toolchain (builds kustomize)
+#   localhost/gitseal-go:<go>-<suite>              that base + this machine's Go toolchain (builds kustomize, helm)
 #   localhost/gitseal-controller:<version>         deploy/Dockerfile with BASE and GO_IMAGE set to the two above
 #   localhost/gitseal-e2e-app:<version>            test/image/e2e-app, the e2e tests' workload
 # The bases are built once; buildah's storage, with its layer cache, lives in ${GITSEAL_IMAGE_CACHE:-~/.cache/
@@ -11,7 +11,8 @@
 # Usage: build-image.sh [--out FILE] [--app-out FILE]   write OCI archives of the controller and app images
 #        (for `ctr -n k8s.io images import FILE`)
 # Env: GITSEAL_DEBIAN_SUITE (bookworm), GITSEAL_NODE_VERSION (22.23.5), GITSEAL_NPM_VERSION (10.9.9),
-#      GITSEAL_KUSTOMIZE_VERSION (v5.8.2), GITSEAL_DEBIAN_MIRROR / GITSEAL_DEBIAN_SECURITY_MIRROR (default: the
+#      GITSEAL_KUSTOMIZE_VERSION (v5.8.2), GITSEAL_HELM_VERSION (v4.3.2),
+#      GITSEAL_DEBIAN_MIRROR / GITSEAL_DEBIAN_SECURITY_MIRROR (default: the
 #      host's apt sources), GITSEAL_REGISTRY_CA (CA bundle npm and go trust in the build; default npm's cafile),
 #      GITSEAL_NPMRC (an .npmrc with registry credentials, handed to npm ci as a build secret),
 #      GITSEAL_BUILDAH_DRIVER (overlay), GITSEAL_IMAGE_CACHE_MAX_MB (6144: past it, untagged images are dropped).
@@ -24,6 +25,7 @@ suite=${GITSEAL_DEBIAN_SUITE:-bookworm}
 node_version=${GITSEAL_NODE_VERSION:-22.23.5}
 npm_version=${GITSEAL_NPM_VERSION:-10.9.9}
 kustomize_version=${GITSEAL_KUSTOMIZE_VERSION:-v5.8.2}
+helm_version=${GITSEAL_HELM_VERSION:-v4.3.2}
 driver=${GITSEAL_BUILDAH_DRIVER:-overlay}
 cache=${GITSEAL_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gitseal/image}
 
@@ -186,9 +188,10 @@ revision=$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)
 controller="localhost/gitseal-controller:$version"
 # The labels that carry build arguments are given again as --label: buildah 1.28's layer cache keys a LABEL step
 # on its unexpanded text, so a cached image would keep an earlier REVISION.
-step "controller: buildah build $controller from deploy/Dockerfile (cold, minutes: kustomize, npm ci, tsc; warm: the layer cache)"
+step "controller: buildah build $controller from deploy/Dockerfile (cold, minutes: kustomize, helm, npm ci, tsc; warm: the layer cache)"
 build controller -f "$repo/deploy/Dockerfile" --ignorefile "$repo/deploy/Dockerfile.dockerignore" --layers --jobs 2 \
   --build-arg "BASE=$base" --build-arg "GO_IMAGE=$go_image" --build-arg "KUSTOMIZE_VERSION=$kustomize_version" \
+  --build-arg "HELM_VERSION=$helm_version" \
   --build-arg "VERSION=$version" --build-arg "REVISION=$revision" "${net_args[@]}" \
   --label "org.opencontainers.image.version=$version" --label "org.opencontainers.image.revision=$revision" \
   -t "$controller" "$repo"

@@ -10,6 +10,8 @@ export interface ImageVersions {
   readonly node: string;
   readonly npm: string;
   readonly kustomize: string;
+  /** The helm the image ships (the same default as the tests' helm, test/cluster/helm-binary.ts). */
+  readonly helm: string;
   /** The controller's package version: the controller and e2e app images are tagged with it. */
   readonly gitseal: string;
 }
@@ -47,6 +49,7 @@ export function imageVersions(env: NodeJS.ProcessEnv = process.env): ImageVersio
     node: env.GITSEAL_NODE_VERSION ?? '22.23.5',
     npm: env.GITSEAL_NPM_VERSION ?? '10.9.9',
     kustomize: env.GITSEAL_KUSTOMIZE_VERSION ?? 'v5.8.2',
+    helm: env.GITSEAL_HELM_VERSION ?? 'v4.3.2',
     gitseal: pkg.version,
   };
 }

@@ -19,3 +19,18 @@ export { isCI, sharedControlPlane, type SharedControlPlane } from './shared-cont
 export { createNamespaceWithAccount, createTestNamespace, TEST_NAMESPACE_LABEL } from './test-namespace.js';
 export type { ControlPlane } from '../cluster/index.js';
 export { nodeCluster, NODE_CLUSTER_ENV, type NodeClusterInfo } from './node-cluster-env.js';
+export {
+  indexRepository,
+  makeTestTls,
+  packageChart,
+  pushChart,
+  startChartRepository,
+  startOciRegistry,
+  writeChart,
+  type ChartRepository,
+  type ChartRepositoryOptions,
+  type ChartRequest,
+  type OciRegistry,
+  type TestCredentials,
+  type TestTls,
+} from './chart-servers.js';

@@ -190,3 +190,13 @@ export {
   type SyncRevisionResult,
   type SyncState,
 } from './sync-revision.js';
+export {
+  chartError,
+  DEFAULT_CHART_LIMITS,
+  type ChartFetchOptions,
+  type ChartSourceSpec,
+  type ResolvedChart,
+} from './chart-source.js';
+export { fetchChart, resolveChart } from './chart-fetch.js';
+export { vendorDependencies, type ChartDependency, type VendorOptions } from './chart-dependencies.js';
+export { pickChartVersion } from './chart-version-pick.js';

@@ -21,6 +21,8 @@ export const SyncReason = {
   HookFailed: 'HookFailed',
   /** The GitSync's spec cannot be used as written (e.g. a spec.healthChecks expression that does not compile). */
   InvalidSpec: 'InvalidSpec',
+  /** A Helm chart could not be resolved or fetched from its repository or OCI registry. */
+  ChartFetchFailed: 'ChartFetchFailed',
 } as const;
 export type SyncReason = (typeof SyncReason)[keyof typeof SyncReason];
 
@@ -50,6 +52,8 @@ export const SyncErrorCode = {
   ValidationFailed: 'VALIDATION_FAILED',
   HookFailed: 'HOOK_FAILED',
   InvalidSpec: 'INVALID_SPEC',
+  /** A Helm chart (or a chart dependency) could not be resolved, downloaded or verified. */
+  ChartFetchFailed: 'CHART_FETCH_FAILED',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 
@@ -76,6 +80,7 @@ const REASON_OF: Record<SyncErrorCode, SyncReason> = {
   VALIDATION_FAILED: SyncReason.ValidationFailed,
   HOOK_FAILED: SyncReason.HookFailed,
   INVALID_SPEC: SyncReason.InvalidSpec,
+  CHART_FETCH_FAILED: SyncReason.ChartFetchFailed,
 };
 
 /**

@@ -9,6 +9,7 @@ import type { RenderedObject } from './render.js';
 import { renderInChild } from './render-in-child.js';
 import type { RenderRequest } from './render-messages.js';
 import { SyncError } from './sync-error.js';
+import { versionOfChartRevision } from './chart-revision.js';
 import { helmSettingsFor } from './helm-settings-for.js';
 import type { SyncRevisionInput } from './sync-revision.js';
 
@@ -39,16 +40,28 @@ export function commitOfRevision(revision: string): string | undefined {
   return /(?:^|@)sha(?:1|256):([0-9a-f]{40}|[0-9a-f]{64})$/.exec(revision)?.[1];
 }
 
+/** The chart of a chart revision (`<version>@sha256:<hex>`), to fetch again by its digest (usually cached). */
+function chartAt(url: string, name: string, revision: string): RenderRequest['chart'] {
+  const at = versionOfChartRevision(revision);
+  if (!at) return undefined;
+  return {
+    source: { url, name, version: at.version },
+    resolved: { name, version: at.version, digest: at.digest, location: url },
+  };
+}
+
 /** The last applied revision's objects: remembered, or rendered again at its commit (after a restart). */
 async function lastAppliedObjects(input: SyncRevisionInput, revision: string, deadline: number) {
   const remembered = input.state.lastApplied;
   if (remembered?.revision === revision) return remembered.objects;
-  const commit = commitOfRevision(revision);
-  if (commit === undefined) return undefined;
   const { spec } = input.gitSync;
+  const chart = spec.source.chart ? chartAt(spec.source.url, spec.source.chart.name, revision) : undefined;
+  const commit = spec.source.chart ? undefined : commitOfRevision(revision);
+  if (chart === undefined && commit === undefined) return undefined;
   const request: RenderRequest = {
     url: spec.source.url,
-    ref: { commit },
+    ...(commit ? { ref: { commit } } : {}),
+    ...(chart ? { chart } : {}),
     ...(input.auth ? { auth: input.auth } : {}),
     ...(input.allowHttp === undefined ? {} : { allowHttp: input.allowHttp }),
     ...(input.allowFile === undefined ? {} : { allowFile: input.allowFile }),

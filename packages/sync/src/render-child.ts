@@ -1,8 +1,12 @@
 // Entry point of the render child process (see render-in-child.ts): fetch a revision and render it, in a
 // process that holds no private keys and no Kubernetes credentials. Request on stdin, response on stdout.
+import { vendorDependencies } from './chart-dependencies.js';
+import { fetchChart } from './chart-fetch.js';
+import { chartRevision } from './chart-revision.js';
 import { fetchRevision, removeCheckout } from './git-source.js';
+import { renderHelmChart } from './helm-chart.js';
 import type { RenderRequest, RenderResponse } from './render-messages.js';
-import { renderSourceAndChart } from './render.js';
+import { limitsOf, renderSourceAndChart } from './render.js';
 import { SyncError } from './sync-error.js';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -18,7 +22,36 @@ async function readRequest(): Promise<RenderRequest> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as RenderRequest;
 }
 
+/** A chart from a chart repository or registry: fetched (or taken from the cache by digest) and rendered. */
+async function handleChart(
+  request: RenderRequest & { chart: NonNullable<RenderRequest['chart']> },
+): Promise<RenderResponse> {
+  const { source, resolved } = request.chart;
+  if (!request.helm) throw new Error('a chart request without Helm settings');
+  const chart = await fetchChart(source, resolved, {
+    cacheDir: request.cacheDir,
+    ...(request.auth ? { auth: request.auth } : {}),
+    ...(request.allowHttp === undefined ? {} : { allowHttp: request.allowHttp }),
+  });
+  const limits = limitsOf(request.limits ? { limits: request.limits } : {});
+  const objects = await renderHelmChart({
+    chart,
+    shown: `${resolved.name} ${resolved.version}`,
+    settings: request.helm,
+    limits: { maxBytes: limits.maxTotalBytes, maxObjects: limits.maxObjects, manifest: limits.manifest },
+  });
+  const revision = chartRevision(resolved);
+  return {
+    ok: true,
+    revision,
+    commit: resolved.digest,
+    objects,
+    chart: { name: resolved.name, version: resolved.version },
+  };
+}
+
 async function handle(request: RenderRequest): Promise<RenderResponse> {
+  if (request.chart) return handleChart({ ...request, chart: request.chart });
   const fetched = await fetchRevision({
     url: request.url,
     cacheDir: request.cacheDir,
@@ -35,6 +68,13 @@ async function handle(request: RenderRequest): Promise<RenderResponse> {
       ...(request.path ? { path: request.path } : {}),
       ...(request.limits ? { limits: request.limits } : {}),
       ...(request.helm ? { helm: request.helm } : {}),
+      // Dependencies come anonymously: the GitSync's credentials are for its Git repository.
+      prepareChart: (chartDir) =>
+        vendorDependencies(chartDir, {
+          root: fetched.checkoutDir,
+          cacheDir: request.cacheDir,
+          ...(request.allowHttp === undefined ? {} : { allowHttp: request.allowHttp }),
+        }),
     });
     return { ok: true, revision: fetched.revision, commit: fetched.commit, objects, ...(chart ? { chart } : {}) };
   } finally {

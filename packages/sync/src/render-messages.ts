@@ -1,4 +1,5 @@
 import type { GitRef } from '@gitseal/manifests';
+import type { ChartSourceSpec, ResolvedChart } from './chart-source.js';
 import type { GitAuth } from './git-auth.js';
 import type { HelmRenderSettings, RenderedChart } from './helm-settings.js';
 import type { RenderedObject, RenderLimits } from './render.js';
@@ -19,6 +20,11 @@ export interface RenderRequest {
   readonly gitMaxBytes?: number;
   /** How a chart folder is rendered (always sent: only the render finds out whether the path is a chart). */
   readonly helm?: HelmRenderSettings;
+  /**
+   * A chart from a Helm repository or OCI registry (spec.source.chart), resolved by the parent: the child fetches
+   * it (or takes it from the cache) and renders it; `url` and `ref` are then not a Git repository.
+   */
+  readonly chart?: { readonly source: ChartSourceSpec; readonly resolved: ResolvedChart };
 }
 
 /** What the child answers (on its stdout, one JSON document). */

@@ -64,9 +64,10 @@ export const DEFAULT_RENDER_LIMITS = {
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-type Limits = Required<Omit<RenderLimits, 'manifest'>> & { manifest: RenderLimits['manifest'] };
+export type Limits = Required<Omit<RenderLimits, 'manifest'>> & { manifest: RenderLimits['manifest'] };
 
-function limitsOf(input: RenderInput): Limits {
+/** The render limits with their defaults filled in. */
+export function limitsOf(input: Pick<RenderInput, 'limits'>): Limits {
   const given = input.limits ?? {};
   return {
     maxFileBytes: given.maxFileBytes ?? DEFAULT_RENDER_LIMITS.maxFileBytes,

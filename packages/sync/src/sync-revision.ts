@@ -8,6 +8,9 @@ import { normalizeInventory } from './inventory-scope.js';
 import { checkObjectNames } from './object-names.js';
 import { resolveObjectScopes, scopeResolver } from './object-scope.js';
 import type { GitAuth } from './git-auth.js';
+import { resolveChart } from './chart-fetch.js';
+import { chartRevision } from './chart-revision.js';
+import type { ChartSourceSpec, ResolvedChart } from './chart-source.js';
 import { helmSettingsFor } from './helm-settings-for.js';
 import type { HelmRenderSettings, RenderedChart } from './helm-settings.js';
 import { healToLastApplied, type HealResult, type LastApplied } from './last-applied.js';
@@ -149,7 +152,7 @@ export interface SyncRevisionResult {
 /** What a render depends on (namespaces are given after it, by API discovery, so targetNamespace is not part). */
 function renderKey(gitSync: SyncRevisionInput['gitSync']): string {
   const { source } = gitSync.spec;
-  return JSON.stringify([source.url, source.ref ?? {}, source.path ?? '']);
+  return JSON.stringify([source.url, source.ref ?? {}, source.path ?? '', source.chart?.name ?? '']);
 }
 
 function merge(previous: readonly InventoryEntry[], added: readonly InventoryEntry[]): InventoryEntry[] {
@@ -223,6 +226,26 @@ function writtenEntries(run: Run): InventoryEntry[] {
   });
 }
 
+/** spec.source.chart resolved against its repository or registry: cheap, no chart is downloaded. */
+async function resolveChartSource(
+  input: SyncRevisionInput,
+  timeoutMs: number,
+): Promise<{ source: ChartSourceSpec; resolved: ResolvedChart }> {
+  const { url, chart } = input.gitSync.spec.source;
+  const source: ChartSourceSpec = {
+    url,
+    name: chart?.name ?? '',
+    ...(chart?.version ? { version: chart.version } : {}),
+  };
+  const resolved = await resolveChart(source, {
+    cacheDir: input.cacheDir,
+    timeoutMs,
+    ...(input.auth ? { auth: input.auth } : {}),
+    ...(input.allowHttp === undefined ? {} : { allowHttp: input.allowHttp }),
+  });
+  return { source, resolved };
+}
+
 /** The key of the Helm settings a chart was rendered with (a digest: the values may hold secrets). */
 function helmKeyOf(settings: HelmRenderSettings): string {
   return createHash('sha256').update(JSON.stringify(settings)).digest('hex');
@@ -237,8 +260,9 @@ async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<Rem
     ...(input.auth ? { auth: input.auth } : {}),
     ...gitPolicy(input),
   };
-  const resolved = await resolveRevision({ ...source, timeoutMs: Math.max(1_000, Math.min(input.timeoutMs, 30_000)) });
-  run.revision = resolved.revision;
+  const timeoutMs = Math.max(1_000, Math.min(input.timeoutMs, 30_000));
+  const chart = spec.source.chart ? await resolveChartSource(input, timeoutMs) : undefined;
+  run.revision = chart ? chartRevision(chart.resolved) : (await resolveRevision({ ...source, timeoutMs })).revision;
   run.stage = SyncStage.Render;
   const helm = await helmSettingsFor(input.gitSync, {
     reader: input.reader,
@@ -262,6 +286,7 @@ async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<Rem
     ...(spec.source.path ? { path: spec.source.path } : {}),
     ...(input.gitMaxBytes === undefined ? {} : { gitMaxBytes: input.gitMaxBytes }),
     helm,
+    ...(chart ? { chart } : {}),
   };
   const out = input.renderRevision
     ? await input.renderRevision(request)

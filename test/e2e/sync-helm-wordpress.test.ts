@@ -14,7 +14,15 @@ import { resolveHelmBinary } from '../cluster/helm-binary.js';
 import { marker } from './cli-harness.js';
 import { b64, sealItems } from './controller-harness.js';
 import { wordpressNames, wordpressUmbrellaFiles, type WordpressChartOptions } from './charts/wordpress-chart.js';
-import { createSyncNamespace, failedWith, gitSyncCondition, readyAt, syncSuite, type GitRepo } from './sync-harness.js';
+import {
+  createSyncNamespace,
+  failedWith,
+  gitSyncCondition,
+  readyAt,
+  syncSuite,
+  type GitRepo,
+  type SyncSuiteContext,
+} from './sync-harness.js';
 
 // The controller renders charts with the helm on its PATH, as the image has it (startControllerProcess passes the
 // test's environment on).
@@ -59,6 +67,39 @@ const secretKeyRefs = (d: V1Deployment | undefined) =>
 const envValue = (d: V1Deployment, name: string) =>
   d.spec?.template.spec?.containers?.[0]?.env?.find((e) => e.name === name)?.value;
 
+/** The release's objects after the first sync: the opened Secret, the workloads using it, the Services. */
+async function assertReleaseObjects(ctx: SyncSuiteContext, ns: string, password: string): Promise<void> {
+  const { core } = ctx;
+  // The Secret is opened from the SealedSecret and owned by it; the chart rendered no Secret of its own.
+  const secret = await core.readNamespacedSecret({ namespace: ns, name: SECRET });
+  assert.equal(secret.data?.['password'], b64(password));
+  assert.equal(secret.metadata?.ownerReferences?.[0]?.kind, 'SealedSecret');
+  await assert.rejects(core.readNamespacedSecret({ namespace: ns, name: names.chartSecret }), /404|not found/i);
+
+  await assertWorkloads(ctx, ns, Number(secret.metadata?.resourceVersion));
+}
+
+/** Both workloads take the password from the opened Secret, written after it (`openedAt`: its resourceVersion). */
+async function assertWorkloads(ctx: SyncSuiteContext, ns: string, openedAt: number): Promise<void> {
+  const { kc, core } = ctx;
+  const apps = kc.makeApiClient(AppsV1Api);
+  // The chart's objects carry the release name; both workloads take the password from the opened Secret.
+  const web = await apps.readNamespacedDeployment({ namespace: ns, name: names.web });
+  assert.deepEqual(secretKeyRefs(web), [`APP_SECRET=${SECRET}`]);
+  assert.equal(envValue(web, 'WORDPRESS_DB_HOST'), names.db);
+  const db = await apps.readNamespacedStatefulSet({ namespace: ns, name: names.db });
+  assert.equal(db.spec?.volumeClaimTemplates?.[0]?.metadata?.name, 'data');
+  assert.deepEqual(
+    (db.spec?.template.spec?.containers?.[0]?.env ?? []).flatMap((e) => e.valueFrom?.secretKeyRef?.name ?? []),
+    [SECRET],
+  );
+  assert.equal((await core.readNamespacedService({ namespace: ns, name: names.web })).spec?.ports?.[0]?.port, 80);
+  assert.equal((await core.readNamespacedService({ namespace: ns, name: names.db })).spec?.clusterIP, 'None');
+  // The SealedSecret was opened before the workloads were written (one etcd: resourceVersions are ordered).
+  assert.ok(openedAt < Number(web.metadata?.resourceVersion));
+  assert.ok(openedAt < Number(db.metadata?.resourceVersion));
+}
+
 test('an umbrella chart and its SealedSecret sync without allowPlainSecrets; upgrade and git-revert rollback', async (t) => {
   const ctx = await suite.ready(t);
   if (!ctx) return;
@@ -85,27 +126,7 @@ test('an umbrella chart and its SealedSecret sync without allowPlainSecrets; upg
   const ready = await syncs.waitFor(ns, 'blog', 'Ready', readyAt(first), 90_000);
   assert.deepEqual(ready.status && (ready.status as { chart?: unknown }).chart, { name: 'blog', version: '0.1.0' });
 
-  // The Secret is opened from the SealedSecret and owned by it; the chart rendered no Secret of its own.
-  const secret = await core.readNamespacedSecret({ namespace: ns, name: SECRET });
-  assert.equal(secret.data?.['password'], b64(password));
-  assert.equal(secret.metadata?.ownerReferences?.[0]?.kind, 'SealedSecret');
-  await assert.rejects(core.readNamespacedSecret({ namespace: ns, name: names.chartSecret }), /404|not found/i);
-
-  // The chart's objects carry the release name; both workloads take the password from the opened Secret.
-  const web = await apps.readNamespacedDeployment({ namespace: ns, name: names.web });
-  assert.deepEqual(secretKeyRefs(web), [`APP_SECRET=${SECRET}`]);
-  assert.equal(envValue(web, 'WORDPRESS_DB_HOST'), names.db);
-  const db = await apps.readNamespacedStatefulSet({ namespace: ns, name: names.db });
-  assert.equal(db.spec?.volumeClaimTemplates?.[0]?.metadata?.name, 'data');
-  assert.deepEqual(
-    (db.spec?.template.spec?.containers?.[0]?.env ?? []).flatMap((e) => e.valueFrom?.secretKeyRef?.name ?? []),
-    [SECRET],
-  );
-  assert.equal((await core.readNamespacedService({ namespace: ns, name: names.web })).spec?.ports?.[0]?.port, 80);
-  assert.equal((await core.readNamespacedService({ namespace: ns, name: names.db })).spec?.clusterIP, 'None');
-  // The SealedSecret was opened before the workloads were written (one etcd: resourceVersions are ordered).
-  assert.ok(Number(secret.metadata?.resourceVersion) < Number(web.metadata?.resourceVersion));
-  assert.ok(Number(secret.metadata?.resourceVersion) < Number(db.metadata?.resourceVersion));
+  await assertReleaseObjects(ctx, ns, password);
 
   // Upgrade: a values change in Git.
   const upgrade = repo.commit(wordpressUmbrellaFiles({ ...chart, version: '2', replicas: 2 }));

@@ -3,10 +3,11 @@ import { KubeError, KubeErrorCode, readObject } from '@gitseal/kube';
 import type { IgnoreDifferencesRule, KubeObject } from '@gitseal/manifests';
 import type { AppliedRecord } from './applied-digest.js';
 import { decideApply } from './apply-decision.js';
-import type { PlannedObject } from './apply-order.js';
+import type { PlannedObject, SealedSecretRef } from './apply-order.js';
 import { inventoryId } from './inventory.js';
 import type { ObjectApi } from './live-objects.js';
 import { describeRef } from './object-ref.js';
+import { sealedSecretOpening } from './sealed-secret-opened.js';
 import type { Applier } from './raw-apply.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 
@@ -75,22 +76,48 @@ export async function waitForCrd(
   if (!ok) throw failure(item, `CustomResourceDefinition ${crd} not Established in time`);
 }
 
+/**
+ * Waits until every SealedSecret a workload uses is opened at the generation just applied (Synced, see
+ * sealedSecretOpening) and its Secret exists: a Secret left from an earlier revision is not enough. A failure the
+ * SealedSecret controller will not retry (e.g. SecretNotOwned) fails at once, naming the SealedSecret.
+ */
 async function waitForSecrets(
   input: ApplyObjectsInput,
   item: PlannedObject,
   secrets: readonly string[],
   until: number,
 ): Promise<void> {
-  const missing = new Set(secrets);
+  const missing = new Map<string, string>(secrets.map((key) => [key, '']));
+  const sealedBySecret = new Map<string, SealedSecretRef>(
+    (item.waitsForSealedSecrets ?? []).map((ref) => [`${ref.namespace}/${ref.name}`, ref]),
+  );
+  let failed: string | undefined;
   await poll(until, input.pollMs ?? 250, async () => {
-    for (const key of [...missing]) {
+    for (const key of [...missing.keys()]) {
       const [namespace = '', name = ''] = key.split('/');
+      const sealed = sealedBySecret.get(key);
+      if (sealed) {
+        const ref = { apiVersion: sealed.apiVersion, kind: 'SealedSecret', metadata: { name, namespace } };
+        const opening = sealedSecretOpening((await readObject(input.reader, ref)) as KubeObject | undefined);
+        if (opening.state === 'failed') {
+          failed = `SealedSecret ${key} not opened: ${opening.why}`;
+          return true;
+        }
+        if (opening.state === 'waiting') {
+          missing.set(key, `SealedSecret ${key} ${opening.why}`);
+          continue;
+        }
+      }
       const ref = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace } };
       if (await readObject(input.reader, ref)) missing.delete(key);
     }
     return missing.size === 0;
   });
-  if (missing.size > 0) throw failure(item, `Secret ${[...missing].join(', ')} not produced in time`);
+  if (failed !== undefined) throw failure(item, failed);
+  if (missing.size > 0) {
+    const detail = [...missing.values()].find((why) => why !== '');
+    throw failure(item, `Secret ${[...missing.keys()].join(', ')} not produced in time${detail ? ` (${detail})` : ''}`);
+  }
 }
 
 /**
@@ -126,8 +153,8 @@ export async function applyOne(
 /**
  * Server-side applies the planned objects tier by tier (field manager `gitseal`, forced; a few at once within a
  * tier), skipping those whose live copy already carries the same applied digest and was not changed since; custom
- * resources wait until their CRD is Established, workloads until the Secrets of the revision's SealedSecrets exist
- * (both bounded). The first failure stops the run with a SyncError naming the file and object.
+ * resources wait until their CRD is Established, workloads until the revision's SealedSecrets they use are opened at
+ * their current generation and their Secrets exist (both bounded). The first failure stops the run with a SyncError naming the file and object.
  */
 export async function applyObjects(input: ApplyObjectsInput): Promise<ApplyObjectsResult> {
   const applied: string[] = [];

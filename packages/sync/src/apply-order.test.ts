@@ -110,6 +110,12 @@ describe('orderForApply', () => {
     assert.deepEqual(waits['envfrom'], ['prod/db']);
     assert.deepEqual(waits['pull'], ['prod/db', 'prod/regcred']);
     assert.equal(planned.find((p) => p.object.metadata?.name === 'pull')?.waitsForSecret, 'prod/db');
+    // The SealedSecrets to open first, gitseal's and Bitnami's, in the order of the Secrets.
+    assert.deepEqual(planned.find((p) => p.object.metadata?.name === 'pull')?.waitsForSealedSecrets, [
+      { apiVersion: 'gitseal.dev/v1alpha1', namespace: 'prod', name: 'db' },
+      { apiVersion: 'bitnami.com/v1alpha1', namespace: 'prod', name: 'regcred' },
+    ]);
+    assert.equal(planned.find((p) => p.object.metadata?.name === 'unsealed')?.waitsForSealedSecrets, undefined);
     assert.equal(waits['unsealed'], undefined);
     assert.equal(waits['other-ns'], undefined);
     assert.deepEqual(waits['cron'], ['prod/api']);

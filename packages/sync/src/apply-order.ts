@@ -21,6 +21,15 @@ export interface PlannedObject extends RenderedObject {
   readonly waitsForSecret?: string;
   /** ...and all of them. */
   readonly waitsForSecrets?: readonly string[];
+  /** The SealedSecrets producing them, in the same order: each must be opened (Synced) at its current generation. */
+  readonly waitsForSealedSecrets?: readonly SealedSecretRef[];
+}
+
+/** A SealedSecret of the revision (gitseal's or Bitnami's), by apiVersion, namespace and name. */
+export interface SealedSecretRef {
+  readonly apiVersion: string;
+  readonly namespace: string;
+  readonly name: string;
 }
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -145,12 +154,15 @@ export function secretsReferencedBy(object: KubeObject): string[] {
   return [...out].sort();
 }
 
-function producedSecrets(objects: readonly RenderedObject[]): Set<string> {
-  const out = new Set<string>();
+/** The revision's SealedSecrets by the `namespace/name` of the Secret each produces. */
+function producedSecrets(objects: readonly RenderedObject[]): Map<string, SealedSecretRef> {
+  const out = new Map<string, SealedSecretRef>();
   for (const { object } of objects) {
     const group = groupOf(object.apiVersion);
     if (object.kind !== 'SealedSecret' || (group !== GITSEAL_GROUP && group !== BITNAMI_GROUP)) continue;
-    out.add(`${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`);
+    const namespace = object.metadata?.namespace ?? '';
+    const name = object.metadata?.name ?? '';
+    out.set(`${namespace}/${name}`, { apiVersion: object.apiVersion, namespace, name });
   }
   return out;
 }
@@ -159,7 +171,7 @@ function producedSecrets(objects: readonly RenderedObject[]): Set<string> {
  * Orders a revision for apply: CRDs, Namespaces, cluster RBAC, then SealedSecrets/Secrets/ConfigMaps/
  * ServiceAccounts/Roles/RoleBindings, then the rest; stable within a tier. Marks custom resources whose CRD is
  * in the revision (`waitsForCrd`) and workloads using Secrets that SealedSecrets of the revision produce
- * (`waitsForSecret(s)`).
+ * (`waitsForSecret(s)`, `waitsForSealedSecrets`): apply opens those SealedSecrets before it writes the workload.
  */
 export function orderForApply(objects: readonly RenderedObject[]): PlannedObject[] {
   const crds = crdsByKind(objects);
@@ -177,7 +189,13 @@ export function orderForApply(objects: readonly RenderedObject[]): PlannedObject
       tier: applyTierOf(object),
       position,
       ...(crd ? { waitsForCrd: crd } : {}),
-      ...(secrets[0] ? { waitsForSecret: secrets[0], waitsForSecrets: secrets } : {}),
+      ...(secrets[0]
+        ? {
+            waitsForSecret: secrets[0],
+            waitsForSecrets: secrets,
+            waitsForSealedSecrets: secrets.flatMap((ref) => produced.get(ref) ?? []),
+          }
+        : {}),
     };
   });
   planned.sort((a, b) => a.tier - b.tier || a.position - b.position);

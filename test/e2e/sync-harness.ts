@@ -128,7 +128,13 @@ export interface GitSyncObject {
     finalizers?: string[];
   };
   spec: Record<string, unknown> & {
-    source: { url: string; ref?: Record<string, string>; path?: string; secretRef?: { name: string } };
+    source: {
+      url: string;
+      ref?: Record<string, string>;
+      path?: string;
+      secretRef?: { name: string };
+      chart?: { name: string; version?: string };
+    };
   };
   status?: {
     observedGeneration?: number;

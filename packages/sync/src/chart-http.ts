@@ -35,6 +35,12 @@ export interface ChartHttpResponse {
 /** A transport failure, worded for a chart error: no URL userinfo, no credentials, no server text. */
 export class ChartHttpError extends Error {
   override readonly name = 'ChartHttpError';
+  /** The server answered a TLS handshake with something else: it speaks plain HTTP. */
+  readonly notTls: boolean;
+  constructor(message: string, options: { notTls?: boolean } = {}) {
+    super(message);
+    this.notTls = options.notTls === true;
+  }
 }
 
 const MAX_REDIRECTS = 5;
@@ -200,8 +206,10 @@ function transportError(error: Error): ChartHttpError {
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
     return new ChartHttpError(`unreachable: ${code}`);
   if (code === 'ECONNRESET' || code === 'EPIPE') return new ChartHttpError('connection reset by the server');
-  if (code === 'EPROTO')
-    return new ChartHttpError('TLS failed (EPROTO): the server does not answer TLS (plain http needs allowHttp)');
+  if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG')
+    return new ChartHttpError('TLS failed (EPROTO): the server does not answer TLS (plain http needs allowHttp)', {
+      notTls: true,
+    });
   if (TLS_CODES.has(code)) return new ChartHttpError(`TLS: the server's certificate is not trusted (${code})`);
   if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) return new ChartHttpError(`TLS failed (${code})`);
   return new ChartHttpError(`request failed${code ? ` (${code})` : ''}`);

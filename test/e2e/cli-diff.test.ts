@@ -3,7 +3,7 @@
 // and ciphertext must never show up in the output.
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { dump, load } from 'js-yaml';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
@@ -13,6 +13,7 @@ import { applyObject, makeObjectApi, readObject } from '@gitseal/kube';
 import { createRawApplier, desiredObject } from '@gitseal/sync';
 import { assertFailure, assertNoMarkers, assertSuccess, makeTempDir, marker, runCli } from './cli-harness.js';
 import { createTestNamespace, crdPath, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
+import { resolveHelmBinary } from '../cluster/helm-binary.js';
 import { widgetCrd } from './sync-harness.js';
 
 const shared = sharedControlPlane();
@@ -333,5 +334,82 @@ test('diff: invalid YAML, a duplicate object, a rejected object and an unreachab
   assertFailure(await runCli(['diff', '--path', fine, '-n', env.namespace, '--kubeconfig', unreachable]), {
     code: 3,
     mentions: ['cm.yaml', 'ConfigMap'],
+  });
+});
+
+test('diff: a chart folder renders as the engine renders it, with the --prune-label GitSync’s spec.helm', async (t) => {
+  const env = await setup(t, 'diff-helm');
+  if (env === undefined) return;
+  const ns = env.namespace;
+  await installCrd(env.kc, crdPath('gitsyncs.gitseal.dev.yaml'));
+  const helm = await resolveHelmBinary();
+  const cliEnv = { PATH: `${dirname(helm)}:${process.env['PATH'] ?? ''}` };
+  const folder = await writeFolder('chart', {
+    'Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 0.3.0\n',
+    'values.yaml': 'color: blue\nsize: small\n',
+  });
+  await mkdir(join(folder, 'templates'), { recursive: true });
+  await writeFile(
+    join(folder, 'templates', 'settings.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\n' +
+      'data:\n  color: {{ .Values.color | quote }}\n  size: {{ .Values.size | quote }}\n' +
+      '  ns: {{ .Release.Namespace | quote }}\n',
+  );
+  // The GitSync whose spec.helm the diff uses: its valuesFrom ConfigMap read with the caller's rights.
+  const objects = makeObjectApi(env.kc);
+  await applyObject(
+    objects,
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'shop-values', namespace: ns },
+      data: { 'values.yaml': 'size: large\n' },
+    } as KubernetesObject,
+    { fieldManager: 'test' },
+  );
+  await applyObject(
+    objects,
+    {
+      apiVersion: 'gitseal.dev/v1alpha1',
+      kind: 'GitSync',
+      metadata: { name: 'shop', namespace: ns },
+      spec: {
+        source: { url: 'https://git.example.invalid/shop.git', path: 'chart' },
+        helm: {
+          releaseName: 'web',
+          values: { color: 'green' },
+          valuesFrom: [{ kind: 'ConfigMap', name: 'shop-values' }],
+        },
+      },
+    } as KubernetesObject,
+    { fieldManager: 'test' },
+  );
+  await applyLive(env, [configMap('web-settings', { color: 'blue', size: 'large', ns }, ns)]);
+
+  const result = await runCli(
+    ['diff', '--path', folder, '-n', ns, '--kubeconfig', env.kubeconfig, '--prune-label', `${ns}.shop`],
+    { env: cliEnv },
+  );
+  assertSuccess(result);
+  assert.match(
+    result.stdout,
+    new RegExp(`~ ConfigMap ${ns}/web-settings changed \\(shop/templates/settings\\.yaml#0\\)`),
+  );
+  assert.match(result.stdout, /- data\.color: "blue"\n +\+ data\.color: "green"\n/, 'inline values over the chart’s');
+  assert.doesNotMatch(result.stdout, /size/, 'size comes from valuesFrom (large), as live: unchanged');
+
+  // Without a GitSync: Helm's defaults, the folder's name as the release name.
+  const plain = await runCli(['diff', '--path', folder, '-n', ns, '--kubeconfig', env.kubeconfig], { env: cliEnv });
+  assertSuccess(plain);
+  assert.match(
+    plain.stdout,
+    new RegExp(`\\+ ConfigMap ${ns}/chart-settings created \\(shop/templates/settings\\.yaml#0\\)`),
+  );
+
+  // A template error: one line naming the template, exit 1.
+  await writeFile(join(folder, 'templates', 'bad.yaml'), '{{ required "image.tag is required" .Values.image }}\n');
+  assertFailure(await runCli(['diff', '--path', folder, '-n', ns, '--kubeconfig', env.kubeconfig], { env: cliEnv }), {
+    code: 1,
+    mentions: ['helm template failed', 'shop/templates/bad.yaml', 'image.tag is required'],
   });
 });

@@ -90,8 +90,9 @@ function addClusterOptions(command: Command, namespaceHelp: string): Command {
 const NAMESPACE_HELP = "namespace of the GitSync (default: the kubeconfig context's namespace, else default)";
 
 const DIFF_HELP = `
-Renders DIR as the sync engine does (plain files, or kustomize when DIR holds a kustomization) and compares each
-object with the cluster through a server-side-apply dry run (field manager gitseal), ignoring status and
+Renders DIR as the sync engine does (plain files, kustomize when DIR holds a kustomization, helm template when it
+holds Chart.yaml: with the --prune-label GitSync's spec.helm, else Helm's defaults and DIR's name as the release
+name; .Capabilities from the cluster; helm from PATH) and compares each object with the cluster through a server-side-apply dry run (field manager gitseal), ignoring status and
 server-owned metadata. Each object is sent exactly as the engine applies it: with the gitseal.dev/sync label (of
 the --prune-label GitSync, else the one the live object carries) and the gitseal.dev/applied-digest annotation, so
 right after a sync every object is unchanged and --exit-code exits 0. Each object is printed as:

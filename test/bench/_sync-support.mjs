@@ -31,6 +31,8 @@ export function gitRepo(root) {
   git(root, 'init', '-q', '--initial-branch=main', work);
   return {
     url: `file://${bare}`,
+    /** The working tree (what the last commit holds). */
+    work,
     commit(files) {
       for (const [path, content] of Object.entries(files)) {
         if (content === null) {

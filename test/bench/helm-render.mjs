@@ -5,7 +5,9 @@
 //     empty namespace with a fresh engine state, in A-B-B-A order (chart, plain, plain, chart) so warm-up and a
 //     changing machine load favour neither side;
 //   - no-op resync of the chart GitSync with the engine's state (target 0 writes; the render is reused) and with a
-//     fresh state (helm template runs again, still 0 writes), beside the plain YAML's fresh-state resync.
+//     fresh state (helm template runs again, still 0 writes), beside the plain YAML's fresh-state resync;
+//   - the same chart from a Helm repository (helm package + helm repo index, served over HTTP on loopback): its
+//     first sync, and its no-op resyncs (target: 0 writes and no chart download, only index.yaml read).
 // helm is the tests' (test/cluster/helm-binary.ts: HELM_BIN, or built once into ~/.cache/gitseal/helm), first on PATH
 // as in the image. API requests are the kube-apiserver's own count (see _sync-support.mjs).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { createClusterCapabilities, loadKubeConfig } from '@gitseal/kube';
 import { createSyncState, syncRevision } from '@gitseal/sync';
 import { startControlPlane } from '../dist/cluster/index.js';
 import { resolveHelmBinary } from '../dist/cluster/helm-binary.js';
+import { indexRepository, packageChart, startChartRepository } from '../dist/support/index.js';
 import { describeRequests, engineInput, gitRepo, measured } from './_sync-support.mjs';
 
 const COUNT = Number(process.env.BENCH_HELM_OBJECTS ?? 100);
@@ -95,6 +98,56 @@ try {
   const plainRerender = await sync('plain', namespaces[1], plain1.value.inventory, createSyncState());
   if (noop.requests.writes !== 0) throw new Error(`the chart's no-op resync wrote ${noop.requests.writes} times`);
 
+  // The same chart from a Helm repository.
+  const chartRepoDir = join(root, 'chart-repo');
+  await packageChart(join(repo.work, 'chart'), chartRepoDir);
+  await indexRepository(chartRepoDir);
+  const chartRepo = await startChartRepository({ dir: chartRepoDir, tls: false });
+  let fromRepo;
+  try {
+    await core.createNamespace({ body: { metadata: { name: 'bench-repo' } } });
+    const repoSync = {
+      metadata: { name: 'bench', namespace: 'bench-repo' },
+      spec: {
+        source: { url: chartRepo.url, chart: { name: 'configmaps' } },
+        interval: '1h',
+        helm: { releaseName: 'bench' },
+      },
+    };
+    const repoInput = { ...input, allowHttp: true };
+    const runRepo = (inventory, state) =>
+      measured(kc, async () => {
+        const result = await syncRevision({ ...repoInput, gitSync: repoSync, inventory, state });
+        if (result.result !== 'Succeeded')
+          throw new Error(`repo chart sync failed: ${result.reason}: ${result.message}`);
+        return result;
+      });
+    const downloads = () => chartRepo.requests.filter((r) => r.path.endsWith('.tgz')).length;
+    const repoState = createSyncState();
+    const first = await runRepo([], repoState);
+    const afterFirst = downloads();
+    const indexReads = chartRepo.requests.length;
+    const noopRepo = await runRepo(first.value.inventory, repoState);
+    const freshRepo = await runRepo(first.value.inventory, createSyncState());
+    fromRepo = {
+      firstSyncMs: ms(first.ms),
+      downloadsFirst: afterFirst,
+      noopResyncMs: ms(noopRepo.ms),
+      noopWrites: noopRepo.requests.writes,
+      freshStateResyncMs: ms(freshRepo.ms),
+      freshStateWrites: freshRepo.requests.writes,
+      downloadsOnResyncs: downloads() - afterFirst,
+      repositoryRequestsPerResync: (chartRepo.requests.length - indexReads) / 2,
+    };
+  } finally {
+    await chartRepo.stop();
+  }
+  if (fromRepo.noopWrites !== 0 || fromRepo.downloadsOnResyncs !== 0) {
+    throw new Error(
+      `the repository chart's resyncs wrote ${fromRepo.noopWrites} times, downloaded ${fromRepo.downloadsOnResyncs}`,
+    );
+  }
+
   console.log(`objects: ${COUNT} ConfigMaps, as a chart (helm template) and as plain YAML`);
   console.log(`  chart first sync: ${ms(chart1.ms)} ms, ${ms(chart2.ms)} ms; ${describeRequests(chart1.requests)}`);
   console.log(`  plain first sync: ${ms(plain1.ms)} ms, ${ms(plain2.ms)} ms; ${describeRequests(plain1.requests)}`);
@@ -107,6 +160,12 @@ try {
   );
   console.log(
     `  plain no-op resync, fresh state (re-read): ${ms(plainRerender.ms)} ms, ${describeRequests(plainRerender.requests)}`,
+  );
+  console.log(
+    `  chart from a Helm repository: first sync ${fromRepo.firstSyncMs} ms (${fromRepo.downloadsFirst} download); ` +
+      `no-op resync ${fromRepo.noopResyncMs} ms, ${fromRepo.noopWrites} writes; with a fresh state ` +
+      `${fromRepo.freshStateResyncMs} ms, ${fromRepo.freshStateWrites} writes; chart downloads on resyncs: ` +
+      `${fromRepo.downloadsOnResyncs}; repository requests per resync: ${fromRepo.repositoryRequestsPerResync} (index.yaml)`,
   );
   console.log(
     JSON.stringify({
@@ -122,6 +181,7 @@ try {
       chartFreshStateResync: figures(chartRerender.requests),
       plainFreshStateResyncMs: ms(plainRerender.ms),
       plainFreshStateResync: figures(plainRerender.requests),
+      fromRepository: fromRepo,
     }),
   );
 } finally {

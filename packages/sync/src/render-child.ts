@@ -1,17 +1,17 @@
 // Entry point of the render child process (see render-in-child.ts): fetch a revision and render it, in a
 // process that holds no private keys and no Kubernetes credentials. Request on stdin, response on stdout.
 import { vendorDependencies } from './chart-dependencies.js';
-import { fetchChart } from './chart-fetch.js';
+import { fetchChart, resolveChart } from './chart-fetch.js';
 import { chartRevision } from './chart-revision.js';
 import { fetchRevision, removeCheckout } from './git-source.js';
 import { renderHelmChart } from './helm-chart.js';
-import type { RenderRequest, RenderResponse } from './render-messages.js';
+import type { RenderRequest, RenderResponse, ResolveChartRequest, ResolveChartResponse } from './render-messages.js';
 import { limitsOf, renderSourceAndChart } from './render.js';
 import { SyncError } from './sync-error.js';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
-async function readRequest(): Promise<RenderRequest> {
+async function readRequest(): Promise<RenderRequest | ResolveChartRequest> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
@@ -19,7 +19,7 @@ async function readRequest(): Promise<RenderRequest> {
     if (size > MAX_REQUEST_BYTES) throw new Error('request too large');
     chunks.push(chunk);
   }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as RenderRequest;
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as RenderRequest | ResolveChartRequest;
 }
 
 /** A chart from a chart repository or registry: fetched (or taken from the cache by digest) and rendered. */
@@ -82,10 +82,21 @@ async function handle(request: RenderRequest): Promise<RenderResponse> {
   }
 }
 
+async function handleResolve(request: ResolveChartRequest): Promise<ResolveChartResponse> {
+  const resolved = await resolveChart(request.resolveChart, {
+    cacheDir: request.cacheDir,
+    ...(request.auth ? { auth: request.auth } : {}),
+    ...(request.allowHttp === undefined ? {} : { allowHttp: request.allowHttp }),
+    ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+  });
+  return { ok: true, resolved };
+}
+
 async function main(): Promise<void> {
-  let response: RenderResponse;
+  let response: RenderResponse | ResolveChartResponse;
   try {
-    response = await handle(await readRequest());
+    const request = await readRequest();
+    response = 'resolveChart' in request ? await handleResolve(request) : await handle(request);
   } catch (error) {
     response =
       error instanceof SyncError

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createGitFixture } from './git-test-fixture.js';
-import { childEnvironment, renderInChild } from './render-in-child.js';
+import { childEnvironment, renderInChild, resolveChartInChild } from './render-in-child.js';
 import { SyncError } from './sync-error.js';
 
 describe('renderInChild', () => {
@@ -91,4 +91,14 @@ describe('renderInChild', () => {
       },
     );
   });
+});
+
+it('a chart source is resolved in the render child: its errors come back as the child’s SyncErrors', async () => {
+  await assert.rejects(
+    resolveChartInChild({ resolveChart: { url: 'http://127.0.0.1:9/charts', name: 'web' }, cacheDir: '/nonexistent' }),
+    (error: unknown) =>
+      error instanceof SyncError &&
+      error.code === 'CHART_FETCH_FAILED' &&
+      /^chart web from http:\/\/127\.0\.0\.1:9\/charts: plain http is not allowed \(use https\)$/.test(error.message),
+  );
 });

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RenderedChart } from './helm-settings.js';
 import type { RenderedObject } from './render.js';
-import type { RenderRequest, RenderResponse } from './render-messages.js';
+import type { ResolvedChart } from './chart-source.js';
+import type { RenderRequest, RenderResponse, ResolveChartRequest, ResolveChartResponse } from './render-messages.js';
 import { SyncError, SyncErrorCode, type SyncErrorCode as Code } from './sync-error.js';
 
 export interface RenderInChildOptions {
@@ -38,11 +39,15 @@ const CODES = new Set<string>(Object.values(SyncErrorCode));
 const processError = (message: string): SyncError => new SyncError(SyncErrorCode.RenderProcess, message);
 
 /**
- * Fetches and renders a revision in a fresh Node process with a clean environment (no private keys, no
- * Kubernetes credentials, no inherited variables but PATH and proxies), bounded in time, heap and answer size.
- * Errors are SyncErrors: the child's own (naming file and object), or RENDER_PROCESS.
+ * Runs the render child with one request and parses its one JSON answer: a fresh Node process with a clean
+ * environment (no private keys, no Kubernetes credentials, no inherited variables but PATH and proxies), bounded in
+ * time, heap and answer size. An answer `{ ok: false }` rejects with its SyncError; a crash with RENDER_PROCESS.
  */
-export function renderInChild(request: RenderRequest, options: RenderInChildOptions = {}): Promise<RenderedRevision> {
+function runChild<T extends { ok: true }>(
+  request: RenderRequest | ResolveChartRequest,
+  options: RenderInChildOptions,
+  what: string,
+): Promise<T> {
   const maxOutput = options.maxOutputBytes ?? 96 * 1024 * 1024;
   const timeoutMs = options.timeoutMs ?? 300_000;
   return new Promise((resolve, reject) => {
@@ -54,13 +59,13 @@ export function renderInChild(request: RenderRequest, options: RenderInChildOpti
     let size = 0;
     let problem: SyncError | undefined;
     const timer = setTimeout(() => {
-      problem = processError(`fetch and render took longer than ${Math.round(timeoutMs / 1000)}s`);
+      problem = processError(`${what} took longer than ${Math.round(timeoutMs / 1000)}s`);
       child.kill('SIGKILL');
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxOutput) {
-        problem ??= processError(`rendered manifests larger than ${maxOutput} bytes as JSON`);
+        problem ??= processError(`${what}: answer larger than ${maxOutput} bytes as JSON`);
         child.kill('SIGKILL');
         return;
       }
@@ -72,21 +77,38 @@ export function renderInChild(request: RenderRequest, options: RenderInChildOpti
     child.on('close', (code) => {
       clearTimeout(timer);
       if (problem) return reject(problem);
-      let response: RenderResponse;
+      let response: T | { ok: false; code: string; message: string };
       try {
-        response = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RenderResponse;
+        response = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof response;
       } catch {
         return reject(processError(`render process ended without an answer (exit ${code ?? 'signal'})`));
       }
-      if (response.ok) {
-        const { revision, commit, objects, chart } = response;
-        resolve({ revision, commit, objects, ...(chart ? { chart } : {}) });
-        return;
-      }
+      if (response.ok) return resolve(response);
       const known = CODES.has(response.code) ? (response.code as Code) : SyncErrorCode.RenderProcess;
       reject(new SyncError(known, response.message));
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(JSON.stringify(request));
   });
+}
+
+/** Fetches and renders a revision in the render child (see runChild). Errors name file and object. */
+export async function renderInChild(
+  request: RenderRequest,
+  options: RenderInChildOptions = {},
+): Promise<RenderedRevision> {
+  const { revision, commit, objects, chart } = await runChild<Extract<RenderResponse, { ok: true }>>(
+    request,
+    options,
+    'fetch and render',
+  );
+  return { revision, commit, objects, ...(chart ? { chart } : {}) };
+}
+
+/** Resolves a chart source in the render child: its index or tag list is read and parsed there. */
+export async function resolveChartInChild(
+  request: ResolveChartRequest,
+  options: RenderInChildOptions = {},
+): Promise<ResolvedChart> {
+  return (await runChild<Extract<ResolveChartResponse, { ok: true }>>(request, options, 'resolve the chart')).resolved;
 }

@@ -27,6 +27,22 @@ export interface RenderRequest {
   readonly chart?: { readonly source: ChartSourceSpec; readonly resolved: ResolvedChart };
 }
 
+/**
+ * Asks the child only to resolve a chart source (read index.yaml or the OCI tag list): a repository's index can be
+ * tens of MiB of YAML, parsed there rather than on the controller's event loop.
+ */
+export interface ResolveChartRequest {
+  readonly resolveChart: ChartSourceSpec;
+  readonly cacheDir: string;
+  readonly auth?: GitAuth;
+  readonly allowHttp?: boolean;
+  readonly timeoutMs?: number;
+}
+
+export type ResolveChartResponse =
+  | { readonly ok: true; readonly resolved: ResolvedChart }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
 /** What the child answers (on its stdout, one JSON document). */
 export type RenderResponse =
   | {

@@ -24,7 +24,7 @@ import { pruneObjects } from './prune-objects.js';
 import type { Applier } from './raw-apply.js';
 import { planPrune } from './prune.js';
 import type { RenderedObject } from './render.js';
-import { renderInChild, type RenderInChildOptions } from './render-in-child.js';
+import { renderInChild, resolveChartInChild, type RenderInChildOptions } from './render-in-child.js';
 import type { RenderRequest } from './render-messages.js';
 import { revisionDigest } from './revision-digest.js';
 import { applySyncPhases, runSyncFailHooks, type SyncPhasesInput } from './sync-phases.js';
@@ -237,12 +237,17 @@ async function resolveChartSource(
     name: chart?.name ?? '',
     ...(chart?.version ? { version: chart.version } : {}),
   };
-  const resolved = await resolveChart(source, {
+  const request = {
+    resolveChart: source,
     cacheDir: input.cacheDir,
     timeoutMs,
     ...(input.auth ? { auth: input.auth } : {}),
     ...(input.allowHttp === undefined ? {} : { allowHttp: input.allowHttp }),
-  });
+  };
+  // In the render child: an index.yaml can be tens of MiB of YAML, too much to parse on the controller's loop.
+  const resolved = input.renderRevision
+    ? await resolveChart(source, request)
+    : await resolveChartInChild(request, { timeoutMs: timeoutMs + 5_000, ...input.render });
   return { source, resolved };
 }
 

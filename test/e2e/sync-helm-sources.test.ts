@@ -234,3 +234,44 @@ test('an unreachable repository, a chart over the size limit, values files witho
     /Helm repository or an oci:\/\/ registry/,
   );
 });
+
+test('a chart folder in Git with dependencies: an OCI chart (Chart.lock’s version, not the newest) and a file:// chart', async (t) => {
+  if (!(await ready(t))) return;
+  const open = await startOciRegistry({ tls: false });
+  try {
+    for (const version of ['1.0.0', '1.1.0'])
+      await pushChart(open, await publish(join(work, 'deps'), 'cache', version));
+    const ns = await createSyncNamespace(kc, 'helm-deps');
+    const repoGit = suite.newRepo();
+    const commit = repoGit.commit({
+      'umbrella/Chart.yaml': [
+        'apiVersion: v2',
+        'name: umbrella',
+        'version: 0.1.0',
+        'dependencies:',
+        `- { name: cache, version: ">=1.0.0 <2", repository: "${open.url}/charts" }`,
+        '- { name: lib, version: 0.2.0, repository: "file://../lib" }',
+        '',
+      ].join('\n'),
+      'umbrella/Chart.lock': [
+        'dependencies:',
+        `- { name: cache, repository: "${open.url}/charts", version: 1.0.0 }`,
+        '- { name: lib, repository: "file://../lib", version: 0.2.0 }',
+        'digest: sha256:0000000000000000000000000000000000000000000000000000000000000000',
+        'generated: "2026-12-01T00:00:00Z"',
+        '',
+      ].join('\n'),
+      'umbrella/templates/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: {{ .Release.Name }}-app }\n',
+      'lib/Chart.yaml': 'apiVersion: v2\nname: lib\nversion: 0.2.0\n',
+      'lib/templates/lib.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: {{ .Release.Name }}-lib }\n',
+    });
+    await syncs.create(ns, 'deps', { source: { url: repoGit.url, path: 'umbrella' }, interval: '1h' });
+    await syncs.waitFor(ns, 'deps', 'Ready', (o) => o.status?.lastAppliedRevision === `main@sha1:${commit}`);
+    const version = (await core.readNamespacedConfigMap({ namespace: ns, name: 'deps-cache' })).data?.['version'];
+    assert.equal(version, '1.0.0', 'the locked version, though 1.1.0 matches the range');
+    assert.ok(await core.readNamespacedConfigMap({ namespace: ns, name: 'deps-lib' }), 'the file:// dependency');
+    assert.ok(await core.readNamespacedConfigMap({ namespace: ns, name: 'deps-app' }));
+  } finally {
+    await open.stop();
+  }
+});

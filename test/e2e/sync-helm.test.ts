@@ -337,3 +337,27 @@ test('the plaintext rule holds for charts; a tenant chart cannot leave its names
     /relative to the repository root/,
   );
 });
+
+test('a chart that renders without end dies within its memory limit: one line, the controller unharmed', async (t) => {
+  if (!(await ready(t))) return;
+  const ns = await createSyncNamespace(kc, 'helm-bomb');
+  const repo = suite.newRepo();
+  const commit = repo.commit({
+    'bomb/Chart.yaml': 'apiVersion: v2\nname: bomb\nversion: 0.1.0\n',
+    'bomb/templates/many.yaml':
+      '{{- range $i := until 20000000 }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm-{{ $i }} }\n{{- end }}\n',
+  });
+  const started = Date.now();
+  await syncs.create(ns, 'bomb', { source: { url: repo.url, path: 'bomb' }, interval: '1h' });
+  const failed = await syncs.waitFor(ns, 'bomb', 'RenderFailed', failedWith('RenderFailed', commit));
+  assert.equal(
+    gitSyncCondition(failed, 'Ready')?.message,
+    'bomb: helm template failed: ran out of memory (more than 1024 MiB of address space)',
+  );
+  assert.ok(Date.now() - started < 30_000, 'well before the render timeout');
+  // The controller still syncs others.
+  const other = suite.newRepo();
+  const fine = other.commit(chartFiles('chart'));
+  await syncs.create(ns, 'fine', { source: { url: other.url, path: 'chart' }, interval: '1h' });
+  await syncs.waitFor(ns, 'fine', 'Ready', readyAt(fine));
+});

@@ -154,6 +154,17 @@ test('helm is in the image at the pinned version and renders a chart copied in',
   const rendered = await found.controller.runOk(['helm', 'template', 'rel', '/tmp/chart']);
   assert.match(rendered, /name: rel-settings/);
   assert.match(rendered, /chart: image-chart/);
+  // The sync engine runs helm under prlimit's address-space limit: prlimit must be there, and helm work within it.
+  const limited = await found.controller.runOk([
+    '/usr/bin/prlimit',
+    '--as=1073741824',
+    '--',
+    'helm',
+    'template',
+    'rel',
+    '/tmp/chart',
+  ]);
+  assert.match(limited, /name: rel-settings/);
 });
 
 test('on a read-only root file system (an emptyDir on /tmp only) the controller, git, ssh and the sync engine’s kustomize render work', async (t) => {

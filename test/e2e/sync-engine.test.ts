@@ -23,6 +23,7 @@ import {
   type GitRepo,
   gitSyncCondition,
   GitSyncs,
+  orAbsent,
   readyAt,
   serveOverHttp,
   syncSuite,
@@ -78,12 +79,7 @@ const deployment = (name: string, secret: string): string =>
     },
   });
 
-async function readConfigMap(namespace: string, name: string) {
-  return core.readNamespacedConfigMap({ namespace, name }).catch((error: { code?: number }) => {
-    if (error.code === 404) return undefined;
-    throw error;
-  });
-}
+const readConfigMap = (namespace: string, name: string) => orAbsent(core.readNamespacedConfigMap({ namespace, name }));
 
 let appNs = '';
 let appRepo: GitRepo;

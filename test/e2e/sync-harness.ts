@@ -241,6 +241,14 @@ export function failedWith(reason: string, commit?: string): (o: GitSyncObject) 
   };
 }
 
+/** `read` of an object that may not exist: undefined on 404, any other error thrown. */
+export function orAbsent<T>(read: Promise<T>): Promise<T | undefined> {
+  return read.catch((error: { code?: number }) => {
+    if (error.code === 404) return undefined;
+    throw error;
+  });
+}
+
 /** A ConfigMap manifest as JSON, the way the tests commit objects to Git (no namespace: the GitSync's). */
 export function configMapJson(name: string, data: Record<string, string>, namespace?: string): string {
   return JSON.stringify({

@@ -11,6 +11,7 @@ import {
   failedWith,
   gitSyncCondition,
   type GitSyncs,
+  orAbsent,
   readyAt,
   syncSuite,
 } from './sync-harness.js';
@@ -28,12 +29,7 @@ async function ready(t: TestContext): Promise<boolean> {
   return true;
 }
 
-const notFound = (error: { code?: number }) => {
-  if (error.code === 404) return undefined;
-  throw error;
-};
-const readConfigMap = (namespace: string, name: string) =>
-  core.readNamespacedConfigMap({ namespace, name }).catch(notFound);
+const readConfigMap = (namespace: string, name: string) => orAbsent(core.readNamespacedConfigMap({ namespace, name }));
 
 /** A small chart: a ConfigMap from values, helpers, a kubeVersion constraint, and whatever `extra` templates add. */
 function chartFiles(dir: string, extra: Record<string, string> = {}, chartYaml = ''): Record<string, string> {

@@ -15,6 +15,7 @@ import {
   failedWith,
   gitSyncCondition,
   type GitSyncs,
+  orAbsent,
   readyAt,
   syncSuite,
 } from './sync-harness.js';
@@ -38,14 +39,9 @@ async function ready(t: TestContext): Promise<boolean> {
   return true;
 }
 
-const notFound = (error: { code?: number }) => {
-  if (error.code === 404) return undefined;
-  throw error;
-};
-const readConfigMap = (namespace: string, name: string) =>
-  core.readNamespacedConfigMap({ namespace, name }).catch(notFound);
+const readConfigMap = (namespace: string, name: string) => orAbsent(core.readNamespacedConfigMap({ namespace, name }));
 const readDeployment = (namespace: string, name: string) =>
-  apps.readNamespacedDeployment({ namespace, name }).catch(notFound);
+  orAbsent(apps.readNamespacedDeployment({ namespace, name }));
 
 function deploymentJson(name: string, annotations: Record<string, string>): string {
   return JSON.stringify({
@@ -298,9 +294,7 @@ test('a failing PreSync hook stops the revision, runs SyncFail; a fixed named ho
     }),
   });
   await syncs.trigger(ns, 'app');
-  await waitFor('the PreSync Job check', () =>
-    batch.readNamespacedJob({ namespace: ns, name: 'check' }).catch(notFound),
-  );
+  await waitFor('the PreSync Job check', () => orAbsent(batch.readNamespacedJob({ namespace: ns, name: 'check' })));
   await finishJob(ns, 'check', false);
   const failed = await syncs.waitFor(ns, 'app', 'HookFailed', failedWith('HookFailed', bad), 60_000);
   assert.equal(
@@ -323,7 +317,7 @@ test('a failing PreSync hook stops the revision, runs SyncFail; a fixed named ho
   });
   await syncs.trigger(ns, 'app');
   await waitFor('the recreated Job check', async () => {
-    const job = await batch.readNamespacedJob({ namespace: ns, name: 'check' }).catch(notFound);
+    const job = await orAbsent(batch.readNamespacedJob({ namespace: ns, name: 'check' }));
     return job?.spec?.template.spec?.containers[0]?.args?.[0] === 'two' && job;
   });
   await finishJob(ns, 'check', true);
@@ -331,7 +325,7 @@ test('a failing PreSync hook stops the revision, runs SyncFail; a fixed named ho
   assert.equal((await readConfigMap(ns, 'config'))?.data?.['version'], 'two');
   assert.equal((await readConfigMap(ns, 'extra'))?.data?.['x'], 'y');
   assert.equal(
-    await batch.readNamespacedJob({ namespace: ns, name: 'check' }).catch(notFound),
+    await orAbsent(batch.readNamespacedJob({ namespace: ns, name: 'check' })),
     undefined,
     'HookSucceeded deleted the Job',
   );

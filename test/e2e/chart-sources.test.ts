@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
+  chartSourceCacheDir,
   fetchChart,
   resolveChart,
   SyncError,
@@ -140,7 +141,8 @@ test('repository with basic auth and a custom CA: exact version, range, newest; 
   );
   const path = await fetchChart({ url: authRepo.url, name: 'web', version: '1.0.0' }, exact, o);
   assert.equal(sha256(path), digests.get('web-1.0.0'));
-  assert.equal(path, join(o.cacheDir, 'charts', `${(exact.digest as string).slice('sha256:'.length)}.tgz`));
+  const sourceDir = chartSourceCacheDir(o.cacheDir, { url: authRepo.url, name: 'web' });
+  assert.equal(path, join(sourceDir, 'charts', `${(exact.digest as string).slice('sha256:'.length)}.tgz`));
 });
 
 test('a new version in the repository is picked up by the range; a cached chart is not downloaded again', async () => {
@@ -328,7 +330,8 @@ test('limits: an oversized chart (repository and OCI) and an oversized index.yam
     await chartFailure(() => fetchChart({ url: authRepo.url, name: 'big' }, big, o)),
     /too large: more than 16384 bytes/,
   );
-  assert.deepEqual(readdirSync(join(o.cacheDir, 'charts')), [], 'nothing partial is left in the cache');
+  const bigDir = chartSourceCacheDir(o.cacheDir, { url: authRepo.url, name: 'big' });
+  assert.deepEqual(readdirSync(join(bigDir, 'charts')), [], 'nothing partial is left in the cache');
   const oci = await chartFailure(() =>
     resolveChart(
       { url: `${authRegistry.url}/charts`, name: 'big' },
@@ -348,7 +351,16 @@ test('a chart whose bytes do not match the index digest is refused and not cache
   const resolved = await resolveChart(spec, o);
   const message = await chartFailure(() => fetchChart(spec, resolved, o));
   assert.match(message, /digest mismatch: expected sha256:[a-f0-9]{64}, downloaded sha256:[a-f0-9]{64}$/);
-  assert.deepEqual(readdirSync(join(o.cacheDir, 'charts')), []);
+  assert.deepEqual(readdirSync(join(chartSourceCacheDir(o.cacheDir, spec), 'charts')), []);
+
+  // A digest already in the cache from another source (fetched with that source's credentials) is not handed out
+  // to a GitSync of this source that names it: it must come from this source, which does not have it.
+  const shared: ChartFetchOptions = { ...repoOptions(), cacheDir: o.cacheDir };
+  const genuine = { url: authRepo.url, name: 'web', version: '1.0.0' };
+  const { name, version, digest, location } = await resolveChart(genuine, shared);
+  await fetchChart(genuine, { name, version, digest, location }, shared);
+  const claimed = await chartFailure(() => fetchChart(spec, { name, version, digest, location }, o));
+  assert.match(claimed, /digest mismatch: expected sha256:[a-f0-9]{64}, downloaded sha256:[a-f0-9]{64}$/);
 });
 
 test('no matching version lists the newest ones; a missing chart says so', async () => {

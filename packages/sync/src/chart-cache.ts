@@ -1,8 +1,20 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const DIGEST = /^sha256:([a-f0-9]{64})$/;
+
+/**
+ * The cache folder of one chart source: `<cacheDir>/charts-by-source/<sha256 of url and name, 32 hex>`. Charts are
+ * kept per source, so a GitSync whose own index.yaml names another source's digest still has to download it from its
+ * own source with its own credentials: a private chart one tenant fetched never reaches another from the cache.
+ */
+export function chartSourceCacheDir(cacheDir: string, source: { readonly url: string; readonly name: string }): string {
+  const id = createHash('sha256')
+    .update(`${source.url.replace(/\/+$/, '')}\n${source.name}`)
+    .digest('hex');
+  return join(cacheDir, 'charts-by-source', id.slice(0, 32));
+}
 
 /** `<cacheDir>/charts/<hex>.tgz` for `sha256:<hex>`; undefined for anything else (it never becomes a path). */
 export function chartCachePath(cacheDir: string, digest: string): string | undefined {

@@ -1,4 +1,4 @@
-import { chartCachePath, DigestMismatch, isCached } from './chart-cache.js';
+import { chartCachePath, chartSourceCacheDir, DigestMismatch, isCached } from './chart-cache.js';
 import { ChartHttpError } from './chart-http.js';
 import { downloadOciChart, resolveOciChart } from './chart-oci-source.js';
 import { ChartIndexError } from './chart-repo-index.js';
@@ -16,18 +16,25 @@ const CHART_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 export async function resolveChart(spec: ChartSourceSpec, o: ChartFetchOptions): Promise<ResolvedChart> {
   return withChartErrors(spec, async () => {
     checkSpec(spec);
-    return isOci(spec.url) ? resolveOciChart(spec, o) : resolveRepoChart(spec, o);
+    const scoped = bySource(spec, o);
+    return isOci(spec.url) ? resolveOciChart(spec, scoped) : resolveRepoChart(spec, scoped);
   });
 }
 
-/** Path of the verified .tgz in the cache; no download when `<cacheDir>/charts/<digest>.tgz` exists. */
+/** The options with the cache narrowed to this source's own folder (see chartSourceCacheDir). */
+function bySource(spec: ChartSourceSpec, o: ChartFetchOptions): ChartFetchOptions {
+  return { ...o, cacheDir: chartSourceCacheDir(o.cacheDir, spec) };
+}
+
+/** Path of the verified .tgz in the source's cache; no download when it holds the digest already. */
 export async function fetchChart(
   spec: ChartSourceSpec,
   resolved: ResolvedChart,
-  o: ChartFetchOptions,
+  given: ChartFetchOptions,
 ): Promise<string> {
   return withChartErrors(spec, async () => {
     checkSpec(spec);
+    const o = bySource(spec, given);
     const cached = chartCachePath(o.cacheDir, resolved.digest);
     if (cached === undefined) throw chartError(spec, `version ${resolved.version}: digest is not sha256`);
     if (await isCached(cached)) return cached;

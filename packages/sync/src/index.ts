@@ -198,5 +198,6 @@ export {
   type ResolvedChart,
 } from './chart-source.js';
 export { fetchChart, resolveChart } from './chart-fetch.js';
+export { chartSourceCacheDir } from './chart-cache.js';
 export { vendorDependencies, type ChartDependency, type VendorOptions } from './chart-dependencies.js';
 export { pickChartVersion } from './chart-version-pick.js';

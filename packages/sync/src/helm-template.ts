@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeUtf8Text } from '@gitseal/manifests';
+import { ranOutOfMemory, runBoundedTool } from './bounded-tool.js';
 import { describeHelmError } from './helm-error.js';
 import type { HelmRenderSettings } from './helm-settings.js';
 import { kustomizeEnv } from './kustomize.js';
@@ -74,72 +73,37 @@ export async function runHelmTemplate(
   input: { shown: string; valuesFiles: readonly string[]; secrets: Iterable<string>; options?: HelmTemplateOptions },
 ): Promise<string> {
   const command = input.options?.command ?? 'helm';
-  const timeoutMs = input.options?.timeoutMs ?? DEFAULT_HELM_TIMEOUT_MS;
-  const maxOutputBytes = input.options?.maxOutputBytes ?? 64 * 1024 * 1024;
   const home = await mkdtemp(join(tmpdir(), 'gitseal-helm-'));
   await mkdir(join(home, 'plugins'));
+  const fail = (why: string) => new SyncError(SyncErrorCode.RenderFailed, `${input.shown}: ${why}`);
   try {
-    return await new Promise<string>((resolve, reject) => {
-      const limit = input.options?.maxAddressSpaceBytes ?? DEFAULT_HELM_ADDRESS_SPACE;
-      const prlimit = input.options?.prlimit ?? '/usr/bin/prlimit';
-      const args = helmTemplateArgs(chart, settings, input.valuesFiles);
-      const limited = limit > 0 && existsSync(prlimit);
-      const [file, argv] = limited ? [prlimit, [`--as=${limit}`, '--', command, ...args]] : [command, args];
-      const child = spawn(file, argv, {
-        env: helmEnv(home),
-        cwd: home,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      const out: Buffer[] = [];
-      let bytes = 0;
-      let stderr = '';
-      let failure: string | undefined;
-      const timer = setTimeout(() => {
-        failure ??= `helm template timed out after ${Math.round(timeoutMs / 1000)}s`;
-        child.kill('SIGKILL');
-      }, timeoutMs);
-      child.stdout.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (bytes > maxOutputBytes) {
-          failure ??= `helm template output larger than ${maxOutputBytes} bytes`;
-          child.kill('SIGKILL');
-        } else out.push(chunk);
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
-      });
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        reject(
-          error.code === 'ENOENT'
-            ? new SyncError(SyncErrorCode.ToolMissing, `${input.shown}: a Helm chart, but ${command} is not on PATH`)
-            : new SyncError(SyncErrorCode.RenderFailed, `${input.shown}: could not start ${command}`),
-        );
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        if (failure !== undefined)
-          return reject(new SyncError(SyncErrorCode.RenderFailed, `${input.shown}: ${failure}`));
-        if (code !== 0 && limited && /failed to execute .*No such file or directory/.test(stderr)) {
-          return reject(
-            new SyncError(SyncErrorCode.ToolMissing, `${input.shown}: a Helm chart, but ${command} is not on PATH`),
-          );
-        }
-        if (code !== 0) {
-          const why = /fatal error: (out of memory|failed to reserve)/.test(stderr)
-            ? `ran out of memory (more than ${Math.round(limit / 1024 / 1024)} MiB of address space)`
-            : describeHelmError(stderr, input.secrets);
-          return reject(new SyncError(SyncErrorCode.RenderFailed, `${input.shown}: helm template failed: ${why}`));
-        }
-        try {
-          resolve(decodeUtf8Text(Buffer.concat(out), input.shown));
-        } catch {
-          reject(new SyncError(SyncErrorCode.RenderFailed, `${input.shown}: helm template output is not UTF-8 text`));
-        }
-      });
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(settings.values === undefined ? '' : JSON.stringify(settings.values));
+    const result = await runBoundedTool({
+      file: command,
+      args: helmTemplateArgs(chart, settings, input.valuesFiles),
+      env: helmEnv(home),
+      cwd: home,
+      stdin: settings.values === undefined ? '' : JSON.stringify(settings.values),
+      timeoutMs: input.options?.timeoutMs ?? DEFAULT_HELM_TIMEOUT_MS,
+      maxOutputBytes: input.options?.maxOutputBytes ?? 64 * 1024 * 1024,
+      maxAddressSpaceBytes: input.options?.maxAddressSpaceBytes ?? DEFAULT_HELM_ADDRESS_SPACE,
+      ...(input.options?.prlimit ? { prlimit: input.options.prlimit } : {}),
     });
+    if (result.missing) {
+      throw new SyncError(SyncErrorCode.ToolMissing, `${input.shown}: a Helm chart, but ${command} is not on PATH`);
+    }
+    if (result.failure !== undefined) throw fail(`helm template ${result.failure}`);
+    if (result.code !== 0) {
+      const why =
+        result.limited && ranOutOfMemory(result.stderr)
+          ? `ran out of memory (more than ${Math.round(result.limited / 1024 / 1024)} MiB of address space)`
+          : describeHelmError(result.stderr, input.secrets);
+      throw fail(`helm template failed: ${why}`);
+    }
+    try {
+      return decodeUtf8Text(result.stdout, input.shown);
+    } catch {
+      throw fail('helm template output is not UTF-8 text');
+    }
   } finally {
     await rm(home, { recursive: true, force: true });
   }

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decodeUtf8Text } from '@gitseal/manifests';
+import { ranOutOfMemory, runBoundedTool } from './bounded-tool.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 import { describeKustomizeError } from './kustomize-error.js';
 import { checkKustomizationPaths, type KustomizationCheckLimits } from './kustomization-paths.js';
@@ -17,6 +17,8 @@ export interface KustomizeOptions {
   commands?: readonly (readonly string[])[];
   /** Caps of the check of the kustomization graph that runs before kustomize. */
   check?: KustomizationCheckLimits;
+  /** kustomize's address space (prlimit), default 1 GiB; 0: none. */
+  maxAddressSpaceBytes?: number;
 }
 
 export const DEFAULT_KUSTOMIZE_COMMANDS: readonly (readonly string[])[] = [
@@ -75,54 +77,40 @@ export function kustomizeEnv(home: string): Record<string, string> {
   };
 }
 
-function runTool(
+/** kustomize's address space, as helm's: a 10,000-object build takes far less. */
+export const DEFAULT_KUSTOMIZE_ADDRESS_SPACE = 1024 * 1024 * 1024;
+
+async function runTool(
   command: readonly string[],
   dir: string,
   env: Record<string, string>,
-  limits: { timeoutMs: number; maxOutputBytes: number; shown: string; root: string },
+  limits: { timeoutMs: number; maxOutputBytes: number; maxAddressSpaceBytes: number; shown: string; root: string },
 ): Promise<ToolResult> {
   const { file, args } = kustomizeArgs(command, dir);
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let bytes = 0;
-    let stderr = '';
-    let failure: string | undefined;
-    const timer = setTimeout(() => {
-      failure ??= `timed out after ${limits.timeoutMs} ms`;
-      child.kill('SIGKILL');
-    }, limits.timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes > limits.maxOutputBytes) {
-        failure ??= `output larger than ${limits.maxOutputBytes} bytes`;
-        child.kill('SIGKILL');
-      } else out.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
-    });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      if (error.code === 'ENOENT') resolve({ missing: true });
-      else reject(new SyncError(SyncErrorCode.RenderFailed, `${limits.shown}: could not start ${file}`));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const what = `${limits.shown}: ${command.join(' ')}`;
-      if (failure !== undefined) reject(new SyncError(SyncErrorCode.RenderFailed, `${what}: ${failure}`));
-      else if (code !== 0) {
-        const kind = describeKustomizeError(stderr, { root: limits.root, dir });
-        reject(new SyncError(SyncErrorCode.RenderFailed, `${what} failed: ${kind ?? `exit ${code ?? 'signal'}`}`));
-      } else {
-        try {
-          resolve({ stdout: decodeUtf8Text(Buffer.concat(out), what) });
-        } catch {
-          reject(new SyncError(SyncErrorCode.RenderFailed, `${what}: output is not UTF-8 text`));
-        }
-      }
-    });
+  const result = await runBoundedTool({
+    file,
+    args,
+    env,
+    cwd: dir,
+    timeoutMs: limits.timeoutMs,
+    maxOutputBytes: limits.maxOutputBytes,
+    maxAddressSpaceBytes: limits.maxAddressSpaceBytes,
   });
+  if (result.missing) return { missing: true };
+  const what = `${limits.shown}: ${command.join(' ')}`;
+  if (result.failure !== undefined) throw new SyncError(SyncErrorCode.RenderFailed, `${what}: ${result.failure}`);
+  if (result.code !== 0) {
+    const kind =
+      result.limited && ranOutOfMemory(result.stderr)
+        ? `ran out of memory (more than ${Math.round(result.limited / 1024 / 1024)} MiB of address space)`
+        : describeKustomizeError(result.stderr, { root: limits.root, dir });
+    throw new SyncError(SyncErrorCode.RenderFailed, `${what} failed: ${kind ?? `exit ${result.code ?? 'signal'}`}`);
+  }
+  try {
+    return { stdout: decodeUtf8Text(result.stdout, what) };
+  } catch {
+    throw new SyncError(SyncErrorCode.RenderFailed, `${what}: output is not UTF-8 text`);
+  }
 }
 
 /**
@@ -148,6 +136,7 @@ export async function runKustomize(
     const limits = {
       timeoutMs: options.timeoutMs ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS,
       maxOutputBytes: options.maxOutputBytes ?? DEFAULT_KUSTOMIZE_MAX_OUTPUT,
+      maxAddressSpaceBytes: options.maxAddressSpaceBytes ?? DEFAULT_KUSTOMIZE_ADDRESS_SPACE,
       shown,
       root,
     };

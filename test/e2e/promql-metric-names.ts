@@ -1,0 +1,111 @@
+// The metric names a PromQL expression reads, for checking dashboards and alert rules against a live /metrics.
+// A small tokenizer, not a parser: identifiers that are not followed by `(` (functions, aggregations), not PromQL
+// keywords, not inside label matchers `{...}`, strings, ranges `[...]` or grouping lists `by (...)`, and not
+// Grafana variables (`$__rate_interval`, `${datasource}`).
+
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'offset',
+  'bool',
+  'inf',
+  'nan',
+  'start',
+  'end',
+]);
+
+/** Aggregation operators, which may take their grouping before the parenthesized expression. */
+const AGGREGATIONS = new Set([
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
+  'limitk',
+  'limit_ratio',
+]);
+
+/** Keywords followed by a parenthesized list of label names, not an expression. */
+const GROUPING = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
+
+/** Skips from `open` at `i` to just past its matching `close`, stepping over quoted strings. */
+function skipBalanced(expr: string, i: number, open: string, close: string): number {
+  let depth = 0;
+  for (let j = i; j < expr.length; j++) {
+    const c = expr[j];
+    if (c === '"' || c === "'" || c === '`') j = skipString(expr, j) - 1;
+    else if (c === open) depth++;
+    else if (c === close && --depth === 0) return j + 1;
+  }
+  throw new Error(`unbalanced ${open} in PromQL: ${expr}`);
+}
+
+function skipString(expr: string, i: number): number {
+  const quote = expr[i];
+  for (let j = i + 1; j < expr.length; j++) {
+    if (expr[j] === '\\' && quote !== '`') j++;
+    else if (expr[j] === quote) return j + 1;
+  }
+  throw new Error(`unterminated string in PromQL: ${expr}`);
+}
+
+/** The distinct metric names `expr` selects, in order of first use. */
+export function promqlMetricNames(expr: string): string[] {
+  const names: string[] = [];
+  let i = 0;
+  while (i < expr.length) {
+    const c = expr[i] ?? '';
+    if (c === '"' || c === "'" || c === '`') {
+      i = skipString(expr, i);
+    } else if (c === '{') {
+      i = skipBalanced(expr, i, '{', '}');
+    } else if (c === '[') {
+      i = skipBalanced(expr, i, '[', ']');
+    } else if (c === '#') {
+      const end = expr.indexOf('\n', i);
+      i = end < 0 ? expr.length : end;
+    } else if (c === '$') {
+      const match = /^\$(\{[^}]*\}|\w+)/.exec(expr.slice(i));
+      i += match ? match[0].length : 1;
+    } else if (/[0-9.]/.test(c)) {
+      // Numbers and durations (5m, 1.5e3, 0x1f): never names.
+      const match = /^[0-9.][0-9a-zA-Z_.+]*/.exec(expr.slice(i)) ?? [c];
+      i += match[0].length;
+    } else if (/[a-zA-Z_:]/.test(c)) {
+      const word = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(expr.slice(i))?.[0] ?? c;
+      i += word.length;
+      const rest = expr.slice(i);
+      const next = /^\s*(.?)/.exec(rest)?.[1] ?? '';
+      const lower = word.toLowerCase();
+      if (GROUPING.has(lower)) {
+        if (next === '(') i = skipBalanced(expr, i + rest.indexOf('('), '(', ')');
+      } else if (AGGREGATIONS.has(lower) && /^\s*(by|without)\b/i.test(rest)) {
+        // `sum by (le) (...)`: the aggregation, its grouping list is skipped next.
+      } else if (next !== '(' && !KEYWORDS.has(lower) && !names.includes(word)) {
+        names.push(word);
+      }
+    } else {
+      i++;
+    }
+  }
+  return names;
+}
+
+/** Histogram series a family stands for: `x_bucket`, `x_sum` and `x_count` all belong to family `x`. */
+export function histogramFamily(name: string): string | undefined {
+  return /^(.*)_(bucket|sum|count)$/.exec(name)?.[1];
+}

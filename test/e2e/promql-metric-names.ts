@@ -63,44 +63,51 @@ function skipString(expr: string, i: number): number {
   throw new Error(`unterminated string in PromQL: ${expr}`);
 }
 
+/** Where the token at `i` (not an identifier) ends: strings, matchers, ranges, comments, variables, numbers. */
+function skipOther(expr: string, i: number): number {
+  const c = expr[i] ?? '';
+  if (c === '"' || c === "'" || c === '`') return skipString(expr, i);
+  if (c === '{') return skipBalanced(expr, i, '{', '}');
+  if (c === '[') return skipBalanced(expr, i, '[', ']');
+  if (c === '#') {
+    const end = expr.indexOf('\n', i);
+    return end < 0 ? expr.length : end;
+  }
+  if (c === '$') return i + (/^\$(\{[^}]*\}|\w+)/.exec(expr.slice(i))?.[0].length ?? 1);
+  // Numbers and durations (5m, 1.5e3, 0x1f): never names.
+  if (/[0-9.]/.test(c)) return i + (/^[0-9.][0-9a-zA-Z_.+]*/.exec(expr.slice(i))?.[0].length ?? 1);
+  return i + 1;
+}
+
+/**
+ * The identifier `word` that ends at `i`: where scanning goes on, and whether it is a metric name (not a function
+ * or aggregation, not a keyword; a grouping keyword's label list is skipped).
+ */
+function afterIdentifier(expr: string, word: string, i: number): { next: number; metric: boolean } {
+  const rest = expr.slice(i);
+  const following = /^\s*(.?)/.exec(rest)?.[1] ?? '';
+  const lower = word.toLowerCase();
+  if (GROUPING.has(lower)) {
+    return { next: following === '(' ? skipBalanced(expr, i + rest.indexOf('('), '(', ')') : i, metric: false };
+  }
+  // `sum by (le) (...)`: an aggregation whose grouping list comes first.
+  if (AGGREGATIONS.has(lower) && /^\s*(by|without)\b/i.test(rest)) return { next: i, metric: false };
+  return { next: i, metric: following !== '(' && !KEYWORDS.has(lower) };
+}
+
 /** The distinct metric names `expr` selects, in order of first use. */
 export function promqlMetricNames(expr: string): string[] {
   const names: string[] = [];
   let i = 0;
   while (i < expr.length) {
-    const c = expr[i] ?? '';
-    if (c === '"' || c === "'" || c === '`') {
-      i = skipString(expr, i);
-    } else if (c === '{') {
-      i = skipBalanced(expr, i, '{', '}');
-    } else if (c === '[') {
-      i = skipBalanced(expr, i, '[', ']');
-    } else if (c === '#') {
-      const end = expr.indexOf('\n', i);
-      i = end < 0 ? expr.length : end;
-    } else if (c === '$') {
-      const match = /^\$(\{[^}]*\}|\w+)/.exec(expr.slice(i));
-      i += match ? match[0].length : 1;
-    } else if (/[0-9.]/.test(c)) {
-      // Numbers and durations (5m, 1.5e3, 0x1f): never names.
-      const match = /^[0-9.][0-9a-zA-Z_.+]*/.exec(expr.slice(i)) ?? [c];
-      i += match[0].length;
-    } else if (/[a-zA-Z_:]/.test(c)) {
-      const word = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(expr.slice(i))?.[0] ?? c;
-      i += word.length;
-      const rest = expr.slice(i);
-      const next = /^\s*(.?)/.exec(rest)?.[1] ?? '';
-      const lower = word.toLowerCase();
-      if (GROUPING.has(lower)) {
-        if (next === '(') i = skipBalanced(expr, i + rest.indexOf('('), '(', ')');
-      } else if (AGGREGATIONS.has(lower) && /^\s*(by|without)\b/i.test(rest)) {
-        // `sum by (le) (...)`: the aggregation, its grouping list is skipped next.
-      } else if (next !== '(' && !KEYWORDS.has(lower) && !names.includes(word)) {
-        names.push(word);
-      }
-    } else {
-      i++;
+    const word = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(expr.slice(i))?.[0];
+    if (!word) {
+      i = skipOther(expr, i);
+      continue;
     }
+    const { next, metric } = afterIdentifier(expr, word, i + word.length);
+    if (metric && !names.includes(word)) names.push(word);
+    i = next;
   }
   return names;
 }

@@ -6,7 +6,8 @@
 //                                              the bridge, cgroups; host sysctls put back)
 // npm run -s cluster -- binaries [--node]      locate or build the binaries, print their folder
 // npm run -s cluster -- tools                  locate or build the tools tests run beside the cluster (Helm,
-//                                              Bitnami's kubeseal and controller, the OCI registry), print their paths
+//                                              Bitnami's kubeseal and controller, the OCI registry,
+//                                              promtool), print their paths
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { bitnamiControllerBinary } from '../support/bitnami-controller.js';
 import { resolveControlPlaneBinaries } from './binaries.js';
 import { resolveHelmBinary } from './helm-binary.js';
 import { resolveKubesealBinary } from './kubeseal-binary.js';
+import { resolvePromtoolBinary } from './promtool-binary.js';
 import { resolveRegistryBinary } from './registry-binary.js';
 import { ClusterError } from './cluster-error.js';
 import { startControlPlane } from './control-plane.js';
@@ -78,6 +80,7 @@ async function tools(): Promise<number> {
     ['kubeseal', () => resolveKubesealBinary()],
     ['Bitnami controller', () => bitnamiControllerBinary()],
     ['OCI registry', () => resolveRegistryBinary()],
+    ['promtool', () => resolvePromtoolBinary()],
   ] as const) {
     const started = Date.now();
     const path = await resolveTool();

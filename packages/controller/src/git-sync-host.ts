@@ -12,9 +12,9 @@ import { decideIdentity } from './git-sync-identity.js';
 import { GitSyncKube } from './git-sync-kube.js';
 import { KEY_SECRET_PREFIX } from './key-secret-name.js';
 import { LEASE_NAME } from './leadership.js';
-import { GitSyncReconciler } from './git-sync-reconciler.js';
+import { GitSyncReconciler, settled } from './git-sync-reconciler.js';
 import { GitSyncWatch } from './git-sync-watch.js';
-import type { ControllerMetrics } from './metrics.js';
+import type { ControllerMetrics, GitSyncHealth } from './metrics.js';
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
 import { createWebhookRouter } from './webhook.js';
 import { WebhookSecrets } from './webhook-secrets.js';
@@ -61,6 +61,10 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     namespaces: o.options.namespaces,
     logger: log,
     served: async () => (await kube.resourceType('gitseal.dev/v1alpha1', 'GitSync')) !== undefined,
+    onDrift: (key) => {
+      const [namespace = '', name = ''] = key.split('/');
+      o.metrics.driftCorrections.inc({ namespace, name });
+    },
   });
   const gc = gitCacheCollector(o.options.gitCacheDir, watch, log);
   const reconciler = new GitSyncReconciler({
@@ -84,6 +88,7 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     onForget: () => gc.soon(),
     workers: o.options.workers,
   });
+  o.metrics.observeGitSyncs(() => gitSyncHealth(watch, reconciler, o.mayWrite()));
   const queue = new WorkQueue({
     process: (key) => reconciler.reconcile(key),
     concurrency: o.options.workers,
@@ -171,4 +176,18 @@ export function withWebhook(api: Express, webhook: Router | undefined): Express 
   app.use(webhook);
   app.use(api);
   return app;
+}
+
+/** The per-GitSync gauges' view of every cached GitSync; failure streaks only where this replica syncs (leader). */
+function* gitSyncHealth(watch: GitSyncWatch, reconciler: GitSyncReconciler, leading: boolean): Iterable<GitSyncHealth> {
+  for (const key of watch.keys()) {
+    const gitSync = watch.gitSyncs.get(key);
+    if (!gitSync) continue;
+    yield {
+      namespace: gitSync.metadata.namespace ?? 'default',
+      name: gitSync.metadata.name,
+      ready: settled(gitSync),
+      consecutiveFailures: leading ? reconciler.consecutiveFailures(key) : undefined,
+    };
+  }
 }

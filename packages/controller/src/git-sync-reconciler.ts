@@ -153,8 +153,8 @@ function syncLogFields(result: SyncRevisionResult): Record<string, unknown> {
   };
 }
 
-/** Ready for the current generation: nothing new to announce before the sync. */
-function settled(gitSync: GitSync): boolean {
+/** Ready for the current generation: nothing new to announce before the sync (also the gitseal_gitsync_ready gauge). */
+export function settled(gitSync: GitSync): boolean {
   const status = gitSync.status as GitSyncStatusView | undefined;
   const ready = status?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
   return status?.observedGeneration === gitSync.metadata.generation && ready?.status === 'True';
@@ -179,6 +179,11 @@ export class GitSyncReconciler {
     // A namespace gets a quarter of the workers, a Git host half: one tenant never fills a host's share alone.
     const workers = options.workers ?? 4;
     this.#share = new FairShare((key) => (key.startsWith('host/') ? Math.ceil(workers / 2) : Math.floor(workers / 4)));
+  }
+
+  /** Failed syncs of GitSync `key` in a row (0 after a success or before the first sync). */
+  consecutiveFailures(key: string): number {
+    return this.#failures.get(key) ?? 0;
   }
 
   async reconcile(key: string): Promise<number | void> {
@@ -216,6 +221,7 @@ export class GitSyncReconciler {
     const session = this.#o.kube.session(decision.identity, onlyNamespaceOf(tenancy));
     const credentials = await this.#credentials(gitSync, namespace, session);
     if ('message' in credentials) {
+      this.#o.metrics.syncResults.inc({ result: 'Failed', reason: SyncReason.GitFetchFailed });
       await this.#writeStatus(gitSync, log, {
         kind: 'failed',
         ...requestOf(gitSync),
@@ -272,6 +278,7 @@ export class GitSyncReconciler {
       timeoutMs,
     });
     this.#track(key, gitSync, result, state);
+    this.#o.metrics.syncResults.inc({ result: result.result, reason: result.reason ?? 'None' });
     log.info(syncLogFields(result), 'sync');
     const contested = this.#o.watch.contestOf(key)?.message;
     await this.#writeStatus(live ?? gitSync, log, {
@@ -403,6 +410,8 @@ export class GitSyncReconciler {
       this.#states.delete(key);
       this.#failures.delete(key);
       this.#o.watch.untrack(key);
+      const [namespace = '', name = ''] = key.split('/');
+      this.#o.metrics.driftCorrections.remove({ namespace, name });
       if (!gitSync) this.#o.onForget?.();
     }
     return undefined;

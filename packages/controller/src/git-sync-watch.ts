@@ -41,6 +41,8 @@ export interface GitSyncWatchOptions {
    */
   readonly served?: () => Promise<boolean>;
   readonly servedRecheckMs?: number;
+  /** Another writer changed or deleted an object GitSync `key` applied with selfHeal: it is put back (metrics). */
+  readonly onDrift?: (key: string) => void;
 }
 
 /** What the drift watch knows about one GitSync's applied objects. */
@@ -280,6 +282,7 @@ export class GitSyncWatch {
         { gitSync: tracked.key, kind: type.kind, object: objectKey(object), deleted, managers, delayMs },
         'drift',
       );
+      if (deleted || managers.length > 0) this.#o.onDrift?.(tracked.key);
       this.#queue?.enqueue(tracked.key, delayMs);
     };
     informer.onAdd((o) => seen(o, false));

@@ -12,6 +12,24 @@ export const UnsealReason = {
 } as const;
 export type UnsealReason = (typeof UnsealReason)[keyof typeof UnsealReason];
 
+/** One GitSync as the per-GitSync gauges see it at scrape time (names only: never a revision or a message). */
+export interface GitSyncHealth {
+  readonly namespace: string;
+  readonly name: string;
+  /** Its Ready condition is True for its current generation. */
+  readonly ready: boolean;
+  /** Failed syncs in a row (0 after a success); undefined on a replica that is not the leader (it does not sync). */
+  readonly consecutiveFailures: number | undefined;
+}
+
+/** The RSA worker pool at scrape time. */
+export interface RsaPoolView {
+  readonly size: number;
+  readonly busy: number;
+  readonly queuedReconciler: number;
+  readonly queuedApi: number;
+}
+
 /** Every metric the controller exports, in one registry (no globals: tests can make their own). */
 export interface ControllerMetrics {
   readonly registry: Registry;
@@ -28,6 +46,23 @@ export interface ControllerMetrics {
   readonly leader: Gauge;
   readonly apiWrites: Counter<'resource'>;
   readonly certsConfigMapRestores: Counter;
+  /** 1 while a GitSync is Ready, else 0; one series per GitSync in the caches (gone with the GitSync). */
+  readonly gitSyncReady: Gauge<'namespace' | 'name'>;
+  /** Failed syncs in a row per GitSync (leader only; gone with the GitSync). */
+  readonly gitSyncConsecutiveFailures: Gauge<'namespace' | 'name'>;
+  /** Where the two gauges above read their values at each scrape. */
+  observeGitSyncs(source: () => Iterable<GitSyncHealth>): void;
+  /** Finished syncs by result (Succeeded, Failed) and reason (a SyncReason, `None` on success). */
+  readonly syncResults: Counter<'result' | 'reason'>;
+  /** Drift of an applied object by another writer (or its deletion) that self-heal re-applies, per GitSync. */
+  readonly driftCorrections: Counter<'namespace' | 'name'>;
+  readonly rsaPoolWorkers: Gauge;
+  readonly rsaPoolBusyWorkers: Gauge;
+  readonly rsaPoolQueuedTasks: Gauge<'priority'>;
+  /** Where the three pool gauges read their values at each scrape. */
+  observeRsaPool(source: () => RsaPoolView): void;
+  /** --key-renew-period in seconds (0: renewal off). */
+  readonly keyRenewPeriod: Gauge;
   /** Bitnami's metric names, only with --bitnami-compat. */
   readonly bitnami: BitnamiMetrics | undefined;
 }
@@ -44,6 +79,8 @@ export function createMetrics(options: MetricsOptions = {}): ControllerMetrics {
   collectDefaultMetrics({ register: registry, prefix: 'gitseal_controller_' });
   const registers = [registry];
   let newestNotBeforeMs: number | undefined;
+  let gitSyncs: () => Iterable<GitSyncHealth> = () => [];
+  let rsaPool: (() => RsaPoolView) | undefined;
   return {
     registry,
     unsealResults: new Counter({
@@ -109,6 +146,81 @@ export function createMetrics(options: MetricsOptions = {}): ControllerMetrics {
     certsConfigMapRestores: new Counter({
       name: 'gitseal_certs_config_map_restores_total',
       help: 'Times the gitseal-certs ConfigMap was changed or deleted by someone else and restored (leader only)',
+      registers,
+    }),
+    gitSyncReady: new Gauge({
+      name: 'gitseal_gitsync_ready',
+      help: '1 while the GitSync is Ready for its current generation, else 0',
+      labelNames: ['namespace', 'name'],
+      registers,
+      collect() {
+        // Rebuilt at each scrape from the cache: a deleted GitSync's series goes with it.
+        this.reset();
+        for (const g of gitSyncs()) this.set({ namespace: g.namespace, name: g.name }, g.ready ? 1 : 0);
+      },
+    }),
+    gitSyncConsecutiveFailures: new Gauge({
+      name: 'gitseal_gitsync_consecutive_failures',
+      help: 'Failed syncs of the GitSync in a row (0 after a success; exported by the leader only)',
+      labelNames: ['namespace', 'name'],
+      registers,
+      collect() {
+        this.reset();
+        for (const g of gitSyncs()) {
+          if (g.consecutiveFailures !== undefined)
+            this.set({ namespace: g.namespace, name: g.name }, g.consecutiveFailures);
+        }
+      },
+    }),
+    observeGitSyncs(source) {
+      gitSyncs = source;
+    },
+    syncResults: new Counter({
+      name: 'gitseal_sync_results_total',
+      help: 'Finished GitSync syncs by result and reason',
+      labelNames: ['result', 'reason'],
+      registers,
+    }),
+    driftCorrections: new Counter({
+      name: 'gitseal_drift_corrections_total',
+      help: 'Changes or deletions of applied objects by another writer that self-heal puts back, per GitSync',
+      labelNames: ['namespace', 'name'],
+      registers,
+    }),
+    rsaPoolWorkers: new Gauge({
+      name: 'gitseal_rsa_pool_workers',
+      help: 'Worker threads in the RSA pool',
+      registers,
+      collect() {
+        if (rsaPool) this.set(rsaPool().size);
+      },
+    }),
+    rsaPoolBusyWorkers: new Gauge({
+      name: 'gitseal_rsa_pool_busy_workers',
+      help: 'RSA pool workers running a task',
+      registers,
+      collect() {
+        if (rsaPool) this.set(rsaPool().busy);
+      },
+    }),
+    rsaPoolQueuedTasks: new Gauge({
+      name: 'gitseal_rsa_pool_queued_tasks',
+      help: 'RSA tasks waiting for a worker, by priority (reconciler, api)',
+      labelNames: ['priority'],
+      registers,
+      collect() {
+        if (!rsaPool) return;
+        const view = rsaPool();
+        this.set({ priority: 'reconciler' }, view.queuedReconciler);
+        this.set({ priority: 'api' }, view.queuedApi);
+      },
+    }),
+    observeRsaPool(source) {
+      rsaPool = source;
+    },
+    keyRenewPeriod: new Gauge({
+      name: 'gitseal_key_renew_period_seconds',
+      help: 'How often a new sealing key is made (--key-renew-period; 0: never)',
       registers,
     }),
     bitnami: options.bitnamiCompat ? createBitnamiMetrics(registry, options.version ?? 'unknown') : undefined,

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bitnamiControllerBinary } from '../support/bitnami-controller.js';
 import { resolveControlPlaneBinaries } from './binaries.js';
+import { resolveAlertmanagerBinary } from './alertmanager-binary.js';
 import { resolveHelmBinary } from './helm-binary.js';
 import { resolveKubesealBinary } from './kubeseal-binary.js';
 import { resolveRegistryBinary } from './registry-binary.js';
@@ -78,6 +79,7 @@ async function tools(): Promise<number> {
     ['kubeseal', () => resolveKubesealBinary()],
     ['Bitnami controller', () => bitnamiControllerBinary()],
     ['OCI registry', () => resolveRegistryBinary()],
+    ['Alertmanager', () => resolveAlertmanagerBinary()],
   ] as const) {
     const started = Date.now();
     const path = await resolveTool();

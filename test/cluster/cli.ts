@@ -6,7 +6,8 @@
 //                                              the bridge, cgroups; host sysctls put back)
 // npm run -s cluster -- binaries [--node]      locate or build the binaries, print their folder
 // npm run -s cluster -- tools                  locate or build the tools tests run beside the cluster (Helm,
-//                                              Bitnami's kubeseal and controller, the OCI registry), print their paths
+//                                              Bitnami's kubeseal and controller, the OCI registry, Alertmanager),
+//                                              print their paths
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

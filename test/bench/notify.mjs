@@ -6,6 +6,7 @@
 //     calls with the provider up: a provider that is down must not slow the caller (a reconcile)
 // NOTIFY_BENCH_SPREAD_MS shortens the minute for a quick run. Needs `npm run build` first. Last line: JSON.
 import { createServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 

@@ -70,7 +70,9 @@ export class Notifier {
   notify(event: NotifyEvent): void {
     try {
       if (this.#closed) return;
-      const now = event.at?.getTime() ?? Date.now();
+      // Windows run on this process's clock; `at` (the caller's time of the event) is only reported.
+      const now = Date.now();
+      const at = event.at ?? new Date(now);
       if (this.#dedup) {
         const key = dedupKey(event);
         if (!this.#dedup.observe(key, event, now)) {
@@ -79,7 +81,7 @@ export class Notifier {
         }
         this.#scheduleExpiry(this.#dedup.windowEnd(key) ?? now);
       }
-      this.#dispatch({ event, count: 1, firstSeen: new Date(now), lastSeen: new Date(now) });
+      this.#dispatch({ event, count: 1, firstSeen: at, lastSeen: at });
     } catch (error) {
       // A malformed event from a caller: logged by kind and object only, never thrown into a reconcile.
       this.#logger.warn(

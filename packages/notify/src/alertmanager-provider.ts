@@ -1,6 +1,6 @@
 import { eventSeverity } from './event.js';
 import { eventSummary, eventTitle } from './event-text.js';
-import { postJson } from './http-post.js';
+import { jsonPostProvider } from './json-provider.js';
 import type { Notification } from './notification.js';
 import type { Provider } from './provider.js';
 
@@ -73,17 +73,5 @@ export interface AlertmanagerProviderOptions extends AlertmanagerPayloadOptions 
 export function alertmanagerProvider(options: AlertmanagerProviderOptions): Provider {
   const url = `${options.url.replace(/\/+$/, '')}/api/v2/alerts`;
   const headers: Record<string, string> = options.bearerToken ? { authorization: `Bearer ${options.bearerToken}` } : {};
-  return {
-    name: options.name,
-    type: 'alertmanager',
-    send: (notification, signal) =>
-      postJson({
-        provider: options.name,
-        url,
-        body: JSON.stringify(buildAlertmanagerPayload(notification, options)),
-        headers,
-        timeoutMs: options.timeoutMs ?? 10_000,
-        signal,
-      }),
-  };
+  return jsonPostProvider('alertmanager', { ...options, url, headers }, (n) => buildAlertmanagerPayload(n, options));
 }

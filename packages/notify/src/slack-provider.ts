@@ -1,6 +1,6 @@
 import { eventSeverity, type Severity } from './event.js';
 import { eventFacts, eventSummary, eventTitle } from './event-text.js';
-import { postJson } from './http-post.js';
+import { jsonPostProvider } from './json-provider.js';
 import type { Notification } from './notification.js';
 import type { Provider } from './provider.js';
 
@@ -60,16 +60,5 @@ export interface SlackProviderOptions {
 }
 
 export function slackProvider(options: SlackProviderOptions): Provider {
-  return {
-    name: options.name,
-    type: 'slack',
-    send: (notification, signal) =>
-      postJson({
-        provider: options.name,
-        url: options.url,
-        body: JSON.stringify(buildSlackPayload(notification)),
-        timeoutMs: options.timeoutMs ?? 10_000,
-        signal,
-      }),
-  };
+  return jsonPostProvider('slack', options, buildSlackPayload);
 }

@@ -1,6 +1,6 @@
 import { eventSeverity, type Severity } from './event.js';
 import { eventFacts, eventSummary, eventTitle } from './event-text.js';
-import { postJson } from './http-post.js';
+import { jsonPostProvider } from './json-provider.js';
 import type { Notification } from './notification.js';
 import type { Provider } from './provider.js';
 
@@ -61,16 +61,5 @@ export interface TeamsProviderOptions {
 }
 
 export function teamsProvider(options: TeamsProviderOptions): Provider {
-  return {
-    name: options.name,
-    type: 'teams',
-    send: (notification, signal) =>
-      postJson({
-        provider: options.name,
-        url: options.url,
-        body: JSON.stringify(buildTeamsPayload(notification)),
-        timeoutMs: options.timeoutMs ?? 10_000,
-        signal,
-      }),
-  };
+  return jsonPostProvider('teams', options, buildTeamsPayload);
 }

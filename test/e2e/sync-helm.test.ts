@@ -7,6 +7,7 @@ import { test, type TestContext } from 'node:test';
 import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { marker } from './cli-harness.js';
 import {
+  configMapJson,
   createSyncNamespace,
   failedWith,
   gitSyncCondition,
@@ -81,6 +82,18 @@ test('a chart folder in Git: rendered with values files and inline values, .Capa
   const status = synced.status as { chart?: { name: string; version: string }; history?: { chart?: string }[] };
   assert.deepEqual(status.chart, { name: 'webapp', version: '1.4.2' });
   assert.equal(status.history?.[0]?.chart, 'webapp 1.4.2');
+
+  // A GitSync name that is no Helm release name (it has a dot): fine for plain manifests, a clear line for a chart.
+  const plainRepo = suite.newRepo();
+  const plain = plainRepo.commit({ 'app/cm.json': configMapJson('dotted', { a: 'b' }) });
+  await syncs.create(ns, 'shop.v2', { source: { url: plainRepo.url, path: 'app' }, interval: '1h' });
+  await syncs.waitFor(ns, 'shop.v2', 'Ready', readyAt(plain));
+  await syncs.create(ns, 'chart.v2', { source: { url: repo.url, path: 'charts/webapp' }, interval: '1h' });
+  const dotted = await syncs.waitFor(ns, 'chart.v2', 'refused', failedWith('InvalidSpec', commit));
+  assert.match(
+    gitSyncCondition(dotted, 'Ready')?.message ?? '',
+    /^spec\.helm\.releaseName: "chart\.v2" is not a Helm release name/,
+  );
 
   // Rollback by git revert of a values change.
   const changed = repo.commit({ 'env/prod.yaml': 'color: red\n' });

@@ -10,6 +10,21 @@ import { normalizeSourcePath, resolveInside } from './source-path.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 
 const CHART_FILE = 'Chart.yaml';
+/** Helm's rule for release names: a DNS label of at most 53 characters. */
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const MAX_RELEASE_NAME = 53;
+
+/**
+ * The release name, checked where a chart is rendered: a GitSync's name (a DNS subdomain of up to 253 characters)
+ * is the default, and it only has to be a release name when the source really is a chart.
+ */
+export function checkReleaseName(name: string): void {
+  if (name.length <= MAX_RELEASE_NAME && RELEASE_NAME.test(name)) return;
+  throw new SyncError(
+    SyncErrorCode.InvalidSpec,
+    `spec.helm.releaseName: "${name.slice(0, 60)}" is not a Helm release name (a DNS label of at most ${MAX_RELEASE_NAME} characters); set spec.helm.releaseName`,
+  );
+}
 const MAX_CHART_FILE_BYTES = 1024 * 1024;
 
 /** True when `dir` is a Helm chart folder (it holds Chart.yaml). */
@@ -64,6 +79,7 @@ export interface HelmChartInput {
  */
 export async function renderHelmChart(input: HelmChartInput): Promise<RenderedObject[]> {
   const { settings } = input;
+  checkReleaseName(settings.releaseName);
   const valuesFiles: string[] = [];
   for (const file of settings.valuesFiles) {
     if (input.realRoot === undefined) {

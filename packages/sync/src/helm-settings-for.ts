@@ -3,11 +3,6 @@ import type { GitSync, HelmSpec } from '@gitseal/manifests';
 import type { HelmRenderSettings } from './helm-settings.js';
 import { mergeValues, readValuesFrom, type Values } from './helm-values.js';
 import type { ObjectApi } from './live-objects.js';
-import { SyncError, SyncErrorCode } from './sync-error.js';
-
-/** Helm's rule for release names: a DNS label of at most 53 characters. */
-const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const MAX_RELEASE_NAME = 53;
 
 export interface HelmSettingsSources {
   /** Reads valuesFrom: the GitSync's own identity. */
@@ -27,11 +22,10 @@ export async function helmSettingsFor(
   const helm = gitSync.spec.helm ?? {};
   const namespace = gitSync.metadata.namespace ?? 'default';
   const values = await valuesOf(helm, namespace, sources.reader);
-  const capabilities =
-    helm.kubeVersion !== undefined && helm.apiVersions !== undefined ? undefined : await sources.capabilities?.();
+  const capabilities = await capabilitiesFor(gitSync, sources);
   const kubeVersion = helm.kubeVersion ?? capabilities?.kubeVersion;
   return {
-    releaseName: releaseNameOf(helm.releaseName ?? gitSync.metadata.name),
+    releaseName: helm.releaseName ?? gitSync.metadata.name,
     namespace: helm.namespace ?? gitSync.spec.targetNamespace ?? namespace,
     valuesFiles: helm.valuesFiles ?? [],
     ...(values ? { values } : {}),
@@ -42,14 +36,24 @@ export async function helmSettingsFor(
   };
 }
 
-function releaseNameOf(name: string): string {
-  if (name.length > MAX_RELEASE_NAME || !RELEASE_NAME.test(name)) {
-    throw new SyncError(
-      SyncErrorCode.InvalidSpec,
-      `spec.helm.releaseName: "${name.slice(0, 60)}" is not a Helm release name (a DNS label of at most ${MAX_RELEASE_NAME} characters); set spec.helm.releaseName`,
-    );
+/**
+ * `.Capabilities` from the cluster, unless the spec sets both. Only a render finds out whether a path holds a chart,
+ * so these are worked out for every GitSync; one that does not ask for Helm (no spec.helm, no chart source) is not
+ * failed by a discovery error: its chart folder, if it is one, renders with helm's defaults this once.
+ */
+async function capabilitiesFor(
+  gitSync: Pick<GitSync, 'spec'>,
+  sources: HelmSettingsSources,
+): Promise<ClusterCapabilities | undefined> {
+  const helm = gitSync.spec.helm ?? {};
+  if (helm.kubeVersion !== undefined && helm.apiVersions !== undefined) return undefined;
+  const explicit = gitSync.spec.helm !== undefined || gitSync.spec.source.chart !== undefined;
+  try {
+    return await sources.capabilities?.();
+  } catch (error) {
+    if (explicit) throw error;
+    return undefined;
   }
-  return name;
 }
 
 /** valuesFrom (read as the GitSync's identity) then the inline values; undefined when there are none. */

@@ -1,3 +1,5 @@
+import { stripControlChars } from './control-chars.js';
+
 /** Value strings shorter than this are not scrubbed from messages (they would mangle ordinary words). */
 const MIN_SCRUBBED_LENGTH = 4;
 const MAX_MESSAGE_LENGTH = 400;
@@ -30,7 +32,6 @@ export function describeHelmError(stderr: string, values: Iterable<string>): str
   const lines = stderr.split('\n').map((line) => line.trim());
   const error = lines.find((line) => line.startsWith('Error:')) ?? lines.reverse().find((line) => line !== '');
   if (error === undefined) return 'failed without a message';
-  // eslint-disable-next-line no-control-regex
-  const flat = scrub(error.replace(/^Error:\s*/, ''), values).replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const flat = stripControlChars(scrub(error.replace(/^Error:\s*/, ''), values));
   return flat.length > MAX_MESSAGE_LENGTH ? `${flat.slice(0, MAX_MESSAGE_LENGTH)}…` : flat;
 }

@@ -1,10 +1,11 @@
-import { copyFile, cp, lstat, mkdir, readdir, readFile, realpath, rename, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
-import { isPlainObject, loadDocuments, ManifestError, type JsonValue } from '@gitseal/manifests';
+import { isPlainObject, type JsonValue } from '@gitseal/manifests';
 import { authForOrigin } from './chart-auth.js';
 import { fetchChart, isOci, resolveChart } from './chart-fetch.js';
 import type { ChartFetchOptions } from './chart-source.js';
 import { pickChartVersion } from './chart-version-pick.js';
+import { readChartYaml } from './chart-yaml.js';
 import { isInside } from './source-path.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 
@@ -22,7 +23,6 @@ export interface ChartDependency {
   readonly repository?: string;
 }
 
-const MAX_CHART_YAML_BYTES = 1024 * 1024;
 const MAX_DEPENDENCIES = 100;
 const MAX_DEPTH = 5;
 const DEP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
@@ -158,24 +158,7 @@ async function isVendored(chartsDir: string, name: string, wanted: string | unde
   }
 }
 
-async function readYaml(path: string, shown: string): Promise<JsonValue | undefined> {
-  let text: string;
-  try {
-    const stat = await lstat(path);
-    if (!stat.isFile()) return undefined;
-    if (stat.size > MAX_CHART_YAML_BYTES) fail(shown, `larger than ${MAX_CHART_YAML_BYTES} bytes`);
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (error instanceof SyncError) throw error;
-    return undefined;
-  }
-  try {
-    return loadDocuments(text, { source: shown, maxBytes: MAX_CHART_YAML_BYTES, maxDocuments: 1 })[0];
-  } catch (error) {
-    if (error instanceof ManifestError) throw new SyncError(SyncErrorCode.ChartFetchFailed, error.message);
-    throw error;
-  }
-}
+const readYaml = (path: string, shown: string) => readChartYaml(path, shown, SyncErrorCode.ChartFetchFailed);
 
 /** Chart.yaml's dependencies (a v1 chart's requirements.yaml when Chart.yaml has none). */
 async function readDependencies(chartDir: string, shown: string): Promise<ChartDependency[]> {

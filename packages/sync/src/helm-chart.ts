@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadDocuments } from '@gitseal/manifests';
+import { readChartYaml } from './chart-yaml.js';
 import { valueStrings } from './helm-error.js';
 import { readHelmOutput, type HelmOutputLimits } from './helm-output.js';
 import type { HelmRenderSettings, RenderedChart } from './helm-settings.js';
@@ -25,7 +25,6 @@ export function checkReleaseName(name: string): void {
     `spec.helm.releaseName: "${name.slice(0, 60)}" is not a Helm release name (a DNS label of at most ${MAX_RELEASE_NAME} characters); set spec.helm.releaseName`,
   );
 }
-const MAX_CHART_FILE_BYTES = 1024 * 1024;
 
 /** True when `dir` is a Helm chart folder (it holds Chart.yaml). */
 export async function isChartFolder(dir: string): Promise<boolean> {
@@ -39,11 +38,7 @@ export async function isChartFolder(dir: string): Promise<boolean> {
 /** Name and version from a chart folder's Chart.yaml; a clear error naming `shown` when they are missing. */
 export async function readChartMetadata(dir: string, shown: string): Promise<RenderedChart> {
   const where = `${shown}/${CHART_FILE}`;
-  const [document] = loadDocuments(decode(await readFile(join(dir, CHART_FILE)), where), {
-    source: where,
-    maxBytes: MAX_CHART_FILE_BYTES,
-    maxDocuments: 1,
-  });
+  const document = await readChartYaml(join(dir, CHART_FILE), where, SyncErrorCode.RenderFailed);
   const chart = (document ?? {}) as { name?: unknown; version?: unknown };
   if (typeof chart.name !== 'string' || chart.name === '') {
     throw new SyncError(SyncErrorCode.RenderFailed, `${where}: name is missing`);
@@ -52,13 +47,6 @@ export async function readChartMetadata(dir: string, shown: string): Promise<Ren
     throw new SyncError(SyncErrorCode.RenderFailed, `${where}: version is missing (a string, e.g. "1.2.3")`);
   }
   return { name: chart.name, version: chart.version };
-}
-
-function decode(bytes: Buffer, where: string): string {
-  if (bytes.length > MAX_CHART_FILE_BYTES) {
-    throw new SyncError(SyncErrorCode.RenderFailed, `${where}: larger than ${MAX_CHART_FILE_BYTES} bytes`);
-  }
-  return bytes.toString('utf8');
 }
 
 export interface HelmChartInput {

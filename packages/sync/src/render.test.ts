@@ -364,6 +364,27 @@ describe('renderSource: formats a plain folder cannot hold', () => {
     );
   });
 
+  it('a chart folder whose Chart.yaml is not YAML, or lacks a version, is one RenderFailed line naming it', async () => {
+    const helm = {
+      releaseName: 'web',
+      namespace: 'shop',
+      valuesFiles: [],
+      includeCRDs: true,
+      skipTests: true,
+      apiVersions: [],
+    };
+    const broken = checkout({ 'chart/Chart.yaml': 'name: [unclosed\n' });
+    await assert.rejects(
+      renderSource({ checkoutDir: broken, path: 'chart', helm }),
+      refused('RENDER_FAILED', 'RenderFailed', ['chart/Chart.yaml']),
+    );
+    const noVersion = checkout({ 'chart/Chart.yaml': 'apiVersion: v2\nname: web\n' });
+    await assert.rejects(
+      renderSource({ checkoutDir: noVersion, path: 'chart', helm }),
+      refused('RENDER_FAILED', 'RenderFailed', ['chart/Chart.yaml: version is missing']),
+    );
+  });
+
   it('Jsonnet says it is not supported instead of "renders no objects"', async () => {
     const dir = checkout({ 'jsonnet/main.jsonnet': '{ apiVersion: "v1", kind: "ConfigMap" }\n' });
     await assert.rejects(

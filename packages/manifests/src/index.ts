@@ -39,6 +39,16 @@ export {
   type NamespacedObjectReference,
   type RenderedChartStatus,
 } from './git-sync.js';
+export {
+  NotificationEventKind,
+  NotificationProviderType,
+  NotificationSeverity,
+  type NotificationAlert,
+  type NotificationAlertSpec,
+  type NotificationEventSource,
+  type NotificationProvider,
+  type NotificationProviderSpec,
+} from './notification.js';
 export { isValidNamespace, isValidObjectName, isValidSecretKey } from './names.js';
 export { describeObject } from './describe-object.js';
 export { decodeUtf8Text } from './utf8-text.js';

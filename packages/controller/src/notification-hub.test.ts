@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { NotificationAlert, NotificationProvider } from '@gitseal/manifests';
+import type { Notification, Provider } from '@gitseal/notify';
+import { NotificationHub } from './notification-hub.js';
+
+const SYSTEM = 'gitseal-system';
+
+/** A provider that keeps what it was sent (the hub's own interface, not a stand-in for a receiver). */
+function recording(name: string, sent: Map<string, Notification[]>): Provider {
+  return {
+    name,
+    type: 'webhook',
+    send: async (notification) => {
+      sent.set(name, [...(sent.get(name) ?? []), notification]);
+    },
+  };
+}
+
+const provider = (namespace: string, name: string, suspend = false): NotificationProvider => ({
+  apiVersion: 'gitseal.dev/v1alpha1',
+  kind: 'NotificationProvider',
+  metadata: { name, namespace, uid: `${namespace}-${name}`, generation: 1 },
+  spec: { type: 'webhook', address: 'https://hooks.example/x', ...(suspend ? { suspend } : {}) },
+});
+const alert = (namespace: string, name: string, providerName: string): NotificationAlert => ({
+  apiVersion: 'gitseal.dev/v1alpha1',
+  kind: 'NotificationAlert',
+  metadata: { name, namespace },
+  spec: { providerRef: { name: providerName }, eventSources: [{ kind: 'GitSync' }] },
+});
+
+async function hubWith(sent: Map<string, Notification[]>) {
+  const hub = new NotificationHub({
+    controllerNamespace: SYSTEM,
+    build: async (resource) => ({
+      provider: recording(`${resource.metadata.namespace}/${resource.metadata.name}`, sent),
+    }),
+    notifier: { dedupWindowMs: 0 },
+  });
+  await hub.setProviders([provider('team-a', 'hook'), provider('team-b', 'hook'), provider('team-a', 'off', true)]);
+  return hub;
+}
+
+test('an event reaches the providers of the alerts that hear it, once each, never another namespace’s', async () => {
+  const sent = new Map<string, Notification[]>();
+  const hub = await hubWith(sent);
+  hub.setAlerts([
+    alert('team-a', 'one', 'hook'),
+    alert('team-a', 'two', 'hook'),
+    alert('team-b', 'other', 'hook'),
+    alert('team-a', 'suspended-provider', 'off'),
+  ]);
+  hub.emit(
+    { kind: 'SyncFailed', object: { kind: 'GitSync', namespace: 'team-a', name: 'shop' }, reason: 'ApplyFailed' },
+    { kind: 'GitSync', namespace: 'team-a', name: 'shop' },
+    'error',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(sent.get('team-a/hook')?.length, 1, 'two alerts, one provider: one notification');
+  assert.equal(sent.get('team-b/hook'), undefined, 'team-b hears nothing of team-a');
+  assert.equal(hub.problemOf('team-a/off'), 'suspended');
+  hub.close();
+});
+
+test('providers that are gone are closed; a changed provider is rebuilt', async () => {
+  const sent = new Map<string, Notification[]>();
+  let builds = 0;
+  const hub = new NotificationHub({
+    controllerNamespace: SYSTEM,
+    build: async (resource) => {
+      builds++;
+      return { provider: recording(`${resource.metadata.namespace}/${resource.metadata.name}`, sent) };
+    },
+  });
+  await hub.setProviders([provider('team-a', 'hook')]);
+  await hub.setProviders([provider('team-a', 'hook')]);
+  assert.equal(builds, 1, 'unchanged: not rebuilt');
+  await hub.setProviders([
+    { ...provider('team-a', 'hook'), metadata: { ...provider('team-a', 'hook').metadata, generation: 2 } },
+  ]);
+  assert.equal(builds, 2, 'changed: rebuilt');
+  await hub.setProviders([]);
+  hub.setAlerts([alert('team-a', 'one', 'hook')]);
+  hub.emit(
+    { kind: 'SyncFailed', object: { kind: 'GitSync', namespace: 'team-a', name: 'shop' }, reason: 'ApplyFailed' },
+    { kind: 'GitSync', namespace: 'team-a', name: 'shop' },
+    'error',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(sent.size, 0, 'a removed provider sends nothing');
+  hub.close();
+});

@@ -56,6 +56,8 @@ test('deploy/base renders exactly the controller objects, namespaced ones in git
     'ClusterRoleBinding/gitseal-controller',
     'ClusterRoleBinding/gitseal-sync',
     'CustomResourceDefinition/gitsyncs.gitseal.dev',
+    'CustomResourceDefinition/notificationalerts.gitseal.dev',
+    'CustomResourceDefinition/notificationproviders.gitseal.dev',
     'CustomResourceDefinition/sealedsecrets.gitseal.dev',
     'Deployment/gitseal-controller',
     'Namespace/gitseal-system',
@@ -540,7 +542,12 @@ test('GitSync: status is a subresource, history is capped at 10, and kubectl pri
 });
 
 test('the Helm chart ships exactly the CRDs of crds/', async () => {
-  for (const name of ['gitsyncs.gitseal.dev.yaml', 'sealedsecrets.gitseal.dev.yaml']) {
+  for (const name of [
+    'gitsyncs.gitseal.dev.yaml',
+    'notificationalerts.gitseal.dev.yaml',
+    'notificationproviders.gitseal.dev.yaml',
+    'sealedsecrets.gitseal.dev.yaml',
+  ]) {
     const source = await readFile(`${REPO_ROOT}/crds/${name}`, 'utf8');
     const chart = await readFile(`${REPO_ROOT}/deploy/helm/gitseal/crds/${name}`, 'utf8');
     assert.equal(chart, source, `deploy/helm/gitseal/crds/${name} differs from crds/${name}: copy it over`);

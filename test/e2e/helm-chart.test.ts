@@ -108,7 +108,12 @@ test("the chart's crds/ are byte-identical copies of the repo's CRDs", () => {
   const repoCrds = join(repoRoot, 'crds');
   const chartCrds = join(chartDir, 'crds');
   const names = crdFiles(repoCrds).sort();
-  assert.deepEqual(names, ['gitsyncs.gitseal.dev.yaml', 'sealedsecrets.gitseal.dev.yaml']);
+  assert.deepEqual(names, [
+    'gitsyncs.gitseal.dev.yaml',
+    'notificationalerts.gitseal.dev.yaml',
+    'notificationproviders.gitseal.dev.yaml',
+    'sealedsecrets.gitseal.dev.yaml',
+  ]);
   assert.deepEqual(readdirSync(chartCrds).sort(), names, 'chart crds/ holds exactly these files');
   for (const name of names) {
     assert.ok(readFileSync(join(chartCrds, name)).equals(readFileSync(join(repoCrds, name))), `${name} drifted`);

@@ -41,6 +41,8 @@ export interface CertsConfigMapKeeperOptions {
   readonly mayWrite: () => boolean;
   readonly metrics: Pick<ControllerMetrics, 'apiWrites' | 'certsConfigMapRestores'>;
   readonly logger: Logger;
+  /** Called after a restore of a changed or deleted ConfigMap (not after gitseal's own publishing). */
+  readonly onRestored?: () => void;
 }
 
 /** Why the live object is not what we last wrote: someone else changed or deleted it. */
@@ -330,6 +332,7 @@ export class CertsConfigMapKeeper {
       message,
     });
     this.#o.metrics.apiWrites.inc({ resource: 'Event' });
+    this.#o.onRestored?.();
   }
 
   #retryAfterFailure(error: unknown, what: string): void {

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { Resources, resolveKubeConfig, safeErrorMessage, WorkQueue, type ResourceType } from '@gitseal/kube';
+import {
+  createApiDiscovery,
+  Resources,
+  resolveKubeConfig,
+  safeErrorMessage,
+  WorkQueue,
+  type ResourceType,
+} from '@gitseal/kube';
 import type { Logger } from 'pino';
 import type { ControllerOptions } from './flags.js';
 import { createApiApp, createMetricsApp, type Readiness } from './http-api.js';
@@ -10,6 +17,9 @@ import { createKubeClusterWrites } from './kube-cluster-writes.js';
 import { createGitSyncHost, withWebhook } from './git-sync-host.js';
 import { createLeadership } from './leadership.js';
 import { createMetrics, type ControllerMetrics } from './metrics.js';
+import { NotificationKube } from './notification-kube.js';
+import { NotificationResources } from './notification-resources.js';
+import { NO_NOTIFICATIONS, type NotificationSink } from './notification-sink.js';
 import { RsaWorkerPool } from './rsa-worker-pool.js';
 import { rotateSealedSecret, verifySealedSecret } from './sealed-secret-api.js';
 import { SealedSecretReconciler } from './sealed-secret-reconciler.js';
@@ -43,6 +53,47 @@ function readinessOf(keys: KeyManager, reconcilers: readonly HostedReconciler[],
   if (!keys.isReady()) waitingFor.push('keys');
   if (!started() || !reconcilers.every((r) => r.watch.hasSynced())) waitingFor.push('informers');
   return { ready: waitingFor.length === 0, waitingFor };
+}
+
+/** NotificationProviders and NotificationAlerts, their deliveries counted in gitseal_notifications_total. */
+function createNotifications(
+  options: ControllerOptions,
+  kubeConfig: ReturnType<typeof resolveKubeConfig>['kubeConfig'],
+  metrics: ControllerMetrics,
+  logger: Logger,
+  mayWrite: () => boolean,
+): NotificationResources {
+  const discovery = createApiDiscovery(kubeConfig);
+  const served = async (): Promise<boolean> => {
+    const kinds = [Resources.NotificationProvider, Resources.NotificationAlert];
+    const found = await Promise.all(kinds.map((k) => discovery.resource(k.apiVersion, k.kind)));
+    return found.every((f) => f !== undefined);
+  };
+  const count = (outcome: string) => (provider: string, type: string) =>
+    metrics.notifications.inc({ provider, type, outcome });
+  const log = logger.child({ component: 'notifications' });
+  return new NotificationResources({
+    kubeConfig,
+    kube: new NotificationKube(kubeConfig, mayWrite),
+    namespaces: options.namespaces,
+    controllerNamespace: options.namespace,
+    tenancy: options.tenancy,
+    allowHttp: options.notifications.allowHttp,
+    notifier: {
+      ...(options.notifications.linkPattern ? { linkPattern: options.notifications.linkPattern } : {}),
+      metrics: {
+        sent: count('sent'),
+        failed: count('failed'),
+        dropped: count('dropped'),
+        deduplicated: count('deduplicated'),
+        retried: count('retried'),
+      },
+      logger: log,
+    },
+    served,
+    mayWrite,
+    logger: log,
+  });
 }
 
 /** Wires everything and starts it; resolves once the HTTP servers listen (informers sync in the background). */
@@ -80,6 +131,10 @@ export async function startController(options: ControllerOptions, logger: Logger
     onStoppedLeading: () => metrics.leader.set(0),
   });
   const mayWrite = (): boolean => leadership.isLeader();
+  const notifications = options.notifications.enabled
+    ? createNotifications(options, kubeConfig, metrics, logger, mayWrite)
+    : undefined;
+  const notify: NotificationSink = notifications?.hub ?? NO_NOTIFICATIONS;
   const keys = new KeyManager({
     kubeConfig,
     namespace: options.namespace,
@@ -90,6 +145,7 @@ export async function startController(options: ControllerOptions, logger: Logger
     metrics,
     logger,
     mayWrite,
+    notify,
   });
   keys.onChange(() => enqueueAll());
 
@@ -113,6 +169,7 @@ export async function startController(options: ControllerOptions, logger: Logger
       metrics,
       logger: log,
       mayWrite,
+      notify,
     });
     const queue = new WorkQueue({
       process: (key) => reconciler.reconcile(key),
@@ -130,7 +187,16 @@ export async function startController(options: ControllerOptions, logger: Logger
     rotate: (body: unknown) => rotateSealedSecret({ pool, keys: () => keys.keys, logger }, body),
   };
   const gitSync = options.sync
-    ? createGitSyncHost({ kubeConfig, options, keys: () => keys.keys.ring, pool, metrics, logger, mayWrite })
+    ? createGitSyncHost({
+        kubeConfig,
+        options,
+        keys: () => keys.keys.ring,
+        pool,
+        metrics,
+        logger,
+        mayWrite,
+        notify,
+      })
     : undefined;
   if (gitSync) reconcilers.push(gitSync);
   const servers: Listening[] = [];
@@ -149,6 +215,7 @@ export async function startController(options: ControllerOptions, logger: Logger
   const run = (async () => {
     leadership.start();
     await keys.start();
+    void notifications?.start();
     for (const r of reconcilers) await r.watch.start(r.queue);
     started = true;
     logger.info({ keys: keys.keys.keys.length, sealingKeyId: keys.keys.sealing?.held.keyId }, 'started');
@@ -177,6 +244,7 @@ export async function startController(options: ControllerOptions, logger: Logger
       gitSync?.stop();
       await Promise.all(reconcilers.map((r) => r.watch.stop()));
       await Promise.all(reconcilers.map((r) => r.queue.shutdown()));
+      await notifications?.stop();
       await keys.stop();
       await leadership.release();
       await pool.close();

@@ -152,3 +152,23 @@ test('bad values are refused with a coded error', () => {
     assert.throws(() => parseFlags({ ...base, ...bad }, {}), ControllerError, JSON.stringify(bad));
   }
 });
+
+test('notifications: on by default, https only, and a link pattern is checked at start', async () => {
+  assert.deepEqual((await parse([])).notifications, { enabled: true, linkPattern: undefined, allowHttp: false });
+  const set = await parse([
+    '--no-notifications',
+    '--notification-allow-http',
+    '--notification-link',
+    'https://gitseal.example/{kind}/{namespace}/{name}',
+  ]);
+  assert.deepEqual(set.notifications, {
+    enabled: false,
+    linkPattern: 'https://gitseal.example/{kind}/{namespace}/{name}',
+    allowHttp: true,
+  });
+  await assert.rejects(
+    parse(['--notification-link', 'https://x.example/{nme}']),
+    /--notification-link: unknown placeholder \{nme\}/,
+  );
+  await assert.rejects(parse(['--notification-link', 'ftp://x.example/']), /--notification-link: not an http\(s\) URL/);
+});

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { ControllerError, ControllerErrorCode } from './controller-error.js';
 import { parseDuration } from './duration.js';
 import { parseListenAddress, type ListenAddress } from './listen-address.js';
+import { validateLinkPattern } from '@gitseal/notify';
 
 export const LogLevel = {
   Trace: 'trace',
@@ -46,6 +47,16 @@ export interface ControllerOptions {
   /** Largest fetched repository and checkout of one GitSync source, in bytes. */
   readonly gitMaxBytes: number;
   readonly tenancy: TenancyOptions;
+  readonly notifications: NotificationOptions;
+}
+
+/** NotificationProviders and NotificationAlerts (--notifications, default on). */
+export interface NotificationOptions {
+  readonly enabled: boolean;
+  /** The link each notification carries, e.g. `https://gitseal.example/{kind}/{namespace}/{name}`. */
+  readonly linkPattern: string | undefined;
+  /** Let providers use plain http:// receivers (tests, in-cluster receivers without TLS). */
+  readonly allowHttp: boolean;
 }
 
 /** How GitSyncs outside the controller's namespace (tenants) are held to their namespace. */
@@ -92,6 +103,9 @@ export interface RawFlags {
   readonly defaultServiceAccount?: string;
   readonly allowedServiceAccounts?: string;
   readonly crossNamespaceRefs?: boolean;
+  readonly notifications?: boolean;
+  readonly notificationLink?: string;
+  readonly notificationAllowHttp?: boolean;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -131,6 +145,19 @@ function parseTenancy(raw: RawFlags): TenancyOptions {
     allowedServiceAccounts: [...new Set(allowed)],
     crossNamespaceRefs: raw.crossNamespaceRefs ?? false,
   };
+}
+
+function parseNotifications(raw: RawFlags): NotificationOptions {
+  const linkPattern = raw.notificationLink === '' ? undefined : raw.notificationLink;
+  if (linkPattern !== undefined) {
+    try {
+      validateLinkPattern(linkPattern);
+    } catch (error) {
+      const why = error instanceof Error ? error.message.replace(/^link pattern: /, '') : 'invalid';
+      throw new ControllerError(ControllerErrorCode.InvalidFlag, `--notification-link: ${why}`);
+    }
+  }
+  return { enabled: raw.notifications ?? true, linkPattern, allowHttp: raw.notificationAllowHttp ?? false };
 }
 
 function positiveInt(value: string, flag: string, min: number): number {
@@ -229,6 +256,7 @@ export function parseFlags(raw: RawFlags, env: NodeJS.ProcessEnv = process.env):
     gitAllowHttp: raw.gitAllowHttp ?? false,
     gitMaxBytes: parseByteSize(raw.gitMaxSize, '--git-max-size'),
     tenancy: parseTenancy(raw),
+    notifications: parseNotifications(raw),
   };
 }
 
@@ -278,6 +306,13 @@ export function createProgram(version: string, run: (options: ControllerOptions)
       '--no-cross-namespace-refs',
       'GitSyncs outside --namespace stay in their namespace: dependsOn, targetNamespace, objects (default)',
     )
+    .option('--notifications', 'send notifications for NotificationAlerts and NotificationProviders (default)')
+    .option('--no-notifications', 'do not watch NotificationAlerts and NotificationProviders')
+    .option(
+      '--notification-link <pattern>',
+      'link in every notification, with {kind}, {namespace}, {name}, {revision} (e.g. https://gitseal.example/{kind}/{namespace}/{name})',
+    )
+    .option('--notification-allow-http', 'allow plain http:// notification receivers (tests, in-cluster receivers)')
     .action(async (raw: RawFlags) => {
       await run(parseFlags(raw));
     });

@@ -17,6 +17,7 @@ import { GitSyncWatch } from './git-sync-watch.js';
 import type { ControllerMetrics, GitSyncHealth } from './metrics.js';
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
 import { createWebhookRouter } from './webhook.js';
+import type { NotificationSink } from './notification-sink.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 
 export interface GitSyncHostOptions {
@@ -28,6 +29,7 @@ export interface GitSyncHostOptions {
   readonly metrics: ControllerMetrics;
   readonly logger: Logger;
   readonly mayWrite: () => boolean;
+  readonly notify?: NotificationSink;
 }
 
 /** The GitSync reconciler as the controller hosts it: watch, queue, and the push webhook's routes. */
@@ -87,6 +89,7 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     tenancy: o.options.tenancy,
     onForget: () => gc.soon(),
     workers: o.options.workers,
+    ...(o.notify ? { notify: o.notify } : {}),
   });
   o.metrics.observeGitSyncs(() => gitSyncHealth(watch, reconciler, o.mayWrite()));
   const queue = new WorkQueue({

@@ -43,14 +43,7 @@ export function decideIdentity(
   policy: TenancyOptions,
 ): IdentityDecision {
   const namespace = gitSync.metadata.namespace ?? 'default';
-  const named = gitSync.spec.serviceAccountName;
-  if (namespace === controllerNamespace) {
-    const identity: GitSyncIdentity = named
-      ? { kind: 'serviceAccount', namespace, name: named }
-      : { kind: 'controller' };
-    return { ok: true, identity, tenant: false };
-  }
-  if (!policy.crossNamespaceRefs) {
+  if (namespace !== controllerNamespace && !policy.crossNamespaceRefs) {
     const cross = crossNamespaceRef(gitSync, namespace);
     if (cross) {
       return {
@@ -60,19 +53,58 @@ export function decideIdentity(
       };
     }
   }
+  return decideAccount(
+    {
+      namespace,
+      serviceAccountName: gitSync.spec.serviceAccountName,
+      what: 'GitSyncs',
+      purpose: 'apply these objects',
+    },
+    controllerNamespace,
+    policy,
+  );
+}
+
+/** Who acts for an object of `namespace` that names `serviceAccountName` (or not). */
+export interface AccountRequest {
+  readonly namespace: string;
+  readonly serviceAccountName: string | undefined;
+  /** The objects, plural, for messages: `GitSyncs`, `NotificationProviders`. */
+  readonly what: string;
+  /** What the account must be allowed to do, for the message when none is named: `read its Secret`. */
+  readonly purpose: string;
+}
+
+/**
+ * The identity rule every namespaced gitseal object that acts in the cluster follows: in the controller's namespace
+ * its named ServiceAccount or the controller; elsewhere its named ServiceAccount, else `--default-service-account`,
+ * else refused, and only names `--allowed-service-accounts` lists.
+ */
+export function decideAccount(
+  request: AccountRequest,
+  controllerNamespace: string,
+  policy: TenancyOptions,
+): IdentityDecision {
+  const { namespace, serviceAccountName: named } = request;
+  if (namespace === controllerNamespace) {
+    const identity: GitSyncIdentity = named
+      ? { kind: 'serviceAccount', namespace, name: named }
+      : { kind: 'controller' };
+    return { ok: true, identity, tenant: false };
+  }
   const name = named ?? policy.defaultServiceAccount;
   if (!name) {
     return {
       ok: false,
       reason: TenancyReason.ServiceAccountRequired,
-      message: `set spec.serviceAccountName to a ServiceAccount of namespace ${namespace} that may apply these objects (GitSyncs outside ${controllerNamespace} never use the controller's identity)`,
+      message: `set spec.serviceAccountName to a ServiceAccount of namespace ${namespace} that may ${request.purpose} (${request.what} outside ${controllerNamespace} never use the controller's identity)`,
     };
   }
   if (policy.allowedServiceAccounts.length > 0 && !policy.allowedServiceAccounts.includes(name)) {
     return {
       ok: false,
       reason: TenancyReason.ServiceAccountNotAllowed,
-      message: `spec.serviceAccountName: "${name}" is not one of the ServiceAccounts GitSyncs may use (${policy.allowedServiceAccounts.join(', ')})`,
+      message: `spec.serviceAccountName: "${name}" is not one of the ServiceAccounts ${request.what} may use (${policy.allowedServiceAccounts.join(', ')})`,
     };
   }
   return { ok: true, identity: { kind: 'serviceAccount', namespace, name }, tenant: true };

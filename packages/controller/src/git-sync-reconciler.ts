@@ -39,6 +39,10 @@ import {
 } from './git-sync-status.js';
 import { REQUESTED_AT_ANNOTATION, type GitSyncWatch } from './git-sync-watch.js';
 import type { ControllerMetrics } from './metrics.js';
+import type { ObjectRef } from '@gitseal/notify';
+import type { InvolvedObject } from './notification-routes.js';
+import type { NotificationSink } from './notification-sink.js';
+import { putDriftBack, syncAnnouncements, type SyncStart } from './sync-announcements.js';
 
 export interface GitSyncReconcilerOptions {
   readonly watch: GitSyncWatch;
@@ -60,6 +64,8 @@ export interface GitSyncReconcilerOptions {
   readonly onForget?: () => void;
   /** Sync workers; one namespace gets at most a quarter of them at once (at least 1), one Git host half. Default 4. */
   readonly workers?: number;
+  /** Where syncs, failures, prunes, drift put back and contests are announced. */
+  readonly notify?: NotificationSink;
 }
 
 const DEFAULT_INTERVAL_MS = 5 * 60_000;
@@ -151,6 +157,19 @@ function syncLogFields(result: SyncRevisionResult): Record<string, unknown> {
     durationMs: result.durationMs,
     ...(healed ? { healedTo: healed.revision, healApplied: healed.applied, healFailed: healed.failed } : {}),
   };
+}
+
+/** A GitSync as notification routes see it (alerts select by name and labels). */
+function involvedOf(gitSync: GitSync): InvolvedObject {
+  const { namespace = 'default', name, labels } = gitSync.metadata;
+  return { kind: 'GitSync', namespace, name, ...(labels ? { labels } : {}) };
+}
+
+/** `Kind ns/name` or `Kind name` (a Contest's object) as a reference. */
+function parseContestObject(object: string): ObjectRef | undefined {
+  const match = /^(\S+) (?:([^/\s]+)\/)?(\S+)$/.exec(object);
+  if (!match) return undefined;
+  return { kind: match[1] ?? '', ...(match[2] ? { namespace: match[2] } : {}), name: match[3] ?? '' };
 }
 
 /** Ready for the current generation: nothing new to announce before the sync (also the gitseal_gitsync_ready gauge). */
@@ -289,6 +308,7 @@ export class GitSyncReconciler {
       ...(contested === undefined ? {} : { contested }),
     });
     await this.#event(gitSync, result, log);
+    this.#announce(key, { gitSync, ...previousRun(current) }, result, startedAt.getTime());
     await this.#reportContest(key, gitSync, contested, log);
     return this.#nextDelay(key, result.result === 'Succeeded', interval);
   }
@@ -553,11 +573,34 @@ export class GitSyncReconciler {
     await this.#recordEvent(gitSync, type, reason, message, log);
   }
 
-  /** One Warning Event per new contest (another field manager fighting over an applied field). */
+  /** The notifications of a finished sync (see syncAnnouncements); the drift it put back is reported once. */
+  #announce(key: string, start: SyncStart, result: SyncRevisionResult, startedAt: number): void {
+    // Drift a failed sync did not put back waits for the sync that does.
+    const drifts = putDriftBack(result) ? this.#o.watch.takeDrifts(key, startedAt) : [];
+    const notify = this.#o.notify;
+    if (!notify) return;
+    const involved = involvedOf(start.gitSync);
+    for (const event of syncAnnouncements(start, result, drifts)) notify.emit(event, involved);
+  }
+
+  /** One Warning Event (and an OwnershipConflict notification) per new contest over an applied field. */
   async #reportContest(key: string, gitSync: GitSync, contested: string | undefined, log: Logger): Promise<void> {
     if (contested === undefined || !this.#o.watch.takeUnreportedContest(key)) return;
     log.warn({ reason: GitSyncReason.FieldManagerConflict, message: contested }, 'contested');
     await this.#recordEvent(gitSync, EventType.Warning, GitSyncReason.FieldManagerConflict, contested, log);
+    const contest = this.#o.watch.contestOf(key);
+    const target = contest ? parseContestObject(contest.object) : undefined;
+    if (contest && target) {
+      this.#o.notify?.emit(
+        {
+          kind: 'OwnershipConflict',
+          object: { kind: 'GitSync', namespace: gitSync.metadata.namespace ?? 'default', name: gitSync.metadata.name },
+          target,
+          owner: contest.managers.join(', '),
+        },
+        involvedOf(gitSync),
+      );
+    }
   }
 
   async #recordEvent(gitSync: GitSync, type: EventType, reason: string, message: string, log: Logger): Promise<void> {

@@ -22,6 +22,8 @@ import {
 import type { Logger } from 'pino';
 import { DriftHeals, type Contest } from './drift-heals.js';
 import { changedBy, type ManagedFieldsEntry } from './managed-fields-writers.js';
+import { fieldPaths } from './field-paths.js';
+import type { ObjectRef } from '@gitseal/notify';
 import type { CacheReader } from './sealed-secret-reconciler.js';
 
 /** The field manager of the sync engine's server-side applies (git-sync-kube.ts). */
@@ -44,6 +46,19 @@ export interface GitSyncWatchOptions {
   /** Another writer changed or deleted an object GitSync `key` applied with selfHeal: it is put back (metrics). */
   readonly onDrift?: (key: string) => void;
 }
+
+/** An applied object another writer changed (or deleted) since the last sync of its GitSync. */
+export interface Drift {
+  readonly target: ObjectRef;
+  /** The fields the other writers own now, as paths (empty after a deletion). */
+  readonly fields: readonly string[];
+  readonly deleted: boolean;
+  /** When it was last seen (ms since the epoch). */
+  readonly seenAt: number;
+}
+
+/** Drifted objects remembered per GitSync until its next sync reports them. */
+const MAX_DRIFTS = 50;
 
 /** What the drift watch knows about one GitSync's applied objects. */
 export interface TrackedSync {
@@ -90,8 +105,8 @@ function isOwnState(tracked: TrackedSync, type: ResourceType, object: Kubernetes
 
 /**
  * What the drift watch caches of an applied object: the metadata isOwnState reads, including the labels and
- * annotations gitseal set on it (`owned`: their keys, from Git), and who wrote it (managedFields without their
- * field sets). Not the object's content nor any other annotation
+ * annotations gitseal set on it (`owned`: their keys, from Git), and who wrote it (managedFields with the field
+ * sets of other writers as paths only). Not the object's content nor any other annotation
  * (a synced Secret's data, also in kubectl's last-applied-configuration, has no business in this process's
  * memory), which also keeps big inventories cheap.
  */
@@ -120,10 +135,12 @@ export function driftView(
       ...(m.managedFields === undefined
         ? {}
         : {
-            managedFields: m.managedFields.map(({ manager, operation, time }) => ({
+            managedFields: m.managedFields.map(({ manager, operation, time, fieldsV1 }) => ({
               ...(manager === undefined ? {} : { manager }),
               ...(operation === undefined ? {} : { operation }),
               ...(time === undefined ? {} : { time }),
+              // Another writer's fields, as paths (never values): what a drift notification names.
+              ...(manager === SYNC_FIELD_MANAGER || fieldsV1 === undefined ? {} : { fieldPaths: fieldPaths(fieldsV1) }),
             })),
           }),
     },
@@ -142,6 +159,7 @@ export class GitSyncWatch {
   readonly #drift = new Map<string, Informer>();
   readonly #byLabel = new Map<string, TrackedSync>();
   readonly #heals = new DriftHeals();
+  readonly #drifts = new Map<string, Map<string, Drift>>();
   #queue: WorkQueue | undefined;
   #stopped = false;
   #idle = false;
@@ -233,6 +251,47 @@ export class GitSyncWatch {
   untrack(key: string): void {
     for (const [label, tracked] of this.#byLabel) if (tracked.key === key) this.#byLabel.delete(label);
     this.#heals.forget(key);
+    this.#drifts.delete(key);
+  }
+
+  /**
+   * The drift of GitSync `key` seen before `before` (a sync that started then has put it back), then forgotten;
+   * drift seen later waits for the next sync.
+   */
+  takeDrifts(key: string, before: number): Drift[] {
+    const drifts = this.#drifts.get(key);
+    if (!drifts) return [];
+    const taken = [...drifts.values()].filter((d) => d.seenAt < before);
+    for (const [id, drift] of drifts) if (drift.seenAt < before) drifts.delete(id);
+    if (drifts.size === 0) this.#drifts.delete(key);
+    return taken;
+  }
+
+  #rememberDrift(
+    key: string,
+    type: ResourceType,
+    object: KubernetesObject,
+    managers: readonly string[],
+    deleted: boolean,
+  ): void {
+    let drifts = this.#drifts.get(key);
+    if (!drifts) this.#drifts.set(key, (drifts = new Map()));
+    const id = idOf(type, object);
+    if (!drifts.has(id) && drifts.size >= MAX_DRIFTS) return;
+    const namespace = object.metadata?.namespace;
+    const entries = (object.metadata?.managedFields ?? []) as (ManagedFieldsEntry & { fieldPaths?: string[] })[];
+    const fields = new Set(drifts.get(id)?.fields ?? []);
+    for (const entry of entries) {
+      if (entry.manager !== undefined && managers.includes(entry.manager)) {
+        for (const path of entry.fieldPaths ?? []) fields.add(path);
+      }
+    }
+    drifts.set(id, {
+      target: { kind: type.kind, ...(namespace ? { namespace } : {}), name: object.metadata?.name ?? '' },
+      fields: [...fields].sort().slice(0, 20),
+      deleted,
+      seenAt: Date.now(),
+    });
   }
 
   /** Whether another field manager keeps changing back what GitSync `key` applied (see DriftHeals). */
@@ -282,7 +341,10 @@ export class GitSyncWatch {
         { gitSync: tracked.key, kind: type.kind, object: objectKey(object), deleted, managers, delayMs },
         'drift',
       );
-      if (deleted || managers.length > 0) this.#o.onDrift?.(tracked.key);
+      if (deleted || managers.length > 0) {
+        this.#rememberDrift(tracked.key, type, object, managers, deleted);
+        this.#o.onDrift?.(tracked.key);
+      }
       this.#queue?.enqueue(tracked.key, delayMs);
     };
     informer.onAdd((o) => seen(o, false));

@@ -5,13 +5,14 @@ import { createInformer, createObject, Resources, safeErrorMessage, type Informe
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { Label, SEALING_KEY_ACTIVE, type Secret } from '@gitseal/manifests';
 import type { Logger } from 'pino';
-import { certsConfigMap } from './certs-config-map.js';
+import { CERTS_CONFIG_MAP, certsConfigMap } from './certs-config-map.js';
 import { CertsConfigMapKeeper } from './certs-config-map-keeper.js';
 import { ControllerError } from './controller-error.js';
 import { buildKeySet, KeySource, KeyState, readKeySecret, type KeySet, type ManagedKey } from './key-set.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
 import { renewalDelay } from './renewal-delay.js';
+import { controllerInvolved, type NotificationSink } from './notification-sink.js';
 
 /** Set on a key Secret the controller re-created from memory after it was deleted (the time it did). */
 export const RESTORED_ANNOTATION = 'gitseal.dev/restored-from-memory';
@@ -28,6 +29,8 @@ export interface KeyManagerOptions {
   readonly metrics: ControllerMetrics;
   readonly logger: Logger;
   readonly mayWrite: () => boolean;
+  /** Where a new sealing key and a restored certificates ConfigMap are announced. */
+  readonly notify?: NotificationSink;
 }
 
 /**
@@ -85,6 +88,15 @@ export class KeyManager {
       mayWrite: options.mayWrite,
       metrics: options.metrics,
       logger: this.#log,
+      onRestored: () =>
+        options.notify?.emit(
+          {
+            kind: 'CertificateRestored',
+            object: { kind: 'ConfigMap', namespace: options.namespace, name: CERTS_CONFIG_MAP },
+            ...(this.#keys.sealing ? { keyId: this.#keys.sealing.held.fingerprint } : {}),
+          },
+          controllerInvolved(options.namespace),
+        ),
     });
   }
 
@@ -304,6 +316,15 @@ export class KeyManager {
         this.#o.metrics.apiWrites.inc({ resource: 'KeySecret' });
         this.#log.info({ secret: `${this.#o.namespace}/${name}`, why, ms: Date.now() - started }, 'key generated');
         await this.#waitForKeyCount(name);
+        const made = this.#keys.keys.find((k) => k.secretName === `${this.#o.namespace}/${name}`);
+        this.#o.notify?.emit(
+          {
+            kind: 'KeyRotated',
+            object: { kind: 'Secret', namespace: this.#o.namespace, name },
+            keyId: made?.held.fingerprint ?? name,
+          },
+          controllerInvolved(this.#o.namespace),
+        );
       } finally {
         this.#generating = undefined;
       }

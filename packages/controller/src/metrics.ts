@@ -63,6 +63,11 @@ export interface ControllerMetrics {
   observeRsaPool(source: () => RsaPoolView): void;
   /** --key-renew-period in seconds (0: renewal off). */
   readonly keyRenewPeriod: Gauge;
+  /**
+   * Notifications by provider (`namespace/name`), type and outcome: sent, failed (given up or refused for good),
+   * dropped (pushed out of a full queue), deduplicated (folded into an earlier one), retried (one failed attempt).
+   */
+  readonly notifications: Counter<'provider' | 'type' | 'outcome'>;
   /** Bitnami's metric names, only with --bitnami-compat. */
   readonly bitnami: BitnamiMetrics | undefined;
 }
@@ -185,6 +190,12 @@ export function createMetrics(options: MetricsOptions = {}): ControllerMetrics {
       name: 'gitseal_drift_corrections_total',
       help: 'Changes or deletions of applied objects by another writer that self-heal puts back, per GitSync',
       labelNames: ['namespace', 'name'],
+      registers,
+    }),
+    notifications: new Counter({
+      name: 'gitseal_notifications_total',
+      help: 'Notifications by provider (namespace/name), type and outcome (sent, failed, dropped, deduplicated, retried)',
+      labelNames: ['provider', 'type', 'outcome'],
       registers,
     }),
     rsaPoolWorkers: new Gauge({

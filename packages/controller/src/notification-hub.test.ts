@@ -35,6 +35,7 @@ async function hubWith(sent: Map<string, Notification[]>) {
     controllerNamespace: SYSTEM,
     build: async (resource) => ({
       provider: recording(`${resource.metadata.namespace}/${resource.metadata.name}`, sent),
+      fingerprint: 'same',
     }),
     notifier: { dedupWindowMs: 0 },
   });
@@ -54,7 +55,6 @@ test('an event reaches the providers of the alerts that hear it, once each, neve
   hub.emit(
     { kind: 'SyncFailed', object: { kind: 'GitSync', namespace: 'team-a', name: 'shop' }, reason: 'ApplyFailed' },
     { kind: 'GitSync', namespace: 'team-a', name: 'shop' },
-    'error',
   );
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(sent.get('team-a/hook')?.length, 1, 'two alerts, one provider: one notification');
@@ -63,31 +63,44 @@ test('an event reaches the providers of the alerts that hear it, once each, neve
   hub.close();
 });
 
-test('providers that are gone are closed; a changed provider is rebuilt', async () => {
+test('a provider is built again on every refresh, its Notifier kept while nothing changed; gone ones send nothing', async () => {
   const sent = new Map<string, Notification[]>();
   let builds = 0;
+  let secretVersion = 'v1';
   const hub = new NotificationHub({
     controllerNamespace: SYSTEM,
     build: async (resource) => {
       builds++;
-      return { provider: recording(`${resource.metadata.namespace}/${resource.metadata.name}`, sent) };
+      const name = `${resource.metadata.namespace}/${resource.metadata.name}`;
+      return { provider: recording(name, sent), fingerprint: secretVersion };
     },
+    notifier: { dedupWindowMs: 0 },
   });
+  hub.setAlerts([alert('team-a', 'one', 'hook')]);
+  const failed = () =>
+    hub.emit(
+      { kind: 'SyncFailed', object: { kind: 'GitSync', namespace: 'team-a', name: 'shop' }, reason: 'ApplyFailed' },
+      { kind: 'GitSync', namespace: 'team-a', name: 'shop' },
+    );
   await hub.setProviders([provider('team-a', 'hook')]);
+  failed();
+  await hub.flush(1_000);
   await hub.setProviders([provider('team-a', 'hook')]);
-  assert.equal(builds, 1, 'unchanged: not rebuilt');
+  assert.equal(builds, 2, 'built again on every refresh (its Secret is read again)');
+  assert.equal(hub.statsOf('team-a/hook')?.sent, 1, 'unchanged: the same Notifier, its counters kept');
+  secretVersion = 'v2';
+  await hub.setProviders([provider('team-a', 'hook')]);
+  assert.equal(hub.statsOf('team-a/hook')?.sent, 0, 'the Secret changed: a new Notifier');
+  failed();
+  await hub.flush(1_000);
   await hub.setProviders([
     { ...provider('team-a', 'hook'), metadata: { ...provider('team-a', 'hook').metadata, generation: 2 } },
   ]);
-  assert.equal(builds, 2, 'changed: rebuilt');
+  assert.equal(hub.statsOf('team-a/hook')?.sent, 0, 'the resource changed: a new Notifier');
   await hub.setProviders([]);
-  hub.setAlerts([alert('team-a', 'one', 'hook')]);
-  hub.emit(
-    { kind: 'SyncFailed', object: { kind: 'GitSync', namespace: 'team-a', name: 'shop' }, reason: 'ApplyFailed' },
-    { kind: 'GitSync', namespace: 'team-a', name: 'shop' },
-    'error',
-  );
+  assert.equal(hub.statsOf('team-a/hook'), undefined);
+  failed();
   await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(sent.size, 0, 'a removed provider sends nothing');
+  assert.equal(sent.get('team-a/hook')?.length, 2, 'a removed provider sends nothing');
   hub.close();
 });

@@ -1,29 +1,32 @@
 import type { NotificationAlert, NotificationProvider } from '@gitseal/manifests';
-import { Notifier, type NotifierOptions, type NotifyEvent, type Provider } from '@gitseal/notify';
+import { eventSeverity, Notifier, type NotifierOptions, type NotifyEvent, type ProviderStats } from '@gitseal/notify';
 import { providerKey, type BuiltProvider } from './notification-provider-build.js';
 import { alertsFor, type InvolvedObject } from './notification-routes.js';
-import type { NotificationSeverity } from '@gitseal/manifests';
+import type { NotificationSink } from './notification-sink.js';
 
 interface Channel {
-  readonly generation: string;
+  /** What the channel was built from (the resource's generation and its credentials): unchanged, it is kept. */
+  readonly fingerprint: string;
   readonly notifier?: Notifier;
   readonly problem?: string;
 }
 
+/** A provider the hub could build (its credentials already read as the namespace's identity), with its fingerprint. */
+export type FingerprintedProvider = BuiltProvider & { readonly fingerprint: string };
+
 export interface NotificationHubOptions {
   readonly controllerNamespace: string;
-  /** Builds a provider for a resource (its credentials already read as the namespace's identity). */
-  readonly build: (resource: NotificationProvider) => Promise<BuiltProvider>;
+  readonly build: (resource: NotificationProvider) => Promise<FingerprintedProvider>;
   /** Shared by every provider's Notifier (link pattern, dedup window, queue, rate limit, metrics, logger). */
   readonly notifier?: Omit<NotifierOptions, 'providers'>;
 }
 
 /**
  * Routes gitseal's events to the NotificationAlerts that listen to them and on to their providers: one Notifier per
- * NotificationProvider (its own queue, dedup, rate limit), rebuilt when the resource changes. An alert only reaches a
- * provider of its own namespace.
+ * NotificationProvider (its own queue, dedup, rate limit), rebuilt when the resource or its Secret changes. An alert
+ * only reaches a provider of its own namespace.
  */
-export class NotificationHub {
+export class NotificationHub implements NotificationSink {
   readonly #o: NotificationHubOptions;
   readonly #channels = new Map<string, Channel>();
   #alerts: readonly NotificationAlert[] = [];
@@ -32,16 +35,20 @@ export class NotificationHub {
     this.#o = options;
   }
 
-  /** The providers as the API server has them now: new or changed ones are (re)built, gone ones closed. */
+  /** The providers as the API server has them now: each is built again, and its Notifier kept unless it changed. */
   async setProviders(resources: readonly NotificationProvider[]): Promise<void> {
     const seen = new Set<string>();
     for (const resource of resources) {
       const key = providerKey(resource);
       seen.add(key);
-      const generation = `${resource.metadata.uid ?? ''}/${resource.metadata.generation ?? 0}/${resource.metadata.resourceVersion ?? ''}`;
-      if (this.#channels.get(key)?.generation === generation) continue;
-      this.#channels.get(key)?.notifier?.close();
-      this.#channels.set(key, await this.#channelFor(resource, generation));
+      const channel = await this.#channelFor(resource);
+      const previous = this.#channels.get(key);
+      if (previous?.fingerprint === channel.fingerprint) {
+        channel.notifier?.close();
+        continue;
+      }
+      previous?.notifier?.close();
+      this.#channels.set(key, channel);
     }
     for (const [key, channel] of this.#channels) {
       if (seen.has(key)) continue;
@@ -59,9 +66,14 @@ export class NotificationHub {
     return this.#channels.get(key)?.problem;
   }
 
+  /** Delivery counters of a provider (undefined when it has no Notifier). */
+  statsOf(key: string): ProviderStats | undefined {
+    return this.#channels.get(key)?.notifier?.stats()[key];
+  }
+
   /** Sends `event` about `involved` to every provider an alert routes it to, once per provider. Never throws. */
-  emit(event: NotifyEvent, involved: InvolvedObject, severity: NotificationSeverity): void {
-    const routed = { kind: event.kind, severity, involved };
+  emit(event: NotifyEvent, involved: InvolvedObject): void {
+    const routed = { kind: event.kind, severity: eventSeverity(event), involved };
     const providers = new Set<string>();
     for (const alert of alertsFor(routed, this.#alerts, this.#o.controllerNamespace)) {
       providers.add(`${alert.metadata.namespace ?? 'default'}/${alert.spec.providerRef.name}`);
@@ -69,21 +81,27 @@ export class NotificationHub {
     for (const key of providers) this.#channels.get(key)?.notifier?.notify(event);
   }
 
+  /** Delivers what is queued (up to `timeoutMs`), for a graceful stop. */
+  async flush(timeoutMs: number): Promise<void> {
+    await Promise.all([...this.#channels.values()].map((c) => c.notifier?.flush(timeoutMs)));
+  }
+
   close(): void {
     for (const channel of this.#channels.values()) channel.notifier?.close();
     this.#channels.clear();
   }
 
-  async #channelFor(resource: NotificationProvider, generation: string): Promise<Channel> {
-    if (resource.spec.suspend === true) return { generation, problem: 'suspended' };
-    let built: BuiltProvider;
+  async #channelFor(resource: NotificationProvider): Promise<Channel> {
+    const generation = `${resource.metadata.uid ?? ''}/${resource.metadata.generation ?? 0}`;
+    if (resource.spec.suspend === true) return { fingerprint: `${generation}/suspended`, problem: 'suspended' };
+    let built: FingerprintedProvider;
     try {
       built = await this.#o.build(resource);
     } catch {
-      return { generation, problem: 'its Secret could not be read' };
+      return { fingerprint: `${generation}/unbuildable`, problem: 'its provider could not be built' };
     }
-    if ('problem' in built) return { generation, problem: built.problem };
-    const providers: Provider[] = [built.provider];
-    return { generation, notifier: new Notifier({ ...this.#o.notifier, providers }) };
+    const fingerprint = `${generation}/${built.fingerprint}`;
+    if ('problem' in built) return { fingerprint, problem: built.problem };
+    return { fingerprint, notifier: new Notifier({ ...this.#o.notifier, providers: [built.provider] }) };
   }
 }

@@ -52,3 +52,18 @@ test('kind, name, labels, event kinds, severity threshold and suspend all filter
     'drift-only',
   ]);
 });
+
+test("only the controller's namespace hears the controller's own events (keys, the published certificate)", () => {
+  const alerts = [
+    alert('platform-keys', SYSTEM, { eventSources: [{ kind: 'Controller' }] }),
+    alert('tenant-keys', 'team-a', { eventSources: [{ kind: 'Controller' }] }),
+    alert('tenant-keys-named', 'team-a', { eventSources: [{ kind: 'Controller', namespace: SYSTEM }] }),
+  ];
+  const rotated = event({
+    kind: 'KeyRotated',
+    severity: 'info',
+    involved: { kind: 'Controller', namespace: SYSTEM, name: 'gitseal-controller' },
+  });
+  assert.deepEqual(names(alertsFor(rotated, alerts, SYSTEM)), ['platform-keys']);
+  assert.match(alertProblem(alerts[1]!, SYSTEM) ?? '', /kind Controller: only alerts in gitseal-system/);
+});

@@ -7,7 +7,7 @@ import type {
 
 /** The object a notification is about, as the routes see it. */
 export interface InvolvedObject {
-  readonly kind: 'GitSync' | 'SealedSecret';
+  readonly kind: 'GitSync' | 'SealedSecret' | 'Controller';
   readonly namespace: string;
   readonly name: string;
   readonly labels?: Readonly<Record<string, string>>;
@@ -29,6 +29,9 @@ const RANK: Readonly<Record<NotificationSeverity, number>> = { info: 0, warning:
 export function alertProblem(alert: NotificationAlert, controllerNamespace: string): string | undefined {
   const namespace = alert.metadata.namespace ?? 'default';
   for (const [index, source] of alert.spec.eventSources.entries()) {
+    if (source.kind === 'Controller' && namespace !== controllerNamespace) {
+      return `spec.eventSources[${index}]: kind Controller: only alerts in ${controllerNamespace} may listen to the controller`;
+    }
     if (source.namespace !== undefined && source.namespace !== namespace && namespace !== controllerNamespace) {
       return `spec.eventSources[${index}].namespace: ${source.namespace}: only alerts in ${controllerNamespace} may listen to another namespace`;
     }

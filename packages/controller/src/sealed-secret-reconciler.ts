@@ -7,7 +7,9 @@ import { EventType, type ClusterWrites } from './cluster-writes.js';
 import { planSecretWrite, SecretWrite } from './desired-secret.js';
 import { ControllerError } from './controller-error.js';
 import type { UnsealOutcome } from './unseal-sealed-secret.js';
-import { KeyState, type KeySet } from './key-set.js';
+import { KeyState, type KeySet, type ManagedKey } from './key-set.js';
+import type { InvolvedObject } from './notification-routes.js';
+import type { NotificationSink } from './notification-sink.js';
 import type { ControllerMetrics } from './metrics.js';
 import {
   buildSecret,
@@ -75,6 +77,16 @@ function attemptChecksum(sealedSecret: SealedSecret, keys: KeySet): string {
   });
 }
 
+/** A SealedSecret as notification routes see it (alerts select by name and labels). */
+function involvedOf(raw: SealedSecret): InvolvedObject {
+  return {
+    kind: 'SealedSecret',
+    namespace: raw.metadata.namespace ?? '',
+    name: raw.metadata.name,
+    ...(raw.metadata.labels ? { labels: raw.metadata.labels } : {}),
+  };
+}
+
 /** Read access to the informer caches, by `namespace/name`. */
 export interface CacheReader<T> {
   get(key: string): T | undefined;
@@ -91,6 +103,8 @@ export interface SealedSecretReconcilerOptions {
   readonly logger: Logger;
   /** When false (not the leader) the reconciler writes nothing. */
   readonly mayWrite: () => boolean;
+  /** Where a failure to unseal and an object opened with a compromised key are announced. */
+  readonly notify?: NotificationSink;
 }
 
 /**
@@ -209,6 +223,7 @@ export class SealedSecretReconciler {
   #success(key: string, keyIds: readonly string[], keys: KeySet): SyncResult {
     const used = keyIds.map((id) => keys.byId.get(id)).filter((k) => k !== undefined);
     const compromised = used.some((k) => k.state === KeyState.Compromised);
+    if (compromised && !this.#compromised.has(key)) this.#announceCompromised(key, used);
     if (compromised) this.#compromised.add(key);
     else this.#compromised.delete(key);
     this.#o.metrics.compromisedKeyObjects.set(this.#compromised.size);
@@ -303,8 +318,32 @@ export class SealedSecretReconciler {
       await this.#event(subject, EventType.Normal, SyncReason.Unsealed, 'Secret written from SealedSecret', log);
     } else if (!result.synced && statusChanged) {
       await this.#event(subject, EventType.Warning, eventReason(result.reason, isBitnami), result.message, log);
+      this.#o.notify?.emit(
+        {
+          kind: 'UnsealFailed',
+          object: { kind: 'SealedSecret', namespace: subject.namespace, name: subject.name },
+          reason: result.reason,
+          message: result.message,
+        },
+        involvedOf(raw),
+      );
     }
     return undefined;
+  }
+
+  #announceCompromised(key: string, used: readonly ManagedKey[]): void {
+    const raw = this.#o.sealedSecrets.get(key) as SealedSecret | undefined;
+    const [namespace = '', name = ''] = key.split('/');
+    for (const managed of used.filter((k) => k.state === KeyState.Compromised)) {
+      this.#o.notify?.emit(
+        {
+          kind: 'CompromisedKeyInUse',
+          object: { kind: 'SealedSecret', namespace, name },
+          keyId: managed.held.fingerprint,
+        },
+        raw ? involvedOf(raw) : { kind: 'SealedSecret', namespace, name },
+      );
+    }
   }
 
   /** Bitnami's condition_info gauge, as its controller sets it after each status update. */

@@ -19,6 +19,12 @@ export const Resources = {
   SealedSecret: { apiVersion: 'gitseal.dev/v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets' },
   GitSync: { apiVersion: 'gitseal.dev/v1alpha1', kind: 'GitSync', plural: 'gitsyncs' },
   BitnamiSealedSecret: { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets' },
+  NotificationProvider: {
+    apiVersion: 'gitseal.dev/v1alpha1',
+    kind: 'NotificationProvider',
+    plural: 'notificationproviders',
+  },
+  NotificationAlert: { apiVersion: 'gitseal.dev/v1alpha1', kind: 'NotificationAlert', plural: 'notificationalerts' },
 } as const satisfies Record<string, ResourceType>;
 
 /** `/api/v1` or `/apis/group/version`. */

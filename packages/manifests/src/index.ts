@@ -48,6 +48,7 @@ export {
   type NotificationEventSource,
   type NotificationProvider,
   type NotificationProviderSpec,
+  type NotificationStatus,
 } from './notification.js';
 export { isValidNamespace, isValidObjectName, isValidSecretKey } from './names.js';
 export { describeObject } from './describe-object.js';

@@ -1,5 +1,5 @@
 import type { LocalObjectReference } from './git-sync.js';
-import type { ObjectMeta } from './object-meta.js';
+import type { Condition, ObjectMeta } from './object-meta.js';
 
 /** Where notifications go. The kinds of receiver gitseal speaks to. */
 export const NotificationProviderType = {
@@ -30,7 +30,18 @@ export interface NotificationProviderSpec {
   secretRef?: LocalObjectReference;
   /** For commit statuses: the repository (`owner/name`, GitLab: the project path). */
   repository?: string;
+  /**
+   * The ServiceAccount of this namespace impersonated to read secretRef; outside the controller's namespace it
+   * defaults to the controller's `--default-service-account`.
+   */
+  serviceAccountName?: string;
   suspend?: boolean;
+}
+
+/** `Ready`: whether a NotificationProvider can deliver, or a NotificationAlert can route (and if not, why). */
+export interface NotificationStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
 }
 
 export interface NotificationProvider {
@@ -38,6 +49,7 @@ export interface NotificationProvider {
   kind: 'NotificationProvider';
   metadata: ObjectMeta & { name: string };
   spec: NotificationProviderSpec;
+  status?: NotificationStatus;
 }
 
 /** What happened, as a notification names it. */
@@ -59,7 +71,8 @@ export type NotificationSeverity = (typeof NotificationSeverity)[keyof typeof No
 
 /** Which objects an alert listens to, in its own namespace. */
 export interface NotificationEventSource {
-  kind: 'GitSync' | 'SealedSecret';
+  /** `Controller`: key rotation and the published certificate restored; only for alerts in the controller's namespace. */
+  kind: 'GitSync' | 'SealedSecret' | 'Controller';
   /**
    * Another namespace to listen to: only for alerts in the controller's namespace (the platform team's); an alert
    * elsewhere that sets it is refused. Absent: the alert's own namespace.
@@ -88,4 +101,5 @@ export interface NotificationAlert {
   kind: 'NotificationAlert';
   metadata: ObjectMeta & { name: string };
   spec: NotificationAlertSpec;
+  status?: NotificationStatus;
 }

@@ -319,7 +319,7 @@ export function syncControllerArgs(namespace: string, extraArgs: readonly string
 }
 
 /**
- * Installs the SealedSecret and GitSync CRDs and starts gitseal-controller as a process, its keys in a fresh
+ * Installs the SealedSecret, GitSync and notification CRDs and starts gitseal-controller as a process, its keys in a fresh
  * namespace, allowed file:// and plain http:// Git, with no periodic resync (tests trigger syncs themselves), and
  * `--default-service-account gitsync` (see createSyncNamespace).
  */
@@ -330,6 +330,8 @@ export async function startSyncController(
   const kc = kubeConfigFor(kubeconfigPath);
   await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
   await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
+  await installCrd(kc, crdPath('notificationproviders.gitseal.dev.yaml'));
+  await installCrd(kc, crdPath('notificationalerts.gitseal.dev.yaml'));
   const controllerNs = await createTestNamespace(kc, 'gitseal-system');
   const controller = await startControllerProcess(kubeconfigPath, syncControllerArgs(controllerNs, extraArgs));
   return { kc, namespace: controllerNs, core: kc.makeApiClient(CoreV1Api), syncs: new GitSyncs(kc), controller };

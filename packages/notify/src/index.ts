@@ -13,6 +13,7 @@ export {
   type OwnershipConflictEvent,
   type PrunedEvent,
   type SyncFailedEvent,
+  type SyncStartedEvent,
   type SyncSucceededEvent,
   type UnsealFailedEvent,
 } from './event.js';

@@ -167,6 +167,24 @@ test('401 and 404 are permanent, 502/429/408 retryable; errors name the provider
   }
 });
 
+test("GitHub's rate-limit 403 is retried; a plain 403 (no access) is not, nor on the other forges", async (t) => {
+  const server = await withServer(t);
+  const refused = (forge: ReturnType<typeof provider>) =>
+    forge.send(succeeded).then(
+      () => 'delivered',
+      (error: DeliveryError) => (error.retryable ? 'retry' : 'permanent'),
+    );
+  const github = provider(server, { type: 'github' });
+  server.answer = () => ({ status: 403, headers: { 'x-ratelimit-remaining': '0' } });
+  assert.equal(await refused(github), 'retry');
+  server.answer = () => ({ status: 403, headers: { 'retry-after': '60' } });
+  assert.equal(await refused(github), 'retry');
+  server.answer = () => ({ status: 403, headers: { 'x-ratelimit-remaining': '4999' } });
+  assert.equal(await refused(github), 'permanent');
+  server.answer = () => ({ status: 403, headers: { 'retry-after': '60' } });
+  assert.equal(await refused(provider(server, { type: 'gitea' })), 'permanent');
+});
+
 test('through a Notifier: a 502 is retried, then delivered; a 401 fails at once, counted', async (t) => {
   const server = await withServer(t);
   let answers = [502, 502, 201];

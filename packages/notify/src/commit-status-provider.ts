@@ -1,7 +1,7 @@
 import { commitStatusOf, type CommitStatus, type StatusRequest, type StatusTarget } from './commit-status.js';
 import { commitStatusProblem, type CommitStatusProviderOptions } from './commit-status-options.js';
 import { giteaStatusRequest } from './gitea-status.js';
-import { githubStatusRequest } from './github-status.js';
+import { githubStatusRequest, isGithubRateLimit } from './github-status.js';
 import { gitlabStatusRequest, isGitlabRepeatedTransition } from './gitlab-status.js';
 import { postJson } from './http-post.js';
 import { DEFAULT_SEND_TIMEOUT_MS } from './json-provider.js';
@@ -25,6 +25,7 @@ export function commitStatusProvider(options: CommitStatusProviderOptions): Prov
   const target: StatusTarget = { address: options.address, repository: options.repository, token: options.token };
   const build = BUILDERS[options.type];
   const acceptRefusal = options.type === 'gitlab' ? isGitlabRepeatedTransition : undefined;
+  const retryRefusal = options.type === 'github' ? isGithubRateLimit : undefined;
   return {
     name: options.name,
     type: options.type,
@@ -40,6 +41,7 @@ export function commitStatusProvider(options: CommitStatusProviderOptions): Prov
         timeoutMs: options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
         ...(signal ? { signal } : {}),
         ...(acceptRefusal ? { acceptRefusal } : {}),
+        ...(retryRefusal ? { retryRefusal } : {}),
       });
     },
     orderKey: (notification) => {

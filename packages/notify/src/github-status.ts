@@ -27,3 +27,11 @@ export function githubStatusRequest(target: StatusTarget, status: CommitStatus):
     },
   };
 }
+
+/**
+ * GitHub answers a rate limit with 403 (or 429) and `x-ratelimit-remaining: 0` or a `retry-after`: a wait, not a
+ * refusal, so it is retried; any other 403 (no access) is permanent.
+ */
+export function isGithubRateLimit(status: number, headers: Headers): boolean {
+  return status === 403 && (headers.get('x-ratelimit-remaining') === '0' || headers.has('retry-after'));
+}

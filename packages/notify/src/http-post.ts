@@ -13,6 +13,8 @@ export interface PostOptions {
    * the body, true counts it as delivered. The body is only matched here, never put into an error or a log.
    */
   readonly acceptRefusal?: (status: number, body: string) => boolean;
+  /** A refusal the receiver marks as temporary by its headers (GitHub's rate-limit 403): retried like a 429. */
+  readonly retryRefusal?: (status: number, headers: Headers) => boolean;
 }
 
 const REFUSAL_PEEK_BYTES = 4096;
@@ -45,7 +47,10 @@ export async function postJson(options: PostOptions): Promise<void> {
   // Drain the body so the connection can be reused; its content is never read into an error.
   await response.body?.cancel().catch(() => undefined);
   if (response.ok) return;
-  const retryable = response.status >= 500 || RETRYABLE_STATUS.has(response.status);
+  const retryable =
+    response.status >= 500 ||
+    RETRYABLE_STATUS.has(response.status) ||
+    options.retryRefusal?.(response.status, response.headers) === true;
   throw new DeliveryError(options.provider, `HTTP ${response.status}`, retryable);
 }
 

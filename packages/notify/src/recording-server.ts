@@ -12,7 +12,7 @@ export interface RecordingServer {
   readonly url: string;
   readonly requests: RecordedRequest[];
   /** The status and body of each answer; default 201 `{}`. */
-  answer: (request: RecordedRequest) => { status: number; body?: string };
+  answer: (request: RecordedRequest) => { status: number; body?: string; headers?: Record<string, string> };
   close(): Promise<void>;
 }
 
@@ -30,8 +30,8 @@ export function startRecordingServer(): Promise<RecordingServer> {
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(request);
-      const { status, body } = recording.answer(request);
-      res.writeHead(status, { 'content-type': 'application/json' }).end(body ?? '{}');
+      const { status, body, headers } = recording.answer(request);
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body ?? '{}');
     });
   });
   const recording: RecordingServer = {

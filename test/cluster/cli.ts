@@ -7,7 +7,7 @@
 // npm run -s cluster -- binaries [--node]      locate or build the binaries, print their folder
 // npm run -s cluster -- tools                  locate or build the tools tests run beside the cluster (Helm,
 //                                              Bitnami's kubeseal and controller, the OCI registry, promtool,
-//                                              Alertmanager), print their paths
+//                                              Alertmanager, Gitea), print their paths
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { bitnamiControllerBinary } from '../support/bitnami-controller.js';
 import { resolveControlPlaneBinaries } from './binaries.js';
 import { resolveAlertmanagerBinary } from './alertmanager-binary.js';
+import { resolveGiteaBinary } from './gitea-binary.js';
 import { resolveHelmBinary } from './helm-binary.js';
 import { resolveKubesealBinary } from './kubeseal-binary.js';
 import { resolvePromtoolBinary } from './promtool-binary.js';
@@ -83,6 +84,7 @@ async function tools(): Promise<number> {
     ['OCI registry', () => resolveRegistryBinary()],
     ['promtool', () => resolvePromtoolBinary()],
     ['Alertmanager', () => resolveAlertmanagerBinary()],
+    ['Gitea', async () => (await resolveGiteaBinary()).binary],
   ] as const) {
     const started = Date.now();
     const path = await resolveTool();

@@ -54,6 +54,8 @@ export interface NotificationProvider {
 
 /** What happened, as a notification names it. */
 export const NotificationEventKind = {
+  /** A GitSync started a revision it has not applied yet: meant for commit-status providers (pending). */
+  SyncStarted: 'SyncStarted',
   SyncSucceeded: 'SyncSucceeded',
   SyncFailed: 'SyncFailed',
   DriftCorrected: 'DriftCorrected',

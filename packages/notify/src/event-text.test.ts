@@ -8,6 +8,7 @@ const sealed = { kind: 'SealedSecret', namespace: 'ns', name: 'db' };
 
 test('every kind has a summary and a default severity', () => {
   const events: [NotifyEvent, string, string][] = [
+    [{ kind: 'SyncStarted', object: gitSync, revision: 'main@sha1:abc' }, 'info', 'syncing main@sha1:abc'],
     [
       { kind: 'SyncSucceeded', object: gitSync, revision: 'r1', changed: 2, unchanged: 5, pruned: 1 },
       'info',

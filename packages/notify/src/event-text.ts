@@ -29,6 +29,8 @@ export function eventTitle(event: NotifyEvent): string {
 /** A one-line human summary of the event (no values, only names, counts, reasons and field paths). */
 export function eventSummary(event: NotifyEvent): string {
   switch (event.kind) {
+    case 'SyncStarted':
+      return oneLine(`syncing ${event.revision}`);
     case 'SyncSucceeded':
       return `synced${event.revision ? ` ${event.revision}` : ''}: ${event.changed} changed, ${event.unchanged} unchanged, ${event.pruned} pruned`;
     case 'SyncFailed':
@@ -58,6 +60,8 @@ export function eventFacts(event: NotifyEvent): Fact[] {
   ];
   if (event.revision) facts.push({ title: 'Revision', value: event.revision });
   switch (event.kind) {
+    case 'SyncStarted':
+      break;
     case 'SyncSucceeded':
       facts.push({
         title: 'Changed / unchanged / pruned',

@@ -1,5 +1,6 @@
 /** What gitseal notifies about. The lead's Alert resources select on these kinds and severities. */
 export const EventKind = {
+  SyncStarted: 'SyncStarted',
   SyncSucceeded: 'SyncSucceeded',
   SyncFailed: 'SyncFailed',
   DriftCorrected: 'DriftCorrected',
@@ -33,6 +34,11 @@ interface EventBase {
   readonly at?: Date;
 }
 
+/** A GitSync started syncing a revision it has not applied yet (commit statuses show it as pending). */
+export interface SyncStartedEvent extends EventBase {
+  readonly kind: 'SyncStarted';
+  readonly revision: string;
+}
 export interface SyncSucceededEvent extends EventBase {
   readonly kind: 'SyncSucceeded';
   readonly changed: number;
@@ -84,6 +90,7 @@ export interface CertificateRestoredEvent extends EventBase {
 }
 
 export type NotifyEvent =
+  | SyncStartedEvent
   | SyncSucceededEvent
   | SyncFailedEvent
   | DriftCorrectedEvent
@@ -97,6 +104,7 @@ export type NotifyEvent =
 export const MAX_LISTED_OBJECTS = 5;
 
 const DEFAULT_SEVERITY: Record<EventKind, Severity> = {
+  SyncStarted: 'info',
   SyncSucceeded: 'info',
   SyncFailed: 'error',
   DriftCorrected: 'warning',

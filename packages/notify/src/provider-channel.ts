@@ -5,6 +5,7 @@ import { formatObject } from './event.js';
 import type { Notification } from './notification.js';
 import type { NotifyLogger } from './notify-logger.js';
 import type { NotifyMetrics, ProviderStats } from './notify-metrics.js';
+import { NewestByKey } from './newest-by-key.js';
 import type { Provider } from './provider.js';
 import { TokenBucket, type RateLimit } from './token-bucket.js';
 
@@ -31,6 +32,10 @@ export class ProviderChannel {
   #running = false;
   #idle: (() => void)[] = [];
   #wake: (() => void) | undefined;
+  /** For a provider with `orderKey`: the newest arrival per key, and each queued notification's ticket. */
+  readonly #newest = new NewestByKey();
+  readonly #tickets = new WeakMap<Notification, { key: string; ticket: number }>();
+  #current: Notification | undefined;
 
   constructor(
     readonly provider: Provider,
@@ -42,6 +47,9 @@ export class ProviderChannel {
 
   enqueue(notification: Notification): void {
     if (this.#abort.signal.aborted) return;
+    if (!this.#takeOrder(notification)) return void this.#superseded(notification);
+    // A retry waiting out its backoff that this arrival overtook: wake it, so it is dropped now, not in 30 s.
+    if (this.#current && !this.#isNewest(this.#current)) this.#wake?.();
     const dropped = this.#queue.push(notification);
     if (dropped) this.#count('dropped');
     this.stats.queued = this.#queue.length;
@@ -77,9 +85,12 @@ export class ProviderChannel {
         const notification = this.#queue.shift();
         if (!notification) break;
         this.stats.queued = this.#queue.length;
+        this.#current = notification;
         await this.#deliver(notification);
+        this.#current = undefined;
       }
     } finally {
+      this.#current = undefined;
       this.#running = false;
       for (const resolve of this.#idle.splice(0)) resolve();
     }
@@ -91,6 +102,7 @@ export class ProviderChannel {
         await this.#sleep(wait);
       }
       if (this.#abort.signal.aborted) return void this.#count('dropped');
+      if (!this.#isNewest(notification)) return void this.#superseded(notification);
       try {
         await this.provider.send(notification, this.#abort.signal);
         this.#count('sent');
@@ -111,10 +123,41 @@ export class ProviderChannel {
           last ? 'notification not delivered' : 'notification delivery failed; retrying',
         );
         if (last) return void this.#count('failed');
+        // Overtaken while this attempt was in flight: no retry, the newer state goes next.
+        if (!this.#isNewest(notification)) return void this.#superseded(notification);
         this.#count('retried');
         await this.#sleep(backoffDelay(attempt, this.options.backoff));
       }
     }
+  }
+
+  /** False when the provider orders its notifications and a newer one for the same key was already taken. */
+  #takeOrder(notification: Notification): boolean {
+    let order;
+    try {
+      order = this.provider.orderKey?.(notification);
+    } catch {
+      order = undefined;
+    }
+    if (!order) return true;
+    const ticket = this.#newest.observe(order, notification.lastSeen.getTime());
+    if (ticket === undefined) return false;
+    this.#tickets.set(notification, { key: order.key, ticket });
+    return true;
+  }
+
+  #isNewest(notification: Notification): boolean {
+    const taken = this.#tickets.get(notification);
+    return !taken || this.#newest.isNewest(taken.key, taken.ticket);
+  }
+
+  /** A state overtaken by a newer one for the same key: never sent, counted as dropped. */
+  #superseded(notification: Notification): void {
+    this.options.logger.debug(
+      { provider: this.provider.name, event: notification.event.kind, object: formatObject(notification.event.object) },
+      'notification superseded by a newer one for the same key; not sent',
+    );
+    this.#count('dropped');
   }
 
   #sleep(ms: number): Promise<void> {

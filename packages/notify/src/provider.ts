@@ -9,6 +9,18 @@ export interface Provider {
   readonly name: string;
   readonly type: ProviderType;
   send(notification: Notification, signal?: AbortSignal): Promise<void>;
+  /**
+   * For a receiver that keeps only the newest state per key (a commit status per commit and context): the key and the
+   * state's rank. The channel then never sends a notification once a newer one for its key arrived (newer: a later
+   * `lastSeen`, then a higher rank, then a later arrival), so a retried or late older state cannot overwrite it.
+   */
+  orderKey?(notification: Notification): OrderKey | undefined;
+}
+
+export interface OrderKey {
+  readonly key: string;
+  /** Breaks a tie of times: a final state (1) beats a pending one (0) seen in the same millisecond. */
+  readonly rank: number;
 }
 
 export const ProviderType = {
@@ -16,5 +28,8 @@ export const ProviderType = {
   Slack: 'slack',
   Teams: 'teams',
   Alertmanager: 'alertmanager',
+  GitHub: 'github',
+  GitLab: 'gitlab',
+  Gitea: 'gitea',
 } as const;
 export type ProviderType = (typeof ProviderType)[keyof typeof ProviderType];

@@ -7,8 +7,15 @@ import { after, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { verifySignature } from '@gitseal/notify';
+import { Scope } from '@gitseal/crypto';
 import { marker } from './cli-harness.js';
-import { b64, waitFor, type ControllerProcess } from './controller-harness.js';
+import { b64, sealItems, waitFor, type ControllerProcess } from './controller-harness.js';
+import { startAlertmanager } from '../support/alertmanager.js';
+import { startGitea, type RunningGitea } from '../support/gitea-server.js';
+import { runCommand } from '../support/run-command.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { configMapJson, createSyncNamespace, readyAt, type GitSyncs, syncSuite } from './sync-harness.js';
 import { startLoopbackReceiver, type LoopbackReceiver, type ReceivedRequest } from '../support/loopback-receiver.js';
 
@@ -297,4 +304,187 @@ test('a receiver that is down costs a sync nothing: retried in the background, c
   assert.ok(median(down) < median(up) + 2_000, `syncs slowed down: ${median(up)} → ${median(down)} ms`);
   await waitFor('a retry counted', async () => (await scrapeNotifications(controller, `${ns}/hook`, 'retried')) > 0);
   hook.answer = () => 200;
+});
+
+interface GiteaStatus {
+  id: number;
+  status: string;
+  context: string;
+  description: string;
+  target_url: string;
+}
+
+async function git(args: string[]): Promise<string> {
+  const run = await runCommand('git', args, { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+  assert.equal(run.code, 0, `git ${args.filter((a) => !a.includes('Authorization')).join(' ')}: ${run.stderr}`);
+  return run.stdout.trim();
+}
+
+/** Commits `files` in `work` and pushes main to the Gitea repository with the token; the commit's sha. */
+async function pushToGitea(gitea: RunningGitea, work: string, files: Record<string, string>): Promise<string> {
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(work, name), content);
+  await git(['-C', work, 'add', '.']);
+  await git(['-C', work, '-c', 'user.name=gitseal', '-c', 'user.email=t@gitseal.test', 'commit', '-q', '-m', 'change']);
+  await git(['-C', work, '-c', gitea.gitAuthConfig, 'push', '-q', gitea.cloneUrl, 'main']);
+  return git(['-C', work, 'rev-parse', 'HEAD']);
+}
+
+test('a GitSync pulling from a private Gitea sets commit statuses there: pending, then success or failure', async (t) => {
+  if (!(await ready(t))) return;
+  const gitea = await startGitea();
+  t.after(() => gitea.stop());
+  suite.markers.push(gitea.token);
+  const work = mkdtempSync(join(tmpdir(), 'gitseal-notify-gitea-'));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
+  await git(['-C', work, 'init', '-q', '-b', 'main']);
+  const good = await pushToGitea(gitea, work, { 'a.yaml': configMapJson('a', { x: '1' }) });
+  await waitFor('Gitea indexed the push', async () => {
+    const repo = await gitea.api('GET', `/repos/${gitea.owner}/${gitea.repo}`);
+    return (repo.json as { empty?: boolean } | undefined)?.empty === false;
+  });
+  const ns = await createSyncNamespace(kc, 'notify-gitea');
+  // One token for both: the GitSync reads the repository with it, the provider sets statuses with it.
+  await core.createNamespacedSecret({
+    namespace: ns,
+    body: {
+      metadata: { name: 'gitea' },
+      stringData: { username: gitea.owner, password: gitea.token, token: gitea.token },
+    },
+  });
+  await create(ns, 'notificationproviders', 'NotificationProvider', 'gitea', {
+    type: 'gitea',
+    address: gitea.url,
+    repository: `${gitea.owner}/${gitea.repo}`,
+    secretRef: { name: 'gitea' },
+  });
+  await create(ns, 'notificationalerts', 'NotificationAlert', 'statuses', {
+    providerRef: { name: 'gitea' },
+    eventSources: [{ kind: 'GitSync' }],
+  });
+  assert.equal((await readyCondition(ns, 'notificationproviders', 'gitea')).status, 'True');
+  assert.equal((await readyCondition(ns, 'notificationalerts', 'statuses')).status, 'True');
+  await syncs.create(ns, 'app', {
+    source: { url: gitea.cloneUrl, ref: { branch: 'main' }, secretRef: { name: 'gitea' } },
+    interval: '1h',
+  });
+  await syncs.waitFor(ns, 'app', 'Ready', readyAt(good));
+  const statuses = async (sha: string): Promise<GiteaStatus[]> => {
+    const response = await gitea.api('GET', `/repos/${gitea.owner}/${gitea.repo}/commits/${sha}/statuses`);
+    assert.equal(response.status, 200);
+    return (response.json as GiteaStatus[]).sort((a, b) => b.id - a.id);
+  };
+  const succeeded = await waitFor('success on the commit', async () => {
+    const found = await statuses(good);
+    return found.some((s) => s.status === 'success') ? found : undefined;
+  });
+  // Newest first (by id): success after pending, both in the GitSync's context, linking back.
+  assert.deepEqual(
+    succeeded.map((s) => [s.status, s.context]),
+    [
+      ['success', `gitseal/${ns}/app`],
+      ['pending', `gitseal/${ns}/app`],
+    ],
+  );
+  assert.equal(succeeded[0]?.target_url, `https://gitseal.example/gitsync/${ns}/app`);
+  assert.match(succeeded[0]?.description ?? '', /^Applied: 1 changed, 0 unchanged, 0 pruned/);
+
+  const plain = marker('gitea');
+  suite.markers.push(plain);
+  const bad = await pushToGitea(gitea, work, {
+    'secret.yaml': JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      data: { v: b64(plain) },
+    }),
+  });
+  await syncs.trigger(ns, 'app');
+  const failed = await waitFor('failure on the bad commit', async () => {
+    const found = await statuses(bad);
+    return found.some((s) => s.status === 'failure') ? found : undefined;
+  });
+  assert.equal(failed[0]?.description, 'Failed: PlaintextSecretInGit');
+  assert.ok(!JSON.stringify(failed).includes(plain), 'no plaintext in a commit status');
+});
+
+interface GettableAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+async function alertsIn(url: string, alertname: string): Promise<GettableAlert[]> {
+  const response = await fetch(`${url}/api/v2/alerts?filter=${encodeURIComponent(`alertname="${alertname}"`)}`);
+  assert.equal(response.status, 200);
+  return (await response.json()) as GettableAlert[];
+}
+
+// Last in the file: it marks the sealing key compromised, so the controller makes a new one.
+test("the platform team's Alertmanager hears the controller: certificate restored, key rotated, a compromised key in use", async (t) => {
+  if (!(await ready(t))) return;
+  const { namespace: system, certPem } = (await suite.ready(t))!;
+  const am = await startAlertmanager();
+  t.after(() => am.stop());
+  const tenant = await createSyncNamespace(kc, 'notify-keys');
+  await create(system, 'notificationproviders', 'NotificationProvider', 'alertmanager', {
+    type: 'alertmanager',
+    address: am.url,
+  });
+  await create(system, 'notificationalerts', 'NotificationAlert', 'platform', {
+    providerRef: { name: 'alertmanager' },
+    eventSources: [{ kind: 'Controller' }, { kind: 'SealedSecret', namespace: '*' }],
+    events: ['CertificateRestored', 'KeyRotated', 'CompromisedKeyInUse'],
+  });
+  assert.equal((await readyCondition(system, 'notificationalerts', 'platform')).status, 'True');
+  const plain = marker('keys');
+  suite.markers.push(plain);
+  await custom.createNamespacedCustomObject({
+    group: 'gitseal.dev',
+    version: 'v1alpha1',
+    namespace: tenant,
+    plural: 'sealedsecrets',
+    body: {
+      apiVersion: 'gitseal.dev/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'db' },
+      spec: { encryptedData: sealItems(certPem, Scope.Strict, tenant, 'db', { password: plain }) },
+    },
+  });
+  await waitFor('db unsealed', async () => core.readNamespacedSecret({ namespace: tenant, name: 'db' }));
+
+  await core.deleteNamespacedConfigMap({ namespace: system, name: 'gitseal-certs' });
+  const [restored] = await waitFor('CertificateRestored in Alertmanager', async () => {
+    const found = await alertsIn(am.url, 'GitsealCertificateRestored');
+    return found.length > 0 ? found : undefined;
+  });
+  assert.deepEqual([restored!.labels.object_kind, restored!.labels.name], ['ConfigMap', 'gitseal-certs']);
+
+  const [key] = (await core.listNamespacedSecret({ namespace: system, labelSelector: 'gitseal.dev/sealing-key' }))
+    .items;
+  assert.ok(key?.metadata?.name, 'the sealing key Secret');
+  await core.patchNamespacedSecret({
+    namespace: system,
+    name: key.metadata.name,
+    body: [{ op: 'replace', path: '/metadata/labels/gitseal.dev~1sealing-key', value: 'compromised' }],
+  });
+  const [rotated] = await waitFor(
+    'KeyRotated in Alertmanager',
+    async () => {
+      const found = await alertsIn(am.url, 'GitsealKeyRotated');
+      return found.length > 0 ? found : undefined;
+    },
+    60_000,
+  );
+  assert.equal(rotated!.labels.object_kind, 'Secret');
+  assert.notEqual(rotated!.labels.name, key.metadata.name, 'a new key Secret');
+  const [inUse] = await waitFor(
+    'CompromisedKeyInUse in Alertmanager',
+    async () => {
+      const found = await alertsIn(am.url, 'GitsealCompromisedKeyInUse');
+      return found.length > 0 ? found : undefined;
+    },
+    30_000,
+  );
+  assert.deepEqual([inUse!.labels.namespace, inUse!.labels.name], [tenant, 'db']);
+  const everything = JSON.stringify(await (await fetch(`${am.url}/api/v2/alerts`)).json());
+  assert.ok(!everything.includes(plain), 'no plaintext in Alertmanager');
 });

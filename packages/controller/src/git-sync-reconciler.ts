@@ -295,6 +295,7 @@ export class GitSyncReconciler {
       gitMaxBytes: this.#o.gitMaxBytes,
       mayWrite: this.#o.mayWrite,
       timeoutMs,
+      onResolved: (revision) => this.#announceStart(gitSync, revision),
     });
     this.#track(key, gitSync, result, state);
     this.#o.metrics.syncResults.inc({ result: result.result, reason: result.reason ?? 'None' });
@@ -571,6 +572,16 @@ export class GitSyncReconciler {
       type = EventType.Warning;
     }
     await this.#recordEvent(gitSync, type, reason, message, log);
+  }
+
+  /** A revision not applied yet is starting: a commit status goes pending. */
+  #announceStart(gitSync: GitSync, revision: string): void {
+    if (revision === (gitSync.status as GitSyncStatusView | undefined)?.lastAppliedRevision) return;
+    const { namespace = 'default', name } = gitSync.metadata;
+    this.#o.notify?.emit(
+      { kind: 'SyncStarted', object: { kind: 'GitSync', namespace, name }, revision },
+      involvedOf(gitSync),
+    );
   }
 
   /** The notifications of a finished sync (see syncAnnouncements); the drift it put back is reported once. */

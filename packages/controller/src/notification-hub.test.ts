@@ -104,3 +104,35 @@ test('a provider is built again on every refresh, its Notifier kept while nothin
   assert.equal(sent.get('team-a/hook')?.length, 2, 'a removed provider sends nothing');
   hub.close();
 });
+
+test('commit-status providers hear SyncStarted (pending) and the sync results only; others never hear SyncStarted', async () => {
+  const sent = new Map<string, Notification[]>();
+  const hub = new NotificationHub({
+    controllerNamespace: SYSTEM,
+    build: async (resource) => ({
+      provider: recording(`${resource.metadata.namespace}/${resource.metadata.name}`, sent),
+      fingerprint: 'same',
+    }),
+    notifier: { dedupWindowMs: 0 },
+  });
+  const forge: NotificationProvider = {
+    ...provider('team-a', 'forge'),
+    spec: { type: 'gitea', address: 'https://git.example', repository: 'o/r' },
+  };
+  await hub.setProviders([provider('team-a', 'hook'), forge]);
+  hub.setAlerts([alert('team-a', 'chat', 'hook'), alert('team-a', 'status', 'forge')]);
+  const object = { kind: 'GitSync', namespace: 'team-a', name: 'shop' };
+  const involved = { kind: 'GitSync', namespace: 'team-a', name: 'shop' } as const;
+  const revision = 'main@sha1:1111111111111111111111111111111111111111';
+  hub.emit({ kind: 'SyncStarted', object, revision }, involved);
+  hub.emit({ kind: 'SyncSucceeded', object, revision, changed: 1, unchanged: 0, pruned: 0 }, involved);
+  hub.emit(
+    { kind: 'DriftCorrected', object, revision, target: { kind: 'ConfigMap', name: 'x' }, fields: ['data.a'] },
+    involved,
+  );
+  await hub.flush(1_000);
+  const kinds = (key: string) => (sent.get(key) ?? []).map((n) => n.event.kind);
+  assert.deepEqual(kinds('team-a/forge'), ['SyncStarted', 'SyncSucceeded']);
+  assert.deepEqual(kinds('team-a/hook'), ['SyncSucceeded', 'DriftCorrected']);
+  hub.close();
+});

@@ -1,12 +1,16 @@
 import type { NotificationAlert, NotificationProvider } from '@gitseal/manifests';
 import { eventSeverity, Notifier, type NotifierOptions, type NotifyEvent, type ProviderStats } from '@gitseal/notify';
-import { providerKey, type BuiltProvider } from './notification-provider-build.js';
+import { isCommitStatusType, providerKey, type BuiltProvider } from './notification-provider-build.js';
 import { alertsFor, type InvolvedObject } from './notification-routes.js';
 import type { NotificationSink } from './notification-sink.js';
+
+const SYNC_EVENTS: ReadonlySet<string> = new Set(['SyncStarted', 'SyncSucceeded', 'SyncFailed']);
 
 interface Channel {
   /** What the channel was built from (the resource's generation and its credentials): unchanged, it is kept. */
   readonly fingerprint: string;
+  /** Sets Git commit statuses: hears SyncStarted (pending), and only the sync events. */
+  readonly commitStatus?: boolean;
   readonly notifier?: Notifier;
   readonly problem?: string;
 }
@@ -73,12 +77,18 @@ export class NotificationHub implements NotificationSink {
 
   /** Sends `event` about `involved` to every provider an alert routes it to, once per provider. Never throws. */
   emit(event: NotifyEvent, involved: InvolvedObject): void {
-    const routed = { kind: event.kind, severity: eventSeverity(event), involved };
+    // SyncStarted is the pending state of a commit status: routed like the success that should follow it, and only
+    // to commit-status providers; they in turn hear nothing but the sync events.
+    const started = event.kind === 'SyncStarted';
+    const routed = { kind: started ? 'SyncSucceeded' : event.kind, severity: eventSeverity(event), involved } as const;
     const providers = new Set<string>();
     for (const alert of alertsFor(routed, this.#alerts, this.#o.controllerNamespace)) {
       providers.add(`${alert.metadata.namespace ?? 'default'}/${alert.spec.providerRef.name}`);
     }
-    for (const key of providers) this.#channels.get(key)?.notifier?.notify(event);
+    for (const key of providers) {
+      const channel = this.#channels.get(key);
+      if (channel?.commitStatus === true ? SYNC_EVENTS.has(event.kind) : !started) channel?.notifier?.notify(event);
+    }
   }
 
   /** Delivers what is queued (up to `timeoutMs`), for a graceful stop. */
@@ -102,6 +112,10 @@ export class NotificationHub implements NotificationSink {
     }
     const fingerprint = `${generation}/${built.fingerprint}`;
     if ('problem' in built) return { fingerprint, problem: built.problem };
-    return { fingerprint, notifier: new Notifier({ ...this.#o.notifier, providers: [built.provider] }) };
+    return {
+      fingerprint,
+      commitStatus: isCommitStatusType(resource.spec.type),
+      notifier: new Notifier({ ...this.#o.notifier, providers: [built.provider] }),
+    };
   }
 }

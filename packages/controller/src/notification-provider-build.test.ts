@@ -40,7 +40,15 @@ test('problems are one line without the address: none, not a URL, plain http, ot
   assert.equal(problem({ type: 'webhook', address: 'http://10.0.0.1/x' }, true), 'built');
   assert.equal(problem({ type: 'webhook', address: 'file:///etc/passwd' }, true), 'file: addresses are not supported');
   assert.equal(
-    problem({ type: 'github', address: 'https://api.github.com', repository: 'o/r' }),
-    'type github: commit statuses are not delivered yet',
+    problem({ type: 'github', address: 'https://github.com', repository: 'o/r' }),
+    'commit statuses need a token: set the token key of spec.secretRef',
   );
+  const withToken = { token: 'ghp_PLAINTEXT-MARKER' };
+  assert.equal(
+    problem({ type: 'github', address: 'https://github.com', repository: 'o/r' }, false, withToken),
+    'built',
+  );
+  const refused = problem({ type: 'gitea', address: 'https://git.example', repository: 'o/../r' }, false, withToken);
+  assert.match(refused, /^repository: /);
+  assert.ok(!refused.includes('PLAINTEXT-MARKER'));
 });

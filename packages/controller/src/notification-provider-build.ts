@@ -1,5 +1,14 @@
 import type { NotificationProvider } from '@gitseal/manifests';
-import { alertmanagerProvider, slackProvider, teamsProvider, webhookProvider, type Provider } from '@gitseal/notify';
+import {
+  alertmanagerProvider,
+  commitStatusProblem,
+  commitStatusProvider,
+  slackProvider,
+  teamsProvider,
+  webhookProvider,
+  type CommitStatusProviderOptions,
+  type Provider,
+} from '@gitseal/notify';
 
 /** The decoded data of a NotificationProvider's Secret (read as its namespace's own identity). */
 export type ProviderCredentials = Readonly<Record<string, string>>;
@@ -61,7 +70,35 @@ export function buildProvider(
           ...(credentials['token'] ? { bearerToken: credentials['token'] } : {}),
         }),
       };
+    case 'github':
+    case 'gitlab':
+    case 'gitea':
+      return commitStatus(resource, url, credentials);
     default:
-      return { problem: `type ${resource.spec.type}: commit statuses are not delivered yet` };
+      return { problem: `type ${String(resource.spec.type)}: not a provider type` };
   }
+}
+
+/** Git commit statuses: the token from the Secret, the repository from the spec. */
+function commitStatus(
+  resource: NotificationProvider,
+  address: string,
+  credentials: ProviderCredentials,
+): BuiltProvider {
+  const token = credentials['token'];
+  if (!token) return { problem: 'commit statuses need a token: set the token key of spec.secretRef' };
+  const options: CommitStatusProviderOptions = {
+    name: providerKey(resource),
+    type: resource.spec.type as CommitStatusProviderOptions['type'],
+    address,
+    repository: resource.spec.repository ?? '',
+    token,
+  };
+  const problem = commitStatusProblem(options);
+  return problem === undefined ? { provider: commitStatusProvider(options) } : { problem };
+}
+
+/** Whether a provider type sets Git commit statuses (it hears SyncStarted, and only sync events). */
+export function isCommitStatusType(type: string): boolean {
+  return type === 'github' || type === 'gitlab' || type === 'gitea';
 }

@@ -111,6 +111,8 @@ export interface SyncRevisionInput {
     request: RenderRequest,
   ) => Promise<{ revision: string; objects: readonly RenderedObject[]; chart?: RenderedChart }>;
   readonly onWrite?: (id: string) => void;
+  /** Called once the source is resolved, before anything is fetched or rendered (a commit status's pending). */
+  readonly onResolved?: (revision: string) => void;
   /** Leader election: once false, nothing more is written (the appliers refuse too), not even SyncFail hooks. */
   readonly mayWrite?: () => boolean;
   /**
@@ -268,6 +270,7 @@ async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<Rem
   const timeoutMs = Math.max(1_000, Math.min(input.timeoutMs, 30_000));
   const chart = spec.source.chart ? await resolveChartSource(input, timeoutMs) : undefined;
   run.revision = chart ? chartRevision(chart.resolved) : (await resolveRevision({ ...source, timeoutMs })).revision;
+  input.onResolved?.(run.revision);
   run.stage = SyncStage.Render;
   const helm = await helmSettingsFor(input.gitSync, {
     reader: input.reader,

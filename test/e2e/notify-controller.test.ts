@@ -405,6 +405,40 @@ test('a GitSync pulling from a private Gitea sets commit statuses there: pending
   });
   assert.equal(failed[0]?.description, 'Failed: PlaintextSecretInGit');
   assert.ok(!JSON.stringify(failed).includes(plain), 'no plaintext in a commit status');
+
+  const fixed = await pushToGitea(gitea, work, { 'secret.yaml': configMapJson('not-secret', { ok: 'yes' }) });
+  await syncs.trigger(ns, 'app');
+  await syncs.waitFor(ns, 'app', 'Ready at the fix', readyAt(fixed));
+  await waitFor('success on the fix', async () => (await statuses(fixed)).some((s) => s.status === 'success'));
+
+  // Gitea's own signed push webhook syncs the next push at once: the GitSync is Ready and its interval an hour,
+  // so nothing else would.
+  const hookSecret = marker('gitea-hook');
+  suite.markers.push(hookSecret);
+  await core.createNamespacedSecret({
+    namespace: ns,
+    body: { metadata: { name: 'push-hook' }, stringData: { token: hookSecret } },
+  });
+  await syncs.update(ns, 'app', (o) => {
+    o.spec['webhookSecretRef'] = { name: 'push-hook' };
+  });
+  await syncs.waitFor(ns, 'app', 'the webhook secret observed', readyAt(fixed));
+  // The controller reads webhook secrets in the background, every 2 s for a GitSync whose secret it lacks.
+  await sleep(3_000);
+  const hook = await gitea.api('POST', `/repos/${gitea.owner}/${gitea.repo}/hooks`, {
+    type: 'gitea',
+    active: true,
+    events: ['push'],
+    config: { url: `${controller.api}/hooks/${ns}/app`, content_type: 'json', secret: hookSecret },
+  });
+  assert.equal(hook.status, 201, hook.text.slice(0, 200));
+  const pushedAt = performance.now();
+  const next = await pushToGitea(gitea, work, { 'b.yaml': configMapJson('b', { y: '1' }) });
+  await syncs.waitFor(ns, 'app', 'Ready at the pushed commit', readyAt(next), 20_000);
+  console.log(
+    `figure: Gitea push → GitSync Ready through the signed webhook: ${(performance.now() - pushedAt).toFixed(0)} ms`,
+  );
+  await waitFor('success on the pushed commit', async () => (await statuses(next)).some((s) => s.status === 'success'));
 });
 
 interface GettableAlert {

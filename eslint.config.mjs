@@ -53,4 +53,20 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The web UI is bundled for the browser: from the workspace packages it may import types only (their code is
+    // Node's), and it talks to nothing but gitseal ui's own server.
+    files: ['packages/ui/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@gitseal/*'], allowTypeImports: true, message: 'the UI imports only types from packages' },
+          ],
+        },
+      ],
+    },
+  },
 );

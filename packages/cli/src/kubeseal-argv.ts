@@ -9,6 +9,7 @@ export const COMMANDS = [
   'diff',
   'sync',
   'keys',
+  'ui',
   'help',
 ] as const;
 

@@ -167,6 +167,13 @@ function addSyncCommands(program: Command, output: Output): void {
   }
 }
 
+const UI_HELP = `
+Prints a URL with a one-time login token: opening it sets an HttpOnly, SameSite=Strict session cookie. The server
+answers only Host 127.0.0.1:PORT or localhost:PORT, needs the session's CSRF token on every action, and never reads
+Secret data (Secrets are shown by name and key names). Everything it shows and does uses your own RBAC.
+
+Exit codes: 0 stopped by Ctrl-C/SIGTERM, 1 bad kubeconfig or the port is taken, 2 usage error.`;
+
 const KEYS_HELP = `
 backup writes every sealing key of the controller namespace (gitseal.dev/sealing-key and Bitnami's
 sealedsecrets.bitnami.com/sealed-secrets-key Secrets) as ONE v1 List, mode 0600, then reads it back to check
@@ -357,6 +364,18 @@ export function createProgram(
     const result = await runDiff(options);
     output(result.text);
     if (options.exitCode === true && result.differences) setExitCode(1);
+  });
+  addClusterOptions(
+    program
+      .command('ui')
+      .description("serve the web UI on loopback with your kubeconfig's rights (until Ctrl-C)")
+      .option('--address <host:port>', 'where to listen (loopback only; port 0 picks a free one)', '127.0.0.1:0')
+      .option('--open', 'open the login URL in the default browser')
+      .addHelpText('after', UI_HELP),
+    "namespace to show when you may not list GitSyncs in all namespaces (default: the context's, else default)",
+  ).action(async (options: Record<string, unknown>) => {
+    const { runUi } = await import('./commands/ui.js');
+    output(await runUi(options, (text) => process.stdout.write(text)));
   });
   addSyncCommands(program, output);
   addKeysCommands(program, output, notice);

@@ -70,3 +70,22 @@ export { isSealedValueShape, validateSealedSecret } from './validate-sealed-secr
 export { formatManifests, ManifestFormat } from './write-manifests.js';
 export { replaceEncryptedData, type ReplaceEncryptedDataOptions } from './edit-encrypted-data.js';
 export { findDuplicateJsonKey, type JsonPosition } from './json-input.js';
+export {
+  UiHealth,
+  UiObjectSync,
+  UiSyncState,
+  type UiActionResult,
+  type UiCondition,
+  type UiDetailMessage,
+  type UiError,
+  type UiEvent,
+  type UiGitSyncDetail,
+  type UiGitSyncSummary,
+  type UiHistoryEntry,
+  type UiObjectHealth,
+  type UiOverviewMessage,
+  type UiPermissions,
+  type UiResource,
+  type UiResourceGroup,
+  type UiSession,
+} from './ui-api.js';

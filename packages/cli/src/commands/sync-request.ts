@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, ExitCode } from '../cli-error.js';
-import { getGitSync, mergePatchGitSync, REQUESTED_AT_ANNOTATION } from '../git-sync-api.js';
+import { getGitSync, mergePatchGitSync, REQUESTED_AT_ANNOTATION, type GitSyncObject } from '../git-sync-api.js';
 import { openKubeSession, type ClusterOptions, type KubeConfig } from '../kube-session.js';
 import { handledSync, parseWaitTimeout, type HandledSync } from '../sync-wait.js';
 
@@ -21,9 +21,7 @@ export async function runSyncNow(name: string, raw: Record<string, unknown>, now
     throw new CliError('--timeout: expected a duration such as 90s, 2m or 1m30s', ExitCode.Usage);
   }
   const requestedAt = now.toISOString();
-  const stored = await mergePatchGitSync(kc, namespace, name, {
-    metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: requestedAt } },
-  });
+  const stored = await requestSync(kc, namespace, name, requestedAt);
   const suspended = stored.spec?.suspend === true;
   const note = suspended ? ' (suspended: nothing is synced until `gitseal sync resume`)' : '';
   const requested = `GitSync ${namespace}/${name}: sync requested at ${requestedAt}${note}\n`;
@@ -35,7 +33,23 @@ export async function runSyncNow(name: string, raw: Record<string, unknown>, now
   return `${requested}${line}\n`;
 }
 
-async function waitHandled(
+/**
+ * Asks the controller for a sync: sets the `gitseal.dev/requested-at` annotation to `requestedAt` (merge patch).
+ * Shared by `gitseal sync now` and `gitseal ui`'s Sync now.
+ */
+export function requestSync(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  requestedAt: string,
+): Promise<GitSyncObject> {
+  return mergePatchGitSync(kc, namespace, name, {
+    metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: requestedAt } },
+  });
+}
+
+/** Waits until the controller handled the request of `requestedAt`; CliError (exit 3) after `timeoutMs`. */
+export async function waitHandled(
   kc: KubeConfig,
   namespace: string,
   name: string,
@@ -59,6 +73,11 @@ async function waitHandled(
 /** `gitseal sync suspend|resume NAME`: merge-patches `spec.suspend`. */
 export async function runSyncSuspend(name: string, raw: Record<string, unknown>, suspend: boolean): Promise<string> {
   const { kc, namespace } = openKubeSession(raw as ClusterOptions);
-  await mergePatchGitSync(kc, namespace, name, { spec: { suspend } });
+  await setSuspended(kc, namespace, name, suspend);
   return `GitSync ${namespace}/${name}: ${suspend ? 'suspended' : 'resumed'}\n`;
+}
+
+/** Merge-patches `spec.suspend` (shared by `gitseal sync suspend|resume` and `gitseal ui`). */
+export async function setSuspended(kc: KubeConfig, namespace: string, name: string, suspend: boolean): Promise<void> {
+  await mergePatchGitSync(kc, namespace, name, { spec: { suspend } });
 }

@@ -1,0 +1,178 @@
+// The JSON that `gitseal ui`'s server sends its front end (packages/ui), shared by both so they cannot drift apart.
+// Types only: no Secret data ever appears in any of them (Secrets are named, never read).
+
+/** The overall state of a GitSync, from its kstatus conditions (Stalled wins, then Reconciling, then Ready). */
+export const UiSyncState = {
+  Ready: 'Ready',
+  Stalled: 'Stalled',
+  Reconciling: 'Reconciling',
+  /** Ready=False, neither Stalled nor Reconciling: the last attempt failed and will be retried. */
+  Failed: 'Failed',
+  /** No conditions yet (the controller has not looked at it). */
+  Unknown: 'Unknown',
+} as const;
+export type UiSyncState = (typeof UiSyncState)[keyof typeof UiSyncState];
+
+/** Health of the applied objects, as far as the GitSync's conditions tell it (the GitSync page reads them live). */
+export const UiHealth = {
+  Healthy: 'Healthy',
+  Progressing: 'Progressing',
+  Degraded: 'Degraded',
+  Unknown: 'Unknown',
+} as const;
+export type UiHealth = (typeof UiHealth)[keyof typeof UiHealth];
+
+/** One row (or tile) of the Overview. */
+export interface UiGitSyncSummary {
+  /** `namespace/name`. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly state: UiSyncState;
+  /** The reason of the condition that decided the state. */
+  readonly reason?: string;
+  readonly message?: string;
+  readonly health: UiHealth;
+  /** How many objects the last successful revision applied. */
+  readonly objects: number;
+  readonly suspended: boolean;
+  /** `main@sha1:<40 hex>` as the controller writes it. */
+  readonly revision?: string;
+  /** The first 7 characters of the commit, when the revision names one. */
+  readonly shortRevision?: string;
+  /** RFC 3339 start of the newest sync attempt. */
+  readonly lastSyncAt?: string;
+  /** Go-style duration of the newest attempt, e.g. `1.2s`. */
+  readonly lastSyncDuration?: string;
+  readonly sourceUrl?: string;
+}
+
+export interface UiCondition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly lastTransitionTime?: string;
+}
+
+/** One attempt of `status.history`, newest first. */
+export interface UiHistoryEntry {
+  readonly revision: string;
+  readonly shortRevision?: string;
+  readonly result: string;
+  readonly startedAt?: string;
+  readonly duration?: string;
+  /** Objects applied or pruned by the attempt. */
+  readonly changed?: number;
+  /** Present when the controller records them. */
+  readonly unchanged?: number;
+  readonly pruned?: number;
+}
+
+/** How an applied object compares with what the GitSync applied. */
+export const UiObjectSync = {
+  InSync: 'InSync',
+  /** Changed by another field manager since gitseal applied it, or its gitseal markers are gone. */
+  Drifted: 'Drifted',
+  Missing: 'Missing',
+  /** The user may not read it. */
+  Unknown: 'Unknown',
+} as const;
+export type UiObjectSync = (typeof UiObjectSync)[keyof typeof UiObjectSync];
+
+/** kstatus health of one live object: Current, InProgress, Failed; Unknown when it could not be read. */
+export type UiObjectHealth = 'Current' | 'InProgress' | 'Failed' | 'Unknown';
+
+export interface UiResource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly sync: UiObjectSync;
+  /** Why it is drifted or unknown, e.g. `changed by kubectl-edit`. */
+  readonly syncMessage?: string;
+  readonly health: UiObjectHealth;
+  readonly healthMessage?: string;
+  /** Secrets only: the key names (never values). */
+  readonly keys?: readonly string[];
+}
+
+/** The inventory grouped by kind, kinds in alphabetical order. */
+export interface UiResourceGroup {
+  readonly kind: string;
+  readonly resources: readonly UiResource[];
+}
+
+export interface UiEvent {
+  readonly type: string;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly count: number;
+  readonly lastSeen?: string;
+}
+
+/** What the user may do to one GitSync (SelfSubjectAccessReview); `reason` says why not. */
+export interface UiPermissions {
+  readonly patch: boolean;
+  readonly reason?: string;
+}
+
+export interface UiGitSyncDetail {
+  readonly summary: UiGitSyncSummary;
+  readonly sourceRef?: string;
+  readonly sourcePath?: string;
+  readonly interval?: string;
+  readonly prune: boolean;
+  readonly selfHeal: boolean;
+  readonly lastAttemptedRevision?: string;
+  readonly conditions: readonly UiCondition[];
+  readonly history: readonly UiHistoryEntry[];
+  readonly resources: readonly UiResourceGroup[];
+  readonly events: readonly UiEvent[];
+  readonly permissions: UiPermissions;
+  /** Parts that could not be read (e.g. Events forbidden), one line each. */
+  readonly problems: readonly string[];
+  /** RFC 3339 time the server read this. */
+  readonly readAt: string;
+}
+
+/** `GET /api/session`: who the UI acts as, and the CSRF token every POST must carry in `X-CSRF-Token`. */
+export interface UiSession {
+  readonly csrfToken: string;
+  readonly context: string;
+  readonly cluster: string;
+  readonly user: string;
+  readonly namespace: string;
+}
+
+/** Messages of `GET /api/gitsyncs/stream` (server-sent events, `data:` is this JSON). */
+export type UiOverviewMessage =
+  | {
+      readonly type: 'snapshot';
+      readonly items: readonly UiGitSyncSummary[];
+      /** Which namespaces the list covers: all, or the one the user may list. */
+      readonly scope: string;
+      readonly live: boolean;
+    }
+  | { readonly type: 'upsert'; readonly item: UiGitSyncSummary }
+  | { readonly type: 'delete'; readonly key: string }
+  /** The list cannot be shown (or not live): a one-line reason, e.g. RBAC forbids listing GitSyncs. */
+  | { readonly type: 'problem'; readonly message: string };
+
+/** Messages of `GET /api/gitsyncs/:namespace/:name/stream`. */
+export type UiDetailMessage =
+  | { readonly type: 'detail'; readonly detail: UiGitSyncDetail }
+  | { readonly type: 'gone'; readonly message: string }
+  | { readonly type: 'problem'; readonly message: string };
+
+/** The answer of an action (`POST .../sync`, `.../suspend`, `.../resume`). */
+export interface UiActionResult {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** Every error answer of the server: a code and one line. */
+export interface UiError {
+  readonly error: string;
+  readonly message: string;
+}

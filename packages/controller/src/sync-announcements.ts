@@ -56,43 +56,54 @@ export function syncAnnouncements(
   drifts: readonly Drift[],
 ): NotifyEvent[] {
   const { gitSync } = start;
-  const status = gitSync.status as GitSyncStatusView | undefined;
   const object: ObjectRef = {
     kind: 'GitSync',
     namespace: gitSync.metadata.namespace ?? 'default',
     name: gitSync.metadata.name,
   };
-  const revision = result.revision === '' ? {} : { revision: result.revision };
-  const previous = status?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
+  const about: About = { object, ...(result.revision === '' ? {} : { revision: result.revision }) };
+  const outcome = result.result === 'Succeeded' ? succeeded(start, result, about) : failed(start, result, about);
+  if (!putDriftBack(result)) return outcome;
+  const healed = result.result === 'Succeeded' ? about : { object, revision: result.healed?.revision ?? '' };
+  return [
+    ...outcome,
+    ...drifts.map((d): NotifyEvent => ({ kind: 'DriftCorrected', ...healed, target: d.target, fields: d.fields })),
+  ];
+}
+
+/** The GitSync and revision every event of one sync is about. */
+interface About {
+  readonly object: ObjectRef;
+  readonly revision?: string;
+}
+
+function readyBefore(gitSync: GitSync) {
+  return (gitSync.status as GitSyncStatusView | undefined)?.conditions?.find((c) => c.type === GitSyncCondition.Ready);
+}
+
+function succeeded(start: SyncStart, result: SyncRevisionResult, about: About): NotifyEvent[] {
+  const { gitSync } = start;
+  const status = gitSync.status as GitSyncStatusView | undefined;
   const events: NotifyEvent[] = [];
-  if (result.result === 'Succeeded') {
-    const wasSettled = previous?.status === 'True' && status?.observedGeneration === gitSync.metadata.generation;
-    if (!wasSettled || result.revision !== status?.lastAppliedRevision) {
-      events.push({
-        kind: 'SyncSucceeded',
-        object,
-        ...revision,
-        changed: result.applied,
-        unchanged: result.unchanged,
-        pruned: result.pruned,
-      });
-    }
-    const pruned = result.pruned > 0 ? prunedObjects(start, result) : [];
-    if (pruned.length > 0) events.push({ kind: 'Pruned', object, ...revision, objects: pruned });
-  } else {
-    const reason = result.reason ?? SyncReason.ApplyFailed;
-    const message = result.message ?? 'sync failed';
-    if (!(previous?.status === 'False' && previous.reason === reason && previous.message === message)) {
-      events.push({ kind: 'SyncFailed', object, ...revision, reason, message });
-      const target = reason === SyncReason.OwnershipConflict ? conflictTarget(message) : undefined;
-      if (target) events.push({ kind: 'OwnershipConflict', object, ...revision, target });
-    }
+  const wasSettled =
+    readyBefore(gitSync)?.status === 'True' && status?.observedGeneration === gitSync.metadata.generation;
+  if (!wasSettled || result.revision !== status?.lastAppliedRevision) {
+    const counts = { changed: result.applied, unchanged: result.unchanged, pruned: result.pruned };
+    events.push({ kind: 'SyncSucceeded', ...about, ...counts });
   }
-  if (putDriftBack(result)) {
-    const healedRevision = result.result === 'Succeeded' ? revision : { revision: result.healed?.revision ?? '' };
-    for (const drift of drifts) {
-      events.push({ kind: 'DriftCorrected', object, ...healedRevision, target: drift.target, fields: drift.fields });
-    }
-  }
+  const pruned = result.pruned > 0 ? prunedObjects(start, result) : [];
+  if (pruned.length > 0) events.push({ kind: 'Pruned', ...about, objects: pruned });
   return events;
+}
+
+function failed(start: SyncStart, result: SyncRevisionResult, about: About): NotifyEvent[] {
+  const reason = result.reason ?? SyncReason.ApplyFailed;
+  const message = result.message ?? 'sync failed';
+  const previous = readyBefore(start.gitSync);
+  if (previous?.status === 'False' && previous.reason === reason && previous.message === message) return [];
+  const target = reason === SyncReason.OwnershipConflict ? conflictTarget(message) : undefined;
+  return [
+    { kind: 'SyncFailed', ...about, reason, message },
+    ...(target ? [{ kind: 'OwnershipConflict' as const, ...about, target }] : []),
+  ];
 }

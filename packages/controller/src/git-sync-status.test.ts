@@ -47,6 +47,9 @@ describe('gitSyncStatus', () => {
         startedAt: '2026-01-02T03:04:05Z',
         duration: '1.5s',
         objectsChanged: 3,
+        applied: 2,
+        unchanged: 1,
+        pruned: 1,
       },
     ]);
     const again = gitSyncStatus(

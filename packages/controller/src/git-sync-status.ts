@@ -70,6 +70,9 @@ function historyEntry(result: SyncRevisionResult, startedAt: Date): GitSyncHisto
     startedAt: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     duration: formatDuration(result.durationMs),
     objectsChanged: result.applied + result.pruned,
+    applied: result.applied,
+    unchanged: result.unchanged,
+    pruned: result.pruned,
     ...(result.chart ? { chart: `${result.chart.name} ${result.chart.version}` } : {}),
   };
 }

@@ -151,7 +151,13 @@ export interface GitSyncHistoryEntry {
   startedAt?: string;
   /** Go-style duration, e.g. `1.234s`. */
   duration?: string;
+  /** Objects applied with a change plus objects pruned. */
   objectsChanged?: number;
+  /** Objects the apply changed (created or updated). */
+  applied?: number;
+  /** Objects the apply left as they were. */
+  unchanged?: number;
+  pruned?: number;
   /** The chart rendered, `<name> <version>` (Helm sources). */
   chart?: string;
 }

@@ -51,10 +51,27 @@ test('a contest names the other managers, is reported once, and ends after a qui
 
 test("gitseal's own write waits for the next heal the backoff allows while a streak is on, else runs at once", () => {
   const heals = new DriftHeals(options);
-  assert.equal(heals.ownWrite('k', 0), 0, 'no heal yet: at once');
+  assert.equal(heals.ownWrite('k', 'ConfigMap ns/a', 0), 0, 'no heal yet: at once');
   heals.drift('k', 'ConfigMap ns/a', ['fighter'], 0); // healed at 0, streak 0
-  assert.equal(heals.ownWrite('k', 40), 960, 'the echo of the first heal: not before the 1 s backoff');
+  assert.equal(
+    heals.ownWrite('k', 'ConfigMap ns/a', 40),
+    960,
+    'the echo of the first heal: not before the 1 s backoff',
+  );
   heals.drift('k', 'ConfigMap ns/a', ['fighter'], 100); // answered: heal at 1 000, streak 1
-  assert.equal(heals.ownWrite('k', 1_040), 1_960, 'the echo of the second heal: not before 3 000');
-  assert.equal(heals.ownWrite('k', 20_000), 0, 'after the quiet period: at once');
+  assert.equal(heals.ownWrite('k', 'ConfigMap ns/a', 1_040), 1_960, 'the echo of the second heal: not before 3 000');
+  assert.equal(heals.ownWrite('k', 'ConfigMap ns/a', 20_000), 0, 'after the quiet period: at once');
+});
+
+test('other objects drifting one after another are each healed at once; only the fought object backs off', () => {
+  const heals = new DriftHeals();
+  // Someone edits seven objects of one GitSync, 200 ms apart: every one is put back at once.
+  for (let i = 0; i < 7; i++) assert.equal(heals.drift('k', `ConfigMap ns/cm-${i}`, ['kubectl-edit'], i * 200), 0);
+  assert.equal(heals.contestOf('k', 1_400), undefined, 'no contest: no object was changed back twice');
+  // A fighter answers the heals of one object: it backs off (1 s, then 2 s) while another object still heals at once.
+  assert.equal(heals.drift('k', 'ConfigMap ns/fought', ['fighter'], 10_000), 0);
+  assert.equal(heals.drift('k', 'ConfigMap ns/fought', ['fighter'], 10_100), 900);
+  assert.equal(heals.drift('k', 'ConfigMap ns/other', ['kubectl-edit'], 10_200), 0, 'another object: at once');
+  assert.equal(heals.drift('k', 'ConfigMap ns/fought', ['fighter'], 11_100), 1_900, 'the fight keeps its backoff');
+  assert.match(heals.contestOf('k', 11_100)?.message ?? '', /^ConfigMap ns\/fought: changed back by field manager/);
 });

@@ -335,7 +335,7 @@ export class GitSyncWatch {
       const delayMs = deleted
         ? 0
         : managers.length === 0
-          ? this.#heals.ownWrite(tracked.key, now)
+          ? this.#heals.ownWrite(tracked.key, `${type.kind} ${objectKey(object)}`, now)
           : this.#heals.drift(tracked.key, `${type.kind} ${objectKey(object)}`, managers, now);
       this.#o.logger.debug(
         { gitSync: tracked.key, kind: type.kind, object: objectKey(object), deleted, managers, delayMs },

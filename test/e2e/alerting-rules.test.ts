@@ -35,6 +35,7 @@ const ALERTS = [
   'GitsealNoLeader',
   'GitsealMultipleLeaders',
   'GitsealRsaPoolSaturated',
+  'GitsealNotificationsFailing',
 ];
 
 test('the PrometheusRule holds exactly the groups of the plain rules file', () => {
@@ -63,7 +64,9 @@ test('every alert has a severity, a for:, a summary and a description that name 
       // Templates may use the alert's value (a number) and these labels only: no label holds a secret, a revision
       // or a message, and nothing else is reachable from an annotation.
       for (const [, used] of text.matchAll(/\$labels\.(\w+)/g)) {
-        assert.ok(['namespace', 'name', 'reason', 'instance', 'job'].includes(used ?? ''), `${rule.alert}: ${used}`);
+        // `provider` is a NotificationProvider's namespace/name (never its address), `type` its kind of receiver.
+        const allowed = ['namespace', 'name', 'reason', 'instance', 'job', 'provider', 'type'];
+        assert.ok(allowed.includes(used ?? ''), `${rule.alert}: ${used}`);
       }
       assert.doesNotMatch(text, /query|\$externalLabels/, rule.alert);
     }

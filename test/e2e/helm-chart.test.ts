@@ -129,6 +129,9 @@ test('helm lint --strict passes with the defaults and with every option changed'
     'watchNamespaces={a,b}',
     'syncEngine.enabled=false',
     'networkPolicy.enabled=false',
+    'notifications.enabled=false',
+    'notifications.link=https://gitseal.example/{name}',
+    'notifications.allowHttp=true',
   ];
   await helmOk(bin, ['lint', '--strict', chartDir, ...sets.flatMap((s) => ['--set', s])]);
 });
@@ -174,6 +177,8 @@ test('values change the Deployment: image, replicas, resources and every control
     'bitnamiCompat=true',
     'watchNamespaces={team-a,team-b}',
     'logLevel=debug',
+    'notifications.link=https://gitseal.example/{kind}/{namespace}/{name}',
+    'notifications.allowHttp=true',
   ]);
   const deployment = one(objects, 'Deployment', 'gitseal-controller');
   assert.equal(deployment.spec.replicas, 3);
@@ -190,6 +195,12 @@ test('values change the Deployment: image, replicas, resources and every control
   assert.equal(parsed.keySize, 3072);
   assert.equal(parsed.logLevel, 'debug');
   assert.equal(parsed.leaderElect, true);
+  assert.deepEqual(parsed.notifications, {
+    enabled: true,
+    linkPattern: 'https://gitseal.example/{kind}/{namespace}/{name}',
+    allowHttp: true,
+  });
+  assert.equal((await parsedArgs(await render(bin, ['notifications.enabled=false']))).notifications.enabled, false);
 
   const defaults = await parsedArgs(await render(bin));
   assert.deepEqual([defaults.bitnamiCompat, defaults.namespaces], [false, []]);

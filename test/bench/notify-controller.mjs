@@ -9,6 +9,7 @@
 //   - sync latency (commit → trigger → Ready) with the receiver answering, then hanging, then failing (503): the
 //     median of 7 each (a receiver that is down must not slow reconciles).
 // Prints human lines, then one JSON line for the bench driver.
+/* global fetch, performance */
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { startControlPlane } from '../dist/cluster/index.js';
 import { startLoopbackReceiver } from '../dist/support/loopback-receiver.js';

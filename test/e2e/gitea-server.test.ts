@@ -3,20 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGitea } from '../support/gitea-server.js';
+import { commitFiles, pushMain, startGitea, waitPushRecorded } from '../support/gitea-server.js';
 import { startLoopbackReceiver } from '../support/loopback-receiver.js';
 import { runCommand } from '../support/run-command.js';
 
 const NO_PROMPT = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
-
-async function git(args: string[]): Promise<string> {
-  const run = await runCommand('git', args, { env: NO_PROMPT });
-  assert.equal(run.code, 0, `git ${args.filter((a) => !a.includes('Authorization')).join(' ')}: ${run.stderr}`);
-  return run.stdout.trim();
-}
 
 interface CombinedStatus {
   state: string;
@@ -44,26 +38,19 @@ test('Gitea takes a token push over HTTP, reads back a commit status and signs i
 
   const work = mkdtempSync(join(tmpdir(), 'gitseal-gitea-clone-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
-  await git(['-C', work, 'init', '-q', '-b', 'main']);
-  writeFileSync(join(work, 'configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n');
-  await git(['-C', work, 'add', '.']);
-  await git(['-C', work, '-c', 'user.name=gitseal', '-c', 'user.email=t@gitseal.test', 'commit', '-q', '-m', 'one']);
-  const sha = await git(['-C', work, 'rev-parse', 'HEAD']);
+  const sha = await commitFiles(
+    work,
+    { 'configmap.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n' },
+    'one',
+  );
 
   const anonymous = await runCommand('git', ['-C', work, 'push', gitea.cloneUrl, 'main'], { env: NO_PROMPT });
   assert.notEqual(anonymous.code, 0, 'a push without the token must be refused');
   assert.equal(receiver.requests.length, 0);
 
   const pushed = performance.now();
-  await git(['-C', work, '-c', gitea.gitAuthConfig, 'push', '-q', gitea.cloneUrl, 'main']);
-  // Gitea records a first push asynchronously (its post-receive hook queues it): until the repository stops being
-  // `empty`, v1.27.3's branch API answers 500 (a nil git repository), so wait for that first.
-  for (const deadline = Date.now() + 10_000; ;) {
-    const repo = await gitea.api('GET', `/repos/${gitea.owner}/${gitea.repo}`);
-    if ((repo.json as { empty?: boolean } | undefined)?.empty === false) break;
-    assert.ok(Date.now() < deadline, 'the pushed repository is still empty after 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await pushMain(gitea, work);
+  await waitPushRecorded(gitea);
   const branch = await gitea.api('GET', `/repos/${gitea.owner}/${gitea.repo}/branches/main`);
   assert.equal(branch.status, 200, branch.text.slice(0, 200));
   assert.equal((branch.json as { commit: { id: string } }).commit.id, sha);

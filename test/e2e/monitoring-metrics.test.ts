@@ -4,14 +4,15 @@
 // its /metrics, and the new per-GitSync series must say what happened (and go when their GitSync goes).
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, type CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { startLoopbackReceiver } from '../support/loopback-receiver.js';
 import { assertNoMarkers, marker } from './cli-harness.js';
 import { metricValue, scrape, sealItems, waitFor, type ControllerProcess } from './controller-harness.js';
 import { alertRules, dashboardQueries } from './monitoring-files.js';
 import { histogramFamily, promqlMetricNames } from './promql-metric-names.js';
 import { configMapJson, createSyncNamespace, GitSyncs, orAbsent, readyAt, syncSuite } from './sync-harness.js';
 
-const suite = syncSuite('monitoring-metrics.log');
+const suite = syncSuite('monitoring-metrics.log', ['--notification-allow-http']);
 const { markers, newRepo } = suite;
 let kc: KubeConfig;
 let core: CoreV1Api;
@@ -50,6 +51,23 @@ let ns = '';
 test('a synced, unsealed, drifted and a failing GitSync show in the new metrics', async (t) => {
   if (!(await ready(t))) return;
   ns = await createSyncNamespace(kc, 'monitoring');
+  // A webhook receiver hears the GitSyncs: gitseal_notifications_total gets its series.
+  const receiver = await startLoopbackReceiver();
+  t.after(() => receiver.close());
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const resource = (plural: string, kind: string, spec: unknown) =>
+    custom.createNamespacedCustomObject({
+      group: 'gitseal.dev',
+      version: 'v1alpha1',
+      namespace: ns,
+      plural,
+      body: { apiVersion: 'gitseal.dev/v1alpha1', kind, metadata: { name: 'hook' }, spec },
+    });
+  await resource('notificationproviders', 'NotificationProvider', { type: 'webhook', address: receiver.url });
+  await resource('notificationalerts', 'NotificationAlert', {
+    providerRef: { name: 'hook' },
+    eventSources: [{ kind: 'GitSync' }],
+  });
   const repo = newRepo();
   const commit = repo.commit({
     'settings.yaml': configMapJson('settings', { mode: 'one' }),
@@ -97,6 +115,12 @@ test('a synced, unsealed, drifted and a failing GitSync show in the new metrics'
   assert.match(text, /^gitseal_rsa_pool_busy_workers \d/m);
   assert.match(text, /^gitseal_rsa_pool_queued_tasks\{priority="api"\} \d/m);
   assert.match(text, /^gitseal_key_renew_period_seconds 2592000$/m, 'the default --key-renew-period, 30 days');
+  await waitFor('a notification counted', async () =>
+    new RegExp(`^gitseal_notifications_total\\{provider="${ns}/hook",type="webhook",outcome="sent"\\} [1-9]`, 'm').test(
+      await scrape(controller),
+    ),
+  );
+  assert.ok(receiver.requests.length >= 1);
   assertNoMarkers(text, markers, '/metrics');
 });
 

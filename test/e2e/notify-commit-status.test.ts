@@ -3,15 +3,13 @@
 // through Gitea's own API. A wrong token and a missing repository fail for good, counted, and set nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commitStatusProvider, Notifier, type NotifyEvent } from '@gitseal/notify';
-import { startGitea, type RunningGitea } from '../support/gitea-server.js';
+import { commitFiles, pushMain, startGitea, waitPushRecorded, type RunningGitea } from '../support/gitea-server.js';
 import { recordingLogger } from '../support/recording-logger.js';
-import { runCommand } from '../support/run-command.js';
 
-const NO_PROMPT = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
 const WRONG_TOKEN = 'wrong-token-PLAINTEXT-MARKER-31c9';
 const LINK = 'http://127.0.0.1:8080/ui/gitsyncs/{namespace}/{name}';
 const gitSync = { kind: 'GitSync', namespace: 'team-a', name: 'apps' };
@@ -30,29 +28,20 @@ interface CombinedStatus {
   statuses: GiteaStatus[];
 }
 
-async function git(args: string[]): Promise<string> {
-  const run = await runCommand('git', args, { env: NO_PROMPT });
-  assert.equal(run.code, 0, `git ${args.filter((a) => !a.includes('Authorization')).join(' ')}: ${run.stderr}`);
-  return run.stdout.trim();
-}
-
-/** Two commits on main, pushed with the token; resolves once Gitea has recorded the push (see gitea-server.test). */
+/** Two commits on main, pushed with the token; resolves once Gitea has recorded the push. */
 async function pushTwoCommits(gitea: RunningGitea, work: string): Promise<[string, string]> {
-  await git(['-C', work, 'init', '-q', '-b', 'main']);
   const shas: string[] = [];
   for (const name of ['one', 'two']) {
-    writeFileSync(join(work, `${name}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`);
-    await git(['-C', work, 'add', '.']);
-    await git(['-C', work, '-c', 'user.name=gitseal', '-c', 'user.email=t@gitseal.test', 'commit', '-q', '-m', name]);
-    shas.push(await git(['-C', work, 'rev-parse', 'HEAD']));
+    shas.push(
+      await commitFiles(
+        work,
+        { [`${name}.yaml`]: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n` },
+        name,
+      ),
+    );
   }
-  await git(['-C', work, '-c', gitea.gitAuthConfig, 'push', '-q', gitea.cloneUrl, 'main']);
-  for (const deadline = Date.now() + 10_000; ;) {
-    const repo = await gitea.api('GET', `/repos/${gitea.owner}/${gitea.repo}`);
-    if ((repo.json as { empty?: boolean } | undefined)?.empty === false) break;
-    assert.ok(Date.now() < deadline, 'the pushed repository is still empty after 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await pushMain(gitea, work);
+  await waitPushRecorded(gitea);
   return [shas[0] ?? '', shas[1] ?? ''];
 }
 

@@ -11,9 +11,8 @@ import { Scope } from '@gitseal/crypto';
 import { marker } from './cli-harness.js';
 import { b64, sealItems, waitFor, type ControllerProcess } from './controller-harness.js';
 import { startAlertmanager } from '../support/alertmanager.js';
-import { startGitea, type RunningGitea } from '../support/gitea-server.js';
-import { runCommand } from '../support/run-command.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { commitFiles, pushMain, startGitea, waitPushRecorded, type RunningGitea } from '../support/gitea-server.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configMapJson, createSyncNamespace, readyAt, type GitSyncs, syncSuite } from './sync-harness.js';
@@ -314,19 +313,11 @@ interface GiteaStatus {
   target_url: string;
 }
 
-async function git(args: string[]): Promise<string> {
-  const run = await runCommand('git', args, { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
-  assert.equal(run.code, 0, `git ${args.filter((a) => !a.includes('Authorization')).join(' ')}: ${run.stderr}`);
-  return run.stdout.trim();
-}
-
 /** Commits `files` in `work` and pushes main to the Gitea repository with the token; the commit's sha. */
 async function pushToGitea(gitea: RunningGitea, work: string, files: Record<string, string>): Promise<string> {
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(work, name), content);
-  await git(['-C', work, 'add', '.']);
-  await git(['-C', work, '-c', 'user.name=gitseal', '-c', 'user.email=t@gitseal.test', 'commit', '-q', '-m', 'change']);
-  await git(['-C', work, '-c', gitea.gitAuthConfig, 'push', '-q', gitea.cloneUrl, 'main']);
-  return git(['-C', work, 'rev-parse', 'HEAD']);
+  const sha = await commitFiles(work, files);
+  await pushMain(gitea, work);
+  return sha;
 }
 
 test('a GitSync pulling from a private Gitea sets commit statuses there: pending, then success or failure', async (t) => {
@@ -336,12 +327,8 @@ test('a GitSync pulling from a private Gitea sets commit statuses there: pending
   suite.markers.push(gitea.token);
   const work = mkdtempSync(join(tmpdir(), 'gitseal-notify-gitea-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
-  await git(['-C', work, 'init', '-q', '-b', 'main']);
   const good = await pushToGitea(gitea, work, { 'a.yaml': configMapJson('a', { x: '1' }) });
-  await waitFor('Gitea indexed the push', async () => {
-    const repo = await gitea.api('GET', `/repos/${gitea.owner}/${gitea.repo}`);
-    return (repo.json as { empty?: boolean } | undefined)?.empty === false;
-  });
+  await waitPushRecorded(gitea);
   const ns = await createSyncNamespace(kc, 'notify-gitea');
   // One token for both: the GitSync reads the repository with it, the provider sets statuses with it.
   await core.createNamespacedSecret({
@@ -452,6 +439,11 @@ async function alertsIn(url: string, alertname: string): Promise<GettableAlert[]
   return (await response.json()) as GettableAlert[];
 }
 
+/** The first alert of that name once Alertmanager shows one. */
+function firstAlert(url: string, alertname: string, timeoutMs = 30_000): Promise<GettableAlert> {
+  return waitFor(`${alertname} in Alertmanager`, async () => (await alertsIn(url, alertname))[0], timeoutMs);
+}
+
 // Last in the file: it marks the sealing key compromised, so the controller makes a new one.
 test("the platform team's Alertmanager hears the controller: certificate restored, key rotated, a compromised key in use", async (t) => {
   if (!(await ready(t))) return;
@@ -486,11 +478,8 @@ test("the platform team's Alertmanager hears the controller: certificate restore
   await waitFor('db unsealed', async () => core.readNamespacedSecret({ namespace: tenant, name: 'db' }));
 
   await core.deleteNamespacedConfigMap({ namespace: system, name: 'gitseal-certs' });
-  const [restored] = await waitFor('CertificateRestored in Alertmanager', async () => {
-    const found = await alertsIn(am.url, 'GitsealCertificateRestored');
-    return found.length > 0 ? found : undefined;
-  });
-  assert.deepEqual([restored!.labels.object_kind, restored!.labels.name], ['ConfigMap', 'gitseal-certs']);
+  const restored = await firstAlert(am.url, 'GitsealCertificateRestored');
+  assert.deepEqual([restored.labels.object_kind, restored.labels.name], ['ConfigMap', 'gitseal-certs']);
 
   const [key] = (await core.listNamespacedSecret({ namespace: system, labelSelector: 'gitseal.dev/sealing-key' }))
     .items;
@@ -500,25 +489,11 @@ test("the platform team's Alertmanager hears the controller: certificate restore
     name: key.metadata.name,
     body: [{ op: 'replace', path: '/metadata/labels/gitseal.dev~1sealing-key', value: 'compromised' }],
   });
-  const [rotated] = await waitFor(
-    'KeyRotated in Alertmanager',
-    async () => {
-      const found = await alertsIn(am.url, 'GitsealKeyRotated');
-      return found.length > 0 ? found : undefined;
-    },
-    60_000,
-  );
-  assert.equal(rotated!.labels.object_kind, 'Secret');
-  assert.notEqual(rotated!.labels.name, key.metadata.name, 'a new key Secret');
-  const [inUse] = await waitFor(
-    'CompromisedKeyInUse in Alertmanager',
-    async () => {
-      const found = await alertsIn(am.url, 'GitsealCompromisedKeyInUse');
-      return found.length > 0 ? found : undefined;
-    },
-    30_000,
-  );
-  assert.deepEqual([inUse!.labels.namespace, inUse!.labels.name], [tenant, 'db']);
+  const rotated = await firstAlert(am.url, 'GitsealKeyRotated', 60_000);
+  assert.equal(rotated.labels.object_kind, 'Secret');
+  assert.notEqual(rotated.labels.name, key.metadata.name, 'a new key Secret');
+  const inUse = await firstAlert(am.url, 'GitsealCompromisedKeyInUse', 30_000);
+  assert.deepEqual([inUse.labels.namespace, inUse.labels.name], [tenant, 'db']);
   const everything = JSON.stringify(await (await fetch(`${am.url}/api/v2/alerts`)).json());
   assert.ok(!everything.includes(plain), 'no plaintext in Alertmanager');
 });

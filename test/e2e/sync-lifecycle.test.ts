@@ -171,7 +171,14 @@ async function assertStable(ns: string, name: string, owner: string, refused: st
   assert.equal(after?.data?.['owner'], owner, `${owner} keeps it`);
   assert.equal(after?.metadata?.labels?.[LABEL], `${ns}.${owner}`);
   assert.equal(after?.metadata?.resourceVersion, before?.metadata?.resourceVersion, 'nobody wrote it meanwhile');
-  const loser = await syncs.get(ns, refused);
+  // The last requested sync of the refused one may still be running (Reconciling): wait for it to end.
+  const loser = await syncs.waitFor(
+    ns,
+    refused,
+    'refused again',
+    (o) => gitSyncCondition(o, 'Stalled') !== undefined,
+    15_000,
+  );
   assert.equal(gitSyncCondition(loser, 'Ready')?.status, 'False');
   assert.equal(gitSyncCondition(loser, 'Ready')?.reason, 'OwnershipConflict');
   assert.equal(gitSyncCondition(loser, 'Stalled')?.status, 'True');

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveGiteaBinary } from '../cluster/gitea-binary.js';
@@ -200,4 +200,42 @@ export async function startGitea(options: { repo?: string } = {}): Promise<Runni
     output: () => output,
     stop,
   };
+}
+
+const NO_PROMPT = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+
+/** git without prompts; rejects naming the command (never an auth header) and git's stderr when it fails. */
+export async function git(args: readonly string[]): Promise<string> {
+  const run = await runCommand('git', [...args], { env: NO_PROMPT });
+  if (run.code !== 0) {
+    throw new Error(`git ${args.filter((a) => !a.includes('Authorization')).join(' ')}: ${run.stderr.trim()}`);
+  }
+  return run.stdout.trim();
+}
+
+/** Writes `files` into the clone `work` (made with `git init -b main` when new), commits them; the commit's sha. */
+export async function commitFiles(work: string, files: Record<string, string>, message = 'change'): Promise<string> {
+  if (!existsSync(join(work, '.git'))) await git(['-C', work, 'init', '-q', '-b', 'main']);
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(work, name), content);
+  await git(['-C', work, 'add', '.']);
+  await git(['-C', work, '-c', 'user.name=gitseal', '-c', 'user.email=t@gitseal.test', 'commit', '-q', '-m', message]);
+  return git(['-C', work, 'rev-parse', 'HEAD']);
+}
+
+/** Pushes main of `work` to the server's repository with the token (in a header, never in the URL). */
+export async function pushMain(gitea: RunningGitea, work: string): Promise<void> {
+  await git(['-C', work, '-c', gitea.gitAuthConfig, 'push', '-q', gitea.cloneUrl, 'main']);
+}
+
+/**
+ * Resolves once Gitea has recorded the first push: its post-receive hook queues it, and until the repository stops
+ * being `empty`, v1.27.3's branch API answers 500 (a nil git repository).
+ */
+export async function waitPushRecorded(gitea: RunningGitea, timeoutMs = 10_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; ;) {
+    const repo = await gitea.api('GET', `/repos/${gitea.owner}/${gitea.repo}`);
+    if ((repo.json as { empty?: boolean } | undefined)?.empty === false) return;
+    if (Date.now() > deadline) throw new Error(`the pushed repository is still empty after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

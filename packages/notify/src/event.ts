@@ -1,20 +1,11 @@
-/** What gitseal notifies about. The lead's Alert resources select on these kinds and severities. */
-export const EventKind = {
-  SyncStarted: 'SyncStarted',
-  SyncSucceeded: 'SyncSucceeded',
-  SyncFailed: 'SyncFailed',
-  DriftCorrected: 'DriftCorrected',
-  Pruned: 'Pruned',
-  UnsealFailed: 'UnsealFailed',
-  KeyRotated: 'KeyRotated',
-  CompromisedKeyInUse: 'CompromisedKeyInUse',
-  OwnershipConflict: 'OwnershipConflict',
-  CertificateRestored: 'CertificateRestored',
-} as const;
-export type EventKind = (typeof EventKind)[keyof typeof EventKind];
+import { NotificationEventKind, NotificationSeverity } from '@gitseal/manifests';
 
-export const Severity = { Info: 'info', Warning: 'warning', Error: 'error' } as const;
-export type Severity = (typeof Severity)[keyof typeof Severity];
+/** What gitseal notifies about: the kinds NotificationAlerts select on (one list, in @gitseal/manifests). */
+export const EventKind = NotificationEventKind;
+export type EventKind = NotificationEventKind;
+
+export const Severity = NotificationSeverity;
+export type Severity = NotificationSeverity;
 
 /** A Kubernetes object by name only: never its content. `namespace` is absent for cluster-scoped objects. */
 export interface ObjectRef {

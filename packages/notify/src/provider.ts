@@ -1,3 +1,4 @@
+import { NotificationProviderType } from '@gitseal/manifests';
 import type { Notification } from './notification.js';
 
 /**
@@ -23,13 +24,6 @@ export interface OrderKey {
   readonly rank: number;
 }
 
-export const ProviderType = {
-  Webhook: 'webhook',
-  Slack: 'slack',
-  Teams: 'teams',
-  Alertmanager: 'alertmanager',
-  GitHub: 'github',
-  GitLab: 'gitlab',
-  Gitea: 'gitea',
-} as const;
-export type ProviderType = (typeof ProviderType)[keyof typeof ProviderType];
+/** The kinds of receiver: the types a NotificationProvider may name (one list, in @gitseal/manifests). */
+export const ProviderType = NotificationProviderType;
+export type ProviderType = NotificationProviderType;

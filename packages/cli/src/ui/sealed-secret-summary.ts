@@ -65,6 +65,15 @@ function inspectValues(values: readonly unknown[], scope: UiScope) {
   return { envelope: envelope as UiSealedSecret['envelope'], mismatch };
 }
 
+/** The Synced condition's status, reason and message, made printable. */
+function syncedFields(synced: ConditionJson | undefined): Pick<UiSealedSecret, 'synced' | 'reason' | 'message'> {
+  return {
+    synced: typeof synced?.status === 'string' ? printable(synced.status, 10) : 'Unknown',
+    ...(typeof synced?.reason === 'string' ? { reason: printable(synced.reason, 100) } : {}),
+    ...(typeof synced?.message === 'string' ? { message: printable(synced.message, 300) } : {}),
+  };
+}
+
 /**
  * One row of the SealedSecrets page: the Synced condition, the keys that opened it, the scope (annotations, checked
  * against v2 labels) and the Secret's key names. Ciphertext is inspected for its framing only and never sent.
@@ -84,9 +93,7 @@ export function summarizeSealedSecret(object: SealedSecretJson): UiSealedSecret 
     key: `${namespace}/${name}`,
     namespace,
     name,
-    synced: typeof synced?.status === 'string' ? printable(synced.status, 10) : 'Unknown',
-    ...(typeof synced?.reason === 'string' ? { reason: printable(synced.reason, 100) } : {}),
-    ...(typeof synced?.message === 'string' ? { message: printable(synced.message, 300) } : {}),
+    ...syncedFields(synced),
     keyFingerprints: fingerprints.split(',').filter((f) => FINGERPRINT.test(f)),
     scope,
     ...(mismatch === undefined ? {} : { scopeMismatch: mismatch }),

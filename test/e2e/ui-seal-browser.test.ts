@@ -81,6 +81,12 @@ function files(namespace: string, certPem: string): Record<string, string> {
       metadata: { name: 'plain' },
       data: { token: b64(plainMarker), user: b64('app') },
     }),
+    'app/plain-too.json': JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'plain-too' },
+      stringData: { note: plainMarker },
+    }),
   };
 }
 
@@ -93,6 +99,7 @@ const gitSync = (namespace: string, url: string): string =>
       source: { url, ref: { branch: 'main' }, path: 'app' },
       interval: '1h',
       prune: true,
+      selfHeal: false,
       allowPlainSecrets: true,
     },
   });
@@ -312,7 +319,7 @@ test('the GitSync page diffs a drifted Secret and ConfigMap key by key, without 
   await page.goto(`${w.ui.url}#/gitsyncs/${namespace}/app`);
   await page.locator('tr[data-resource="Secret/plain"][data-sync="Drifted"]').waitFor({ timeout: 15_000 });
 
-  await page.getByRole('button', { name: 'Diff of Secret plain' }).click();
+  await page.getByRole('button', { name: 'Diff of Secret plain', exact: true }).click();
   const panel = page.locator('[data-diff="Secret/plain"]');
   const change = (key: string) => panel.locator(`[data-key-name="${key}"]`);
   await change('token').waitFor({ timeout: 30_000 });
@@ -326,6 +333,12 @@ test('the GitSync page diffs a drifted Secret and ConfigMap key by key, without 
   );
   assert.match(await panel.innerText(), /changed by kubectl-patch/);
   await shot(page, 'gitsync-diff');
+
+  // An untouched Secret: the dry run succeeds and its answer is metadata only (else the server refuses to compare).
+  await page.getByRole('button', { name: 'Diff of Secret plain-too' }).click();
+  const untouched = page.locator('[data-diff="Secret/plain-too"]');
+  await untouched.locator('[data-key-name="note"][data-key-change="unchanged"]').waitFor({ timeout: 30_000 });
+  assert.match(await untouched.innerText(), /unchanged live against/);
 
   await page.getByRole('button', { name: 'Diff of ConfigMap config' }).click();
   const config = page.locator('[data-diff="ConfigMap/config"]');
@@ -416,6 +429,7 @@ test('a user without RBAC for SealedSecrets and the certificates ConfigMap is to
   const page = await recordedPage(browser);
   await page.goto(ui.loginUrl);
   await page.goto(`${ui.url}#/sealedsecrets`);
+  await page.getByRole('heading', { name: 'SealedSecrets', level: 1 }).waitFor();
   await page
     .getByRole('alert')
     .filter({ hasText: `You may not list SealedSecrets (RBAC forbids list on sealedsecrets.gitseal.dev` })

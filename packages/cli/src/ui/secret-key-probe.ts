@@ -31,6 +31,22 @@ export function conflictFields(status: unknown): string[] {
   return [...new Set(fields)].sort();
 }
 
+/**
+ * A dry-run answer must be metadata only (`kind: PartialObjectMetadata`): an API server that ignored the Accept
+ * header sent the Secret whole, which is wiped and refused here rather than used.
+ */
+function assertMetadataOnly(body: Buffer, title: string): void {
+  let kind: unknown;
+  try {
+    kind = (JSON.parse(body.toString('utf8')) as { kind?: unknown }).kind;
+  } catch {
+    kind = undefined;
+  }
+  if (kind === 'PartialObjectMetadata') return;
+  body.fill(0);
+  throw new CliError(`${title}: the API server did not answer the dry run as metadata only; not compared`);
+}
+
 /** Secret data keys (plus stringData folded in, as the API server does) of a desired Secret. */
 function desiredKeys(secret: KubeObject): string[] {
   const s = secret as { data?: Record<string, unknown>; stringData?: Record<string, unknown> };
@@ -103,6 +119,7 @@ export async function compareSecret(kc: KubeConfig, desired: KubeObject): Promis
     timeoutMs: 10_000,
   });
   let conflicts: string[] = [];
+  if (probe.status >= 200 && probe.status < 300) assertMetadataOnly(probe.body, title);
   if (probe.status === 409) conflicts = conflictFields(JSON.parse(probe.body.toString('utf8')));
   else if (probe.status === 403) {
     throw new CliError(

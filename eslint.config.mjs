@@ -55,7 +55,7 @@ export default tseslint.config(
   },
   {
     // The web UI is bundled for the browser: from the workspace packages it may import types only (their code is
-    // Node's), and it talks to nothing but gitseal ui's own server.
+    // Node's) and the browser-safe WebCrypto sealing, and it talks to nothing but gitseal ui's own server.
     files: ['packages/ui/src/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': 'off',
@@ -63,7 +63,11 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@gitseal/*'], allowTypeImports: true, message: 'the UI imports only types from packages' },
+            {
+              regex: '^@gitseal/(?!crypto/web$)',
+              allowTypeImports: true,
+              message: 'the UI imports only types from packages (and the browser-safe @gitseal/crypto/web)',
+            },
           ],
         },
       ],

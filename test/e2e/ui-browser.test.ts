@@ -3,8 +3,8 @@
 // without a reload; table, tiles, filters and keyboard-only navigation of the Overview; the GitSync page's resource
 // tree, Sync now adding a history entry, an object deleted with kubectl shown missing and then healed; a viewer whose
 // RBAC forbids patching sees the actions disabled; a phone-width window. Every response body and every server-sent
-// event of the walk is scanned for the plaintext markers of the sealed and plain Secrets in Git. Screenshots of each
-// page go to docs/images/ui-*.png.
+// event of the walk is scanned for the plaintext markers of the sealed and plain Secrets in Git. With
+// GITSEAL_UI_SCREENSHOTS=1, screenshots of each page go to docs/images/ui-*.png.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,7 +100,9 @@ function start(t: TestContext): Promise<Walk | undefined> {
   return walk;
 }
 
+/** Screenshots for the docs, only when asked for (GITSEAL_UI_SCREENSHOTS=1), so test runs leave the tree clean. */
 const shot = async (page: Page, name: string): Promise<void> => {
+  if (process.env.GITSEAL_UI_SCREENSHOTS !== '1') return;
   mkdirSync(IMAGES, { recursive: true });
   await page.screenshot({ path: join(IMAGES, `ui-${name}.png`), fullPage: true });
 };

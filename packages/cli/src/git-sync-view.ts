@@ -16,6 +16,10 @@ export interface HistoryView {
   readonly startedAt?: string;
   readonly duration?: string;
   readonly objectsChanged?: number;
+  /** Objects the attempt applied with a change (created or updated). */
+  readonly applied?: number;
+  readonly unchanged?: number;
+  readonly pruned?: number;
 }
 
 /** What `sync list` and `sync status` show of a GitSync, read defensively from raw JSON (CRD status shape). */
@@ -119,6 +123,9 @@ export function viewGitSync(object: GitSyncObject): GitSyncView {
       startedAt: str(h.startedAt),
       duration: str(h.duration),
       objectsChanged: num(h.objectsChanged),
+      applied: num(h.applied),
+      unchanged: num(h.unchanged),
+      pruned: num(h.pruned),
     })),
   };
 }

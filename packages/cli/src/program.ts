@@ -371,6 +371,17 @@ export function createProgram(
       .description("serve the web UI on loopback with your kubeconfig's rights (until Ctrl-C)")
       .option('--address <host:port>', 'where to listen (loopback only; port 0 picks a free one)', '127.0.0.1:0')
       .option('--open', 'open the login URL in the default browser')
+      .option(
+        '--controller-namespace <ns>',
+        'namespace of the gitseal controller (Keys and Seal pages)',
+        'gitseal-system',
+      )
+      .option('--controller-name <name>', 'service name of the gitseal controller', 'gitseal-controller')
+      .option(
+        '--key-renew-period <duration>',
+        "the controller's --key-renew-period, for the Keys page's next renewal (0: renewal off)",
+        '720h',
+      )
       .addHelpText('after', UI_HELP),
     "namespace to show when you may not list GitSyncs in all namespaces (default: the context's, else default)",
   ).action(async (options: Record<string, unknown>) => {

@@ -88,4 +88,13 @@ export {
   type UiResource,
   type UiResourceGroup,
   type UiSession,
+  type UiCertificate,
+  type UiFieldChange,
+  type UiKey,
+  type UiKeyChange,
+  type UiKeys,
+  type UiObjectDiff,
+  type UiScope,
+  type UiSealedSecret,
+  type UiSealedSecretsMessage,
 } from './ui-api.js';

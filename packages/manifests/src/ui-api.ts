@@ -176,3 +176,118 @@ export interface UiError {
   readonly error: string;
   readonly message: string;
 }
+
+/** The scope a SealedSecret's values are bound to (see docs/format.md). */
+export type UiScope = 'strict' | 'namespace-wide' | 'cluster-wide';
+
+/** One row of the SealedSecrets page. Key names only: no ciphertext, no Secret data. */
+export interface UiSealedSecret {
+  /** `namespace/name`. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** The Synced condition's status: True, False, or Unknown before the controller wrote it. */
+  readonly synced: string;
+  readonly reason?: string;
+  readonly message?: string;
+  /** status.keyFingerprint split at commas: the fingerprints (SHA256:…) of the keys that opened it. */
+  readonly keyFingerprints: readonly string[];
+  /** From the scope annotations; `scopeMismatch` says when a v2 value's clear label tells another scope. */
+  readonly scope: UiScope;
+  readonly scopeMismatch?: string;
+  /** v1 (Bitnami), v2 (gitseal envelope), mixed, or none without items. */
+  readonly envelope: 'v1' | 'v2' | 'mixed' | 'none';
+  /** The Secret's key names (spec.encryptedData's keys). */
+  readonly keys: readonly string[];
+  /** KeyCompromised=True: opened with a key marked compromised. */
+  readonly compromised: boolean;
+  readonly createdAt?: string;
+}
+
+/** Messages of `GET /api/sealedsecrets/stream`, as for the GitSyncs overview. */
+export type UiSealedSecretsMessage =
+  | {
+      readonly type: 'snapshot';
+      readonly items: readonly UiSealedSecret[];
+      readonly scope: string;
+      readonly live: boolean;
+    }
+  | { readonly type: 'upsert'; readonly item: UiSealedSecret }
+  | { readonly type: 'delete'; readonly key: string }
+  | { readonly type: 'problem'; readonly message: string };
+
+/** A sealing key as the controller publishes it (ConfigMap gitseal-certs, certs.json): public facts only. */
+export interface UiKey {
+  readonly keyId: string;
+  readonly fingerprint: string;
+  readonly state: 'active' | 'decrypt-only' | 'compromised';
+  /** The key that seals now (served at /v1/cert.pem). */
+  readonly sealing: boolean;
+  /** RFC 3339 start of the certificate's validity: the key's birth. */
+  readonly notBefore: string;
+  readonly notAfter: string;
+  /** RFC 3339 time the controller makes the next key, for the sealing key (from --key-renew-period). */
+  readonly nextRenewal?: string;
+  /** SealedSecrets (of those the user can list) whose status.keyFingerprint names this key. */
+  readonly opens: number;
+}
+
+/** `GET /api/keys/stream` messages: the whole table whenever it changes. */
+export interface UiKeys {
+  readonly type: 'keys';
+  readonly keys: readonly UiKey[];
+  /** Where the facts come from, e.g. `ConfigMap gitseal-system/gitseal-certs`. */
+  readonly source: string;
+  /** The renewal period the next renewal is computed with, e.g. `720h`; absent when renewal is off. */
+  readonly renewPeriod?: string;
+  /** How many SealedSecrets were counted, and where (all namespaces or one). */
+  readonly counted: number;
+  readonly countScope: string;
+  /** Fingerprints in SealedSecret statuses that no published key has (e.g. a key deleted since). */
+  readonly unknown: readonly { readonly fingerprint: string; readonly opens: number }[];
+  /** One line each: the ConfigMap cannot be read, SealedSecrets cannot be listed, … */
+  readonly problems: readonly string[];
+}
+
+/** `GET /api/cert`: the certificate the Seal page seals to (public), and where it came from. */
+export interface UiCertificate {
+  readonly pem: string;
+  readonly fingerprint: string;
+  readonly keyId: string;
+  readonly notAfter: string;
+  /** e.g. `ConfigMap gitseal-system/gitseal-certs, matches the controller's /v1/cert.pem`. */
+  readonly source: string;
+}
+
+/** One field of a per-object diff: path and kind; values only for objects that are not Secrets or SealedSecrets. */
+export interface UiFieldChange {
+  readonly path: string;
+  readonly kind: 'added' | 'removed' | 'changed';
+  /** JSON text of the live value (absent for secret kinds, and for added fields). */
+  readonly before?: string;
+  readonly after?: string;
+}
+
+/** One key of a Secret's data / a SealedSecret's encryptedData / a ConfigMap's data: never its value. */
+export interface UiKeyChange {
+  readonly key: string;
+  readonly change: 'added' | 'removed' | 'changed' | 'resealed' | 'unchanged';
+}
+
+/** `GET /api/gitsyncs/:namespace/:name/diff?…`: live against desired for one object of the GitSync. */
+export interface UiObjectDiff {
+  /** `ConfigMap ns/name`. */
+  readonly title: string;
+  /** created (not in the cluster), changed, unchanged. */
+  readonly action: 'created' | 'changed' | 'unchanged';
+  /** The revision the desired state was rendered from, and the file the object came from. */
+  readonly revision: string;
+  readonly source?: string;
+  /** True for Secrets and SealedSecrets: fields carry paths only. */
+  readonly secret: boolean;
+  readonly keys: readonly UiKeyChange[];
+  readonly fields: readonly UiFieldChange[];
+  /** Who changed it since gitseal applied it, from managedFields (drifted objects). */
+  readonly changedBy: readonly string[];
+  readonly notes: readonly string[];
+}

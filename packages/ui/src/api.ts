@@ -42,3 +42,10 @@ export async function postAction(path: string): Promise<UiActionResult> {
 
 export const gitSyncPath = (namespace: string, name: string): string =>
   `/api/gitsyncs/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+
+/** GETs one of the server's JSON answers; throws its one-line message on any refusal. */
+export async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(path, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(await errorMessage(res));
+  return (await res.json()) as T;
+}

@@ -52,7 +52,7 @@ export interface DiffResult {
 }
 
 /** The field manager the sync engine applies with; the dry run must use the same to predict its result. */
-const FIELD_MANAGER = 'gitseal';
+export const FIELD_MANAGER = 'gitseal';
 
 async function checkDirectory(path: string): Promise<void> {
   let isDirectory: boolean;
@@ -98,26 +98,53 @@ function releaseNameOf(path: string): string {
   return name || 'release';
 }
 
+/** What the engine renders from one checkout: objects to apply (namespaces by API discovery) and hooks. */
+export interface RenderedRevision {
+  readonly main: readonly RenderedObject[];
+  readonly hooks: readonly unknown[];
+}
+
+/**
+ * A checkout's folder rendered as the sync engine does: kustomize or plain manifests (or a chart with `helm`), the
+ * namespaces of the objects by API discovery with `namespace` for namespaced objects that name none, split into
+ * objects and hooks. Shared by `gitseal diff` and the web UI's per-object diff.
+ */
+export async function renderCheckout(input: {
+  readonly checkoutDir: string;
+  readonly path?: string;
+  readonly namespace: string;
+  readonly kc: KubeConfig;
+  readonly helm?: HelmRenderSettings;
+}): Promise<RenderedRevision> {
+  const objects = await renderSource({
+    checkoutDir: input.checkoutDir,
+    ...(input.path ? { path: input.path } : {}),
+    ...(input.helm ? { helm: input.helm } : {}),
+  });
+  const scopeOf = scopeResolver(
+    createApiDiscovery(input.kc),
+    objects.map((o) => o.object),
+  );
+  return splitRevision(await resolveObjectScopes(objects, { scopeOf, targetNamespace: input.namespace }));
+}
+
 /** The folder rendered as the sync engine does (namespaces by API discovery), split into objects and hooks. */
 async function render(
   path: string,
   namespace: string,
   kc: KubeConfig,
   pruneLabel: PruneLabel | undefined,
-): Promise<{ main: readonly RenderedObject[]; hooks: readonly unknown[] }> {
-  let split: { main: readonly RenderedObject[]; hooks: readonly unknown[] };
+): Promise<RenderedRevision> {
+  let split: RenderedRevision;
   try {
     const checkout = await enclosingCheckout(path);
-    const objects = await renderSource({
+    split = await renderCheckout({
       checkoutDir: checkout.checkoutDir,
       ...(checkout.path ? { path: checkout.path } : {}),
+      namespace,
+      kc,
       ...((await isChartFolder(path)) ? { helm: await helmSettings(path, namespace, kc, pruneLabel) } : {}),
     });
-    const scopeOf = scopeResolver(
-      createApiDiscovery(kc),
-      objects.map((o) => o.object),
-    );
-    split = splitRevision(await resolveObjectScopes(objects, { scopeOf, targetNamespace: namespace }));
   } catch (error) {
     if (error instanceof KubeError) throw toCliError(error, 'API discovery');
     throw wrapError(path, error);
@@ -151,7 +178,7 @@ function labelFor(live: unknown, pruneLabel: PruneLabel | undefined): string | u
  * that is in sync shows no change. Both are read as plain JSON: client-node's typed models would drop unknown
  * fields (and rename `x-kubernetes-*` keys), which shows differences that are not there.
  */
-async function diffOne(
+export async function diffOne(
   client: RawObjectClient,
   planned: PlannedObject,
   pruneLabel: PruneLabel | undefined,

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { CliError, ExitCode } from '../cli-error.js';
 import { openKubeSession, type ClusterOptions } from '../kube-session.js';
+import { parseRenewPeriod } from '../ui/key-table.js';
 import { uiAssetsDir } from '../ui/ui-assets.js';
 import { startUiServer, type RunningUiServer } from '../ui/ui-server.js';
 
@@ -62,6 +63,16 @@ export async function runUi(
   const { kc, namespace } = openKubeSession(raw as ClusterOptions);
   const { host, port } = parseUiAddress(String(raw['address'] ?? '127.0.0.1:0'));
   const assetsDir = uiAssetsDir();
+  const renewPeriod = String(raw['keyRenewPeriod'] ?? '720h');
+  let renewPeriodMs: number;
+  try {
+    renewPeriodMs = parseRenewPeriod(renewPeriod);
+  } catch (error) {
+    throw new CliError((error as Error).message, ExitCode.Usage);
+  }
+  const optional = (key: string): string | undefined => (typeof raw[key] === 'string' ? raw[key] : undefined);
+  const kubeconfig = optional('kubeconfig');
+  const context = optional('context');
   let server: RunningUiServer;
   try {
     server = await startUiServer({
@@ -70,6 +81,14 @@ export async function runUi(
       host,
       port,
       assetsDir,
+      keys: {
+        controllerNamespace: optional('controllerNamespace') ?? 'gitseal-system',
+        controllerName: optional('controllerName') ?? 'gitseal-controller',
+        renewPeriodMs,
+        renewPeriod,
+        ...(kubeconfig === undefined ? {} : { kubeconfig }),
+        ...(context === undefined ? {} : { context }),
+      },
       identity: {
         context: kc.getCurrentContext(),
         cluster: kc.getCurrentCluster()?.server ?? '',

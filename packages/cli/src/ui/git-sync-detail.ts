@@ -16,42 +16,27 @@ export interface DetailReader {
   read(namespace: string, name: string): Promise<UiGitSyncDetail>;
 }
 
+/**
+ * The history as the page shows it: changed = applied + pruned, with the applied, unchanged and pruned counts the
+ * controller records in each entry (older entries carry only objectsChanged, then only that is shown).
+ */
 export function historyOf(view: GitSyncView): UiHistoryEntry[] {
   return view.history
     .filter((h) => h.revision !== undefined)
     .map((h) => {
       const short = shortRevision(h.revision);
+      const changed = h.applied !== undefined && h.pruned !== undefined ? h.applied + h.pruned : h.objectsChanged;
       return {
         revision: h.revision ?? '',
         ...(short === undefined ? {} : { shortRevision: short }),
         result: h.result ?? 'Unknown',
         ...(h.startedAt === undefined ? {} : { startedAt: h.startedAt }),
         ...(h.duration === undefined ? {} : { duration: h.duration }),
-        ...(h.objectsChanged === undefined ? {} : { changed: h.objectsChanged }),
+        ...(changed === undefined ? {} : { changed }),
+        ...(h.unchanged === undefined ? {} : { unchanged: h.unchanged }),
+        ...(h.pruned === undefined ? {} : { pruned: h.pruned }),
       };
     });
-}
-
-const APPLIED_EVENT = /^Applied revision (\S+): (\d+) changed, (\d+) unchanged, (\d+) pruned/;
-
-/**
- * Adds unchanged and pruned counts to history entries from the controller's `Applied revision R: N changed, M
- * unchanged, K pruned` Events (newest Event per revision), where they agree with the entry's own count (status
- * records only changed + pruned). Entries whose Event is gone (Events expire) keep what status says.
- */
-export function withEventCounts(history: readonly UiHistoryEntry[], events: readonly UiEvent[]): UiHistoryEntry[] {
-  const counts = new Map<string, { changed: number; unchanged: number; pruned: number }>();
-  for (const event of events) {
-    const match = APPLIED_EVENT.exec(event.message ?? '');
-    if (match?.[1] === undefined || counts.has(match[1])) continue;
-    counts.set(match[1], { changed: Number(match[2]), unchanged: Number(match[3]), pruned: Number(match[4]) });
-  }
-  return history.map((entry) => {
-    const found = counts.get(entry.revision);
-    if (found === undefined || entry.result !== 'Succeeded') return entry;
-    if (entry.changed !== undefined && entry.changed !== found.changed + found.pruned) return entry;
-    return { ...entry, changed: found.changed, unchanged: found.unchanged, pruned: found.pruned };
-  });
 }
 
 function inventoryOf(object: GitSyncObject): InventoryEntry[] {
@@ -109,7 +94,7 @@ export function createDetailReader(kc: KubeConfig, discovery: ApiDiscovery, now 
         selfHeal: spec['selfHeal'] === true,
         ...(view.lastAttemptedRevision === undefined ? {} : { lastAttemptedRevision: view.lastAttemptedRevision }),
         conditions: view.conditions.map((c) => ({ ...c })),
-        history: withEventCounts(historyOf(view), events),
+        history: historyOf(view),
         resources,
         events,
         permissions: allowed,

@@ -18,6 +18,9 @@ import { createDetailReader, type DetailReader } from './git-sync-detail.js';
 import { GitSyncFeed } from './git-sync-feed.js';
 import { allowedHosts, isAllowedHost, isAllowedOrigin } from './host-check.js';
 import { SECURITY_HEADERS } from './security-headers.js';
+import { readKeys, readSealingCert, type KeysSource } from './keys-reader.js';
+import { createObjectDiffReader, type ObjectDiffReader, type ObjectRefQuery } from './object-diff-reader.js';
+import { SealedSecretFeed } from './sealed-secret-feed.js';
 import { openEventStream } from './sse.js';
 import { sameToken, UiAuth, type UiSessionRecord } from './ui-auth.js';
 
@@ -36,6 +39,10 @@ export interface UiServerOptions {
   readonly detailPollMs?: number;
   /** How long Sync now waits for the controller; default 2 min. */
   readonly syncTimeoutMs?: number;
+  /** The controller (its ConfigMap gitseal-certs and /v1/cert.pem) and its key renewal period. */
+  readonly keys: Omit<KeysSource, 'kc'>;
+  /** How often an open Keys page re-reads the ConfigMap; default 10 s. */
+  readonly keysPollMs?: number;
 }
 
 export interface RunningUiServer {
@@ -77,6 +84,20 @@ function statusOf(err: CliError): number {
   return err.exitCode === ExitCode.User ? 400 : 502;
 }
 
+const KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
+const API_VERSION = /^(?:[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?\/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$/;
+
+/** The object of a per-object diff from the query (`apiVersion`, `kind`, `namespace`, `name`), checked. */
+function objectQuery(req: Request): ObjectRefQuery | undefined {
+  const q = req.query as Record<string, unknown>;
+  const { apiVersion, kind, namespace, name } = q;
+  if (typeof apiVersion !== 'string' || !API_VERSION.test(apiVersion)) return undefined;
+  if (typeof kind !== 'string' || !KIND.test(kind)) return undefined;
+  if (typeof name !== 'string' || !isValidObjectName(name)) return undefined;
+  if (namespace !== undefined && (typeof namespace !== 'string' || !isValidNamespace(namespace))) return undefined;
+  return { apiVersion, kind, name, ...(namespace === undefined ? {} : { namespace }) };
+}
+
 function messageOf(err: unknown): string {
   return err instanceof CliError ? err.message : 'the request failed unexpectedly';
 }
@@ -94,7 +115,9 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
   const auth = new UiAuth(`gitseal-ui-${port}`);
   const feed = new GitSyncFeed(options.kc, options.namespace);
   const reader = createDetailReader(options.kc, createApiDiscovery(options.kc));
-  server.on('request', createApp(options, { hosts, auth, feed, reader }));
+  const sealedSecrets = new SealedSecretFeed(options.kc, options.namespace);
+  const diffs = createObjectDiffReader(options.kc);
+  server.on('request', createApp(options, { hosts, auth, feed, reader, sealedSecrets, diffs }));
   void feed.start();
   const bracketed = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${bracketed}:${port}/`;
@@ -105,7 +128,7 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await Promise.all([closed, feed.stop()]);
+      await Promise.all([closed, feed.stop(), sealedSecrets.stop(), diffs.close()]);
     },
   };
 }
@@ -115,6 +138,8 @@ interface Parts {
   readonly auth: UiAuth;
   readonly feed: GitSyncFeed;
   readonly reader: DetailReader;
+  readonly sealedSecrets: SealedSecretFeed;
+  readonly diffs: ObjectDiffReader;
 }
 
 function createApp(options: UiServerOptions, parts: Parts): express.Express {
@@ -230,6 +255,65 @@ function apiRouter(options: UiServerOptions, parts: Parts): express.Router {
       const where = target(req);
       if (where === undefined) return error(res, 400, 'BadRequest', 'not a valid namespace and name');
       res.json(await parts.reader.read(where.namespace, where.name));
+    }),
+  );
+
+  router.get(
+    '/gitsyncs/:namespace/:name/diff',
+    route(async (req, res) => {
+      const where = target(req);
+      const ref = objectQuery(req);
+      if (where === undefined || ref === undefined) {
+        return error(res, 400, 'BadRequest', 'not a valid GitSync, or object (apiVersion, kind, namespace, name)');
+      }
+      res.json(await parts.diffs.read(where.namespace, where.name, ref));
+    }),
+  );
+
+  router.get(
+    '/sealedsecrets/stream',
+    route(async (_req, res) => {
+      const stream = openEventStream(res);
+      const unsubscribe = await parts.sealedSecrets.subscribe((message) => stream.send(message));
+      await stream.closed;
+      unsubscribe();
+    }),
+  );
+
+  const keysSource: KeysSource = { kc, ...options.keys };
+  router.get(
+    '/keys/stream',
+    route(async (_req, res) => {
+      const stream = openEventStream(res);
+      let last = '';
+      let timer: NodeJS.Timeout | undefined;
+      const refresh = async (): Promise<void> => {
+        const keys = await readKeys(keysSource, parts.sealedSecrets);
+        const json = JSON.stringify(keys);
+        if (json !== last) stream.send(keys);
+        last = json;
+      };
+      // Counts follow the SealedSecrets watch (coalesced); the ConfigMap is read again every keysPollMs.
+      const soon = (): void => {
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          void refresh();
+        }, 300);
+      };
+      const off = parts.sealedSecrets.onChange(soon);
+      const poll = setInterval(soon, options.keysPollMs ?? 10_000);
+      await refresh();
+      await stream.closed;
+      off();
+      clearInterval(poll);
+      clearTimeout(timer);
+    }),
+  );
+
+  router.get(
+    '/cert',
+    route(async (_req, res) => {
+      res.json(await readSealingCert(keysSource));
     }),
   );
 

@@ -1,7 +1,8 @@
-import type { UiActionResult, UiDetailMessage, UiGitSyncDetail, UiResourceGroup } from '@gitseal/manifests';
+import type { UiActionResult, UiDetailMessage, UiGitSyncDetail, UiResource, UiResourceGroup } from '@gitseal/manifests';
 import { useState } from 'preact/hooks';
 import { gitSyncPath, postAction } from '../api';
 import { Badge } from '../components/badge';
+import { ObjectDiffPanel } from '../components/object-diff';
 import { ago, exactTime } from '../format';
 import { useEventStream } from '../live';
 
@@ -56,7 +57,7 @@ function Actions({ detail }: { detail: UiGitSyncDetail }) {
   );
 }
 
-function Resources({ groups }: { groups: readonly UiResourceGroup[] }) {
+function Resources({ groups, onDiff }: { groups: readonly UiResourceGroup[]; onDiff: (resource: UiResource) => void }) {
   if (groups.length === 0) return <p class="muted">No applied objects yet.</p>;
   return (
     <>
@@ -73,6 +74,9 @@ function Resources({ groups }: { groups: readonly UiResourceGroup[] }) {
                   <th scope="col">Sync</th>
                   <th scope="col">Health</th>
                   <th scope="col">Keys</th>
+                  <th scope="col">
+                    <span class="sr-only">Diff</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -89,6 +93,11 @@ function Resources({ groups }: { groups: readonly UiResourceGroup[] }) {
                       <Badge value={r.health} /> {r.healthMessage && <span class="reason">{r.healthMessage}</span>}
                     </td>
                     <td>{r.keys ? r.keys.join(', ') || '-' : <span class="muted">-</span>}</td>
+                    <td>
+                      <button type="button" aria-label={`Diff of ${r.kind} ${r.name}`} onClick={() => onDiff(r)}>
+                        Diff
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -102,6 +111,7 @@ function Resources({ groups }: { groups: readonly UiResourceGroup[] }) {
 
 function Detail({ detail }: { detail: UiGitSyncDetail }) {
   const s = detail.summary;
+  const [diffOf, setDiffOf] = useState<UiResource | undefined>();
   const counts = detail.resources
     .flatMap((g) => g.resources)
     .reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.sync]: (acc[r.sync] ?? 0) + 1 }), {});
@@ -150,7 +160,16 @@ function Detail({ detail }: { detail: UiGitSyncDetail }) {
               .join(', ')}
           </span>
         </h2>
-        <Resources groups={detail.resources} />
+        <Resources groups={detail.resources} onDiff={setDiffOf} />
+        {diffOf && (
+          <ObjectDiffPanel
+            key={`${diffOf.kind}/${diffOf.namespace ?? ''}/${diffOf.name}`}
+            namespace={s.namespace}
+            name={s.name}
+            resource={diffOf}
+            onClose={() => setDiffOf(undefined)}
+          />
+        )}
       </section>
       <section aria-labelledby="conditions-title">
         <h2 id="conditions-title">Conditions</h2>

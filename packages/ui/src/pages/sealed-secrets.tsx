@@ -1,0 +1,211 @@
+import type { UiSealedSecret, UiSealedSecretsMessage } from '@gitseal/manifests';
+import { useMemo, useState } from 'preact/hooks';
+import { Badge } from '../components/badge';
+import { ago, exactTime } from '../format';
+import { useEventStream } from '../live';
+
+interface ListState {
+  readonly items: ReadonlyMap<string, UiSealedSecret>;
+  readonly loaded: boolean;
+  readonly live: boolean;
+  readonly scope: string;
+  readonly problems: readonly string[];
+}
+
+const EMPTY: ListState = { items: new Map(), loaded: false, live: false, scope: '', problems: [] };
+
+function reduce(state: ListState, message: UiSealedSecretsMessage): ListState {
+  switch (message.type) {
+    case 'snapshot':
+      return {
+        ...state,
+        items: new Map(message.items.map((i) => [i.key, i])),
+        loaded: true,
+        live: message.live,
+        scope: message.scope,
+      };
+    case 'upsert':
+      return { ...state, items: new Map(state.items).set(message.item.key, message.item) };
+    case 'delete': {
+      const items = new Map(state.items);
+      items.delete(message.key);
+      return { ...state, items };
+    }
+    case 'problem':
+      return state.problems.includes(message.message)
+        ? state
+        : { ...state, problems: [...state.problems, message.message] };
+  }
+}
+
+const syncedLabel = (s: UiSealedSecret): string =>
+  s.synced === 'True' ? 'Synced' : s.synced === 'False' ? 'Failed' : 'Unknown';
+
+/** `SHA256:abcd…wxyz`: enough to tell keys apart; the whole one on hover. */
+export const shortFingerprint = (f: string): string => `${f.slice(0, 13)}…${f.slice(-4)}`;
+
+function Row({ item }: { item: UiSealedSecret }) {
+  return (
+    <tr data-key={item.key} data-synced={item.synced}>
+      <th scope="row">
+        {item.name}
+        {item.compromised && (
+          <>
+            {' '}
+            <Badge value="KeyCompromised" tone="bad" />
+          </>
+        )}
+      </th>
+      <td>{item.namespace}</td>
+      <td>
+        <span class="state">
+          <Badge
+            value={syncedLabel(item)}
+            tone={item.synced === 'True' ? 'ok' : item.synced === 'False' ? 'bad' : 'muted'}
+          />
+          {item.reason !== undefined && <span class="reason">{item.reason}</span>}
+        </span>
+        {item.message !== undefined && <div class="wrap muted small">{item.message}</div>}
+      </td>
+      <td>
+        {item.keyFingerprints.length === 0 ? (
+          <span class="muted">-</span>
+        ) : (
+          item.keyFingerprints.map((f) => (
+            <code key={f} title={f} class="fingerprint" data-fingerprint={f}>
+              {shortFingerprint(f)}
+            </code>
+          ))
+        )}
+      </td>
+      <td>
+        {item.scope} <span class="muted">· {item.envelope}</span>
+        {item.scopeMismatch !== undefined && <div class="problem small">{item.scopeMismatch}</div>}
+      </td>
+      <td class="wrap" data-keys>
+        {item.keys.join(', ') || <span class="muted">none</span>}
+      </td>
+      <td title={exactTime(item.createdAt)}>{ago(item.createdAt)}</td>
+    </tr>
+  );
+}
+
+export function SealedSecretsPage() {
+  const [state, setState] = useState<ListState>(EMPTY);
+  const [namespace, setNamespace] = useState('');
+  const [text, setText] = useState('');
+  const connection = useEventStream<UiSealedSecretsMessage>('/api/sealedsecrets/stream', (m) =>
+    setState((s) => reduce(s, m)),
+  );
+  const all = useMemo(() => [...state.items.values()].sort((a, b) => a.key.localeCompare(b.key)), [state.items]);
+  const namespaces = useMemo(() => [...new Set(all.map((i) => i.namespace))].sort(), [all]);
+  const needle = text.trim().toLowerCase();
+  const shown = useMemo(
+    () =>
+      all.filter(
+        (i) =>
+          (namespace === '' || i.namespace === namespace) &&
+          (needle === '' ||
+            [i.name, i.namespace, i.reason ?? '', i.message ?? '', ...i.keys].some((v) =>
+              v.toLowerCase().includes(needle),
+            )),
+      ),
+    [all, namespace, needle],
+  );
+  const failed = all.filter((i) => i.synced === 'False').length;
+  const compromised = all.filter((i) => i.compromised).length;
+  const liveText = !state.loaded
+    ? 'Loading…'
+    : !state.live
+      ? 'Not live'
+      : connection === 'live'
+        ? 'Live'
+        : 'Reconnecting…';
+  return (
+    <section aria-labelledby="sealed-title">
+      <div class="page-head">
+        <h1 id="sealed-title">SealedSecrets</h1>
+        <span class={`live live-${connection}`} role="status" aria-live="polite">
+          {liveText}
+          {state.loaded && state.scope !== '' && <span class="muted"> · {state.scope}</span>}
+        </span>
+      </div>
+      {state.problems.map((p) => (
+        <p class="problem" role="alert" key={p}>
+          {p}
+        </p>
+      ))}
+      <ul class="counts" aria-label="SealedSecrets per state">
+        <li>
+          <strong data-count="Total">{all.length}</strong> total
+        </li>
+        <li>
+          <Badge value="Synced" tone="ok">
+            <strong data-count="Synced">{all.filter((i) => i.synced === 'True').length}</strong> Synced
+          </Badge>
+        </li>
+        <li>
+          <Badge value="Failed" tone="bad">
+            <strong data-count="Failed">{failed}</strong> Failed
+          </Badge>
+        </li>
+        <li>
+          <Badge value="KeyCompromised" tone={compromised > 0 ? 'bad' : 'muted'}>
+            <strong data-count="KeyCompromised">{compromised}</strong> KeyCompromised
+          </Badge>
+        </li>
+      </ul>
+      <form class="filters" role="search" aria-label="Filter SealedSecrets" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Namespace
+          <select value={namespace} onChange={(e) => setNamespace((e.target as HTMLSelectElement).value)}>
+            <option value="">All namespaces</option>
+            {namespaces.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="grow">
+          Search
+          <input
+            type="search"
+            placeholder="name, namespace, reason, key name…"
+            value={text}
+            onInput={(e) => setText((e.target as HTMLInputElement).value)}
+          />
+        </label>
+      </form>
+      <p class="muted" aria-live="polite">
+        {state.loaded ? `Showing ${shown.length} of ${all.length}` : 'Reading SealedSecrets…'}
+      </p>
+      {state.loaded && all.length === 0 && state.problems.length === 0 && (
+        <p class="empty">No SealedSecrets yet. Seal one on the Seal page, or apply one with kubectl.</p>
+      )}
+      {shown.length > 0 && (
+        <div class="table-scroll" role="region" aria-label="SealedSecrets table" tabIndex={0}>
+          <table class="sealedsecrets">
+            <caption class="sr-only">SealedSecrets: key names only, never values.</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Namespace</th>
+                <th scope="col">Synced</th>
+                <th scope="col">Key used</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Keys</th>
+                <th scope="col">Age</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((item) => (
+                <Row key={item.key} item={item} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -3,6 +3,7 @@
 // 100,000 objects (BENCH_SHARDS_REPLICAS, BENCH_SHARDS_OBJECTS). Prints the hot-spot ratio (max/mean objects per
 // replica), and for a replica joining and one leaving: the objects moved vs the ideal 1/N, and whether any object
 // moved between two replicas that both stayed (rendezvous hashing: never). Then one JSON line for the bench driver.
+/* global performance */
 import { Rendezvous, hash2 } from '../../packages/controller/dist/rendezvous.js';
 
 const REPLICAS = Number(process.env.BENCH_SHARDS_REPLICAS ?? 10);

@@ -221,6 +221,19 @@ interface AuditEvent {
   stageTimestamp?: string;
 }
 
+/** `resource/namespace/name` of a successful replica write to an object the sharded reconcilers own. */
+function shardedObjectOf(e: AuditEvent, appsNamespace: string, controllerNamespace: string): string | undefined {
+  const user = e.impersonatedUser?.username ?? '';
+  const ref = e.objectRef;
+  if (e.stage !== 'ResponseComplete' || !user.startsWith(REPLICA_USER_PREFIX) || !ref?.name) return undefined;
+  if ((e.responseStatus?.code ?? 500) >= 400) return undefined;
+  const what = `${ref.resource ?? ''}${ref.subresource ? `/${ref.subresource}` : ''}`;
+  const owned =
+    (ref.namespace === appsNamespace && ['secrets', 'configmaps', 'sealedsecrets/status'].includes(what)) ||
+    (ref.namespace === controllerNamespace && what === 'gitsyncs/status');
+  return owned ? `${ref.resource ?? ''}/${ref.namespace}/${ref.name}` : undefined;
+}
+
 /**
  * The successful writes by replica users to the objects the sharded reconcilers own: produced Secrets, applied
  * ConfigMaps and SealedSecret status in `appsNamespace`, GitSync status in `controllerNamespace`. (A GitSync's own
@@ -235,16 +248,9 @@ export function auditWrites(
   for (const line of readFileSync(logPath, 'utf8').split('\n')) {
     if (line === '') continue;
     const e = JSON.parse(line) as AuditEvent;
+    const key = shardedObjectOf(e, appsNamespace, controllerNamespace);
+    if (key === undefined) continue;
     const user = e.impersonatedUser?.username ?? '';
-    const ref = e.objectRef;
-    if (e.stage !== 'ResponseComplete' || !user.startsWith(REPLICA_USER_PREFIX) || !ref?.name) continue;
-    if ((e.responseStatus?.code ?? 500) >= 400) continue;
-    const what = `${ref.resource ?? ''}${ref.subresource ? `/${ref.subresource}` : ''}`;
-    const owned =
-      (ref.namespace === appsNamespace && ['secrets', 'configmaps', 'sealedsecrets/status'].includes(what)) ||
-      (ref.namespace === controllerNamespace && what === 'gitsyncs/status');
-    if (!owned) continue;
-    const key = `${ref.resource ?? ''}/${ref.namespace}/${ref.name}`;
     const list = writes.get(key) ?? [];
     list.push({
       user,

@@ -96,7 +96,6 @@ async function work(r: Replica, owners: Map<string, string>): Promise<ReplicaWor
 }
 
 // One scenario, step by step: its length is its story.
-// eslint-disable-next-line max-lines-per-function, complexity
 export async function runShardScenario(plane: ControlPlane, o: ShardScenarioOptions): Promise<ShardFindings> {
   if (!plane.auditLogPath) throw new Error('start the control plane with SHARD_AUDIT_POLICY');
   const kc = kubeConfigFor(plane.kubeconfigPath);

@@ -63,7 +63,7 @@ test('three replicas share SealedSecrets and GitSyncs: one writer per object, ta
   assert.ok(f.kill.ownedByVictim > 0);
   assert.ok(f.kill.takeoverMs >= (LEASE_SECONDS - 1) * 1000, `takeover after ${f.kill.takeoverMs} ms: too early`);
   assert.ok(f.kill.takeoverMs <= LEASE_SECONDS * 1000 + 3_000, `takeover after ${f.kill.takeoverMs} ms`);
-  assert.ok(f.kill.reconciledMs <= LEASE_SECONDS * 1000 + 6_000, `reconciled after ${f.kill.reconciledMs} ms`);
+  assert.ok(f.kill.reconciledMs <= LEASE_SECONDS * 1000 + 10_000, `reconciled after ${f.kill.reconciledMs} ms`);
   assert.ok(f.kill.othersUntouched, 'GitSyncs that did not move were not synced again');
 
   // Join: the newcomer owns its ~1/N after its join wait; nothing else moved.

@@ -202,142 +202,168 @@ class SimReplica {
   }
 }
 
-function simulate(seed: number): { handoffs: number; minGap: number; checks: number } {
-  const random = rng(seed);
-  let now = 0;
-  const clockNow = () => now;
-  const log: SimEvent[] = [];
-  const leases = new Map<string, SimLease>();
-  let rvCounter = 0;
-  const write = (name: string, lease: SimLease | undefined): string => {
-    const rv = String(++rvCounter);
-    if (lease) leases.set(name, { ...lease, rv });
-    else leases.delete(name);
-    log.push({ commitAt: now, name, lease: lease ? { ...lease, rv } : undefined });
-    return rv;
+const STEP = 10;
+
+function toMember(lease: SimLease): MemberLease {
+  return {
+    holder: lease.holder,
+    renewTime: lease.renewTime,
+    leaseDurationMs: LEASE,
+    resourceVersion: lease.rv,
+    scheme: RENDEZVOUS_SCHEME,
   };
-  const replicas: SimReplica[] = [];
-  let made = 0;
-  const add = () => replicas.push(new SimReplica(`r${made++}`, clockNow, now));
-  for (let i = 0; i < 3; i++) add();
-  const keys = Array.from({ length: 60 }, (_, i) => `SealedSecret/ns/s${i}`);
-  const lastWriter = new Map<string, { id: string; at: number }>();
-  let handoffs = 0;
-  let minGap = Number.POSITIVE_INFINITY;
-  let checks = 0;
-  const STEP = 10;
-  for (now = 0; now < 90_000; now += STEP) {
-    // Chaos, rarely: kill, pause, join, leave (keep 1–5 members).
-    const live = replicas.filter((r) => r.active && !r.leaving);
-    const roll = random();
-    if (roll < 0.0006 && live.length > 1) {
-      const victim = live[Math.floor(random() * live.length)];
+}
+
+/** The API server (a global write order), its informers (in order, late) and the replicas' renewal loops. */
+class SimWorld {
+  now = 0;
+  readonly log: SimEvent[] = [];
+  readonly replicas: SimReplica[] = [];
+  readonly lastWriter = new Map<string, { id: string; at: number }>();
+  readonly keys = Array.from({ length: 60 }, (_, i) => `SealedSecret/ns/s${i}`);
+  handoffs = 0;
+  minGap = Number.POSITIVE_INFINITY;
+  #rv = 0;
+  #made = 0;
+
+  constructor(
+    readonly seed: number,
+    readonly random: () => number,
+  ) {
+    for (let i = 0; i < 3; i++) this.add();
+  }
+
+  write(name: string, lease: SimLease | undefined): string {
+    const rv = String(++this.#rv);
+    this.log.push({ commitAt: this.now, name, lease: lease ? { ...lease, rv } : undefined });
+    return rv;
+  }
+
+  add(): void {
+    this.replicas.push(new SimReplica(`r${this.#made++}`, () => this.now, this.now));
+  }
+
+  pick(): SimReplica | undefined {
+    const live = this.replicas.filter((r) => r.active && !r.leaving);
+    return live.length > 1 ? live[Math.floor(this.random() * live.length)] : undefined;
+  }
+
+  /** Rarely: a SIGKILL, a new replica, a pause of seconds, a graceful leave (1–5 members). */
+  chaos(): void {
+    const roll = this.random();
+    const live = this.replicas.filter((r) => r.active && !r.leaving).length;
+    if (roll < 0.0006) {
+      const victim = this.pick();
       if (victim) victim.killed = true;
-    } else if (roll < 0.0012 && live.length < 5) add();
-    else if (roll < 0.0018 && live.length > 1) {
-      const r = live[Math.floor(random() * live.length)];
-      if (r) r.pausedUntil = now + 500 + random() * 5_000;
-    } else if (roll < 0.0022 && live.length > 1) {
-      const r = live[Math.floor(random() * live.length)];
-      if (r) {
-        r.leaving = true;
-        r.view.stop();
-        write(`lease-${r.id}`, { holder: '', renewTime: `released-${now}`, rv: '' });
-        r.killed = true;
-      }
+    } else if (roll < 0.0012 && live < 5) this.add();
+    else if (roll < 0.0018) {
+      const r = this.pick();
+      if (r) r.pausedUntil = this.now + 500 + this.random() * 5_000;
+    } else if (roll < 0.0022) {
+      const r = this.pick();
+      if (!r) return;
+      r.leaving = true;
+      r.view.stop();
+      this.write(`lease-${r.id}`, { holder: '', renewTime: `released-${this.now}`, rv: '' });
+      r.killed = true;
     }
-    for (const r of replicas) {
-      if (r.killed || now < r.pausedUntil) continue;
-      // Informer: in order, each event after its commit plus a delay (sometimes a long stall).
-      while (r.delivered < log.length) {
-        const event = log[r.delivered];
-        if (!event) break;
+  }
+
+  /** Informer: in order, each event after its commit plus a delay (sometimes a stall of seconds). */
+  deliver(r: SimReplica, all = false): void {
+    while (r.delivered < this.log.length) {
+      const event = this.log[r.delivered];
+      if (!event) break;
+      if (!all) {
         if (r.nextDeliveryAt === 0) {
-          const stall = random() < 0.01 ? 1_000 + random() * 3_000 : random() * 150;
+          const stall = this.random() < 0.01 ? 1_000 + this.random() * 3_000 : this.random() * 150;
           r.nextDeliveryAt = Math.max(event.commitAt + stall, r.lastDeliveryAt);
         }
-        if (now < r.nextDeliveryAt) break;
-        if (event.lease)
-          r.view.leaseSeen(event.name, {
-            holder: event.lease.holder,
-            renewTime: event.lease.renewTime,
-            leaseDurationMs: LEASE,
-            resourceVersion: event.lease.rv,
-            scheme: RENDEZVOUS_SCHEME,
-          });
-        else r.view.leaseGone(event.name);
-        r.delivered += 1;
-        r.lastDeliveryAt = now;
-        r.nextDeliveryAt = 0;
+        if (this.now < r.nextDeliveryAt) break;
       }
-      // Renewal loop: one request at a time, random latency, sometimes very slow (dropped after the fence).
-      if (r.inFlight) {
-        const f = r.inFlight;
-        if (!f.committed && now >= f.commitAt) {
-          f.committed = true;
-          f.rv = write(`lease-${r.id}`, { holder: r.id, renewTime: `${r.id}@${f.sentAt}`, rv: '' });
-        }
-        if (now >= f.answerAt) {
-          if (f.answerAt - f.sentAt < FENCE) r.view.renewed(f.sentAt, f.rv);
-          r.inFlight = undefined;
-          r.nextRenewAt = now + 500;
-        }
-      } else if (now >= r.nextRenewAt) {
-        const latency = random() < 0.02 ? 500 + random() * 3_000 : 5 + random() * 60;
-        r.inFlight = { sentAt: now, commitAt: now + latency / 2, answerAt: now + latency, committed: false };
-      }
+      if (event.lease) r.view.leaseSeen(event.name, toMember(event.lease));
+      else r.view.leaseGone(event.name);
+      r.delivered += 1;
+      r.lastDeliveryAt = this.now;
+      r.nextDeliveryAt = 0;
     }
-    // Safety, at every step: at most one writer per object, and a gap at every change of writer.
-    for (const key of keys) {
-      const writers = replicas.filter((r) => !r.killed && now >= r.pausedUntil && r.view.mayWrite(key));
-      checks += 1;
-      assert.ok(
-        writers.length <= 1,
-        `seed ${seed} t=${now}: ${key} writable by ${writers.map((w) => w.id).join(', ')}`,
-      );
+  }
+
+  /** Renewal loop: one request at a time, random latency, sometimes very slow (an answer after the fence is dropped). */
+  renew(r: SimReplica): void {
+    const f = r.inFlight;
+    if (!f) {
+      if (this.now < r.nextRenewAt) return;
+      const latency = this.random() < 0.02 ? 500 + this.random() * 3_000 : 5 + this.random() * 60;
+      const sentAt = this.now;
+      r.inFlight = { sentAt, commitAt: sentAt + latency / 2, answerAt: sentAt + latency, committed: false };
+      return;
+    }
+    if (!f.committed && this.now >= f.commitAt) {
+      f.committed = true;
+      f.rv = this.write(`lease-${r.id}`, { holder: r.id, renewTime: `${r.id}@${f.sentAt}`, rv: '' });
+    }
+    if (this.now < f.answerAt) return;
+    if (f.answerAt - f.sentAt < FENCE) r.view.renewed(f.sentAt, f.rv);
+    r.inFlight = undefined;
+    r.nextRenewAt = this.now + 500;
+  }
+
+  /** At most one writer per object, and a gap at every change of writer (a graceful leaver owes none). */
+  check(): void {
+    for (const key of this.keys) {
+      const writers = this.replicas.filter((r) => !r.killed && this.now >= r.pausedUntil && r.view.mayWrite(key));
+      const names = writers.map((w) => w.id).join(', ');
+      assert.ok(writers.length <= 1, `seed ${this.seed} t=${this.now}: ${key} writable by ${names}`);
       const writer = writers[0];
       if (!writer) continue;
-      const last = lastWriter.get(key);
-      // A graceful leaver stopped writing before it released its Lease: no gap is owed after it.
-      const leaver = replicas.find((r) => r.id === last?.id)?.leaving === true;
+      const last = this.lastWriter.get(key);
+      const leaver = this.replicas.find((r) => r.id === last?.id)?.leaving === true;
       if (last && last.id !== writer.id && !leaver) {
-        handoffs += 1;
-        const gap = now - last.at;
-        minGap = Math.min(minGap, gap);
-        assert.ok(gap >= LEASE - FENCE - STEP, `seed ${seed} t=${now}: ${key} handed over after ${gap} ms only`);
+        this.handoffs += 1;
+        const gap = this.now - last.at;
+        this.minGap = Math.min(this.minGap, gap);
+        assert.ok(gap >= LEASE - FENCE - STEP, `seed ${this.seed} t=${this.now}: ${key} handed over after ${gap} ms`);
       }
-      lastWriter.set(key, { id: writer.id, at: now });
+      this.lastWriter.set(key, { id: writer.id, at: this.now });
     }
   }
-  // Liveness: after a quiet spell every object has exactly one writer among the survivors.
-  const survivors = replicas.filter((r) => !r.killed);
-  for (let quiet = 0; quiet < 2 * LEASE + 2 * FENCE; quiet += STEP) {
-    now += STEP;
-    for (const r of survivors) {
-      r.pausedUntil = 0;
-      while (r.delivered < log.length) {
-        const event = log[r.delivered++];
-        if (event?.lease)
-          r.view.leaseSeen(event.name, {
-            holder: event.lease.holder,
-            renewTime: event.lease.renewTime,
-            leaseDurationMs: LEASE,
-            resourceVersion: event.lease.rv,
-            scheme: RENDEZVOUS_SCHEME,
-          });
-        else if (event) r.view.leaseGone(event.name);
-      }
-      if (quiet % 500 === 0) {
-        const rv = write(`lease-${r.id}`, { holder: r.id, renewTime: `${r.id}@${now}`, rv: '' });
-        r.view.renewed(now, rv);
+
+  /** Everyone delivers everything and renews on time: every object ends with exactly one writer. */
+  settle(): void {
+    const survivors = this.replicas.filter((r) => !r.killed);
+    for (let quiet = 0; quiet < 2 * LEASE + 2 * FENCE; quiet += STEP) {
+      this.now += STEP;
+      for (const r of survivors) {
+        r.pausedUntil = 0;
+        this.deliver(r, true);
+        if (quiet % 500 === 0)
+          r.view.renewed(
+            this.now,
+            this.write(`lease-${r.id}`, { holder: r.id, renewTime: `${r.id}@${this.now}`, rv: '' }),
+          );
       }
     }
+    for (const key of this.keys) {
+      const writers = survivors.filter((r) => r.view.mayWrite(key));
+      assert.equal(writers.length, 1, `seed ${this.seed}: ${key} has ${writers.length} writers after a quiet spell`);
+    }
   }
-  for (const key of keys) {
-    const writers = survivors.filter((r) => r.view.mayWrite(key));
-    assert.equal(writers.length, 1, `seed ${seed}: ${key} has ${writers.length} writers after a quiet spell`);
+}
+
+function simulate(seed: number): { handoffs: number; minGap: number } {
+  const world = new SimWorld(seed, rng(seed));
+  for (world.now = 0; world.now < 90_000; world.now += STEP) {
+    world.chaos();
+    for (const r of world.replicas) {
+      if (r.killed || world.now < r.pausedUntil) continue;
+      world.deliver(r);
+      world.renew(r);
+    }
+    world.check();
   }
-  return { handoffs, minGap, checks };
+  world.settle();
+  return { handoffs: world.handoffs, minGap: world.minGap };
 }
 
 test('randomised: never two writers, a gap of at least lease − fence at each handoff, everything owned at the end', () => {

@@ -62,6 +62,7 @@ export interface ShardsDebug {
   readonly at: number;
   readonly reason: string;
   readonly writing: boolean;
+  readonly synced: boolean;
   readonly members: readonly string[];
   readonly owned: Record<string, string[]>;
   readonly pending: Record<string, string[]>;
@@ -119,7 +120,8 @@ export interface PhaseStats {
 /**
  * Samples every live replica's ownership every `intervalMs`, all replicas at once. A sample whose answers were
  * taken more than `maxSkewMs` apart, or that missed a replica, is skipped (counted): a handoff leaves a gap of at
- * least lease − renew deadline, so answers closer than that cannot show a false overlap.
+ * least lease − renew deadline, so answers closer than that cannot show a false overlap. A sample in which a
+ * replica's caches were still listing is checked for overlaps but not counted for completeness.
  */
 export class OwnershipSampler {
   phase = 'start';
@@ -174,6 +176,8 @@ export class OwnershipSampler {
     if (this.fleet.live().length !== live.length) return void (this.skipped += 1);
     const ats = answers.map((a) => a.d.at);
     if (Math.max(...ats) - Math.min(...ats) > this.maxSkewMs) return void (this.skipped += 1);
+    // A replica still listing cannot name every object hashed to it yet (its disjointness still counts).
+    const listing = answers.some((a) => !a.d.synced);
     const owners = new Map<string, string>();
     const assigned = new Set<string>();
     for (const { r, d } of answers) {
@@ -191,6 +195,7 @@ export class OwnershipSampler {
     const all = Object.entries(this.expected).flatMap(([kind, keys]) => keys.map((k) => `${kind}/${k}`));
     const ownedComplete = all.every((id) => owners.has(id));
     const stats = this.phases.get(phase) ?? { samples: 0, ownedComplete: 0, assignedComplete: 0 };
+    if (listing) return void (this.skipped += 1);
     stats.samples += 1;
     if (ownedComplete) stats.ownedComplete += 1;
     if (all.every((id) => assigned.has(id))) stats.assignedComplete += 1;

@@ -195,7 +195,12 @@ export async function startController(options: ControllerOptions, logger: Logger
     });
     reconcilers.push({ name, watch, queue, enqueueAll: () => watch.keys().forEach((k) => queue.enqueue(k)) });
     // gitseal.dev and bitnami.com objects of one name write the same Secret: one key, one owner.
-    sharding?.register({ kind: 'SealedSecret', keys: () => watch.keys(), enqueue: (k) => void queue.enqueue(k) });
+    sharding?.register({
+      kind: 'SealedSecret',
+      keys: () => watch.keys(),
+      synced: () => watch.hasSynced(),
+      enqueue: (k) => void queue.enqueue(k),
+    });
   }
 
   const backend = {
@@ -224,6 +229,7 @@ export async function startController(options: ControllerOptions, logger: Logger
     sharding.register({
       kind: 'GitSync',
       keys: () => gitSync.watch.keys(),
+      synced: () => gitSync.watch.hasSynced(),
       enqueue: (k) => void gitSync.queue.enqueue(k),
       release: (k) => gitSync.release(k),
     });

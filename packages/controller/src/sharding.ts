@@ -10,6 +10,8 @@ export interface ShardedKind {
   readonly kind: string;
   /** Every `namespace/name` in the informer cache. */
   keys(): string[];
+  /** The cache holds a full list (before that, keys() is not every object). */
+  synced(): boolean;
   /** Reconcile it soon (gained objects; lost ones too, so the reconciler lets go of them). */
   enqueue(key: string): void;
   /** This replica no longer owns it: drop what it remembers about it (sync state, drift watch). */
@@ -25,6 +27,8 @@ export interface ShardsDebug {
   readonly at: number;
   readonly reason: ShardSnapshot['reason'];
   readonly writing: boolean;
+  /** Every cache is listed: `owned` and `pending` name every object hashed here. */
+  readonly synced: boolean;
   readonly members: readonly string[];
   /** `namespace/name` per kind: this replica may write them now. */
   readonly owned: Record<string, string[]>;
@@ -90,6 +94,7 @@ export class Sharding {
       at: Date.now(),
       reason: snapshot.reason,
       writing: snapshot.writing,
+      synced: this.#kinds.every((k) => k.synced()),
       members: snapshot.members,
       owned,
       pending,

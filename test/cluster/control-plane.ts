@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveControlPlaneBinaries, type ControlPlaneBinaries } from './binaries.js';
@@ -28,6 +28,8 @@ export interface StartControlPlaneOptions {
   binaries?: ControlPlaneBinaries;
   /** Serve a real node (see node-cluster.ts): client CA, Node authorization, reachable from the pod network. */
   node?: ApiserverNodeOptionsInput;
+  /** An audit policy (YAML): kube-apiserver then writes an audit log, as JSON lines, to `auditLogPath`. */
+  auditPolicy?: string;
 }
 
 /** What the node needs the API server to know; the kubelet client certificate is issued here. */
@@ -52,6 +54,8 @@ export interface ControlPlane {
   /** The PKI folder (ca.crt, ca.key, service-account.key): the node's parts get certificates from it. */
   readonly pkiDir: string;
   readonly logsDir: string;
+  /** The audit log (JSON lines), when started with an auditPolicy. */
+  readonly auditLogPath: string | undefined;
   /** SIGTERM then SIGKILL both processes, remove etcd data (and the folder when it was a temp folder). */
   stop(): Promise<void>;
   /** Stops kube-apiserver (SIGTERM, SIGKILL after `graceMs`); etcd keeps running. */
@@ -101,7 +105,7 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     await rm(statePath(dir), { force: true });
   };
   try {
-    const plane = await launch(dir, binaries, detached, onSpawn, options.node);
+    const plane = await launch(dir, binaries, detached, onSpawn, options.node, options.auditPolicy);
     if (detached) unregister();
     let stopping: Promise<void> | undefined;
     return { ...plane, stop: () => (stopping ??= stopAll()) };
@@ -117,6 +121,7 @@ async function launch(
   detached: boolean,
   onSpawn: (child: LoggedProcess) => void,
   node: ApiserverNodeOptionsInput | undefined,
+  auditPolicy?: string,
 ): Promise<Omit<ControlPlane, 'stop'>> {
   const logsDir = join(dir, 'logs');
   const etcdDataDir = join(dir, 'etcd');
@@ -140,6 +145,11 @@ async function launch(
   const tokenAuthFile = join(dir, 'pki', 'tokens.csv');
   const { adminToken, userToken } = await writeTokenAuthFile(tokenAuthFile);
 
+  const audit = auditPolicy
+    ? { policyPath: join(dir, 'audit-policy.yaml'), logPath: join(logsDir, 'audit.log') }
+    : undefined;
+  if (audit) await writeFile(audit.policyPath, auditPolicy ?? '');
+
   const etcdOptions = { binary: binaries.etcd, dataDir: etcdDataDir, logsDir, detached, onSpawn };
   const etcd = await startEtcd(etcdOptions);
   const apiserverOptions: KubeApiserverOptions = {
@@ -152,6 +162,7 @@ async function launch(
     logsDir,
     detached,
     onSpawn,
+    ...(audit ? { audit } : {}),
     ...(node && kubeletClient
       ? { node: { advertiseAddress: node.advertiseAddress, serviceCidr: node.serviceCidr, kubeletClient } }
       : {}),
@@ -182,6 +193,7 @@ async function launch(
     userName: NON_ADMIN_USER,
     pkiDir,
     logsDir,
+    auditLogPath: audit?.logPath,
     ...restartsFor(
       { etcd, apiserver },
       (urls) => startEtcd({ ...etcdOptions, urls }),

@@ -23,6 +23,8 @@ export interface KubeApiserverOptions {
   node?: ApiserverNodeOptions;
   /** Listen on this port (a restart in place); default: a free one. */
   port?: number;
+  /** Write an audit log (JSON lines) by this policy file. */
+  audit?: { readonly policyPath: string; readonly logPath: string };
 }
 
 export interface ApiserverNodeOptions {
@@ -96,6 +98,14 @@ function apiserverArgs(options: KubeApiserverOptions, port: number): string[] {
     '--enable-priority-and-fairness=false',
     '--profiling=false',
     '--allow-privileged=true',
+    ...(options.audit
+      ? [
+          `--audit-policy-file=${options.audit.policyPath}`,
+          `--audit-log-path=${options.audit.logPath}`,
+          '--audit-log-format=json',
+          '--audit-log-mode=blocking',
+        ]
+      : []),
   ];
   if (!node) {
     return [

@@ -281,14 +281,13 @@ const mayDo: Access[] = [
     namespace: SYSTEM_NAMESPACE,
   })),
   { verb: 'create', resource: 'events', namespace: SYSTEM_NAMESPACE },
-  { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: SYSTEM_NAMESPACE },
-  {
-    verb: 'update',
+  // The leader Lease and, with --shards auto, one member Lease per replica (generated names).
+  ...['get', 'list', 'watch', 'create', 'update', 'delete'].map((verb) => ({
+    verb,
     resource: 'leases',
     group: 'coordination.k8s.io',
-    name: 'gitseal-controller',
     namespace: SYSTEM_NAMESPACE,
-  },
+  })),
   { verb: 'watch', resource: 'gitsyncs', group: 'gitseal.dev', namespace: APP },
   // The finalizer gitseal.dev/finalizer.
   { verb: 'patch', resource: 'gitsyncs', group: 'gitseal.dev', namespace: APP },
@@ -314,8 +313,8 @@ const mayNotDo: Access[] = [
   { verb: 'delete', resource: 'pods', namespace: APP },
   { verb: 'get', resource: 'pods', subresource: 'log', namespace: APP },
   { verb: 'create', resource: 'pods', subresource: 'exec', namespace: APP },
-  { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', name: 'other', namespace: SYSTEM_NAMESPACE },
   { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: APP },
+  { verb: 'delete', resource: 'leases', group: 'coordination.k8s.io', namespace: APP },
   { verb: 'update', resource: 'gitsyncs', group: 'gitseal.dev', namespace: APP },
   { verb: 'delete', resource: 'gitsyncs', group: 'gitseal.dev', namespace: APP },
   { verb: 'create', resource: 'deployments', group: 'apps', namespace: APP },

@@ -17,6 +17,8 @@ import { createKubeClusterWrites } from './kube-cluster-writes.js';
 import { createGitSyncHost, withWebhook } from './git-sync-host.js';
 import { createLeadership } from './leadership.js';
 import { createMetrics, type ControllerMetrics } from './metrics.js';
+import { ObjectScope } from './object-scope.js';
+import { Sharding } from './sharding.js';
 import { NotificationKube } from './notification-kube.js';
 import { NotificationResources } from './notification-resources.js';
 import { NO_NOTIFICATIONS, type NotificationSink } from './notification-sink.js';
@@ -131,6 +133,20 @@ export async function startController(options: ControllerOptions, logger: Logger
     onStoppedLeading: () => metrics.leader.set(0),
   });
   const mayWrite = (): boolean => leadership.isLeader();
+  // --shards auto: each object's writes are fenced by its owner among the live replicas; off: by the leader.
+  const sharding =
+    options.shards === 'auto'
+      ? new Sharding({
+          kubeConfig,
+          namespace: options.namespace,
+          timings: options.leaderElection,
+          logger: logger.child({ component: 'shards' }),
+          metrics,
+        })
+      : undefined;
+  const objectScope = new ObjectScope();
+  const mayWriteKey = (key: string | undefined): boolean => (sharding ? sharding.mayWrite(key) : mayWrite());
+  const mayWriteObject = (): boolean => mayWriteKey(objectScope.current());
   const notifications = options.notifications.enabled
     ? createNotifications(options, kubeConfig, metrics, logger, mayWrite)
     : undefined;
@@ -151,7 +167,7 @@ export async function startController(options: ControllerOptions, logger: Logger
 
   const writes = fenceClusterWrites(
     createKubeClusterWrites(kubeConfig, logger.child({ component: 'events' }), metrics),
-    mayWrite,
+    mayWriteObject,
   );
   const kinds: ResourceType[] = options.sealedSecrets ? [Resources.SealedSecret] : [];
   if (options.sealedSecrets && options.bitnamiCompat) kinds.push(Resources.BitnamiSealedSecret);
@@ -168,16 +184,23 @@ export async function startController(options: ControllerOptions, logger: Logger
       hmacKeyFor: keys.hmacKeyFor,
       metrics,
       logger: log,
-      mayWrite,
+      mayWrite: mayWriteObject,
       notify,
     });
     const queue = new WorkQueue({
-      process: (key) => reconciler.reconcile(key),
+      process: (key) => objectScope.run(`SealedSecret/${key}`, () => reconciler.reconcile(key)),
       concurrency: options.workers,
       logger: log,
       retry: { baseMs: 1_000, maxMs: 120_000 },
     });
     reconcilers.push({ name, watch, queue, enqueueAll: () => watch.keys().forEach((k) => queue.enqueue(k)) });
+    // gitseal.dev and bitnami.com objects of one name write the same Secret: one key, one owner.
+    sharding?.register({
+      kind: 'SealedSecret',
+      keys: () => watch.keys(),
+      synced: () => watch.hasSynced(),
+      enqueue: (k) => void queue.enqueue(k),
+    });
   }
 
   const backend = {
@@ -194,15 +217,32 @@ export async function startController(options: ControllerOptions, logger: Logger
         pool,
         metrics,
         logger,
-        mayWrite,
+        mayWrite: mayWriteObject,
+        objectScope,
+        mayWriteKey,
+        sharded: sharding !== undefined,
         notify,
       })
     : undefined;
   if (gitSync) reconcilers.push(gitSync);
+  if (gitSync && sharding) {
+    sharding.register({
+      kind: 'GitSync',
+      keys: () => gitSync.watch.keys(),
+      synced: () => gitSync.watch.hasSynced(),
+      enqueue: (k) => void gitSync.queue.enqueue(k),
+      release: (k) => gitSync.release(k),
+    });
+  }
   const servers: Listening[] = [];
   const apiApp = withWebhook(createApiApp({ backend, logger, metrics }), gitSync?.webhook);
   servers.push(await listen(apiApp, options.listenAddress));
-  servers.push(await listen(createMetricsApp(metrics.registry), options.metricsAddress));
+  servers.push(
+    await listen(
+      createMetricsApp(metrics.registry, sharding ? () => sharding.debug() : undefined),
+      options.metricsAddress,
+    ),
+  );
   const [api, metricsServer] = servers as [Listening, Listening];
   logger.info({ apiPort: api.port, metricsPort: metricsServer.port }, 'listening');
 
@@ -214,6 +254,7 @@ export async function startController(options: ControllerOptions, logger: Logger
 
   const run = (async () => {
     leadership.start();
+    sharding?.start();
     await keys.start();
     void notifications?.start();
     for (const r of reconcilers) await r.watch.start(r.queue);
@@ -244,6 +285,8 @@ export async function startController(options: ControllerOptions, logger: Logger
       gitSync?.stop();
       await Promise.all(reconcilers.map((r) => r.watch.stop()));
       await Promise.all(reconcilers.map((r) => r.queue.shutdown()));
+      // Only now: in-flight reconciles have finished their writes.
+      await sharding?.stop();
       await notifications?.stop();
       await keys.stop();
       await leadership.release();

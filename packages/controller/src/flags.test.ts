@@ -33,6 +33,7 @@ test('defaults', async () => {
   assert.equal(o.leaderElect, true);
   assert.deepEqual(o.leaderElection, { leaseDurationSeconds: 15, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
   assert.equal(o.bitnamiCompat, false);
+  assert.equal(o.shards, 'off', 'sharding is off unless asked for');
   assert.equal(o.logLevel, 'info');
   assert.deepEqual(o.tenancy, {
     defaultServiceAccount: undefined,
@@ -148,9 +149,17 @@ test('bad values are refused with a coded error', () => {
     { leaderElectRetryPeriod: '10s' },
     { leaderElectRetryPeriod: '0' },
     { leaderElectRenewDeadline: 'soon' },
+    { shards: 'on' },
+    { shards: 'auto', leaderElect: false },
   ]) {
     assert.throws(() => parseFlags({ ...base, ...bad }, {}), ControllerError, JSON.stringify(bad));
   }
+});
+
+test('--shards auto is read, and needs leader election', async () => {
+  assert.equal((await parse(['--shards', 'auto'])).shards, 'auto');
+  assert.equal((await parse(['--shards', 'off', '--no-leader-elect'])).shards, 'off');
+  await assert.rejects(parse(['--shards', 'auto', '--no-leader-elect']), /--shards auto needs --leader-elect/);
 });
 
 test('notifications: on by default, https only, and a link pattern is checked at start', async () => {

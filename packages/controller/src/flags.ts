@@ -17,6 +17,15 @@ export const LogLevel = {
 } as const;
 export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 
+/** How SealedSecrets and GitSyncs are divided among replicas (--shards). */
+export const ShardMode = {
+  /** The elected leader reconciles everything (the other replicas stand by). */
+  Off: 'off',
+  /** Every live replica reconciles its share: rendezvous hashing over the members' Leases (docs/sharding.md). */
+  Auto: 'auto',
+} as const;
+export type ShardMode = (typeof ShardMode)[keyof typeof ShardMode];
+
 /** Everything the controller process is configured with, after parsing and checking the flags. */
 export interface ControllerOptions {
   readonly kubeconfig: string | undefined;
@@ -30,6 +39,8 @@ export interface ControllerOptions {
   readonly keySize: number;
   readonly leaderElect: boolean;
   readonly leaderElection: LeaderElectionTimings;
+  /** --shards: off (the leader reconciles everything) or auto (the live replicas share the objects). */
+  readonly shards: ShardMode;
   readonly bitnamiCompat: boolean;
   readonly logLevel: LogLevel;
   readonly workers: number;
@@ -89,6 +100,7 @@ export interface RawFlags {
   readonly leaderElectLeaseDuration: string;
   readonly leaderElectRenewDeadline: string;
   readonly leaderElectRetryPeriod: string;
+  readonly shards?: string;
   readonly bitnamiCompat?: boolean;
   readonly logLevel: string;
   readonly workers: string;
@@ -212,6 +224,20 @@ function parseLeaderElection(raw: RawFlags): LeaderElectionTimings {
   return { leaseDurationSeconds: leaseMs / 1_000, renewDeadlineMs, retryPeriodMs };
 }
 
+function parseShards(raw: RawFlags, leaderElect: boolean): ShardMode {
+  const value = raw.shards ?? ShardMode.Off;
+  if (value !== ShardMode.Off && value !== ShardMode.Auto) {
+    throw new ControllerError(ControllerErrorCode.InvalidFlag, `--shards: "${value}" is not one of off, auto`);
+  }
+  if (value === ShardMode.Auto && !leaderElect) {
+    throw new ControllerError(
+      ControllerErrorCode.InvalidFlag,
+      '--shards auto needs --leader-elect: keys and the certs ConfigMap stay with one elected replica',
+    );
+  }
+  return value;
+}
+
 function isLogLevel(value: string): value is LogLevel {
   return (Object.values(LogLevel) as string[]).includes(value);
 }
@@ -234,6 +260,7 @@ export function parseFlags(raw: RawFlags, env: NodeJS.ProcessEnv = process.env):
     throw new ControllerError(ControllerErrorCode.InvalidFlag, `--key-size: ${keySize} is not a multiple of 8`);
   }
   const kubeconfig = raw.kubeconfig ?? (env.KUBECONFIG ? env.KUBECONFIG : undefined);
+  const leaderElect = raw.leaderElect ?? true;
   return {
     kubeconfig,
     namespace: checkNamespace(raw.namespace, '--namespace'),
@@ -242,8 +269,9 @@ export function parseFlags(raw: RawFlags, env: NodeJS.ProcessEnv = process.env):
     metricsAddress: parseListenAddress(raw.metricsAddress, '--metrics-address'),
     keyRenewPeriodMs: parseDuration(raw.keyRenewPeriod),
     keySize,
-    leaderElect: raw.leaderElect ?? true,
+    leaderElect,
     leaderElection: parseLeaderElection(raw),
+    shards: parseShards(raw, leaderElect),
     bitnamiCompat: raw.bitnamiCompat ?? false,
     logLevel: raw.logLevel,
     workers: positiveInt(raw.workers, '--workers', 1),
@@ -277,6 +305,11 @@ export function createProgram(version: string, run: (options: ControllerOptions)
     .option('--leader-elect-lease-duration <duration>', 'how long a Lease stays valid unrenewed (whole seconds)', '15s')
     .option('--leader-elect-renew-deadline <duration>', 'a leader that cannot renew this long stops writing', '10s')
     .option('--leader-elect-retry-period <duration>', 'pause between acquire and renew attempts', '2s')
+    .option(
+      '--shards <mode>',
+      'off: the leader reconciles everything; auto: live replicas share SealedSecrets and GitSyncs (one Lease each)',
+      'off',
+    )
     .option('--bitnami-compat', 'also reconcile bitnami.com SealedSecrets and import Bitnami keys')
     .addOption(new Option('--log-level <level>', 'log level').choices(Object.values(LogLevel)).default('info'))
     .option('--workers <n>', 'SealedSecrets reconciled at once', '4')

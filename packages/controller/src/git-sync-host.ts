@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { PrivateKeyRing } from '@gitseal/crypto';
-import { WorkQueue } from '@gitseal/kube';
+import { safeErrorMessage, WorkQueue } from '@gitseal/kube';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ControllerOptions } from './flags.js';
@@ -18,6 +18,7 @@ import type { ControllerMetrics, GitSyncHealth } from './metrics.js';
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
 import { createWebhookRouter } from './webhook.js';
 import type { NotificationSink } from './notification-sink.js';
+import type { ObjectScope } from './object-scope.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 
 export interface GitSyncHostOptions {
@@ -28,7 +29,14 @@ export interface GitSyncHostOptions {
   readonly pool: RsaWorkerPool;
   readonly metrics: ControllerMetrics;
   readonly logger: Logger;
+  /** Fences every write of a reconcile (by the GitSync it is about, through objectScope, or by leadership). */
   readonly mayWrite: () => boolean;
+  /** Each reconcile runs in the scope of `GitSync/namespace/name`, which mayWrite reads. */
+  readonly objectScope: ObjectScope;
+  /** May this replica write object `Kind/namespace/name` now? */
+  readonly mayWriteKey: (key: string) => boolean;
+  /** --shards auto: a webhook for a GitSync another replica owns is handed to it through the API server. */
+  readonly sharded?: boolean;
   readonly notify?: NotificationSink;
 }
 
@@ -41,6 +49,8 @@ export interface GitSyncHost {
   enqueueAll(): void;
   /** A GitSync is gone: its Git cache is removed soon unless another GitSync uses the same URL. */
   forgotten(): void;
+  /** Another replica owns GitSync `key` now: forget its sync state and stop watching its objects for drift. */
+  release(key: string): void;
   stop(): void;
 }
 
@@ -91,9 +101,9 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     workers: o.options.workers,
     ...(o.notify ? { notify: o.notify } : {}),
   });
-  o.metrics.observeGitSyncs(() => gitSyncHealth(watch, reconciler, o.mayWrite()));
+  o.metrics.observeGitSyncs(() => gitSyncHealth(watch, reconciler, (key) => o.mayWriteKey(`GitSync/${key}`)));
   const queue = new WorkQueue({
-    process: (key) => reconciler.reconcile(key),
+    process: (key) => o.objectScope.run(`GitSync/${key}`, () => reconciler.reconcile(key)),
     concurrency: o.options.workers,
     logger: log,
     retry: { baseMs: 1_000, maxMs: 120_000 },
@@ -119,7 +129,16 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     backend: {
       webhookSecret: (namespace, name) => webhookSecrets.get(`${namespace}/${name}`),
       refused: (namespace, name) => webhookSecrets.refused(`${namespace}/${name}`),
-      trigger: (namespace, name) => void queue.enqueue(`${namespace}/${name}`),
+      trigger: (namespace, name) => {
+        const key = `${namespace}/${name}`;
+        if (!o.sharded || o.mayWriteKey(`GitSync/${key}`)) return void queue.enqueue(key);
+        // Another replica owns it: the annotation's change reaches the owner's watch, which syncs at once.
+        kube.requestSync(namespace, name).then(
+          () => log.info({ gitSync: key }, 'webhook handed to the owning replica'),
+          (error: unknown) =>
+            log.warn({ gitSync: key, error: safeErrorMessage(error, 'request sync') }, 'webhook not handed over'),
+        );
+      },
     },
   });
   return {
@@ -129,6 +148,7 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     webhook,
     enqueueAll: () => watch.keys().forEach((k) => queue.enqueue(k)),
     forgotten: gc.soon,
+    release: (key) => reconciler.release(key),
     stop: gc.stop,
   };
 }
@@ -181,8 +201,12 @@ export function withWebhook(api: Express, webhook: Router | undefined): Express 
   return app;
 }
 
-/** The per-GitSync gauges' view of every cached GitSync; failure streaks only where this replica syncs (leader). */
-function* gitSyncHealth(watch: GitSyncWatch, reconciler: GitSyncReconciler, leading: boolean): Iterable<GitSyncHealth> {
+/** The per-GitSync gauges' view of every cached GitSync; failure streaks only where this replica syncs it. */
+function* gitSyncHealth(
+  watch: GitSyncWatch,
+  reconciler: GitSyncReconciler,
+  owns: (key: string) => boolean,
+): Iterable<GitSyncHealth> {
   for (const key of watch.keys()) {
     const gitSync = watch.gitSyncs.get(key);
     if (!gitSync) continue;
@@ -190,7 +214,7 @@ function* gitSyncHealth(watch: GitSyncWatch, reconciler: GitSyncReconciler, lead
       namespace: gitSync.metadata.namespace ?? 'default',
       name: gitSync.metadata.name,
       ready: settled(gitSync),
-      consecutiveFailures: leading ? reconciler.consecutiveFailures(key) : undefined,
+      consecutiveFailures: owns(key) ? reconciler.consecutiveFailures(key) : undefined,
     };
   }
 }

@@ -31,6 +31,7 @@ import {
 import type { Logger } from 'pino';
 import type { GitSyncIdentity } from './git-sync-identity.js';
 import type { GitSyncStatusView } from './git-sync-status.js';
+import { REQUESTED_AT_ANNOTATION } from './git-sync-watch.js';
 
 const FIELD_MANAGER = 'gitseal-controller';
 
@@ -155,6 +156,23 @@ export class GitSyncKube {
       path: resourcePath(Resources.GitSync, namespace, name),
       headers: { 'Content-Type': 'application/merge-patch+json' },
       body: JSON.stringify(patch),
+      what,
+    });
+    assertOk(response, what);
+  }
+
+  /**
+   * Asks for a sync now by setting the `gitseal.dev/requested-at` annotation (as `gitseal sync` does): how a
+   * replica that received a push webhook for a GitSync another replica owns hands it over (--shards auto). A
+   * request, not a reconcile's write: not fenced.
+   */
+  async requestSync(namespace: string, name: string): Promise<void> {
+    const what = `patch GitSync ${namespace}/${name}`;
+    const response = await requestRaw(this.#kc, {
+      method: 'PATCH',
+      path: resourcePath(Resources.GitSync, namespace, name),
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body: JSON.stringify({ metadata: { annotations: { [REQUESTED_AT_ANNOTATION]: new Date().toISOString() } } }),
       what,
     });
     assertOk(response, what);

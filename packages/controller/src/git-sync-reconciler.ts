@@ -200,6 +200,16 @@ export class GitSyncReconciler {
     this.#share = new FairShare((key) => (key.startsWith('host/') ? Math.ceil(workers / 2) : Math.floor(workers / 4)));
   }
 
+  /**
+   * Another replica owns GitSync `key` now (--shards auto): its sync state, failure streak and drift watch go, so
+   * that a later return starts from the API server's status, not from what this replica remembered.
+   */
+  release(key: string): void {
+    this.#states.delete(key);
+    this.#failures.delete(key);
+    this.#o.watch.untrack(key);
+  }
+
   /** Failed syncs of GitSync `key` in a row (0 after a success or before the first sync). */
   consecutiveFailures(key: string): number {
     return this.#failures.get(key) ?? 0;

@@ -306,12 +306,17 @@ export function createApiApp(options: ApiOptions): Express {
 }
 
 /** The metrics server: `GET /metrics` only. */
-export function createMetricsApp(registry: Registry): Express {
+/**
+ * The metrics port: `/metrics`, and with --shards auto `/debug/shards` (this replica's view and the objects it owns,
+ * by `namespace/name` only: the same names the per-object metrics carry, nothing from any spec or status).
+ */
+export function createMetricsApp(registry: Registry, shards?: () => unknown): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
+  if (shards) app.get('/debug/shards', (_req, res) => void res.json(shards()));
   app.use((_req, res) => sendError(res, 404, ApiError.NotFound, 'no such endpoint'));
   return app;
 }

@@ -22,6 +22,14 @@ export interface GitSyncHealth {
   readonly consecutiveFailures: number | undefined;
 }
 
+/** This replica's shard view at scrape time (--shards auto only). */
+export interface ShardsView {
+  /** Live members in this replica's view, itself included. */
+  readonly members: number;
+  /** Objects this replica may write now, by kind (SealedSecret, GitSync). */
+  readonly owned: Readonly<Record<string, number>>;
+}
+
 /** The RSA worker pool at scrape time. */
 export interface RsaPoolView {
   readonly size: number;
@@ -63,6 +71,12 @@ export interface ControllerMetrics {
   observeRsaPool(source: () => RsaPoolView): void;
   /** --key-renew-period in seconds (0: renewal off). */
   readonly keyRenewPeriod: Gauge;
+  /** Live shard members in this replica's view (--shards auto). */
+  readonly shardMembers: Gauge;
+  /** Objects this replica may write now, by kind (--shards auto). */
+  readonly shardOwnedObjects: Gauge<'kind'>;
+  /** Where the two shard gauges read their values at each scrape. */
+  observeShards(source: () => ShardsView): void;
   /**
    * Notifications by provider (`namespace/name`), type and outcome: sent, failed (given up or refused for good),
    * dropped (pushed out of a full queue), deduplicated (folded into an earlier one), retried (one failed attempt).
@@ -86,6 +100,7 @@ export function createMetrics(options: MetricsOptions = {}): ControllerMetrics {
   let newestNotBeforeMs: number | undefined;
   let gitSyncs: () => Iterable<GitSyncHealth> = () => [];
   let rsaPool: (() => RsaPoolView) | undefined;
+  let shards: (() => ShardsView) | undefined;
   return {
     registry,
     unsealResults: new Counter({
@@ -234,6 +249,27 @@ export function createMetrics(options: MetricsOptions = {}): ControllerMetrics {
       help: 'How often a new sealing key is made (--key-renew-period; 0: never)',
       registers,
     }),
+    shardMembers: new Gauge({
+      name: 'gitseal_shard_members',
+      help: 'Live shard members in this replica’s view, itself included (--shards auto)',
+      registers,
+      collect() {
+        if (shards) this.set(shards().members);
+      },
+    }),
+    shardOwnedObjects: new Gauge({
+      name: 'gitseal_shard_owned_objects',
+      help: 'Objects this replica may write now, by kind (--shards auto)',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        if (!shards) return;
+        for (const [kind, count] of Object.entries(shards().owned)) this.set({ kind }, count);
+      },
+    }),
+    observeShards(source) {
+      shards = source;
+    },
     bitnami: options.bitnamiCompat ? createBitnamiMetrics(registry, options.version ?? 'unknown') : undefined,
   };
 }

@@ -30,6 +30,14 @@ export interface LeaderElectionOptions {
   readonly onStoppedLeading?: () => void | Promise<void>;
   /** Called when the observed holder changes (empty string: nobody). */
   readonly onNewLeader?: (identity: string) => void;
+  /**
+   * Called after each successful acquire or renewal with the time the request was sent (performance.now()) and the
+   * resourceVersion it wrote: a watcher of the Lease can tell when its own write came back (shard membership).
+   */
+  readonly onRenewed?: (sentAt: number, resourceVersion: string | undefined) => void;
+  /** Labels and annotations the Lease is created with and kept (e.g. a label selecting all member Leases). */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
   readonly logger?: Logger;
 }
 
@@ -58,6 +66,19 @@ export function isLeaseExpired(spec: V1LeaseSpec | undefined, nowMs: number): bo
 
 type AttemptResult = 'held' | 'other' | 'failed';
 
+/** The Lease's metadata with the elector's labels and annotations added (kept when someone removed them). */
+function withMetadata(
+  metadata: V1Lease['metadata'],
+  { labels, annotations }: Pick<LeaderElectionOptions, 'labels' | 'annotations'>,
+): V1Lease['metadata'] {
+  if (!labels && !annotations) return metadata;
+  return {
+    ...metadata,
+    ...(labels ? { labels: { ...metadata?.labels, ...labels } } : {}),
+    ...(annotations ? { annotations: { ...metadata?.annotations, ...annotations } } : {}),
+  };
+}
+
 /**
  * Lease-based leader election (coordination.k8s.io/v1) with optimistic concurrency on resourceVersion.
  * Writers call {@link LeaderElector.isLeader} right before each write; it turns false the moment the renew deadline
@@ -76,6 +97,7 @@ export class LeaderElector {
   #lastRenewAt = 0;
   #deadlineTimer: NodeJS.Timeout | undefined;
   #observedHolder: string | undefined;
+  #writtenVersion: string | undefined;
   #started = false;
   #stopped = false;
   #running: Promise<void> | undefined;
@@ -163,6 +185,7 @@ export class LeaderElector {
 
   #afterAttempt(result: AttemptResult, sentAt: number): void {
     if (result === 'held') {
+      this.#options.onRenewed?.(sentAt, this.#writtenVersion);
       this.#lastRenewAt = sentAt;
       this.#armDeadline(sentAt);
       if (!this.#leading) {
@@ -262,6 +285,7 @@ export class LeaderElector {
     if (holder !== this.identity && !isLeaseExpired(spec, Date.now())) return 'other';
     const now = new V1MicroTime(Date.now());
     const takingOver = holder !== this.identity;
+    lease.metadata = withMetadata(lease.metadata, this.#options);
     lease.spec = {
       ...spec,
       holderIdentity: this.identity,
@@ -271,7 +295,8 @@ export class LeaderElector {
       leaseTransitions: (spec.leaseTransitions ?? 0) + (takingOver && holder !== '' ? 1 : 0),
     };
     try {
-      await this.#call(this.#api.replaceNamespacedLease({ name, namespace, body: lease }));
+      const written = await this.#call(this.#api.replaceNamespacedLease({ name, namespace, body: lease }));
+      this.#writtenVersion = written.metadata?.resourceVersion;
     } catch (err) {
       if (isConflict(err)) return 'conflict';
       throw err;
@@ -283,14 +308,20 @@ export class LeaderElector {
   async #create(): Promise<AttemptResult | 'conflict'> {
     const { name, namespace } = this.#options;
     const now = new V1MicroTime(Date.now());
+    const { labels, annotations } = this.#options;
     try {
-      await this.#call(
+      const created = await this.#call(
         this.#api.createNamespacedLease({
           namespace,
           body: {
             apiVersion: 'coordination.k8s.io/v1',
             kind: 'Lease',
-            metadata: { name, namespace },
+            metadata: {
+              name,
+              namespace,
+              ...(labels ? { labels: { ...labels } } : {}),
+              ...(annotations ? { annotations: { ...annotations } } : {}),
+            },
             spec: {
               holderIdentity: this.identity,
               leaseDurationSeconds: this.#leaseDurationSeconds,
@@ -301,6 +332,7 @@ export class LeaderElector {
           },
         }),
       );
+      this.#writtenVersion = created.metadata?.resourceVersion;
     } catch (err) {
       if (isAlreadyExists(err)) return 'conflict';
       throw err;

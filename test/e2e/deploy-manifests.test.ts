@@ -552,3 +552,40 @@ test('the Helm chart ships exactly the CRDs of crds/', async () => {
     assert.equal(chart, source, `deploy/helm/gitseal/crds/${name} differs from crds/${name}: copy it over`);
   }
 });
+
+test('kubectl apply -f crds/ installs exactly the CRDs (as users type it), and -k crds/ still works', async (t) => {
+  const env = setup(t);
+  if (env === undefined) return;
+  const kubeconfig = ['--kubeconfig', env.plane.kubeconfigPath];
+  const byFiles = await kubectl([
+    ...kubeconfig,
+    'apply',
+    '--server-side',
+    '--dry-run=server',
+    '-f',
+    `${REPO_ROOT}/crds/`,
+  ]);
+  assert.equal(byFiles.code, 0, byFiles.stderr);
+  const names = (out: string) =>
+    out
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ')[0])
+      .sort();
+  const expected = [
+    'customresourcedefinition.apiextensions.k8s.io/gitsyncs.gitseal.dev',
+    'customresourcedefinition.apiextensions.k8s.io/notificationalerts.gitseal.dev',
+    'customresourcedefinition.apiextensions.k8s.io/notificationproviders.gitseal.dev',
+    'customresourcedefinition.apiextensions.k8s.io/sealedsecrets.gitseal.dev',
+  ];
+  assert.deepEqual(names(byFiles.stdout), expected);
+  const byKustomize = await kubectlOk([
+    ...kubeconfig,
+    'apply',
+    '--server-side',
+    '--dry-run=server',
+    '-k',
+    `${REPO_ROOT}/crds/`,
+  ]);
+  assert.deepEqual(names(byKustomize), expected);
+});

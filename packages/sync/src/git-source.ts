@@ -6,6 +6,7 @@ import type { GitRef } from '@gitseal/manifests';
 import { setUpGitAuth, type GitAuth } from './git-auth.js';
 import { DEFAULT_GIT_MAX_BYTES, directoryBytes, mebibytes, treeBytes } from './git-cache-size.js';
 import { gitEnvironment, runGit, type GitPolicy } from './git-command.js';
+import { keyedLock } from './keyed-lock.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 import { parseGitUrl, type GitUrl } from './git-url.js';
 import {
@@ -37,6 +38,21 @@ export interface FetchRevisionInput extends GitSourceOptions {
   cacheDir: string;
   /** Largest fetched repository and checkout, in bytes; default 256 MiB (DEFAULT_GIT_MAX_BYTES). */
   maxBytes?: number;
+  /** The ref as the caller already resolved it (one `ls-remote` saved); resolved here when absent. */
+  resolved?: ResolvedRef;
+}
+
+/** A commit in the URL's cache repository, not yet checked out. */
+export interface FetchedCommit {
+  /** Flux-style: `main@sha1:<sha>`, `v1.2.3@sha1:<sha>`, `sha1:<sha>`. */
+  readonly revision: string;
+  readonly commit: string;
+  /** The cache repository (bare) holding it. */
+  readonly bare: string;
+  /** `git ls-tree -r -t -l -z` of the commit: every file and folder with its object id, mode and size. */
+  readonly listing: string;
+  /** False when the commit was already in the cache and nothing was fetched. */
+  readonly fetched: boolean;
 }
 
 export interface FetchedRevision {
@@ -106,18 +122,7 @@ export function cacheRepoPath(cacheDir: string, url: string): string {
 }
 
 /** One fetch per cache repository at a time within this process. */
-const locks = new Map<string, Promise<unknown>>();
-
-async function withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const previous = locks.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(work);
-  locks.set(key, next);
-  try {
-    return await next;
-  } finally {
-    if (locks.get(key) === next) locks.delete(key);
-  }
-}
+const withLock = keyedLock();
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -130,19 +135,49 @@ async function exists(path: string): Promise<boolean> {
 
 const FETCHED_REF = 'refs/gitseal/fetched';
 
-async function fetchIntoCache(
-  input: FetchRevisionInput,
-  url: GitUrl,
-  resolved: ResolvedRef,
-  session: GitSession,
-): Promise<{ bare: string; commit: string }> {
-  const bare = cacheRepoPath(input.cacheDir, url.url);
-  const base = {
+export interface GitCall {
+  readonly env: Record<string, string>;
+  readonly secrets: readonly string[];
+  readonly timeoutMs?: number;
+  readonly onCommand?: (args: readonly string[]) => void;
+}
+
+function callOf(input: GitSourceOptions, session: GitSession): GitCall {
+  return {
     env: session.env,
     secrets: session.secrets,
     ...(input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs }),
     ...(input.onCommand ? { onCommand: input.onCommand } : {}),
   };
+}
+
+/** True when the cache already holds `commit` and its root tree (a commit once fetched is complete). */
+async function hasCommit(bare: string, commit: string, base: GitCall): Promise<boolean> {
+  if (!(await exists(join(bare, 'HEAD')))) return false;
+  try {
+    await runGit([`--git-dir=${bare}`, 'cat-file', '-e', '--end-of-options', `${commit}^{tree}`], {
+      ...base,
+      what: 'cat-file',
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Fetches the resolved ref into the URL's cache (shallow; only objects the cache lacks travel), unless the cache
+ * already holds the resolved commit. Returns the commit that is now there.
+ */
+async function fetchIntoCache(
+  input: FetchRevisionInput,
+  url: GitUrl,
+  resolved: ResolvedRef,
+  session: GitSession,
+): Promise<{ bare: string; commit: string; fetched: boolean }> {
+  const bare = cacheRepoPath(input.cacheDir, url.url);
+  const base = callOf(input, session);
+  if (await hasCommit(bare, resolved.commit, base)) return { bare, commit: resolved.commit, fetched: false };
   if (!(await exists(join(bare, 'HEAD')))) {
     await mkdir(join(input.cacheDir, 'repos'), { recursive: true, mode: 0o700 });
     await runGit(['init', '--bare', '--quiet', '--template=', '--', bare], { ...base, what: 'init cache' });
@@ -169,21 +204,17 @@ async function fetchIntoCache(
       what: 'rev-parse',
     })
   ).trim();
-  return { bare, commit };
+  return { bare, commit, fetched: true };
 }
 
-async function checkOut(input: FetchRevisionInput, bare: string, commit: string, session: GitSession): Promise<string> {
+/** A fresh directory under `<cacheDir>/checkouts` with exactly `commit`'s tree. */
+async function checkOutFresh(input: FetchRevisionInput, bare: string, commit: string, session: GitSession) {
   const checkouts = join(input.cacheDir, 'checkouts');
   await mkdir(checkouts, { recursive: true, mode: 0o700 });
   const dir = await mkdtemp(join(checkouts, `${commit.slice(0, 12)}-`));
   // A private index, and read-tree + checkout-index: plumbing that runs no hooks, filters or submodules.
   const env = { ...session.env, GIT_INDEX_FILE: join(session.dir, 'index') };
-  const base = {
-    env,
-    secrets: session.secrets,
-    ...(input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs }),
-    ...(input.onCommand ? { onCommand: input.onCommand } : {}),
-  };
+  const base = { ...callOf(input, session), env };
   try {
     await runGit([`--git-dir=${bare}`, `--work-tree=${dir}`, 'read-tree', '--end-of-options', commit], {
       ...base,
@@ -203,7 +234,7 @@ async function checkOut(input: FetchRevisionInput, bare: string, commit: string,
 
 /**
  * Refuses a repository whose fetched objects, or the checkout of `commit`, exceed the limit. An oversized cache is
- * removed at once, so a huge repository costs its disk only while it is measured.
+ * removed at once, so a huge repository costs its disk only while it is measured. Returns the tree's listing.
  */
 async function checkSize(
   input: FetchRevisionInput,
@@ -211,7 +242,7 @@ async function checkSize(
   bare: string,
   commit: string,
   session: GitSession,
-): Promise<void> {
+): Promise<string> {
   const max = input.maxBytes ?? DEFAULT_GIT_MAX_BYTES;
   const limit = `over the limit of ${mebibytes(max)} (the controller's --git-max-size)`;
   const fetched = await directoryBytes(bare);
@@ -222,7 +253,7 @@ async function checkSize(
       `fetch ${url.url}: the fetched repository is ${mebibytes(fetched)}, ${limit}`,
     );
   }
-  const listing = await runGit([`--git-dir=${bare}`, 'ls-tree', '-r', '-l', '--end-of-options', commit], {
+  const listing = await runGit([`--git-dir=${bare}`, 'ls-tree', '-r', '-t', '-l', '-z', '--end-of-options', commit], {
     env: session.env,
     secrets: session.secrets,
     maxOutputBytes: 64 * 1024 * 1024,
@@ -236,6 +267,43 @@ async function checkSize(
       `fetch ${url.url}: a checkout of ${commit.slice(0, 12)} is ${mebibytes(tree)}, ${limit}`,
     );
   }
+  return listing;
+}
+
+/**
+ * Brings exactly the revision a GitRef names into the URL's cache (a shallow fetch of only what the cache lacks;
+ * none when it holds the commit already) and checks its size. The credentials' session ends before this returns:
+ * nothing of them is left for what reads the tree afterwards.
+ */
+export async function fetchCommit(input: FetchRevisionInput): Promise<FetchedCommit> {
+  const url = parseGitUrl(input.url, input);
+  checkGitRef(input.ref);
+  const resolved = input.resolved ?? (await resolveRevision(input));
+  return withSession(url, input.auth, input, async (session) => {
+    const { bare, commit, fetched } = await withLock(cacheRepoPath(input.cacheDir, url.url), () =>
+      fetchIntoCache(input, url, resolved, session),
+    );
+    // The ref may have moved between ls-remote and fetch: what was fetched is the truth, so relabel.
+    const revision =
+      commit === resolved.commit ? resolved.revision : resolved.revision.replace(resolved.commit, commit);
+    const listing = await checkSize(input, url, bare, commit, session);
+    return { revision, commit, bare, listing, fetched };
+  });
+}
+
+/** Runs local git plumbing (checkouts) in a session of its own that holds no credentials. */
+export function withLocalGit<T>(
+  input: FetchRevisionInput,
+  use: (call: GitCall & { readonly dir: string }) => Promise<T>,
+): Promise<T> {
+  const url = parseGitUrl(input.url, input);
+  return withSession(url, undefined, input, (session) => use({ ...callOf(input, session), dir: session.dir }));
+}
+
+/** Checks a fetched commit out into a fresh directory under `<cacheDir>/checkouts` (removeCheckout removes it). */
+export async function checkOutCommit(input: FetchRevisionInput, fetched: FetchedCommit): Promise<string> {
+  const url = parseGitUrl(input.url, input);
+  return withSession(url, undefined, input, (session) => checkOutFresh(input, fetched.bare, fetched.commit, session));
 }
 
 /**
@@ -243,20 +311,8 @@ async function checkSize(
  * fresh directory. No hooks run; credentials travel in env and 0600 files only.
  */
 export async function fetchRevision(input: FetchRevisionInput): Promise<FetchedRevision> {
-  const url = parseGitUrl(input.url, input);
-  checkGitRef(input.ref);
-  const resolved = await resolveRevision(input);
-  return withSession(url, input.auth, input, async (session) => {
-    const { bare, commit } = await withLock(cacheRepoPath(input.cacheDir, url.url), () =>
-      fetchIntoCache(input, url, resolved, session),
-    );
-    // The ref may have moved between ls-remote and fetch: what was fetched is the truth, so relabel.
-    const revision =
-      commit === resolved.commit ? resolved.revision : resolved.revision.replace(resolved.commit, commit);
-    await checkSize(input, url, bare, commit, session);
-    const checkoutDir = await checkOut(input, bare, commit, session);
-    return { revision, commit, checkoutDir };
-  });
+  const fetched = await fetchCommit(input);
+  return { revision: fetched.revision, commit: fetched.commit, checkoutDir: await checkOutCommit(input, fetched) };
 }
 
 /** Removes a checkout made by fetchRevision. */

@@ -151,19 +151,12 @@ function callOf(input: GitSourceOptions, session: GitSession): GitCall {
   };
 }
 
-/** True when the cache already holds `commit` and its root tree (a commit once fetched is complete). */
-async function hasCommit(bare: string, commit: string, base: GitCall): Promise<boolean> {
-  if (!(await exists(join(bare, 'HEAD')))) return false;
-  try {
-    await runGit([`--git-dir=${bare}`, 'cat-file', '-e', '--end-of-options', `${commit}^{tree}`], {
-      ...base,
-      what: 'cat-file',
-    });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/**
+ * Commits this process fetched, by cache repository: not fetched again while it runs (a second GitSync of the same
+ * repository, a render of the last applied revision). Objects of a fetched commit stay complete: git prunes
+ * unreachable objects only after two weeks.
+ */
+const fetchedCommits = new Map<string, Set<string>>();
 
 /**
  * Fetches the resolved ref into the URL's cache (shallow; only objects the cache lacks travel), unless the cache
@@ -177,8 +170,11 @@ async function fetchIntoCache(
 ): Promise<{ bare: string; commit: string; fetched: boolean }> {
   const bare = cacheRepoPath(input.cacheDir, url.url);
   const base = callOf(input, session);
-  if (await hasCommit(bare, resolved.commit, base)) return { bare, commit: resolved.commit, fetched: false };
-  if (!(await exists(join(bare, 'HEAD')))) {
+  const present = await exists(join(bare, 'HEAD'));
+  // A repository made afresh (the first fetch, or after it was removed) holds none of the commits seen before.
+  const known = present ? fetchedCommits.get(bare) : undefined;
+  if (known?.has(resolved.commit)) return { bare, commit: resolved.commit, fetched: false };
+  if (!present) {
     await mkdir(join(input.cacheDir, 'repos'), { recursive: true, mode: 0o700 });
     await runGit(['init', '--bare', '--quiet', '--template=', '--', bare], { ...base, what: 'init cache' });
   }
@@ -204,6 +200,7 @@ async function fetchIntoCache(
       what: 'rev-parse',
     })
   ).trim();
+  fetchedCommits.set(bare, (known ?? new Set()).add(commit));
   return { bare, commit, fetched: true };
 }
 
@@ -247,6 +244,7 @@ async function checkSize(
   const limit = `over the limit of ${mebibytes(max)} (the controller's --git-max-size)`;
   const fetched = await directoryBytes(bare);
   if (fetched > max) {
+    fetchedCommits.delete(bare);
     await rm(bare, { recursive: true, force: true });
     throw new SyncError(
       SyncErrorCode.GitFailed,
@@ -272,7 +270,7 @@ async function checkSize(
 
 /**
  * Brings exactly the revision a GitRef names into the URL's cache (a shallow fetch of only what the cache lacks;
- * none when it holds the commit already) and checks its size. The credentials' session ends before this returns:
+ * none when this process fetched that commit already) and checks its size. The credentials' session ends before this returns:
  * nothing of them is left for what reads the tree afterwards.
  */
 export async function fetchCommit(input: FetchRevisionInput): Promise<FetchedCommit> {

@@ -8,6 +8,7 @@ import { chartRevision } from './chart-revision.js';
 import { checkOutCommit, fetchCommit, removeCheckout, type FetchRevisionInput } from './git-source.js';
 import { withWorktree } from './git-worktree.js';
 import { renderHelmChart } from './helm-chart.js';
+import { ParsedFiles } from './manifest-file-cache.js';
 import { renderInputsKey } from './render-inputs.js';
 import type {
   RenderRequest,
@@ -21,6 +22,8 @@ import { limitsOf, renderSourceAndChart, type RenderedSource } from './render.js
 import { SyncError } from './sync-error.js';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
+/** Parsed manifest files of earlier renders, by blob id: a one-file commit parses one file. */
+const parsedFiles = new ParsedFiles();
 
 /** A chart from a chart repository or registry: fetched (or taken from the cache by digest) and rendered. */
 async function handleChart(
@@ -55,9 +58,12 @@ async function renderCheckout(
   request: RenderRequest,
   checkoutDir: string,
   written: { wrote: boolean },
+  listing: string,
 ): Promise<RenderedSource> {
+  const files = parsedFiles.forListing(listing);
   return renderSourceAndChart({
     checkoutDir,
+    ...(files ? { files } : {}),
     ...(request.path ? { path: request.path } : {}),
     ...(request.limits ? { limits: request.limits } : {}),
     ...(request.helm ? { helm: request.helm } : {}),
@@ -115,7 +121,7 @@ async function handle(request: RenderRequest): Promise<RenderResponse> {
   if (request.workspace !== undefined) {
     return withWorktree(source, request.workspace, fetched, async (worktree) => {
       try {
-        return answer(await renderCheckout(request, worktree.dir, written));
+        return answer(await renderCheckout(request, worktree.dir, written, fetched.listing));
       } finally {
         await worktree.release(!written.wrote);
       }
@@ -123,7 +129,7 @@ async function handle(request: RenderRequest): Promise<RenderResponse> {
   }
   const checkoutDir = await checkOutCommit(source, fetched);
   try {
-    return answer(await renderCheckout(request, checkoutDir, written));
+    return answer(await renderCheckout(request, checkoutDir, written, fetched.listing));
   } finally {
     await removeCheckout(checkoutDir);
   }

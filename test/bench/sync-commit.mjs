@@ -11,19 +11,18 @@
 // not rendered). Memory: the bench process's RSS and its engine children's (the render child or worker, git,
 // kustomize), the peak sampled every 20 ms during an extra one-file commit, and the worker's RSS at rest.
 // Concurrency: 4 GitSyncs of 4 repositories committed at once, synced concurrently, with 1 and 2 workers.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { createKeyRing } from '@gitseal/crypto';
 import { createApiDiscovery, loadKubeConfig, makeObjectApi } from '@gitseal/kube';
 import * as after from '@gitseal/sync';
 import { startControlPlane } from '../dist/cluster/index.js';
-import { gitRepo } from './_sync-support.mjs';
+import { gitRepo, processMemory, startGitHttpProcess } from './_sync-support.mjs';
 
 const COUNT = Number(process.env.BENCH_OBJECTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -78,59 +77,11 @@ async function baselineEngine(rev) {
   return import(pathToFileURL(join(pkg, 'dist', 'index.js')).href);
 }
 
-/** The smart-HTTP server in its own process: its URL for `repo` (a folder name under `root`). */
-async function startGitServer(root, password) {
-  const child = spawn(process.execPath, [join(ROOT, 'test', 'bench', '_git-http-server.mjs'), root, 'git', password], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', () => reject(new Error('the Git HTTP server exited')));
-  });
-  return { url, pid: child.pid, stop: () => child.stdin.end() };
-}
-
-/** pid → { ppid, rss (bytes), command } for every process. */
-function processes() {
-  const all = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const status = readFileSync(`/proc/${name}/status`, 'utf8');
-      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
-      const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
-      all.set(Number(name), { ppid, rss, command: /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '' });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return all;
-}
-
-/** The control plane's processes are the bench's children too: never counted. */
-const CONTROL_PLANE = new Set(['kube-apiserver', 'etcd']);
-
-/** RSS of this process and of its descendants apart from the `excluded` subtrees and the control plane. */
-function memory(excluded) {
-  const all = processes();
-  let children = 0;
-  const walk = (pid) => {
-    for (const [child, info] of all) {
-      if (info.ppid !== pid || excluded.includes(child) || CONTROL_PLANE.has(info.command)) continue;
-      children += info.rss;
-      walk(child);
-    }
-  };
-  walk(process.pid);
-  return { self: all.get(process.pid)?.rss ?? 0, children };
-}
-
 /** Peak memory while `work` runs (sampled every 20 ms). */
 async function peakMemory(excluded, work) {
   let peak = { self: 0, children: 0, total: 0 };
   const sample = () => {
-    const m = memory(excluded);
+    const m = processMemory(process.pid, excluded);
     if (m.self + m.children > peak.total) peak = { ...m, total: m.self + m.children };
   };
   const timer = setInterval(sample, 20);
@@ -173,7 +124,7 @@ try {
     mkdirSync(join(root, `r${i}`));
     return gitRepo(join(root, `r${i}`));
   });
-  server = await startGitServer(root, password);
+  server = await startGitHttpProcess(root, password);
   const urlOf = (i) => `${server.url}/r${i}/remote.git`;
   const shared = { discovery: createApiDiscovery(kc), client: makeObjectApi(kc), keys: createKeyRing([]) };
   const engines = { before, after };
@@ -252,7 +203,7 @@ try {
   const peak = {};
   for (const name of ['before', 'after']) peak[name] = await peakMemory(excluded, () => sync(name, 1));
   const workers = after.defaultRenderPool().workers();
-  const rest = memory(excluded);
+  const rest = processMemory(process.pid, excluded);
 
   // Concurrency: 4 GitSyncs of 4 repositories, each committed, then all synced at once; 1 vs 2 workers.
   for (let i = 1; i <= 4; i++) repos[i].commit(repository(COUNT));

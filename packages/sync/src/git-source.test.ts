@@ -14,7 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createGitFixture, startGitHttpServer, type GitFixture } from './git-test-fixture.js';
-import { cacheRepoPath, fetchCommit, fetchRevision, lsRemote, removeCheckout, resolveRevision } from './git-source.js';
+import { runGit } from './git-command.js';
+import {
+  cacheRepoPath,
+  fetchCommit,
+  fetchRevision,
+  lsRemote,
+  removeCheckout,
+  resolveRevision,
+  withLocalGit,
+} from './git-source.js';
 import { SyncError } from './sync-error.js';
 
 function refused(code: string, reason: string, forbidden: string[] = []) {
@@ -197,6 +206,13 @@ describe('git source against real repositories', () => {
     rmSync(cacheRepoPath(dir, repo.fileUrl), { recursive: true });
     assert.equal((await fetchCommit(input)).fetched, true, 'a cache made afresh is fetched into');
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('local plumbing (checkouts) runs with no credentials, for SSH sources too (no known_hosts needed)', async () => {
+    const version = await withLocalGit({ url: 'ssh://git@example.com/repo.git', cacheDir }, (git) =>
+      runGit(['--version'], { ...git, what: 'version' }),
+    );
+    assert.match(version, /^git version /);
   });
 
   it('refuses ext::, fd:: and other transports before running git', async () => {

@@ -69,8 +69,9 @@ interface GitSession {
   readonly dir: string;
 }
 
+/** A private HOME and environment for git; with `url`, its credentials too (none for local plumbing). */
 async function withSession<T>(
-  url: GitUrl,
+  url: GitUrl | undefined,
   auth: GitAuth | undefined,
   policy: GitPolicy,
   use: (session: GitSession) => Promise<T>,
@@ -79,7 +80,7 @@ async function withSession<T>(
   try {
     const home = join(dir, 'home');
     await mkdir(home, { mode: 0o700 });
-    const setup = await setUpGitAuth(auth, url.transport, dir);
+    const setup = url ? await setUpGitAuth(auth, url.transport, dir) : { config: [], env: {}, secrets: [] };
     const env = gitEnvironment({ ...policy, home, config: setup.config, env: setup.env });
     return await use({ env, secrets: setup.secrets, dir });
   } finally {
@@ -294,14 +295,14 @@ export function withLocalGit<T>(
   input: FetchRevisionInput,
   use: (call: GitCall & { readonly dir: string }) => Promise<T>,
 ): Promise<T> {
-  const url = parseGitUrl(input.url, input);
-  return withSession(url, undefined, input, (session) => use({ ...callOf(input, session), dir: session.dir }));
+  return withSession(undefined, undefined, input, (session) => use({ ...callOf(input, session), dir: session.dir }));
 }
 
 /** Checks a fetched commit out into a fresh directory under `<cacheDir>/checkouts` (removeCheckout removes it). */
 export async function checkOutCommit(input: FetchRevisionInput, fetched: FetchedCommit): Promise<string> {
-  const url = parseGitUrl(input.url, input);
-  return withSession(url, undefined, input, (session) => checkOutFresh(input, fetched.bare, fetched.commit, session));
+  return withSession(undefined, undefined, input, (session) =>
+    checkOutFresh(input, fetched.bare, fetched.commit, session),
+  );
 }
 
 /**

@@ -1,11 +1,13 @@
 // Shared by the sync benchmarks: a Git repository to commit to, and the API server's own request counts
 // (`apiserver_request_total` from its /metrics) as a delta per measured phase.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { createKeyRing } from '@gitseal/crypto';
 import { createApiDiscovery, makeObjectApi } from '@gitseal/kube';
 import { createRawApplier } from '@gitseal/sync';
@@ -138,4 +140,53 @@ export function engineInput(kc, root, applier) {
     allowFile: true,
     timeoutMs: 600_000,
   };
+}
+
+/** The smart-HTTP Git server (_git-http-server.mjs) in its own process, serving the folder `root`: its base URL. */
+export async function startGitHttpProcess(root, password) {
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./_git-http-server.mjs', import.meta.url)), root, 'git', password],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', () => reject(new Error('the Git HTTP server exited')));
+  });
+  return { url, pid: child.pid, stop: () => child.stdin.end() };
+}
+
+/** pid → { ppid, rss (bytes), command } for every process. */
+function processes() {
+  const all = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const status = readFileSync(`/proc/${name}/status`, 'utf8');
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
+      const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
+      all.set(Number(name), { ppid, rss, command: /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '' });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return all;
+}
+
+/** The control plane's processes are the bench's children too: never counted. */
+const CONTROL_PLANE = new Set(['kube-apiserver', 'etcd']);
+
+/** RSS of process `root` and of its descendants apart from the `excluded` subtrees and the control plane. */
+export function processMemory(root, excluded = []) {
+  const all = processes();
+  let children = 0;
+  const walk = (pid) => {
+    for (const [child, info] of all) {
+      if (info.ppid !== pid || excluded.includes(child) || CONTROL_PLANE.has(info.command)) continue;
+      children += info.rss;
+      walk(child);
+    }
+  };
+  walk(root);
+  return { self: all.get(root)?.rss ?? 0, children };
 }

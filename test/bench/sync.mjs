@@ -14,7 +14,9 @@
 // controller runs without leader election) and the bench's own requests in a phase, which are subtracted. The
 // metric holds resource requests only: discovery (/api, /apis) and the /metrics scrapes are not in it. A WATCH
 // counts when it ends. GITSEAL_BENCH_CONTROLLER_ARGS adds controller flags (space-separated);
-// GITSEAL_BENCH_KEEP_LOG keeps the controller's log.
+// GITSEAL_BENCH_KEEP_LOG keeps the controller's log. BENCH_GIT=http serves the repository over smart HTTP (git's own
+// `git http-backend`, basic auth, in a process of its own) instead of file://. After the webhook commits: the
+// controller's resident memory and its children's (the render worker).
 /* global fetch */
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -32,13 +34,26 @@ import { startControlPlane } from '../dist/cluster/index.js';
 import { findFreePort } from '../dist/cluster/free-port.js';
 import { crdPath, installCrd } from '../dist/support/install-crd.js';
 import { waitFor } from '../dist/e2e/controller-harness.js';
-import { describeRequests, engineInput, gitRepo, measured } from './_sync-support.mjs';
+import {
+  describeRequests,
+  engineInput,
+  gitRepo,
+  measured,
+  processMemory,
+  startGitHttpProcess,
+} from './_sync-support.mjs';
 
 const COUNT = Number(process.env.BENCH_OBJECTS ?? 1000);
 const PER_FILE = 100;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CONTROLLER_BIN = join(ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
-const EXTRA_ARGS = (process.env.GITSEAL_BENCH_CONTROLLER_ARGS ?? '').split(' ').filter((a) => a !== '');
+const HTTP = process.env.BENCH_GIT === 'http';
+const GIT_AUTH = { username: 'git', password: 'bench-git-password' };
+const WEBHOOK_ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 5);
+const EXTRA_ARGS = [
+  ...(HTTP ? ['--git-allow-http'] : []),
+  ...(process.env.GITSEAL_BENCH_CONTROLLER_ARGS ?? '').split(' ').filter((a) => a !== ''),
+];
 const ms = (x) => Math.round(x);
 
 const configMap = (i, value = 'v1') => ({
@@ -85,6 +100,7 @@ async function startController(kubeconfig, dir, namespace) {
   await waitFor('controller ready', async () => (await fetch(`${api}/readyz`)).status === 200, 120_000, 50);
   return {
     api,
+    pid: child.pid,
     /** Resolves with the next `sync` log line of this GitSync key. */
     nextSync: (key, timeoutMs = 60_000) =>
       new Promise((resolve, reject) => {
@@ -142,6 +158,7 @@ const root = mkdtempSync(join(tmpdir(), 'gitseal-bench-sync-'));
 const plane = await startControlPlane({});
 let controller;
 let watch;
+let http;
 try {
   // Loaded as the controller loads it (keep-alive connections): the engine and the plain loop both use it.
   const kc = loadKubeConfig({ kubeconfig: plane.kubeconfigPath });
@@ -156,18 +173,23 @@ try {
   const files = {};
   for (let i = 0; i < COUNT; i += PER_FILE) files[`cms/${i}.yaml`] = file(i);
   repo.commit(files);
+  http = HTTP ? await startGitHttpProcess(root, GIT_AUTH.password) : undefined;
+  const sourceUrl = http ? `${http.url}/remote.git` : repo.url;
 
   // Part 1: the engine in-process.
   const base = createRawApplier(kc);
   // Every request the engine sends (object with its sync label and digest annotation, dry run or not): the plain
   // loop replays them, so both sides make the same requests.
   const sent = [];
-  const common = engineInput(kc, root, {
-    apply: (o, options) => (sent.push({ o, options }), base.apply(o, options)),
-  });
+  const common = {
+    ...engineInput(kc, root, {
+      apply: (o, options) => (sent.push({ o, options }), base.apply(o, options)),
+    }),
+    ...(http ? { allowHttp: true, auth: GIT_AUTH } : {}),
+  };
   const engineSync = (namespace, inventory, state) =>
     measured(kc, async () => {
-      const gitSync = { metadata: { name: 'bench', namespace }, spec: { source: { url: repo.url }, interval: '1h' } };
+      const gitSync = { metadata: { name: 'bench', namespace }, spec: { source: { url: sourceUrl }, interval: '1h' } };
       const result = await syncRevision({ ...common, gitSync, inventory, state });
       if (result.result !== 'Succeeded') throw new Error(`sync failed: ${result.reason}: ${result.message}`);
       return result;
@@ -236,6 +258,7 @@ try {
   await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
   const token = 'bench-webhook-token';
   await core.createNamespacedSecret({ namespace: ctlNs, body: { metadata: { name: 'hook' }, stringData: { token } } });
+  await core.createNamespacedSecret({ namespace: ctlNs, body: { metadata: { name: 'git' }, stringData: GIT_AUTH } });
   controller = await startController(plane.kubeconfigPath, root, ctlNs);
   // Steady state: a GitSync created in the first ~2 s after /readyz waits ~2 s before its first reconcile (seen
   // as 2,015 and 2,017 ms of pickup); the figures here are about syncing, not about the controller's start.
@@ -280,7 +303,11 @@ try {
             kind: 'GitSync',
             metadata: { name: 'bench' },
             spec: {
-              source: { url: repo.url, ref: { branch: 'main' } },
+              source: {
+                url: sourceUrl,
+                ref: { branch: 'main' },
+                ...(http ? { secretRef: { name: 'git' } } : {}),
+              },
               interval: '1h',
               prune: true,
               selfHeal: true,
@@ -294,14 +321,25 @@ try {
   await sleep(2_000); // the drift informer's initial list settles
   const ctlNoop = await measured(kc, () => syncDone(hook));
 
-  repo.commit({ 'cms/0.yaml': file(0, [7, 3]) });
-  const changed = watch.next('cm-3 changed', (phase, o) => o.metadata.name === 'cm-3' && o.data?.key === 'v2');
-  const webhook = await measured(kc, async () => {
-    const t0 = performance.now();
-    const done = syncDone(hook);
-    const applied = (await changed) - t0;
-    return { applied, ready: (await done).at - t0 };
-  });
+  // One-object commits through the webhook: cm-3 goes to v2 and back, WEBHOOK_ROUNDS times; medians reported.
+  const commits = [];
+  for (let round = 0; round < WEBHOOK_ROUNDS; round++) {
+    const value = round % 2 === 0 ? 'v2' : 'v1';
+    repo.commit({ 'cms/0.yaml': file(0, round % 2 === 0 ? [7, 3] : [7]) });
+    const changed = watch.next(`cm-3 ${value}`, (phase, o) => o.metadata.name === 'cm-3' && o.data?.key === value);
+    commits.push(
+      await measured(kc, async () => {
+        const t0 = performance.now();
+        const done = syncDone(hook);
+        const applied = (await changed) - t0;
+        const finished = await done;
+        return { applied, ready: finished.at - t0, engineMs: finished.entry.durationMs };
+      }),
+    );
+  }
+  const middle = (pick) => [...commits].sort((a, b) => pick(a) - pick(b))[Math.floor(commits.length / 2)];
+  const webhook = middle((c) => c.value.applied);
+  const controllerMemory = processMemory(controller.pid);
 
   const restored = (name) =>
     watch.next(
@@ -345,7 +383,10 @@ try {
     `  no-op resync (webhook → reconciled): ${ms(ctlNoop.ms)} ms, ${describeRequests(ctlNoop.requests)}; engine ${ctlNoop.value.entry.durationMs} ms, engine started ${ctlNoop.value.pickupMs} ms after the POST`,
   );
   console.log(
-    `  one-object commit → applied through the webhook: ${ms(webhook.value.applied)} ms (reconciled, status written: ${ms(webhook.value.ready)} ms), ${describeRequests(webhook.requests)}`,
+    `  one-object commit → applied through the webhook: ${ms(webhook.value.applied)} ms, median of ${commits.length} (${commits.map((c) => ms(c.value.applied)).join(', ')}); reconciled, status written: ${ms(webhook.value.ready)} ms; engine ${middle((c) => c.value.engineMs).value.engineMs} ms; ${describeRequests(webhook.requests)}`,
+  );
+  console.log(
+    `  controller RSS after the commits: ${Math.round(controllerMemory.self / 1048576)} MiB + children ${Math.round(controllerMemory.children / 1048576)} MiB (the render worker)`,
   );
   console.log(`  drift corrected: deleted ${ms(deleted.value)} ms, ${describeRequests(deleted.requests)}`);
   console.log(`  drift corrected: edited ${ms(edited.value)} ms, ${describeRequests(edited.requests)}`);
@@ -353,6 +394,7 @@ try {
   console.log(
     JSON.stringify({
       objects: COUNT,
+      transport: HTTP ? 'smart HTTP' : 'file',
       firstSyncMs: ms(first.ms),
       firstSync: figures(first.requests),
       noopResyncMs: ms(noop.ms),
@@ -380,6 +422,10 @@ try {
         noopResync: figures(ctlNoop.requests),
         noopResyncEngineMs: ctlNoop.value.entry.durationMs,
         webhookCommitToAppliedMs: ms(webhook.value.applied),
+        webhookCommitToAppliedAllMs: commits.map((c) => ms(c.value.applied)),
+        webhookCommitEngineMs: middle((c) => c.value.engineMs).value.engineMs,
+        rssMiB: Math.round(controllerMemory.self / 1048576),
+        childrenRssMiB: Math.round(controllerMemory.children / 1048576),
         webhookCommitToReconciledMs: ms(webhook.value.ready),
         webhook: figures(webhook.requests),
         driftDeletedMs: ms(deleted.value),
@@ -392,6 +438,7 @@ try {
 } finally {
   watch?.stop();
   await controller?.stop();
+  http?.stop();
   await plane.stop();
   if (process.env.GITSEAL_BENCH_KEEP_LOG) console.error(`controller log kept in ${join(root, 'controller.log')}`);
   else rmSync(root, { recursive: true, force: true });

@@ -18,10 +18,10 @@ export async function directoryBytes(dir: string): Promise<number> {
   return total;
 }
 
-/** Sum of the blob sizes in `git ls-tree -r -l` output (what a checkout of that tree writes). */
+/** Sum of the blob sizes in `git ls-tree -r -l` output, `-z` or not (what a checkout of that tree writes). */
 export function treeBytes(lsTree: string): number {
   let total = 0;
-  for (const line of lsTree.split('\n')) {
+  for (const line of lsTree.split(/[\n\0]/)) {
     // <mode> SP <type> SP <object> SP+ <size> TAB <path>
     const match = /^\d+ blob [0-9a-f]+ +(\d+)\t/.exec(line);
     if (match?.[1] !== undefined) total += Number(match[1]);

@@ -14,7 +14,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createGitFixture, startGitHttpServer, type GitFixture } from './git-test-fixture.js';
-import { cacheRepoPath, fetchRevision, lsRemote, removeCheckout, resolveRevision } from './git-source.js';
+import { runGit } from './git-command.js';
+import {
+  cacheRepoPath,
+  fetchCommit,
+  fetchRevision,
+  lsRemote,
+  removeCheckout,
+  resolveRevision,
+  withLocalGit,
+} from './git-source.js';
 import { SyncError } from './sync-error.js';
 
 function refused(code: string, reason: string, forbidden: string[] = []) {
@@ -177,6 +186,33 @@ describe('git source against real repositories', () => {
       );
     }
     assert.deepEqual(seen, []);
+  });
+
+  it('fetches with the ref the caller resolved (no ls-remote), and a commit it fetched already not again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitseal-sync-fetch-once-'));
+    const seen: string[] = [];
+    const onCommand = (args: readonly string[]) => void seen.push(args.find((a) => !a.startsWith('-')) ?? '');
+    const resolved = await resolveRevision({ url: repo.fileUrl, ref: { branch: 'feature' } });
+    const input = { url: repo.fileUrl, ref: { branch: 'feature' }, resolved, cacheDir: dir, onCommand };
+    const first = await fetchCommit(input);
+    assert.equal(first.fetched, true);
+    assert.equal(first.revision, `feature@sha1:${commits['feature']}`);
+    assert.ok(!seen.includes('ls-remote') && seen.includes('fetch'), seen.join(' '));
+    assert.match(first.listing, /\tapps\/cm\.yaml\0/, 'the tree listing, -z');
+    seen.length = 0;
+    const again = await fetchCommit(input);
+    assert.equal(again.fetched, false);
+    assert.ok(!seen.includes('fetch'), seen.join(' '));
+    rmSync(cacheRepoPath(dir, repo.fileUrl), { recursive: true });
+    assert.equal((await fetchCommit(input)).fetched, true, 'a cache made afresh is fetched into');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('local plumbing (checkouts) runs with no credentials, for SSH sources too (no known_hosts needed)', async () => {
+    const version = await withLocalGit({ url: 'ssh://git@example.com/repo.git', cacheDir }, (git) =>
+      runGit(['--version'], { ...git, what: 'version' }),
+    );
+    assert.match(version, /^git version /);
   });
 
   it('refuses ext::, fd:: and other transports before running git', async () => {

@@ -6,6 +6,7 @@ import type { GitRef } from '@gitseal/manifests';
 import { setUpGitAuth, type GitAuth } from './git-auth.js';
 import { DEFAULT_GIT_MAX_BYTES, directoryBytes, mebibytes, treeBytes } from './git-cache-size.js';
 import { gitEnvironment, runGit, type GitPolicy } from './git-command.js';
+import { keyedLock } from './keyed-lock.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 import { parseGitUrl, type GitUrl } from './git-url.js';
 import {
@@ -37,6 +38,21 @@ export interface FetchRevisionInput extends GitSourceOptions {
   cacheDir: string;
   /** Largest fetched repository and checkout, in bytes; default 256 MiB (DEFAULT_GIT_MAX_BYTES). */
   maxBytes?: number;
+  /** The ref as the caller already resolved it (one `ls-remote` saved); resolved here when absent. */
+  resolved?: ResolvedRef;
+}
+
+/** A commit in the URL's cache repository, not yet checked out. */
+export interface FetchedCommit {
+  /** Flux-style: `main@sha1:<sha>`, `v1.2.3@sha1:<sha>`, `sha1:<sha>`. */
+  readonly revision: string;
+  readonly commit: string;
+  /** The cache repository (bare) holding it. */
+  readonly bare: string;
+  /** `git ls-tree -r -t -l -z` of the commit: every file and folder with its object id, mode and size. */
+  readonly listing: string;
+  /** False when the commit was already in the cache and nothing was fetched. */
+  readonly fetched: boolean;
 }
 
 export interface FetchedRevision {
@@ -53,8 +69,9 @@ interface GitSession {
   readonly dir: string;
 }
 
+/** A private HOME and environment for git; with `url`, its credentials too (none for local plumbing). */
 async function withSession<T>(
-  url: GitUrl,
+  url: GitUrl | undefined,
   auth: GitAuth | undefined,
   policy: GitPolicy,
   use: (session: GitSession) => Promise<T>,
@@ -63,7 +80,7 @@ async function withSession<T>(
   try {
     const home = join(dir, 'home');
     await mkdir(home, { mode: 0o700 });
-    const setup = await setUpGitAuth(auth, url.transport, dir);
+    const setup = url ? await setUpGitAuth(auth, url.transport, dir) : { config: [], env: {}, secrets: [] };
     const env = gitEnvironment({ ...policy, home, config: setup.config, env: setup.env });
     return await use({ env, secrets: setup.secrets, dir });
   } finally {
@@ -106,18 +123,7 @@ export function cacheRepoPath(cacheDir: string, url: string): string {
 }
 
 /** One fetch per cache repository at a time within this process. */
-const locks = new Map<string, Promise<unknown>>();
-
-async function withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const previous = locks.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(work);
-  locks.set(key, next);
-  try {
-    return await next;
-  } finally {
-    if (locks.get(key) === next) locks.delete(key);
-  }
-}
+const withLock = keyedLock();
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -130,20 +136,46 @@ async function exists(path: string): Promise<boolean> {
 
 const FETCHED_REF = 'refs/gitseal/fetched';
 
-async function fetchIntoCache(
-  input: FetchRevisionInput,
-  url: GitUrl,
-  resolved: ResolvedRef,
-  session: GitSession,
-): Promise<{ bare: string; commit: string }> {
-  const bare = cacheRepoPath(input.cacheDir, url.url);
-  const base = {
+export interface GitCall {
+  readonly env: Record<string, string>;
+  readonly secrets: readonly string[];
+  readonly timeoutMs?: number;
+  readonly onCommand?: (args: readonly string[]) => void;
+}
+
+function callOf(input: GitSourceOptions, session: GitSession): GitCall {
+  return {
     env: session.env,
     secrets: session.secrets,
     ...(input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs }),
     ...(input.onCommand ? { onCommand: input.onCommand } : {}),
   };
-  if (!(await exists(join(bare, 'HEAD')))) {
+}
+
+/**
+ * Commits this process fetched, by cache repository: not fetched again while it runs (a second GitSync of the same
+ * repository, a render of the last applied revision). Objects of a fetched commit stay complete: git prunes
+ * unreachable objects only after two weeks.
+ */
+const fetchedCommits = new Map<string, Set<string>>();
+
+/**
+ * Fetches the resolved ref into the URL's cache (shallow; only objects the cache lacks travel), unless the cache
+ * already holds the resolved commit. Returns the commit that is now there.
+ */
+async function fetchIntoCache(
+  input: FetchRevisionInput,
+  url: GitUrl,
+  resolved: ResolvedRef,
+  session: GitSession,
+): Promise<{ bare: string; commit: string; fetched: boolean }> {
+  const bare = cacheRepoPath(input.cacheDir, url.url);
+  const base = callOf(input, session);
+  const present = await exists(join(bare, 'HEAD'));
+  // A repository made afresh (the first fetch, or after it was removed) holds none of the commits seen before.
+  const known = present ? fetchedCommits.get(bare) : undefined;
+  if (known?.has(resolved.commit)) return { bare, commit: resolved.commit, fetched: false };
+  if (!present) {
     await mkdir(join(input.cacheDir, 'repos'), { recursive: true, mode: 0o700 });
     await runGit(['init', '--bare', '--quiet', '--template=', '--', bare], { ...base, what: 'init cache' });
   }
@@ -169,21 +201,18 @@ async function fetchIntoCache(
       what: 'rev-parse',
     })
   ).trim();
-  return { bare, commit };
+  fetchedCommits.set(bare, (known ?? new Set()).add(commit));
+  return { bare, commit, fetched: true };
 }
 
-async function checkOut(input: FetchRevisionInput, bare: string, commit: string, session: GitSession): Promise<string> {
+/** A fresh directory under `<cacheDir>/checkouts` with exactly `commit`'s tree. */
+async function checkOutFresh(input: FetchRevisionInput, bare: string, commit: string, session: GitSession) {
   const checkouts = join(input.cacheDir, 'checkouts');
   await mkdir(checkouts, { recursive: true, mode: 0o700 });
   const dir = await mkdtemp(join(checkouts, `${commit.slice(0, 12)}-`));
   // A private index, and read-tree + checkout-index: plumbing that runs no hooks, filters or submodules.
   const env = { ...session.env, GIT_INDEX_FILE: join(session.dir, 'index') };
-  const base = {
-    env,
-    secrets: session.secrets,
-    ...(input.timeoutMs === undefined ? {} : { timeoutMs: input.timeoutMs }),
-    ...(input.onCommand ? { onCommand: input.onCommand } : {}),
-  };
+  const base = { ...callOf(input, session), env };
   try {
     await runGit([`--git-dir=${bare}`, `--work-tree=${dir}`, 'read-tree', '--end-of-options', commit], {
       ...base,
@@ -203,7 +232,7 @@ async function checkOut(input: FetchRevisionInput, bare: string, commit: string,
 
 /**
  * Refuses a repository whose fetched objects, or the checkout of `commit`, exceed the limit. An oversized cache is
- * removed at once, so a huge repository costs its disk only while it is measured.
+ * removed at once, so a huge repository costs its disk only while it is measured. Returns the tree's listing.
  */
 async function checkSize(
   input: FetchRevisionInput,
@@ -211,18 +240,19 @@ async function checkSize(
   bare: string,
   commit: string,
   session: GitSession,
-): Promise<void> {
+): Promise<string> {
   const max = input.maxBytes ?? DEFAULT_GIT_MAX_BYTES;
   const limit = `over the limit of ${mebibytes(max)} (the controller's --git-max-size)`;
   const fetched = await directoryBytes(bare);
   if (fetched > max) {
+    fetchedCommits.delete(bare);
     await rm(bare, { recursive: true, force: true });
     throw new SyncError(
       SyncErrorCode.GitFailed,
       `fetch ${url.url}: the fetched repository is ${mebibytes(fetched)}, ${limit}`,
     );
   }
-  const listing = await runGit([`--git-dir=${bare}`, 'ls-tree', '-r', '-l', '--end-of-options', commit], {
+  const listing = await runGit([`--git-dir=${bare}`, 'ls-tree', '-r', '-t', '-l', '-z', '--end-of-options', commit], {
     env: session.env,
     secrets: session.secrets,
     maxOutputBytes: 64 * 1024 * 1024,
@@ -236,6 +266,43 @@ async function checkSize(
       `fetch ${url.url}: a checkout of ${commit.slice(0, 12)} is ${mebibytes(tree)}, ${limit}`,
     );
   }
+  return listing;
+}
+
+/**
+ * Brings exactly the revision a GitRef names into the URL's cache (a shallow fetch of only what the cache lacks;
+ * none when this process fetched that commit already) and checks its size. The credentials' session ends before this returns:
+ * nothing of them is left for what reads the tree afterwards.
+ */
+export async function fetchCommit(input: FetchRevisionInput): Promise<FetchedCommit> {
+  const url = parseGitUrl(input.url, input);
+  checkGitRef(input.ref);
+  const resolved = input.resolved ?? (await resolveRevision(input));
+  return withSession(url, input.auth, input, async (session) => {
+    const { bare, commit, fetched } = await withLock(cacheRepoPath(input.cacheDir, url.url), () =>
+      fetchIntoCache(input, url, resolved, session),
+    );
+    // The ref may have moved between ls-remote and fetch: what was fetched is the truth, so relabel.
+    const revision =
+      commit === resolved.commit ? resolved.revision : resolved.revision.replace(resolved.commit, commit);
+    const listing = await checkSize(input, url, bare, commit, session);
+    return { revision, commit, bare, listing, fetched };
+  });
+}
+
+/** Runs local git plumbing (checkouts) in a session of its own that holds no credentials. */
+export function withLocalGit<T>(
+  input: FetchRevisionInput,
+  use: (call: GitCall & { readonly dir: string }) => Promise<T>,
+): Promise<T> {
+  return withSession(undefined, undefined, input, (session) => use({ ...callOf(input, session), dir: session.dir }));
+}
+
+/** Checks a fetched commit out into a fresh directory under `<cacheDir>/checkouts` (removeCheckout removes it). */
+export async function checkOutCommit(input: FetchRevisionInput, fetched: FetchedCommit): Promise<string> {
+  return withSession(undefined, undefined, input, (session) =>
+    checkOutFresh(input, fetched.bare, fetched.commit, session),
+  );
 }
 
 /**
@@ -243,20 +310,8 @@ async function checkSize(
  * fresh directory. No hooks run; credentials travel in env and 0600 files only.
  */
 export async function fetchRevision(input: FetchRevisionInput): Promise<FetchedRevision> {
-  const url = parseGitUrl(input.url, input);
-  checkGitRef(input.ref);
-  const resolved = await resolveRevision(input);
-  return withSession(url, input.auth, input, async (session) => {
-    const { bare, commit } = await withLock(cacheRepoPath(input.cacheDir, url.url), () =>
-      fetchIntoCache(input, url, resolved, session),
-    );
-    // The ref may have moved between ls-remote and fetch: what was fetched is the truth, so relabel.
-    const revision =
-      commit === resolved.commit ? resolved.revision : resolved.revision.replace(resolved.commit, commit);
-    await checkSize(input, url, bare, commit, session);
-    const checkoutDir = await checkOut(input, bare, commit, session);
-    return { revision, commit, checkoutDir };
-  });
+  const fetched = await fetchCommit(input);
+  return { revision: fetched.revision, commit: fetched.commit, checkoutDir: await checkOutCommit(input, fetched) };
 }
 
 /** Removes a checkout made by fetchRevision. */

@@ -158,6 +158,14 @@ export {
   type RenderInChildOptions,
 } from './render-in-child.js';
 export type { RenderRequest, RenderResponse } from './render-messages.js';
+export {
+  DEFAULT_RENDER_POOL,
+  defaultRenderPool,
+  RenderPool,
+  type RenderPoolOptions,
+  type RenderWorkerInfo,
+} from './render-pool.js';
+export { renderInputsKey } from './render-inputs.js';
 export { ARGOCD_SYNC_WAVE_ANNOTATION, groupByWave, SYNC_WAVE_ANNOTATION, syncWaveOf, type Wave } from './sync-wave.js';
 export {
   ARGOCD_HOOK_ANNOTATION,

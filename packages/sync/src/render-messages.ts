@@ -3,6 +3,7 @@ import type { ChartSourceSpec, ResolvedChart } from './chart-source.js';
 import type { GitAuth } from './git-auth.js';
 import type { HelmRenderSettings, RenderedChart } from './helm-settings.js';
 import type { RenderedObject, RenderLimits } from './render.js';
+import type { ResolvedRef } from './ref-resolve.js';
 
 /** What the parent sends the render child (on its stdin, as JSON). */
 export interface RenderRequest {
@@ -25,6 +26,18 @@ export interface RenderRequest {
    * it (or takes it from the cache) and renders it; `url` and `ref` are then not a Git repository.
    */
   readonly chart?: { readonly source: ChartSourceSpec; readonly resolved: ResolvedChart };
+  /** The ref as the parent resolved it: fetched without another `ls-remote`. */
+  readonly resolved?: ResolvedRef;
+  /**
+   * A persistent worktree to check out into and update in place (one per GitSync: a hex id the parent derives);
+   * without it, a fresh checkout that is removed afterwards.
+   */
+  readonly workspace?: string;
+  /**
+   * The inputs key of the render the parent holds for these source settings: when the new commit's key is the
+   * same, the child answers `unchanged` without checking out or rendering.
+   */
+  readonly reuse?: string;
 }
 
 /**
@@ -52,5 +65,22 @@ export type RenderResponse =
       readonly objects: readonly RenderedObject[];
       /** Set when the source was a Helm chart. */
       readonly chart?: RenderedChart;
+      /** What the render depended on (renderInputsKey); absent when it is not known (charts). */
+      readonly inputs?: string;
+      /** The inputs equal the request's `reuse`: nothing was rendered, `objects` is empty. */
+      readonly unchanged?: true;
     }
   | { readonly ok: false; readonly code: string; readonly message: string };
+
+/** One request to the render worker: a line of JSON on its stdin. */
+export interface WorkerRequest {
+  readonly id: number;
+  /** Largest answer, as JSON, the parent accepts for this request. */
+  readonly maxOutputBytes: number;
+  readonly request: RenderRequest | ResolveChartRequest;
+}
+
+/** One answer of the render worker: a line of JSON on its stdout, with the worker's resident memory. */
+export type WorkerResponse =
+  | { readonly id: number; readonly rss: number; readonly response: RenderResponse | ResolveChartResponse }
+  | { readonly id: number; readonly rss: number; readonly oversized: true };

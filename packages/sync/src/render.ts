@@ -47,6 +47,19 @@ export interface RenderInput {
   helmOptions?: HelmTemplateOptions;
   /** Runs on a chart folder before helm (it may write into it): fetches the dependencies charts/ lacks. */
   prepareChart?: (chartDir: string, shown: string) => Promise<void>;
+  /** Parsed manifest files kept between renders (see ManifestFileCache); plain folders only. */
+  files?: ManifestFileCache;
+}
+
+/**
+ * What a plain folder's files parsed to, kept by the caller between renders: a file whose content is known to be
+ * the same (a tracked regular file with the same blob id) is not read and parsed again.
+ */
+export interface ManifestFileCache {
+  /** A key for the content of the checkout's `relPath` (its blob id), or undefined when it is not known. */
+  keyOf(relPath: string): string | undefined;
+  get(key: string): readonly RenderedObject[] | undefined;
+  set(key: string, objects: readonly RenderedObject[], bytes: number): void;
 }
 
 /** What a source path rendered to, and the chart when it was a Helm chart folder. */
@@ -172,9 +185,11 @@ async function readDirectory(
   dir: string,
   relPath: string,
   limits: Limits,
+  files?: ManifestFileCache,
 ): Promise<RenderedObject[]> {
   const out: RenderedObject[] = [];
   let total = 0;
+  const caps = JSON.stringify(limits.manifest ?? {});
   for (const file of await listManifestFiles(realRoot, dir, relPath, limits)) {
     const path = join(realRoot, file);
     try {
@@ -189,13 +204,22 @@ async function readDirectory(
           `${file}: manifests larger than ${limits.maxTotalBytes} bytes in all`,
         );
       }
-      const parsed = parseManifests(decodeUtf8Text(await readFile(path), file), {
-        ...limits.manifest,
-        source: file,
-        maxBytes: limits.maxFileBytes,
-        maxDocuments: limits.maxObjects - out.length,
-      });
-      out.push(...toRendered(parsed, (index) => `${file}#${index}`));
+      const content = files?.keyOf(file);
+      const key = content === undefined ? undefined : `${content}\0${file}\0${caps}`;
+      const known = key === undefined ? undefined : files?.get(key);
+      if (known && known.length <= limits.maxObjects - out.length) {
+        out.push(...known);
+      } else {
+        const parsed = parseManifests(decodeUtf8Text(await readFile(path), file), {
+          ...limits.manifest,
+          source: file,
+          maxBytes: limits.maxFileBytes,
+          maxDocuments: limits.maxObjects - out.length,
+        });
+        const objects = toRendered(parsed, (index) => `${file}#${index}`);
+        if (key !== undefined) files?.set(key, objects, size);
+        out.push(...objects);
+      }
     } catch (error) {
       throw manifestError(error, file);
     }
@@ -248,7 +272,7 @@ export async function renderSourceAndChart(input: RenderInput): Promise<Rendered
     return { objects: await readKustomization(realRoot, dir, shown, limits, input.kustomize) };
   }
   if (await isChartFolder(dir)) return renderChartFolder(input, { realRoot, dir, shown: relPath || '.' }, limits);
-  return { objects: await readDirectory(realRoot, dir, relPath, limits) };
+  return { objects: await readDirectory(realRoot, dir, relPath, limits, input.files) };
 }
 
 /** {@link renderSourceAndChart}, objects only. */

@@ -51,6 +51,11 @@ export interface RememberedRender {
   /** Set when the source was a Helm chart: then the Helm settings (values, capabilities) must match too. */
   readonly chart?: RenderedChart;
   readonly helmKey?: string;
+  /**
+   * What the render depended on (renderInputsKey: the source folder's tree, or the whole tree for a kustomization):
+   * a new commit with the same key and the same source and Helm settings reuses these objects unrendered.
+   */
+  readonly inputs?: string;
 }
 
 export function createSyncState(): SyncState {
@@ -107,9 +112,13 @@ export interface SyncRevisionInput {
   readonly timeoutMs: number;
   readonly render?: RenderInChildOptions;
   /** Replaces the render child (tests). */
-  readonly renderRevision?: (
-    request: RenderRequest,
-  ) => Promise<{ revision: string; objects: readonly RenderedObject[]; chart?: RenderedChart }>;
+  readonly renderRevision?: (request: RenderRequest) => Promise<{
+    revision: string;
+    objects: readonly RenderedObject[];
+    chart?: RenderedChart;
+    inputs?: string;
+    unchanged?: true;
+  }>;
   readonly onWrite?: (id: string) => void;
   /** Called once the source is resolved, before anything is fetched or rendered (a commit status's pending). */
   readonly onResolved?: (revision: string) => void;
@@ -258,8 +267,19 @@ function helmKeyOf(settings: HelmRenderSettings): string {
   return createHash('sha256').update(JSON.stringify(settings)).digest('hex');
 }
 
-/** Resolve, then reuse the remembered render of that revision or fetch and render it in the child process. */
-async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<RememberedRender> {
+/** The GitSync's persistent worktree in the render worker (a hex id; the worker keys it by URL too). */
+function workspaceOf(gitSync: SyncRevisionInput['gitSync']): string {
+  const { namespace, name } = gitSync.metadata;
+  return createHash('sha256')
+    .update(`${namespace ?? ''}/${name ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+type RenderAnswer = Awaited<ReturnType<NonNullable<SyncRevisionInput['renderRevision']>>>;
+
+/** The source resolved: a chart's version in its repository, or the Git ref's commit (one `ls-remote`). */
+async function resolveSource(input: SyncRevisionInput, run: Run) {
   const { spec } = input.gitSync;
   const source = {
     url: spec.source.url,
@@ -269,7 +289,62 @@ async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<Rem
   };
   const timeoutMs = Math.max(1_000, Math.min(input.timeoutMs, 30_000));
   const chart = spec.source.chart ? await resolveChartSource(input, timeoutMs) : undefined;
-  run.revision = chart ? chartRevision(chart.resolved) : (await resolveRevision({ ...source, timeoutMs })).revision;
+  const resolved = chart ? undefined : await resolveRevision({ ...source, timeoutMs });
+  run.revision = chart ? chartRevision(chart.resolved) : (resolved?.revision ?? '');
+  return { source, chart, resolved };
+}
+
+/** What the render worker gets: the source, where to check it out, and the inputs key of a render to reuse. */
+function renderRequest(
+  input: SyncRevisionInput,
+  resolvedSource: Awaited<ReturnType<typeof resolveSource>>,
+  helm: HelmRenderSettings,
+  reuse: string | undefined,
+): RenderRequest {
+  const { source, chart, resolved } = resolvedSource;
+  const { path } = input.gitSync.spec.source;
+  return {
+    ...source,
+    cacheDir: input.cacheDir,
+    ...(path ? { path } : {}),
+    ...(input.gitMaxBytes === undefined ? {} : { gitMaxBytes: input.gitMaxBytes }),
+    helm,
+    ...(chart ? { chart } : {}),
+    ...(resolved ? { resolved, workspace: workspaceOf(input.gitSync) } : {}),
+    ...(reuse === undefined ? {} : { reuse }),
+  };
+}
+
+/** The render to remember from the worker's answer (the remembered objects again when it answered `unchanged`). */
+function renderFrom(
+  out: RenderAnswer,
+  run: Run,
+  remembered: RememberedRender | undefined,
+  keys: { key: string; helmKey: string; reuse: string | undefined },
+): RememberedRender {
+  run.revision = out.revision;
+  if (remembered && out.unchanged === true && keys.reuse !== undefined) {
+    if (remembered.chart) run.chart = remembered.chart;
+    return { ...remembered, revision: out.revision };
+  }
+  run.rendered = true;
+  if (out.chart) run.chart = out.chart;
+  return {
+    key: keys.key,
+    revision: out.revision,
+    objects: out.objects,
+    helmKey: keys.helmKey,
+    ...(out.chart ? { chart: out.chart } : {}),
+    ...(out.inputs === undefined ? {} : { inputs: out.inputs }),
+  };
+}
+
+/**
+ * Resolve, then reuse the remembered render of that revision, or fetch it in the render worker and reuse the
+ * remembered objects when the new commit's render inputs are the same (the worker answers `unchanged`), or render.
+ */
+async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<RememberedRender> {
+  const resolvedSource = await resolveSource(input, run);
   input.onResolved?.(run.revision);
   run.stage = SyncStage.Render;
   const helm = await helmSettingsFor(input.gitSync, {
@@ -288,22 +363,14 @@ async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<Rem
     if (remembered.chart) run.chart = remembered.chart;
     return remembered;
   }
-  const request: RenderRequest = {
-    ...source,
-    cacheDir: input.cacheDir,
-    ...(spec.source.path ? { path: spec.source.path } : {}),
-    ...(input.gitMaxBytes === undefined ? {} : { gitMaxBytes: input.gitMaxBytes }),
-    helm,
-    ...(chart ? { chart } : {}),
-  };
+  // Same source settings and Helm settings: a new commit whose render inputs did not change reuses the objects.
+  const reuse = remembered?.key === key && remembered.helmKey === helmKey ? remembered.inputs : undefined;
+  const request = renderRequest(input, resolvedSource, helm, reuse);
   const out = input.renderRevision
     ? await input.renderRevision(request)
     : await renderInChild(request, { timeoutMs: Math.max(1_000, run.deadline - Date.now()), ...input.render });
-  run.revision = out.revision;
-  run.rendered = true;
-  if (out.chart) run.chart = out.chart;
   input.state.rendered = undefined;
-  return { key, revision: out.revision, objects: out.objects, ...(out.chart ? { chart: out.chart, helmKey } : {}) };
+  return renderFrom(out, run, remembered, { key, helmKey, reuse });
 }
 
 /** Preflight plus the empty-revision rule; a failure message when the revision must not be applied. */

@@ -41,8 +41,8 @@ async function ready(t: TestContext): Promise<boolean> {
   return true;
 }
 
-/** The controller's render workers: its child processes running render-child.js. */
-function renderWorkers(): number[] {
+/** The controller's render workers for namespace `ns` (one per namespace): its children running render-child.js. */
+function renderWorkers(ns: string): number[] {
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -50,7 +50,10 @@ function renderWorkers(): number[] {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== controller.pid) continue;
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('render-child.js')) pids.push(Number(name));
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (cmdline.some((a) => a.endsWith('render-child.js')) && cmdline.includes(`--isolation=${ns}`)) {
+        pids.push(Number(name));
+      }
     } catch {
       // gone meanwhile
     }
@@ -61,11 +64,11 @@ function renderWorkers(): number[] {
 const alive = (pid: number): boolean =>
   existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
-async function oneWorker(): Promise<number> {
+async function oneWorker(ns: string): Promise<number> {
   return waitFor(
     'one render worker',
     async () => {
-      const pids = renderWorkers();
+      const pids = renderWorkers(ns);
       return pids.length === 1 ? pids[0] : undefined;
     },
     10_000,
@@ -172,7 +175,7 @@ test('one render worker serves every revision of every GitSync: its pid stays th
   const first = one.commit({ 'app/cm.json': configMapJson('one', { v: '1' }) });
   await syncs.create(ns, 'one', { source: { url: one.url, path: 'app' }, interval: '1h' });
   await syncs.waitFor(ns, 'one', 'Ready', readyAt(first));
-  const pid = await oneWorker();
+  const pid = await oneWorker(ns);
   const second = one.commit({ 'app/cm.json': configMapJson('one', { v: '2' }) });
   await syncs.trigger(ns, 'one');
   await syncs.waitFor(ns, 'one', 'Ready', readyAt(second));
@@ -181,7 +184,15 @@ test('one render worker serves every revision of every GitSync: its pid stays th
   const other = two.commit({ 'app/cm.json': configMapJson('two', { v: '1' }) });
   await syncs.create(ns, 'two', { source: { url: two.url, path: 'app' }, interval: '1h' });
   await syncs.waitFor(ns, 'two', 'Ready', readyAt(other));
-  assert.deepEqual(renderWorkers(), [pid], 'the same worker rendered three revisions of two GitSyncs');
+  assert.deepEqual(renderWorkers(ns), [pid], 'the same worker rendered three revisions of two GitSyncs');
+  // Another namespace (another tenant) never shares that process.
+  const elsewhere = await createSyncNamespace(kc, 'worker-other');
+  const three = newRepo();
+  const third = three.commit({ 'app/cm.json': configMapJson('three', { v: '1' }) });
+  await syncs.create(elsewhere, 'three', { source: { url: three.url, path: 'app' }, interval: '1h' });
+  await syncs.waitFor(elsewhere, 'three', 'Ready', readyAt(third));
+  const theirs = await oneWorker(elsewhere);
+  assert.notEqual(theirs, pid, 'a namespace of its own: a worker of its own');
   const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
   assert.ok(!environment.some((e) => e.startsWith('KUBECONFIG=')), 'no Kubernetes credentials in its environment');
 });
@@ -198,7 +209,7 @@ test('a worker killed with -9 mid-request fails that sync once, naming it; the n
   const second = repo.commit({ 'app/cm.json': configMapJson('killed', { v: '2' }) });
   await syncs.trigger(ns, 'killed');
   await held;
-  const pid = await oneWorker();
+  const pid = await oneWorker(ns);
   process.kill(pid, 'SIGKILL');
   server.release();
   const failed = await syncs.waitFor(ns, 'killed', 'RenderFailed', failedWith('RenderFailed', second));
@@ -210,7 +221,7 @@ test('a worker killed with -9 mid-request fails that sync once, naming it; the n
   // The failure backoff (about 2 s) brings the next sync, on a new worker.
   await syncs.waitFor(ns, 'killed', 'Ready', readyAt(second), 30_000);
   assert.equal(await configMapValue(ns, 'killed'), '2');
-  const next = await oneWorker();
+  const next = await oneWorker(ns);
   assert.notEqual(next, pid);
   const failures = syncLines(`${ns}/killed`).filter((l) => l.result === 'Failed');
   assert.equal(failures.length, 1, 'failed once');
@@ -228,7 +239,7 @@ test('a render that hangs is stopped at the GitSync’s timeout, its worker with
   const second = repo.commit({ 'app/cm.json': configMapJson('hung', { v: '2' }) });
   await syncs.trigger(ns, 'hung');
   await held;
-  const pid = await oneWorker();
+  const pid = await oneWorker(ns);
   const started = Date.now();
   const failed = await syncs.waitFor(ns, 'hung', 'RenderFailed', failedWith('RenderFailed', second));
   assert.match(gitSyncCondition(failed, 'Ready')?.message ?? '', /^fetch and render took longer than [34]s(;|$)/);
@@ -236,7 +247,7 @@ test('a render that hangs is stopped at the GitSync’s timeout, its worker with
   await waitFor('the hung worker killed', async () => (alive(pid) ? undefined : true), 10_000, 50);
   server.release();
   await syncs.waitFor(ns, 'hung', 'Ready', readyAt(second), 30_000);
-  assert.notEqual(await oneWorker(), pid, 'a new worker rendered the next sync');
+  assert.notEqual(await oneWorker(ns), pid, 'a new worker rendered the next sync');
 });
 
 test('a GitSync’s render cannot reach another GitSync’s worktree or credentials', async (t) => {
@@ -270,8 +281,10 @@ test('a GitSync’s render cannot reach another GitSync’s worktree or credenti
   assert.match(gitSyncCondition(linkRefused, 'Ready')?.message ?? '', /symlink points outside the repository/);
   assert.equal(await configMapValue(attackerNs, 'victim'), undefined, 'nothing of the victim was applied');
 
+  // The attacker's renders ran in a process of its own namespace, never beside the victim's credentials.
+  const pid = await oneWorker(victimNs);
+  assert.notEqual(await oneWorker(attackerNs), pid, "the attacker's namespace has a worker of its own");
   // Credentials live only in the fetch's own session: not in the worker's environment, nowhere in the cache.
-  const pid = await oneWorker();
   assert.ok(!readFileSync(`/proc/${pid}/environ`, 'utf8').includes(password));
   const files = (dir: string): string[] =>
     readdirSync(dir).flatMap((name) => {

@@ -13,6 +13,11 @@ export interface RenderInChildOptions {
   readonly maxOutputBytes?: number;
   /** The workers to use; default the process's own (defaultRenderPool). */
   readonly pool?: RenderPool;
+  /**
+   * Requests of different keys never share a worker process (the sync engine gives the GitSync's namespace, so a
+   * tenant's render never runs beside another tenant's credentials). Default: one shared key.
+   */
+  readonly isolation?: string;
 }
 
 export interface RenderedRevision {
@@ -45,6 +50,7 @@ export async function renderInChild(
 ): Promise<RenderedRevision> {
   const pool = options.pool ?? defaultRenderPool();
   const out = await pool.request<Extract<RenderResponse, { ok: true }>>(
+    options.isolation ?? '',
     request.url,
     request,
     call(options, 'fetch and render'),
@@ -67,6 +73,7 @@ export async function resolveChartInChild(
 ): Promise<ResolvedChart> {
   const pool = options.pool ?? defaultRenderPool();
   const out = await pool.request<Extract<ResolveChartResponse, { ok: true }>>(
+    options.isolation ?? '',
     request.resolveChart.url,
     request,
     call(options, 'resolve the chart'),

@@ -164,4 +164,45 @@ describe('render workers', () => {
     assert.equal(third.revision, `main@sha1:${commit}`);
     assert.deepEqual(third.objects, []);
   });
+
+  it('requests of different isolation keys (namespaces) never share a worker; past `size` the idle one is stopped', async () => {
+    const workers = pool({ size: 1 });
+    const render = (isolation: string) =>
+      renderInChild({ url: other.fileUrl, ref: { branch: 'main' }, cacheDir }, { pool: workers, isolation });
+    await render('team-a');
+    const a = workers.workers();
+    assert.deepEqual(
+      a.map((w) => w.isolation),
+      ['team-a'],
+    );
+    await render('team-a');
+    assert.equal(workers.workers()[0]?.pid, a[0]?.pid, 'the same key reuses its worker');
+    await render('team-b');
+    const b = workers.workers();
+    assert.deepEqual(
+      b.map((w) => w.isolation),
+      ['team-b'],
+      'size 1: the idle team-a worker was stopped',
+    );
+    assert.notEqual(b[0]?.pid, a[0]?.pid, 'team-b got a process of its own');
+    assert.ok(await gone(a[0]?.pid), "team-a's worker process ended");
+  });
+
+  it("another key's request for a source URL in use waits until that key is done with it", async () => {
+    const workers = pool();
+    const held = hanging(1_500, workers);
+    const started = Date.now();
+    const other = renderInChild(
+      {
+        url: hungUrl,
+        cacheDir,
+        allowHttp: true,
+        resolved: { commit: 'b'.repeat(40), fetch: 'refs/heads/main', revision: `main@sha1:${'b'.repeat(40)}` },
+      },
+      { pool: workers, timeoutMs: 1_000, isolation: 'team-b' },
+    );
+    await assert.rejects(held, /took longer than 1\.5s|took longer than 2s/);
+    await assert.rejects(other, /took longer than 1s/);
+    assert.ok(Date.now() - started >= 2_400, 'team-b started only after the first key was done with the URL');
+  });
 });

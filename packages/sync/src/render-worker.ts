@@ -59,8 +59,10 @@ export class RenderWorker {
   /** Why the worker was stopped on purpose (a broken frame), for the requests it held. */
   #stopReason: string | undefined;
 
-  constructor(options: { readonly maxHeapMb: number }) {
-    this.#child = spawn(process.execPath, [`--max-old-space-size=${options.maxHeapMb}`, CHILD], {
+  /** `isolation`: whose requests this worker serves (shown in its command line, for `ps` and tests). */
+  constructor(options: { readonly maxHeapMb: number; readonly isolation?: string }) {
+    const label = options.isolation === undefined ? [] : [`--isolation=${options.isolation}`];
+    this.#child = spawn(process.execPath, [`--max-old-space-size=${options.maxHeapMb}`, CHILD, ...label], {
       env: childEnvironment(),
       stdio: ['pipe', 'pipe', 'ignore'],
     });

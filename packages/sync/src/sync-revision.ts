@@ -160,6 +160,11 @@ export interface SyncRevisionResult {
   readonly chart?: RenderedChart;
 }
 
+/** A GitSync's renders share a worker process only with its own namespace's (a tenant's credentials stay its own). */
+function isolationOf(gitSync: SyncRevisionInput['gitSync']): string {
+  return gitSync.metadata.namespace ?? 'default';
+}
+
 /** What a render depends on (namespaces are given after it, by API discovery, so targetNamespace is not part). */
 function renderKey(gitSync: SyncRevisionInput['gitSync']): string {
   const { source } = gitSync.spec;
@@ -258,7 +263,11 @@ async function resolveChartSource(
   // In the render child: an index.yaml can be tens of MiB of YAML, too much to parse on the controller's loop.
   const resolved = input.renderRevision
     ? await resolveChart(source, request)
-    : await resolveChartInChild(request, { timeoutMs: timeoutMs + 5_000, ...input.render });
+    : await resolveChartInChild(request, {
+        timeoutMs: timeoutMs + 5_000,
+        isolation: isolationOf(input.gitSync),
+        ...input.render,
+      });
   return { source, resolved };
 }
 
@@ -368,7 +377,11 @@ async function resolveAndRender(input: SyncRevisionInput, run: Run): Promise<Rem
   const request = renderRequest(input, resolvedSource, helm, reuse);
   const out = input.renderRevision
     ? await input.renderRevision(request)
-    : await renderInChild(request, { timeoutMs: Math.max(1_000, run.deadline - Date.now()), ...input.render });
+    : await renderInChild(request, {
+        timeoutMs: Math.max(1_000, run.deadline - Date.now()),
+        isolation: isolationOf(input.gitSync),
+        ...input.render,
+      });
   input.state.rendered = undefined;
   return renderFrom(out, run, remembered, { key, helmKey, reuse });
 }

@@ -61,6 +61,8 @@ export class ShardView {
   readonly #leases = new Map<string, Tracked>();
   /** Our renewals not yet echoed: resourceVersion → send time. */
   readonly #pending = new Map<string, number>();
+  #withSelf: Rendezvous | undefined;
+  #withSelfKey = '';
   /** Our own Lease's resourceVersions the informer delivered before the renewal's answer came. */
   readonly #echoed = new Set<string>();
   #viewAt = Number.NEGATIVE_INFINITY;
@@ -158,6 +160,21 @@ export class ShardView {
   /** The member that owns `key` in this view (whether or not it may write yet). */
   ownerOf(key: string): string | undefined {
     return this.#rendezvous().ownerOf(key);
+  }
+
+  /**
+   * The owner of `key` once this replica counts as a member (a joiner before its own Lease came back through the
+   * watch): what it is waiting to take over. For reporting only; writes go by {@link ownerOf}.
+   */
+  ownerWithSelf(key: string): string | undefined {
+    const members = this.members();
+    if (members.includes(this.self)) return this.ownerOf(key);
+    const key2 = [...members, this.self].sort().join('\n');
+    if (!this.#withSelf || this.#withSelfKey !== key2) {
+      this.#withSelf = new Rendezvous([...members, this.self]);
+      this.#withSelfKey = key2;
+    }
+    return this.#withSelf.ownerOf(key);
   }
 
   /** Leases dead for a further lease duration (or released): any replica may delete them (resourceVersion-guarded). */

@@ -107,8 +107,9 @@ export class Sharding {
     const owned: string[] = [];
     const pending: string[] = [];
     for (const key of kind.keys()) {
-      if (view.ownerOf(`${kind.kind}/${key}`) !== this.identity) continue;
-      (writing ? owned : pending).push(key);
+      const id = `${kind.kind}/${key}`;
+      if (writing && view.ownerOf(id) === this.identity) owned.push(key);
+      else if (!writing && view.ownerWithSelf(id) === this.identity) pending.push(key);
     }
     return { owned, pending };
   }

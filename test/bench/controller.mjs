@@ -24,6 +24,8 @@ import { waitFor } from '../dist/e2e/controller-harness.js';
 
 const N = Number(process.env.GITSEAL_BENCH_SEALED_SECRETS ?? 1000);
 const CONCURRENCY = 32;
+// Seconds to let the controller settle before an idle figure: longer than the RSA pool's idle timeout.
+const SETTLE_S = Number(process.env.GITSEAL_BENCH_SETTLE_S ?? 40);
 const EXTRA_ARGS = (process.env.GITSEAL_BENCH_CONTROLLER_ARGS ?? '').split(' ').filter((a) => a !== '');
 const ITEMS = ['username', 'password', 'token'];
 const CONTROLLER_NS = 'gitseal-system';
@@ -95,12 +97,27 @@ async function scrape(controller) {
   return value;
 }
 
-function rssMiB(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
+/** Where the controller's resident memory is (MiB): anonymous vs file-backed pages, threads (RSA workers are threads). */
+function memoryOf(pid) {
+  const fields = (path) =>
+    Object.fromEntries(
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .map((l) => l.split(/:\s+/))
+        .filter((kv) => kv.length === 2)
+        .map(([k, v]) => [k, Number.parseInt(v, 10)]),
+    );
+  const status = fields(`/proc/${pid}/status`);
+  return {
+    rss: (status.VmRSS ?? 0) / 1024,
+    anon: (status.RssAnon ?? 0) / 1024,
+    file: (status.RssFile ?? 0) / 1024,
+    threads: status.Threads ?? 0,
+  };
 }
+
+const describeMemory = (m) =>
+  `${r(m.rss, 1)} MiB (anonymous ${r(m.anon, 1)}, file-backed ${r(m.file, 1)}; ${m.threads} threads)`;
 
 /** Runs `task(i)` for i in [0, count) with at most `limit` in flight. */
 async function pooled(count, limit, task) {
@@ -140,6 +157,13 @@ try {
   const publicKeys = [generatedPem, ...keys.map((k) => k.certPem)].map((pem) => parseCertificate(pem).publicKey);
   const bits = publicKeys.map((k) => k.asymmetricKeyDetails?.modulusLength);
   console.log(`keys held: 3 (${bits.join(', ')} bits); controller ready in ${controller.readyMs} ms (key generation)`);
+  // Idle with no SealedSecrets, once the key generation's RSA workers had time to go (rsa-worker-pool.ts).
+  await sleep(SETTLE_S * 1000);
+  const idle = memoryOf(controller.child.pid);
+  const idleHeapMiB = (await scrape(controller))('gitseal_controller_nodejs_heap_size_used_bytes') / 2 ** 20;
+  console.log(
+    `idle, 0 SealedSecrets, ${SETTLE_S} s after ready: ${describeMemory(idle)}, heap used ${r(idleHeapMiB, 1)} MiB`,
+  );
 
   // Seal everything up front: the bulk measures the controller, not the sealing.
   const objects = Array.from({ length: N }, (_, i) => {
@@ -199,7 +223,8 @@ try {
   const t1 = await Promise.race([allDone, timeout]);
   await creating;
   const after = await scrape(controller);
-  const rss = rssMiB(controller.child.pid);
+  const atEnd = memoryOf(controller.child.pid);
+  const rss = atEnd.rss;
   const heapUsedMiB = after('gitseal_controller_nodejs_heap_size_used_bytes') / 2 ** 20;
   const heapTotalMiB = after('gitseal_controller_nodejs_heap_size_total_bytes') / 2 ** 20;
   const externalMiB = after('gitseal_controller_nodejs_external_memory_bytes') / 2 ** 20;
@@ -224,6 +249,9 @@ try {
     250,
   );
   const syncedSeconds = (Date.now() - t0) / 1000;
+  await sleep(SETTLE_S * 1000);
+  const settled = memoryOf(controller.child.pid);
+  const settledHeapMiB = (await scrape(controller))('gitseal_controller_nodejs_heap_size_used_bytes') / 2 ** 20;
 
   console.log(
     `creates: ${N} SealedSecrets × ${ITEMS.length} items in ${r((createdAt - t0) / 1000)} s (${CONCURRENCY} in flight)`,
@@ -236,7 +264,10 @@ try {
     `openssl speed rsa4096 sign: ${r(signsPerSecond)} ops/s × ${cores} cores = ${r(limit)} ops/s; ratio ${r(rsaPerSecond / limit, 3)}`,
   );
   console.log(
-    `controller RSS at the end: ${r(rss, 1)} MiB (main thread V8 heap ${r(heapUsedMiB, 1)} MiB used of ${r(heapTotalMiB, 1)}, external ${r(externalMiB, 1)} MiB)`,
+    `controller RSS at the end: ${describeMemory(atEnd)}; main thread V8 heap ${r(heapUsedMiB, 1)} MiB used of ${r(heapTotalMiB, 1)}, external ${r(externalMiB, 1)} MiB`,
+  );
+  console.log(
+    `controller RSS ${SETTLE_S} s after the last status: ${describeMemory(settled)}, heap used ${r(settledHeapMiB, 1)} MiB`,
   );
   console.log(
     `event-loop p99 over the bulk: ${r(lagP99 * 1000)} ms (sampled every 10 ms, so ~10 ms is idle); max ${r(lagMax * 1000)} ms`,
@@ -278,7 +309,15 @@ try {
       opensslSignPerSec: r(signsPerSecond),
       cores,
       rsaRatio: r(rsaPerSecond / limit, 3),
+      idleRssMiB: r(idle.rss, 1),
+      idleHeapUsedMiB: r(idleHeapMiB, 1),
+      idleThreads: idle.threads,
       controllerRssMiB: r(rss, 1),
+      controllerAnonMiB: r(atEnd.anon, 1),
+      controllerThreads: atEnd.threads,
+      settledRssMiB: r(settled.rss, 1),
+      settledHeapUsedMiB: r(settledHeapMiB, 1),
+      settledThreads: settled.threads,
       controllerHeapUsedMiB: r(heapUsedMiB, 1),
       controllerHeapTotalMiB: r(heapTotalMiB, 1),
       controllerExternalMiB: r(externalMiB, 1),

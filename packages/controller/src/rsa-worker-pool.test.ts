@@ -167,3 +167,49 @@ test('close fails API tasks still waiting for their next slice', async () => {
   await pool.close();
   await assert.rejects(pending, /RSA worker pool closed|RSA worker exited/);
 });
+
+test('workers start only when a task waits, grow with the work up to size, and stop when idle', async () => {
+  const pool = new RsaWorkerPool({ size: 3, idleMs: 300, logger: pino({ enabled: false }) });
+  try {
+    pool.setKeys([key1]);
+    assert.equal(pool.size, 0, 'no worker before any task');
+    assert.equal(pool.maxSize, 3);
+    const request = { object: LABEL, scopeLabel: LABEL, encryptedData: items(2) };
+    const first = await pool.unseal(request);
+    assert.ok(first.ok);
+    for (let i = 0; i < 3; i++) assert.ok((await pool.unseal(request)).ok);
+    assert.equal(pool.workersStarted, 1, 'one task at a time needs one worker');
+    assert.equal(pool.size, 1);
+
+    let maxSize = 0;
+    const sampler = setInterval(() => (maxSize = Math.max(maxSize, pool.size)), 1);
+    const outcomes = await Promise.all(Array.from({ length: 9 }, () => pool.unseal(request)));
+    clearInterval(sampler);
+    assert.ok(outcomes.every((o) => o.ok));
+    assert.equal(maxSize, 3, 'grows to size under load, never beyond');
+    assert.equal(pool.size, 3);
+
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.equal(pool.size, 0, 'idle workers stopped');
+    // A worker started after the shrink gets the key ring: the same answer as before.
+    assert.deepEqual(await pool.unseal(request), first);
+    assert.equal(pool.size, 1);
+    assert.equal(pool.workersStarted, 4);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a worker busy with a task is never stopped for idleness', async () => {
+  const pool = new RsaWorkerPool({ size: 1, idleMs: 1, logger: pino({ enabled: false }) });
+  try {
+    pool.setKeys([key1]);
+    // ~40 RSA-4096 operations keep the worker busy far longer than idleMs.
+    const outcome = await pool.unseal({ object: LABEL, scopeLabel: LABEL, encryptedData: items(40) });
+    assert.ok(outcome.ok);
+    assert.equal(outcome.rsaOperations, 40);
+    assert.equal(pool.workersStarted, 1);
+  } finally {
+    await pool.close();
+  }
+});

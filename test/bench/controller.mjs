@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import { Envelope, parseCertificate, scopeLabel, Scope, sealValue } from '@gitseal/crypto';
 import { startControlPlane } from '../dist/cluster/index.js';
+import { readState } from '../dist/cluster/state.js';
 import { findFreePort } from '../dist/cluster/free-port.js';
 import { crdPath, installCrd } from '../dist/support/install-crd.js';
 import { kubeConfigFor } from '../dist/support/kube-config-for.js';
@@ -24,6 +25,8 @@ import { waitFor } from '../dist/e2e/controller-harness.js';
 
 const N = Number(process.env.GITSEAL_BENCH_SEALED_SECRETS ?? 1000);
 const CONCURRENCY = 32;
+// A folder for V8 CPU profiles of the controller (main thread and RSA workers): GITSEAL_BENCH_CPU_PROF=/tmp/prof.
+const CPU_PROF_DIR = process.env.GITSEAL_BENCH_CPU_PROF;
 // Seconds to let the controller settle before an idle figure: longer than the RSA pool's idle timeout.
 const SETTLE_S = Number(process.env.GITSEAL_BENCH_SETTLE_S ?? 40);
 const EXTRA_ARGS = (process.env.GITSEAL_BENCH_CONTROLLER_ARGS ?? '').split(' ').filter((a) => a !== '');
@@ -71,7 +74,11 @@ async function startController(kubeconfig, logPath) {
       '--no-leader-elect',
       ...EXTRA_ARGS,
     ],
-    { cwd: root, stdio: ['ignore', log, log] },
+    {
+      cwd: root,
+      stdio: ['ignore', log, log],
+      env: CPU_PROF_DIR ? { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF_DIR}` } : process.env,
+    },
   );
   closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
@@ -118,6 +125,21 @@ function memoryOf(pid) {
 
 const describeMemory = (m) =>
   `${r(m.rss, 1)} MiB (anonymous ${r(m.anon, 1)}, file-backed ${r(m.file, 1)}; ${m.threads} threads)`;
+
+/** CPU seconds (user + system, every thread) a process has used so far. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+}
+
+/** CPU seconds of the controller, etcd, kube-apiserver and this bench process, keyed by name. */
+function cpuOf(plane, controller) {
+  const pids = { controller: controller.child.pid, bench: process.pid };
+  for (const p of readState(plane.dir)?.processes ?? []) pids[p.name] = p.pid;
+  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+}
 
 /** Runs `task(i)` for i in [0, count) with at most `limit` in flight. */
 async function pooled(count, limit, task) {
@@ -206,6 +228,7 @@ try {
 
   const before = await scrape(controller); // also resets the event-loop histogram: p99 below covers the bulk only
   const rsaBefore = before('gitseal_rsa_private_operations_total');
+  const cpuBefore = cpuOf(plane, controller);
   const t0 = Date.now();
   let createdAt = 0;
   const creating = pooled(N, CONCURRENCY, async (i) => {
@@ -221,6 +244,7 @@ try {
     setTimeout(() => reject(new Error(`not all Secrets after 30 min (${produced.size}/${N})`)), 30 * 60_000).unref(),
   );
   const t1 = await Promise.race([allDone, timeout]);
+  const cpuAfter = cpuOf(plane, controller);
   await creating;
   const after = await scrape(controller);
   const atEnd = memoryOf(controller.child.pid);
@@ -268,6 +292,14 @@ try {
   );
   console.log(
     `controller RSS ${SETTLE_S} s after the last status: ${describeMemory(settled)}, heap used ${r(settledHeapMiB, 1)} MiB`,
+  );
+  const cpuBulk = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, r(cpuAfter[k] - (cpuBefore[k] ?? 0))]));
+  console.log(
+    `CPU seconds over the bulk (${r(bulkSeconds)} s × ${cores} cores = ${r(bulkSeconds * cores)} available): ${Object.entries(
+      cpuBulk,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
   );
   console.log(
     `event-loop p99 over the bulk: ${r(lagP99 * 1000)} ms (sampled every 10 ms, so ~10 ms is idle); max ${r(lagMax * 1000)} ms`,
@@ -321,6 +353,7 @@ try {
       controllerHeapUsedMiB: r(heapUsedMiB, 1),
       controllerHeapTotalMiB: r(heapTotalMiB, 1),
       controllerExternalMiB: r(externalMiB, 1),
+      cpuSecondsOverBulk: cpuBulk,
       eventLoopP99Ms: r(lagP99 * 1000),
       eventLoopMaxMs: r(lagMax * 1000),
       restartReadyMs: controller.readyMs,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { test } from 'node:test';
 import { createHeldKey, Envelope, Redacted, sealValue } from '@gitseal/crypto';
@@ -209,6 +210,34 @@ test('a worker busy with a task is never stopped for idleness', async () => {
     assert.ok(outcome.ok);
     assert.equal(outcome.rsaOperations, 40);
     assert.equal(pool.workersStarted, 1);
+  } finally {
+    await pool.close();
+  }
+});
+
+/** Nice values of this process's threads (Linux: per thread), from /proc; the main thread's under its pid. */
+function threadNiceness(): { main: number; all: number[] } {
+  const nice = (tid: string): number => {
+    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    return Number(fields[16]); // field 19 of stat: nice
+  };
+  return { main: nice(String(process.pid)), all: readdirSync('/proc/self/task').map(nice) };
+}
+
+test('RSA workers run at a lower priority than the main thread (nice 10 by default)', async () => {
+  const before = threadNiceness();
+  const pool = new RsaWorkerPool({ size: 2, logger: pino({ enabled: false }) });
+  try {
+    pool.setKeys([key1]);
+    const request = { object: LABEL, scopeLabel: LABEL, encryptedData: items(1) };
+    await Promise.all([pool.unseal(request), pool.unseal(request)]);
+    assert.equal(pool.size, 2);
+    const after = threadNiceness();
+    const atTen = (n: number[]): number => n.filter((x) => x === 10).length;
+    assert.equal(atTen(after.all) - atTen(before.all), 2, 'both worker threads at nice 10');
+    assert.equal(after.main, before.main, 'the main thread keeps its priority');
   } finally {
     await pool.close();
   }

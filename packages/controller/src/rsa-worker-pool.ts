@@ -60,6 +60,11 @@ export interface RsaWorkerPoolOptions {
    * resident with the keys), so an idle controller keeps none; the next task starts one in ~50 ms.
    */
   readonly idleMs?: number;
+  /**
+   * Nice value of each worker thread (Linux: per thread); default 10, 0 keeps the process's. Workers yield the CPU
+   * to the main thread, so bulk unsealing does not delay the event loop.
+   */
+  readonly niceness?: number;
   readonly logger: Logger;
   /** Called with the RSA private operations each finished task (or API slice) spent, and whose they were. */
   readonly onRsaOperations?: (count: number, priority: RsaPriority) => void;
@@ -82,6 +87,7 @@ export interface RsaPoolStats {
 
 export const DEFAULT_API_SLICE_OPERATIONS = 8;
 export const DEFAULT_IDLE_MS = 30_000;
+export const DEFAULT_NICENESS = 10;
 
 /**
  * A pool of up to `size` worker threads that do every RSA private operation, so the main event loop stays
@@ -105,6 +111,7 @@ export class RsaWorkerPool {
   readonly #apiSlice: number;
   readonly #maxSize: number;
   readonly #idleMs: number;
+  readonly #niceness: number;
   #started = 0;
   #keys: readonly HeldKey[] = [];
   #nextId = 1;
@@ -116,6 +123,7 @@ export class RsaWorkerPool {
     const size = Math.max(1, options.size);
     this.#maxSize = size;
     this.#idleMs = Math.max(0, options.idleMs ?? DEFAULT_IDLE_MS);
+    this.#niceness = Math.min(19, Math.max(0, options.niceness ?? DEFAULT_NICENESS));
     this.#apiWorkers = Math.min(size, Math.max(1, options.apiWorkers ?? Math.floor(size / 2)));
     this.#apiSlice = Math.max(1, options.apiSliceOperations ?? DEFAULT_API_SLICE_OPERATIONS);
   }
@@ -209,6 +217,7 @@ export class RsaWorkerPool {
     // A worker's garbage is short-lived buffers: a small young generation keeps each thread's memory small.
     const worker = new Worker(new URL('./rsa-worker.js', import.meta.url), {
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      workerData: { niceness: this.#niceness },
     });
     const slot: Slot = { worker, busy: undefined, idleTimer: undefined, retired: false };
     this.#started += 1;

@@ -60,26 +60,24 @@ async function startController(kubeconfig, logPath) {
   // Straight into a file: a pipe drained by this busy process would block the controller's log writes.
   const log = openSync(logPath, 'a');
   // The bin itself, as deployed: its shebang line carries the controller's V8 flags.
-  const child = spawn(
-    bin,
-    [
-      '--kubeconfig',
-      kubeconfig,
-      '--namespace',
-      CONTROLLER_NS,
-      '--listen-address',
-      `127.0.0.1:${apiPort}`,
-      '--metrics-address',
-      `127.0.0.1:${metricsPort}`,
-      '--no-leader-elect',
-      ...EXTRA_ARGS,
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', log, log],
-      env: CPU_PROF_DIR ? { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF_DIR}` } : process.env,
-    },
-  );
+  const args = [
+    '--kubeconfig',
+    kubeconfig,
+    '--namespace',
+    CONTROLLER_NS,
+    '--listen-address',
+    `127.0.0.1:${apiPort}`,
+    '--metrics-address',
+    `127.0.0.1:${metricsPort}`,
+    '--no-leader-elect',
+    ...EXTRA_ARGS,
+  ];
+  // With a profile: node with the shebang's V8 flag plus --cpu-prof (not allowed in NODE_OPTIONS), then the bin.
+  const shebangFlags = readFileSync(bin, 'utf8').split('\n')[0].split(' ').slice(3);
+  const [command, argv] = CPU_PROF_DIR
+    ? [process.execPath, [...shebangFlags, '--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`, bin, ...args]]
+    : [bin, args];
+  const child = spawn(command, argv, { cwd: root, stdio: ['ignore', log, log] });
   closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   const api = `http://127.0.0.1:${apiPort}`;

@@ -3,11 +3,15 @@
 //   bulk:    N SealedSecrets × 3 items (envelope v2, spread over 3 RSA-4096 keys: vectors key1/key2 imported,
 //            plus the one the controller generates), created at once (32 creates in flight) → time until every
 //            Secret exists; RSA ops/s ÷ (`openssl speed rsa4096` sign/s × cores) measured in the same run;
-//            controller RSS (VmRSS) at the end; event-loop p99 over the bulk (prom-client default metrics).
+//            controller RSS (VmRSS; anonymous vs file-backed, threads) idle with 0 objects, at the end and once settled;
+//            CPU seconds of the controller, etcd, kube-apiserver and the bench over the bulk; event-loop p99 over the
+//            bulk (prom-client default metrics).
 //   restart: SIGTERM, start again with nothing changed → time to ready, time until every object was looked at,
 //            and RSA operations (target 0).
 // GITSEAL_BENCH_SEALED_SECRETS sets N (default 1000); GITSEAL_BENCH_CONTROLLER_ARGS adds controller flags
-// (space-separated, e.g. `--workers 16`). Prints human lines, then one JSON line for the bench driver.
+// (space-separated, e.g. `--workers 16`); GITSEAL_BENCH_SETTLE_S the seconds before an idle or settled figure (default
+// 40: longer than the RSA pool's idle timeout); GITSEAL_BENCH_CPU_PROF a folder for the controller's V8 CPU profiles.
+// Prints human lines, then one JSON line for the bench driver.
 /* global fetch */
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';

@@ -3,11 +3,15 @@
 //   bulk:    N SealedSecrets × 3 items (envelope v2, spread over 3 RSA-4096 keys: vectors key1/key2 imported,
 //            plus the one the controller generates), created at once (32 creates in flight) → time until every
 //            Secret exists; RSA ops/s ÷ (`openssl speed rsa4096` sign/s × cores) measured in the same run;
-//            controller RSS (VmRSS) at the end; event-loop p99 over the bulk (prom-client default metrics).
+//            controller RSS (VmRSS; anonymous vs file-backed, threads) idle with 0 objects, at the end and once settled;
+//            CPU seconds of the controller, etcd, kube-apiserver and the bench over the bulk; event-loop p99 over the
+//            bulk (prom-client default metrics).
 //   restart: SIGTERM, start again with nothing changed → time to ready, time until every object was looked at,
 //            and RSA operations (target 0).
 // GITSEAL_BENCH_SEALED_SECRETS sets N (default 1000); GITSEAL_BENCH_CONTROLLER_ARGS adds controller flags
-// (space-separated, e.g. `--workers 16`). Prints human lines, then one JSON line for the bench driver.
+// (space-separated, e.g. `--workers 16`); GITSEAL_BENCH_SETTLE_S the seconds before an idle or settled figure (default
+// 40: longer than the RSA pool's idle timeout); GITSEAL_BENCH_CPU_PROF a folder for the controller's V8 CPU profiles.
+// Prints human lines, then one JSON line for the bench driver.
 /* global fetch */
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import { Envelope, parseCertificate, scopeLabel, Scope, sealValue } from '@gitseal/crypto';
 import { startControlPlane } from '../dist/cluster/index.js';
+import { readState } from '../dist/cluster/state.js';
 import { findFreePort } from '../dist/cluster/free-port.js';
 import { crdPath, installCrd } from '../dist/support/install-crd.js';
 import { kubeConfigFor } from '../dist/support/kube-config-for.js';
@@ -24,6 +29,10 @@ import { waitFor } from '../dist/e2e/controller-harness.js';
 
 const N = Number(process.env.GITSEAL_BENCH_SEALED_SECRETS ?? 1000);
 const CONCURRENCY = 32;
+// A folder for V8 CPU profiles of the controller (main thread and RSA workers): GITSEAL_BENCH_CPU_PROF=/tmp/prof.
+const CPU_PROF_DIR = process.env.GITSEAL_BENCH_CPU_PROF;
+// Seconds to let the controller settle before an idle figure: longer than the RSA pool's idle timeout.
+const SETTLE_S = Number(process.env.GITSEAL_BENCH_SETTLE_S ?? 40);
 const EXTRA_ARGS = (process.env.GITSEAL_BENCH_CONTROLLER_ARGS ?? '').split(' ').filter((a) => a !== '');
 const ITEMS = ['username', 'password', 'token'];
 const CONTROLLER_NS = 'gitseal-system';
@@ -55,22 +64,24 @@ async function startController(kubeconfig, logPath) {
   // Straight into a file: a pipe drained by this busy process would block the controller's log writes.
   const log = openSync(logPath, 'a');
   // The bin itself, as deployed: its shebang line carries the controller's V8 flags.
-  const child = spawn(
-    bin,
-    [
-      '--kubeconfig',
-      kubeconfig,
-      '--namespace',
-      CONTROLLER_NS,
-      '--listen-address',
-      `127.0.0.1:${apiPort}`,
-      '--metrics-address',
-      `127.0.0.1:${metricsPort}`,
-      '--no-leader-elect',
-      ...EXTRA_ARGS,
-    ],
-    { cwd: root, stdio: ['ignore', log, log] },
-  );
+  const args = [
+    '--kubeconfig',
+    kubeconfig,
+    '--namespace',
+    CONTROLLER_NS,
+    '--listen-address',
+    `127.0.0.1:${apiPort}`,
+    '--metrics-address',
+    `127.0.0.1:${metricsPort}`,
+    '--no-leader-elect',
+    ...EXTRA_ARGS,
+  ];
+  // With a profile: node with the shebang's V8 flag plus --cpu-prof (not allowed in NODE_OPTIONS), then the bin.
+  const shebangFlags = readFileSync(bin, 'utf8').split('\n')[0].split(' ').slice(3);
+  const [command, argv] = CPU_PROF_DIR
+    ? [process.execPath, [...shebangFlags, '--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`, bin, ...args]]
+    : [bin, args];
+  const child = spawn(command, argv, { cwd: root, stdio: ['ignore', log, log] });
   closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   const api = `http://127.0.0.1:${apiPort}`;
@@ -95,11 +106,41 @@ async function scrape(controller) {
   return value;
 }
 
-function rssMiB(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
+/** Where the controller's resident memory is (MiB): anonymous vs file-backed pages, threads (RSA workers are threads). */
+function memoryOf(pid) {
+  const fields = (path) =>
+    Object.fromEntries(
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .map((l) => l.split(/:\s+/))
+        .filter((kv) => kv.length === 2)
+        .map(([k, v]) => [k, Number.parseInt(v, 10)]),
+    );
+  const status = fields(`/proc/${pid}/status`);
+  return {
+    rss: (status.VmRSS ?? 0) / 1024,
+    anon: (status.RssAnon ?? 0) / 1024,
+    file: (status.RssFile ?? 0) / 1024,
+    threads: status.Threads ?? 0,
+  };
+}
+
+const describeMemory = (m) =>
+  `${r(m.rss, 1)} MiB (anonymous ${r(m.anon, 1)}, file-backed ${r(m.file, 1)}; ${m.threads} threads)`;
+
+/** CPU seconds (user + system, every thread) a process has used so far. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+}
+
+/** CPU seconds of the controller, etcd, kube-apiserver and this bench process, keyed by name. */
+function cpuOf(plane, controller) {
+  const pids = { controller: controller.child.pid, bench: process.pid };
+  for (const p of readState(plane.dir)?.processes ?? []) pids[p.name] = p.pid;
+  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `limit` in flight. */
@@ -140,6 +181,13 @@ try {
   const publicKeys = [generatedPem, ...keys.map((k) => k.certPem)].map((pem) => parseCertificate(pem).publicKey);
   const bits = publicKeys.map((k) => k.asymmetricKeyDetails?.modulusLength);
   console.log(`keys held: 3 (${bits.join(', ')} bits); controller ready in ${controller.readyMs} ms (key generation)`);
+  // Idle with no SealedSecrets, once the key generation's RSA workers had time to go (rsa-worker-pool.ts).
+  await sleep(SETTLE_S * 1000);
+  const idle = memoryOf(controller.child.pid);
+  const idleHeapMiB = (await scrape(controller))('gitseal_controller_nodejs_heap_size_used_bytes') / 2 ** 20;
+  console.log(
+    `idle, 0 SealedSecrets, ${SETTLE_S} s after ready: ${describeMemory(idle)}, heap used ${r(idleHeapMiB, 1)} MiB`,
+  );
 
   // Seal everything up front: the bulk measures the controller, not the sealing.
   const objects = Array.from({ length: N }, (_, i) => {
@@ -182,6 +230,7 @@ try {
 
   const before = await scrape(controller); // also resets the event-loop histogram: p99 below covers the bulk only
   const rsaBefore = before('gitseal_rsa_private_operations_total');
+  const cpuBefore = cpuOf(plane, controller);
   const t0 = Date.now();
   let createdAt = 0;
   const creating = pooled(N, CONCURRENCY, async (i) => {
@@ -197,9 +246,11 @@ try {
     setTimeout(() => reject(new Error(`not all Secrets after 30 min (${produced.size}/${N})`)), 30 * 60_000).unref(),
   );
   const t1 = await Promise.race([allDone, timeout]);
+  const cpuAfter = cpuOf(plane, controller);
   await creating;
   const after = await scrape(controller);
-  const rss = rssMiB(controller.child.pid);
+  const atEnd = memoryOf(controller.child.pid);
+  const rss = atEnd.rss;
   const heapUsedMiB = after('gitseal_controller_nodejs_heap_size_used_bytes') / 2 ** 20;
   const heapTotalMiB = after('gitseal_controller_nodejs_heap_size_total_bytes') / 2 ** 20;
   const externalMiB = after('gitseal_controller_nodejs_external_memory_bytes') / 2 ** 20;
@@ -224,6 +275,9 @@ try {
     250,
   );
   const syncedSeconds = (Date.now() - t0) / 1000;
+  await sleep(SETTLE_S * 1000);
+  const settled = memoryOf(controller.child.pid);
+  const settledHeapMiB = (await scrape(controller))('gitseal_controller_nodejs_heap_size_used_bytes') / 2 ** 20;
 
   console.log(
     `creates: ${N} SealedSecrets × ${ITEMS.length} items in ${r((createdAt - t0) / 1000)} s (${CONCURRENCY} in flight)`,
@@ -236,7 +290,18 @@ try {
     `openssl speed rsa4096 sign: ${r(signsPerSecond)} ops/s × ${cores} cores = ${r(limit)} ops/s; ratio ${r(rsaPerSecond / limit, 3)}`,
   );
   console.log(
-    `controller RSS at the end: ${r(rss, 1)} MiB (main thread V8 heap ${r(heapUsedMiB, 1)} MiB used of ${r(heapTotalMiB, 1)}, external ${r(externalMiB, 1)} MiB)`,
+    `controller RSS at the end: ${describeMemory(atEnd)}; main thread V8 heap ${r(heapUsedMiB, 1)} MiB used of ${r(heapTotalMiB, 1)}, external ${r(externalMiB, 1)} MiB`,
+  );
+  console.log(
+    `controller RSS ${SETTLE_S} s after the last status: ${describeMemory(settled)}, heap used ${r(settledHeapMiB, 1)} MiB`,
+  );
+  const cpuBulk = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, r(cpuAfter[k] - (cpuBefore[k] ?? 0))]));
+  console.log(
+    `CPU seconds over the bulk (${r(bulkSeconds)} s × ${cores} cores = ${r(bulkSeconds * cores)} available): ${Object.entries(
+      cpuBulk,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
   );
   console.log(
     `event-loop p99 over the bulk: ${r(lagP99 * 1000)} ms (sampled every 10 ms, so ~10 ms is idle); max ${r(lagMax * 1000)} ms`,
@@ -278,10 +343,19 @@ try {
       opensslSignPerSec: r(signsPerSecond),
       cores,
       rsaRatio: r(rsaPerSecond / limit, 3),
+      idleRssMiB: r(idle.rss, 1),
+      idleHeapUsedMiB: r(idleHeapMiB, 1),
+      idleThreads: idle.threads,
       controllerRssMiB: r(rss, 1),
+      controllerAnonMiB: r(atEnd.anon, 1),
+      controllerThreads: atEnd.threads,
+      settledRssMiB: r(settled.rss, 1),
+      settledHeapUsedMiB: r(settledHeapMiB, 1),
+      settledThreads: settled.threads,
       controllerHeapUsedMiB: r(heapUsedMiB, 1),
       controllerHeapTotalMiB: r(heapTotalMiB, 1),
       controllerExternalMiB: r(externalMiB, 1),
+      cpuSecondsOverBulk: cpuBulk,
       eventLoopP99Ms: r(lagP99 * 1000),
       eventLoopMaxMs: r(lagMax * 1000),
       restartReadyMs: controller.readyMs,

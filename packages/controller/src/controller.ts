@@ -108,7 +108,7 @@ export async function startController(options: ControllerOptions, logger: Logger
     logger: logger.child({ component: 'rsa-worker-pool' }),
     onRsaOperations: (count) => metrics.rsaPrivateOperations.inc(count),
   });
-  metrics.observeRsaPool(() => ({ size: pool.size, ...pool.stats }));
+  metrics.observeRsaPool(() => ({ size: pool.maxSize, running: pool.size, ...pool.stats }));
   metrics.keyRenewPeriod.set(options.keyRenewPeriodMs / 1_000);
   const reconcilers: HostedReconciler[] = [];
   const enqueueAll = (): void => reconcilers.forEach((r) => r.enqueueAll());

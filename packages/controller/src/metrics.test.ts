@@ -52,11 +52,13 @@ test('gitseal_sync_results_total and gitseal_drift_corrections_total count by bo
 test('the RSA pool gauges read the pool at scrape time; the renew period is in seconds', async () => {
   const metrics = createMetrics();
   assert.deepEqual(await samples(metrics, 'gitseal_rsa_pool_queued_tasks'), [], 'no pool: no series');
-  let view = { size: 2, busy: 0, queuedReconciler: 0, queuedApi: 0 };
+  let view = { size: 2, running: 0, busy: 0, queuedReconciler: 0, queuedApi: 0 };
   metrics.observeRsaPool(() => view);
   assert.deepEqual(await samples(metrics, 'gitseal_rsa_pool_busy_workers'), ['gitseal_rsa_pool_busy_workers 0']);
-  view = { size: 2, busy: 2, queuedReconciler: 3, queuedApi: 7 };
+  assert.deepEqual(await samples(metrics, 'gitseal_rsa_pool_running_workers'), ['gitseal_rsa_pool_running_workers 0']);
+  view = { size: 2, running: 2, busy: 2, queuedReconciler: 3, queuedApi: 7 };
   assert.deepEqual(await samples(metrics, 'gitseal_rsa_pool_workers'), ['gitseal_rsa_pool_workers 2']);
+  assert.deepEqual(await samples(metrics, 'gitseal_rsa_pool_running_workers'), ['gitseal_rsa_pool_running_workers 2']);
   assert.deepEqual(await samples(metrics, 'gitseal_rsa_pool_busy_workers'), ['gitseal_rsa_pool_busy_workers 2']);
   assert.deepEqual(await samples(metrics, 'gitseal_rsa_pool_queued_tasks'), [
     'gitseal_rsa_pool_queued_tasks{priority="reconciler"} 3',

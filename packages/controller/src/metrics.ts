@@ -32,7 +32,10 @@ export interface ShardsView {
 
 /** The RSA worker pool at scrape time. */
 export interface RsaPoolView {
+  /** Most worker threads (--rsa-workers). */
   readonly size: number;
+  /** Worker threads running now: they start with the work and stop when idle. */
+  readonly running: number;
   readonly busy: number;
   readonly queuedReconciler: number;
   readonly queuedApi: number;
@@ -65,6 +68,7 @@ export interface ControllerMetrics {
   /** Drift of an applied object by another writer (or its deletion) that self-heal re-applies, per GitSync. */
   readonly driftCorrections: Counter<'namespace' | 'name'>;
   readonly rsaPoolWorkers: Gauge;
+  readonly rsaPoolRunningWorkers: Gauge;
   readonly rsaPoolBusyWorkers: Gauge;
   readonly rsaPoolQueuedTasks: Gauge<'priority'>;
   /** Where the three pool gauges read their values at each scrape. */
@@ -215,10 +219,18 @@ export function createMetrics(options: MetricsOptions = {}): ControllerMetrics {
     }),
     rsaPoolWorkers: new Gauge({
       name: 'gitseal_rsa_pool_workers',
-      help: 'Worker threads in the RSA pool',
+      help: 'Most worker threads in the RSA pool (--rsa-workers)',
       registers,
       collect() {
         if (rsaPool) this.set(rsaPool().size);
+      },
+    }),
+    rsaPoolRunningWorkers: new Gauge({
+      name: 'gitseal_rsa_pool_running_workers',
+      help: 'RSA pool worker threads running now (started with the work, stopped when idle)',
+      registers,
+      collect() {
+        if (rsaPool) this.set(rsaPool().running);
       },
     }),
     rsaPoolBusyWorkers: new Gauge({

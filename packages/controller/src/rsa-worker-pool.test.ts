@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { test } from 'node:test';
 import { createHeldKey, Envelope, Redacted, sealValue } from '@gitseal/crypto';
@@ -166,4 +167,78 @@ test('close fails API tasks still waiting for their next slice', async () => {
   await new Promise((resolve) => setTimeout(resolve, 20));
   await pool.close();
   await assert.rejects(pending, /RSA worker pool closed|RSA worker exited/);
+});
+
+test('workers start only when a task waits, grow with the work up to size, and stop when idle', async () => {
+  const pool = new RsaWorkerPool({ size: 3, idleMs: 300, logger: pino({ enabled: false }) });
+  try {
+    pool.setKeys([key1]);
+    assert.equal(pool.size, 0, 'no worker before any task');
+    assert.equal(pool.maxSize, 3);
+    const request = { object: LABEL, scopeLabel: LABEL, encryptedData: items(2) };
+    const first = await pool.unseal(request);
+    assert.ok(first.ok);
+    for (let i = 0; i < 3; i++) assert.ok((await pool.unseal(request)).ok);
+    assert.equal(pool.workersStarted, 1, 'one task at a time needs one worker');
+    assert.equal(pool.size, 1);
+
+    let maxSize = 0;
+    const sampler = setInterval(() => (maxSize = Math.max(maxSize, pool.size)), 1);
+    const outcomes = await Promise.all(Array.from({ length: 9 }, () => pool.unseal(request)));
+    clearInterval(sampler);
+    assert.ok(outcomes.every((o) => o.ok));
+    assert.equal(maxSize, 3, 'grows to size under load, never beyond');
+    assert.equal(pool.size, 3);
+
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.equal(pool.size, 0, 'idle workers stopped');
+    // A worker started after the shrink gets the key ring: the same answer as before.
+    assert.deepEqual(await pool.unseal(request), first);
+    assert.equal(pool.size, 1);
+    assert.equal(pool.workersStarted, 4);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a worker busy with a task is never stopped for idleness', async () => {
+  const pool = new RsaWorkerPool({ size: 1, idleMs: 1, logger: pino({ enabled: false }) });
+  try {
+    pool.setKeys([key1]);
+    // ~40 RSA-4096 operations keep the worker busy far longer than idleMs.
+    const outcome = await pool.unseal({ object: LABEL, scopeLabel: LABEL, encryptedData: items(40) });
+    assert.ok(outcome.ok);
+    assert.equal(outcome.rsaOperations, 40);
+    assert.equal(pool.workersStarted, 1);
+  } finally {
+    await pool.close();
+  }
+});
+
+/** Nice values of this process's threads (Linux: per thread), from /proc; the main thread's under its pid. */
+function threadNiceness(): { main: number; all: number[] } {
+  const nice = (tid: string): number => {
+    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    return Number(fields[16]); // field 19 of stat: nice
+  };
+  return { main: nice(String(process.pid)), all: readdirSync('/proc/self/task').map(nice) };
+}
+
+test('RSA workers run at a lower priority than the main thread (nice 10 by default)', async () => {
+  const before = threadNiceness();
+  const pool = new RsaWorkerPool({ size: 2, logger: pino({ enabled: false }) });
+  try {
+    pool.setKeys([key1]);
+    const request = { object: LABEL, scopeLabel: LABEL, encryptedData: items(1) };
+    await Promise.all([pool.unseal(request), pool.unseal(request)]);
+    assert.equal(pool.size, 2);
+    const after = threadNiceness();
+    const atTen = (n: number[]): number => n.filter((x) => x === 10).length;
+    assert.equal(atTen(after.all) - atTen(before.all), 2, 'both worker threads at nice 10');
+    assert.equal(after.main, before.main, 'the main thread keeps its priority');
+  } finally {
+    await pool.close();
+  }
 });

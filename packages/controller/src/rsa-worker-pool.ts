@@ -46,10 +46,25 @@ type Pending = Task & { priority: RsaPriority; reject: (error: Error) => void };
 interface Slot {
   worker: Worker;
   busy: (Pending & { id: number }) | undefined;
+  /** Set while the worker is idle: when it fires, the worker is retired. */
+  idleTimer: NodeJS.Timeout | undefined;
+  /** Taken out of the pool (idle, or closed): its exit is expected and not replaced. */
+  retired: boolean;
 }
 
 export interface RsaWorkerPoolOptions {
+  /** Most worker threads at once. Workers start when a task waits for one and stop after `idleMs` without work. */
   readonly size: number;
+  /**
+   * How long a worker may stay idle before it stops; default 30 s. Each worker is an isolate of its own (~10 MiB
+   * resident with the keys), so an idle controller keeps none; the next task starts one in ~50 ms.
+   */
+  readonly idleMs?: number;
+  /**
+   * Nice value of each worker thread (Linux: per thread); default 10, 0 keeps the process's. Workers yield the CPU
+   * to the main thread, so bulk unsealing does not delay the event loop.
+   */
+  readonly niceness?: number;
   readonly logger: Logger;
   /** Called with the RSA private operations each finished task (or API slice) spent, and whose they were. */
   readonly onRsaOperations?: (count: number, priority: RsaPriority) => void;
@@ -71,10 +86,14 @@ export interface RsaPoolStats {
 }
 
 export const DEFAULT_API_SLICE_OPERATIONS = 8;
+export const DEFAULT_IDLE_MS = 30_000;
+export const DEFAULT_NICENESS = 10;
 
 /**
- * A fixed pool of worker threads that do every RSA private operation, so the main event loop stays responsive.
- * One task per worker at a time. A crashed worker fails its task and is replaced.
+ * A pool of up to `size` worker threads that do every RSA private operation, so the main event loop stays
+ * responsive. One task per worker at a time. Workers start lazily, when a task waits and every running worker is
+ * busy, and stop after `idleMs` without a task, so the pool is as large as the work (none when idle). A crashed
+ * worker fails its task; the next task that waits starts a new one.
  *
  * Two queues, each first in first out: a free worker takes the oldest reconciler task, and only when none waits
  * an API task, and only while fewer than `apiWorkers` workers run API tasks. An API unseal or reseal runs in
@@ -90,6 +109,10 @@ export class RsaWorkerPool {
   readonly #onRsaOperations: (count: number, priority: RsaPriority) => void;
   readonly #apiWorkers: number;
   readonly #apiSlice: number;
+  readonly #maxSize: number;
+  readonly #idleMs: number;
+  readonly #niceness: number;
+  #started = 0;
   #keys: readonly HeldKey[] = [];
   #nextId = 1;
   #closed = false;
@@ -98,13 +121,26 @@ export class RsaWorkerPool {
     this.#logger = options.logger;
     this.#onRsaOperations = options.onRsaOperations ?? (() => undefined);
     const size = Math.max(1, options.size);
+    this.#maxSize = size;
+    this.#idleMs = Math.max(0, options.idleMs ?? DEFAULT_IDLE_MS);
+    this.#niceness = Math.min(19, Math.max(0, options.niceness ?? DEFAULT_NICENESS));
     this.#apiWorkers = Math.min(size, Math.max(1, options.apiWorkers ?? Math.floor(size / 2)));
     this.#apiSlice = Math.max(1, options.apiSliceOperations ?? DEFAULT_API_SLICE_OPERATIONS);
-    for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
   }
 
+  /** Worker threads running now (0 to maxSize). */
   get size(): number {
     return this.#slots.length;
+  }
+
+  /** Most worker threads at once. */
+  get maxSize(): number {
+    return this.#maxSize;
+  }
+
+  /** Workers started since the pool was made (for tests and the bench). */
+  get workersStarted(): number {
+    return this.#started;
   }
 
   /** Workers API tasks may occupy at once. */
@@ -165,15 +201,26 @@ export class RsaWorkerPool {
     for (const pending of [...this.#reconcilerQueue.splice(0), ...this.#apiQueue.splice(0)]) {
       pending.reject(new ControllerError(ControllerErrorCode.WorkerFailed, 'RSA worker pool closed'));
     }
-    await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
+    const slots = this.#slots.splice(0);
+    for (const slot of slots) {
+      slot.retired = true;
+      clearTimeout(slot.idleTimer);
+    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    for (const slot of slots) {
+      slot.busy?.reject(new ControllerError(ControllerErrorCode.WorkerFailed, 'RSA worker pool closed'));
+      slot.busy = undefined;
+    }
   }
 
   #spawn(): Slot {
     // A worker's garbage is short-lived buffers: a small young generation keeps each thread's memory small.
     const worker = new Worker(new URL('./rsa-worker.js', import.meta.url), {
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      workerData: { niceness: this.#niceness },
     });
-    const slot: Slot = { worker, busy: undefined };
+    const slot: Slot = { worker, busy: undefined, idleTimer: undefined, retired: false };
+    this.#started += 1;
     worker.on('message', (message: RsaWorkerResponse) => this.#finish(slot, message));
     worker.on('error', (error) => {
       this.#logger.error({ err: { name: error.name, code: (error as { code?: string }).code } }, 'rsa worker failed');
@@ -187,15 +234,33 @@ export class RsaWorkerPool {
     slot.worker.postMessage(message);
   }
 
+  /** A worker exited: unless it was retired, its task fails and it leaves the pool; waiting tasks start another. */
   #replace(slot: Slot, exitCode: number): void {
+    clearTimeout(slot.idleTimer);
+    if (slot.retired) return;
     const failed = slot.busy;
     slot.busy = undefined;
     failed?.reject(new ControllerError(ControllerErrorCode.WorkerFailed, `RSA worker exited (code ${exitCode})`));
-    if (this.#closed) return;
-    this.#logger.warn({ exitCode }, 'rsa worker replaced');
     const index = this.#slots.indexOf(slot);
-    if (index >= 0) this.#slots[index] = this.#spawn();
+    if (index >= 0) this.#slots.splice(index, 1);
+    if (this.#closed) return;
+    this.#logger.warn({ exitCode }, 'rsa worker exited');
     this.#drain();
+  }
+
+  /** An idle worker stops after idleMs; a task given to it first cancels that. */
+  #idle(slot: Slot): void {
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = setTimeout(() => this.#retire(slot), this.#idleMs);
+    slot.idleTimer.unref();
+  }
+
+  #retire(slot: Slot): void {
+    if (slot.busy || slot.retired) return;
+    slot.retired = true;
+    const index = this.#slots.indexOf(slot);
+    if (index >= 0) this.#slots.splice(index, 1);
+    void slot.worker.terminate();
   }
 
   #submit(task: Pending): void {
@@ -216,11 +281,24 @@ export class RsaWorkerPool {
     return busyApi < this.#apiWorkers ? this.#apiQueue.shift() : undefined;
   }
 
+  /** A free worker for a waiting task: an idle one, else a new one while fewer than maxSize run. */
+  #freeSlot(): Slot | undefined {
+    const idle = this.#slots.find((s) => !s.busy);
+    if (idle || this.#slots.length >= this.#maxSize) return idle;
+    const slot = this.#spawn();
+    this.#slots.push(slot);
+    return slot;
+  }
+
   #drain(): void {
-    for (const slot of this.#slots) {
-      if (slot.busy) continue;
+    for (;;) {
+      if (this.#closed || !this.#hasRunnable()) break;
+      const slot = this.#freeSlot();
+      if (!slot) break;
       const task = this.#next();
-      if (!task) return;
+      if (!task) break;
+      clearTimeout(slot.idleTimer);
+      slot.idleTimer = undefined;
       const id = this.#nextId++;
       slot.busy = { ...task, id };
       const slice = task.priority === RsaPriority.Api ? { maxRsaOperations: this.#apiSlice } : {};
@@ -232,6 +310,16 @@ export class RsaWorkerPool {
         this.#post(slot, { type: 'generate', id, bits: task.bits });
       }
     }
+    for (const slot of this.#slots) {
+      if (!slot.busy && slot.idleTimer === undefined) this.#idle(slot);
+    }
+  }
+
+  /** Whether #next would hand out a task now (without taking it). */
+  #hasRunnable(): boolean {
+    if (this.#reconcilerQueue.length > 0) return true;
+    if (this.#apiQueue.length === 0) return false;
+    return this.#slots.filter((s) => s.busy?.priority === RsaPriority.Api).length < this.#apiWorkers;
   }
 
   #finish(slot: Slot, message: RsaWorkerResponse): void {

@@ -1,9 +1,22 @@
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { createKeyRing, createSelfSignedCertificate, generateKeyPairSync, type PrivateKeyRing } from '@gitseal/crypto';
 import type { RsaWorkerRequest, RsaWorkerResponse } from './rsa-worker-messages.js';
 import { resealSlice, unsealSlice } from './rsa-slice.js';
 
 // Entry point of one RSA worker thread (see rsa-worker-pool.ts). It holds its own copy of the key ring.
+
+// On Linux the nice value is per thread: a lower priority for this one lets the main thread (event loop, API
+// traffic) run first whenever it has work, while RSA still gets every cycle the rest of the process leaves.
+const { niceness } = (workerData ?? {}) as { niceness?: number };
+if (niceness) {
+  try {
+    setPriority(0, niceness);
+  } catch {
+    // Not permitted here (or not Linux): run at the process's priority.
+  }
+}
+
 let ring: PrivateKeyRing = createKeyRing([]);
 
 function handle(message: RsaWorkerRequest): RsaWorkerResponse | undefined {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import type { KubeConfig, V1Lease } from '@kubernetes/client-node';
 import {
+  CoordinationV1Api,
   createInformer,
   createLeaderElector,
   defaultIdentity,

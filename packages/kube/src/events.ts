@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { CoreV1Api, PatchStrategy, setHeaderOptions, type CoreV1Event, type KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Event, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions } from './client-node.js';
 import type { Logger } from 'pino';
 import { isNotFound, safeErrorMessage, toKubeError } from './api-error.js';
 

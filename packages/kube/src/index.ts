@@ -1,3 +1,16 @@
+export {
+  clientNodeSource,
+  ClientNodeSource,
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+  V1MicroTime,
+  Watch,
+} from './client-node.js';
 export { KubeError, KubeErrorCode, type KubeErrorDetails } from './kube-error.js';
 export { CODED_ERROR_NAMES, isCodedError, unexpectedError } from '@gitseal/crypto';
 export {

@@ -1,4 +1,5 @@
-import { Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { Watch } from './client-node.js';
 import type { Logger } from 'pino';
 import { isGone, readApiError, safeErrorMessage } from './api-error.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';

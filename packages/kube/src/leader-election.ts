@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  CoordinationV1Api,
-  V1MicroTime,
-  type KubeConfig,
-  type V1Lease,
-  type V1LeaseSpec,
-} from '@kubernetes/client-node';
+import type { KubeConfig, V1Lease, V1LeaseSpec } from '@kubernetes/client-node';
+import { CoordinationV1Api, V1MicroTime } from './client-node.js';
 import type { Logger } from 'pino';
 import { isAlreadyExists, isConflict, isNotFound, safeErrorMessage } from './api-error.js';
 import { KubeError, KubeErrorCode } from './kube-error.js';

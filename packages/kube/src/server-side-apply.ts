@@ -1,4 +1,5 @@
-import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy } from './client-node.js';
 import { isNotFound, safeErrorMessage, toKubeError } from './api-error.js';
 import { KubeError, KubeErrorCode } from './kube-error.js';
 import { describeObject } from './resource.js';

@@ -1,7 +1,9 @@
-// Making a certificate needs node-forge (Node has no X.509 writer); it lives apart from reading one so that code
-// that only reads or seals (the CLI's seal path) never loads node-forge.
+// Making a certificate needs node-forge (Node has no X.509 writer). It lives apart from reading one, and loads
+// node-forge (42 CommonJS files) on the first call only, so that code that reads certificates or seals (the CLI's
+// seal path, which imports this package's barrel) never pays for it.
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type Forge from 'node-forge';
 import { invalidCertificate } from './certificate.js';
 import { CryptoError, CryptoErrorCode } from './errors.js';
 import { assertRsaKey, exportPublicKeyPem } from './key-pair.js';
@@ -9,6 +11,14 @@ import { assertRsaKey, exportPublicKeyPem } from './key-pair.js';
 export const DEFAULT_COMMON_NAME = 'sealed-secret';
 export const DEFAULT_VALIDITY_DAYS = 3650;
 const DAY_MS = 86_400_000;
+
+let forgeModule: typeof Forge | undefined;
+
+/** node-forge, required on first use (a plain require, which a bundler leaves to run time: keep it external). */
+function forge(): typeof Forge {
+  forgeModule ??= createRequire(import.meta.url)('node-forge') as typeof Forge;
+  return forgeModule;
+}
 
 export interface SelfSignedCertificateOptions {
   readonly privateKey: KeyObject;
@@ -38,8 +48,9 @@ export function createSelfSignedCertificate(options: SelfSignedCertificateOption
     throw invalidCertificate('new certificate', `validity of ${validityDays} days is not positive`);
   const notBefore = options.notBefore ?? new Date();
 
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(exportPublicKeyPem(publicKey));
+  const { md, pki } = forge();
+  const cert = pki.createCertificate();
+  cert.publicKey = pki.publicKeyFromPem(exportPublicKeyPem(publicKey));
   cert.serialNumber = randomSerial();
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = new Date(notBefore.getTime() + validityDays * DAY_MS);
@@ -52,6 +63,6 @@ export function createSelfSignedCertificate(options: SelfSignedCertificateOption
     { name: 'subjectKeyIdentifier' },
   ]);
   const pkcs1 = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  cert.sign(forge.pki.privateKeyFromPem(pkcs1), forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
+  cert.sign(pki.privateKeyFromPem(pkcs1), md.sha256.create());
+  return pki.certificateToPem(cert).replace(/\r\n/g, '\n');
 }

@@ -8,9 +8,11 @@
 // it is no module: what it pulls in at run time is. The same log run on `gitseal sync list` must show
 // @kubernetes/client-node and node:http (the control that proves the method sees what a command loads lazily).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { chmod, mkdir, open, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import {
   BIN,
@@ -144,6 +146,64 @@ describe('gitseal seal start-up', () => {
       assert.match(inputs, new RegExp(`^\\.\\./${own}/dist/`, 'm'), `@gitseal/${own} bundled`);
     }
     assert.match(await readFile(BUNDLE, 'utf8'), /^\/\/ gitseal-bundle [0-9a-f]{16}\n'use strict';/);
+  });
+});
+
+describe('stdin, read synchronously where it can be', () => {
+  /** Runs seal -o json on stdin, then feeds the Secret in two parts, 200 ms apart, through write; end closes. */
+  async function sealSlowly(
+    stdin: 'pipe' | number,
+    write: (child: ChildProcess, part: Buffer) => void,
+    end: (child: ChildProcess) => void,
+    spawned: () => void = () => undefined,
+  ): Promise<string> {
+    const secret = await readFile(secretFile);
+    const child = spawn(process.execPath, [BIN, 'seal', '--cert', pair.certPath, '-o', 'json'], {
+      stdio: [stdin, 'pipe', 'pipe'],
+    });
+    spawned();
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await delay(200);
+    write(child, secret.subarray(0, 20));
+    await delay(200);
+    write(child, secret.subarray(20));
+    end(child);
+    assert.equal(await closed, 0);
+    return out;
+  }
+
+  test('a blocking pipe whose writer is slow: the read waits for the end of the input', async () => {
+    const out = await sealSlowly(
+      'pipe',
+      (child, part) => child.stdin?.write(part),
+      (child) => child.stdin?.end(),
+    );
+    assert.match(out, /"name": "db"/);
+  });
+
+  test('a non-blocking pipe (EAGAIN): the rest is read through process.stdin', async () => {
+    const fifo = join(dir, 'stdin.fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY);
+    let writerOpen = true;
+    const endWriter = (): void => {
+      if (writerOpen) closeSync(writer);
+      writerOpen = false;
+    };
+    try {
+      const out = await sealSlowly(
+        reader,
+        (_child, part) => writeSync(writer, part),
+        endWriter,
+        () => closeSync(reader),
+      );
+      assert.match(out, /"name": "db"/);
+    } finally {
+      endWriter();
+    }
   });
 });
 

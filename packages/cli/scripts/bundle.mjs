@@ -70,6 +70,7 @@ const result = await build({
   legalComments: 'none',
   banner: { js: banner },
   plugins: [plugin],
+  absWorkingDir: cliDir, // metafile paths relative to packages/cli, wherever the build runs from
   logLevel: 'warning',
   metafile: true,
 });

@@ -12,7 +12,6 @@
 'use strict';
 const fs = require('node:fs');
 const Module = require('node:module');
-const { homedir } = require('node:os');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
@@ -23,7 +22,11 @@ const BUNDLE_ID = /^\/\/ gitseal-bundle ([0-9a-f]{16})\n/;
 /** The folder of the code caches, if it exists and no one but this user can write to it. */
 function cacheDir(create) {
   if (process.env.GITSEAL_COMPILE_CACHE === 'off') return undefined;
-  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'gitseal', 'compile-cache');
+  const dir = join(
+    process.env.XDG_CACHE_HOME || join(process.env.HOME || require('node:os').homedir(), '.cache'),
+    'gitseal',
+    'compile-cache',
+  );
   try {
     if (create) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const stat = fs.statSync(dir);

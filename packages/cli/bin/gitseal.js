@@ -73,7 +73,7 @@ function writeCache(file, bundleId, data) {
 
 let source;
 try {
-  source = fs.readFileSync(BUNDLE, 'utf8');
+  source = fs.readFileSync(BUNDLE, 'latin1'); // ASCII (scripts/bundle.mjs checks): latin1 skips UTF-8 checks
 } catch {
   process.stderr.write(`gitseal: ${BUNDLE} is missing: run npm run build\n`);
   process.exit(1);

@@ -59,6 +59,7 @@ const banner = `'use strict';
 const __gitsealFileUrl = (dir, file) => require('node:url').pathToFileURL(require('node:path').join(dir, file)).href;
 const __gitsealPackageDir = (name) => require('node:path').dirname(require.resolve(name));`;
 
+const { version } = JSON.parse(await readFile(join(cliDir, 'package.json'), 'utf8'));
 const result = await build({
   entryPoints: [join(cliDir, 'dist', 'cli-entry.js')],
   outfile: outFile,
@@ -69,14 +70,18 @@ const result = await build({
   minify: true,
   legalComments: 'none',
   banner: { js: banner },
+  define: { GITSEAL_CLI_VERSION: JSON.stringify(version) },
   plugins: [plugin],
   absWorkingDir: cliDir, // metafile paths relative to packages/cli, wherever the build runs from
   logLevel: 'warning',
   metafile: true,
 });
 
-// The first line names the bundle's content: bin/gitseal.js keys its code cache by it.
+// The first line names the bundle's content: bin/gitseal.js keys its code cache by it. The bin reads the file as
+// latin1 (no UTF-8 validation), which is the same text as long as it is ASCII, as esbuild writes it by default.
 const code = await readFile(outFile, 'utf8');
+const nonAscii = [...code].findIndex((char) => char.charCodeAt(0) > 0x7f);
+if (nonAscii !== -1) throw new Error(`${outFile}: not ASCII at offset ${nonAscii}`);
 const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
 await writeFile(outFile, `// gitseal-bundle ${hash}\n${code}`);
 await writeFile(join(cliDir, 'dist', 'gitseal.meta.json'), JSON.stringify(result.metafile));

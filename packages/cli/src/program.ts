@@ -43,7 +43,11 @@ kubeseal spellings are accepted: with no subcommand, --recovery-unseal means uns
 --secret-file --file, --sealed-secret-file --output-file. kubeseal's SEALED_SECRETS_* variables set defaults for
 the options kubeseal also has (each option's help names its variable); the command line wins.`;
 
+/** The version, written into the bundle by scripts/bundle.mjs (the tsc output reads package.json instead). */
+declare const GITSEAL_CLI_VERSION: string | undefined;
+
 function packageVersion(): string {
+  if (typeof GITSEAL_CLI_VERSION === 'string') return GITSEAL_CLI_VERSION;
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -2,11 +2,17 @@ import { CommanderError, type Command } from 'commander';
 import { ExitCode, oneLine } from './cli-error.js';
 import { describeError } from './describe-error.js';
 import { rewriteKubesealArgv } from './kubeseal-argv.js';
-import { createProgram } from './program.js';
+import { COMMAND_NAMES, createProgram, type CommandName } from './program.js';
 
 /** A command and all its subcommands (`sync list`, …), depth first. */
 function allCommands(command: Command): Command[] {
   return command.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
+}
+
+/** The subcommand a run names (`gitseal seal …`), if any: only it needs defining. */
+export function invokedCommand(argv: readonly string[]): CommandName | undefined {
+  const name = argv[2];
+  return COMMAND_NAMES.find((command) => command === name);
 }
 
 /**
@@ -18,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   const notices: string[] = [];
   let commanderError = '';
   let exitCode: number = ExitCode.Ok;
+  const args = rewriteKubesealArgv(argv);
   const program = createProgram(
     (text) => {
       stdout += text;
@@ -26,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = code;
     },
     (line) => notices.push(`gitseal: ${oneLine(line)}\n`),
+    invokedCommand(args),
   );
   program.exitOverride();
   program.configureOutput({
@@ -40,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     command.configureOutput(program.configureOutput());
   }
   try {
-    await program.parseAsync(rewriteKubesealArgv(argv));
+    await program.parseAsync(args);
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) {

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { CliError } from './cli-error.js';
 
 /** Upper bound for any one input (manifest file, stdin, key file, certificate). */
@@ -42,29 +42,38 @@ function decodeUtf8(source: string, bytes: Buffer): string {
   }
 }
 
+/**
+ * Reads from fd until end of file into chunks, refusing more than maxBytes (checked while reading). Synchronous on
+ * purpose: these are a CLI's whole-file reads, and the first asynchronous read costs a short-lived command ~4 ms
+ * (libuv's thread pool and stream set-up; docs/cli-startup.md).
+ */
+function readToEnd(fd: number, source: string, maxBytes: number, chunks: Buffer[]): void {
+  let total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
+    if (bytesRead === 0) {
+      return;
+    }
+    total += bytesRead;
+    if (total > maxBytes) {
+      throw tooLarge(source, maxBytes);
+    }
+    chunks.push(chunk.subarray(0, bytesRead));
+  }
+}
+
 /** Reads a whole file, refusing more than maxBytes (checked while reading, not trusted from stat). */
 export async function readFileBytesCapped(path: string, maxBytes = MAX_INPUT_BYTES): Promise<Buffer> {
-  let handle;
+  let fd;
   try {
-    handle = await open(path, 'r');
+    fd = openSync(path, 'r');
   } catch (error) {
     throw new CliError(`${path}: cannot read: ${describeFsError(error)}`);
   }
   try {
     const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(64 * 1024);
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) {
-        break;
-      }
-      total += bytesRead;
-      if (total > maxBytes) {
-        throw tooLarge(path, maxBytes);
-      }
-      chunks.push(chunk.subarray(0, bytesRead));
-    }
+    readToEnd(fd, path, maxBytes, chunks);
     return Buffer.concat(chunks);
   } catch (error) {
     if (error instanceof CliError) {
@@ -72,7 +81,7 @@ export async function readFileBytesCapped(path: string, maxBytes = MAX_INPUT_BYT
     }
     throw new CliError(`${path}: cannot read: ${describeFsError(error)}`);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -81,10 +90,21 @@ export async function readFileCapped(path: string, maxBytes = MAX_INPUT_BYTES): 
   return { source: path, text: decodeUtf8(path, await readFileBytesCapped(path, maxBytes)) };
 }
 
-/** Reads stdin to the end as bytes, refusing more than maxBytes. */
+/**
+ * Reads stdin to the end as bytes, refusing more than maxBytes. Synchronously while fd 0 allows it (a file, a
+ * blocking pipe, a terminal); from where a read fails (EAGAIN on a non-blocking pipe, …) through process.stdin.
+ */
 export async function readStdinBytesCapped(maxBytes = MAX_INPUT_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  let total = 0;
+  try {
+    readToEnd(0, 'stdin', maxBytes, chunks);
+    return Buffer.concat(chunks);
+  } catch (error) {
+    if (error instanceof CliError) {
+      throw error;
+    }
+  }
+  let total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
   for await (const chunk of process.stdin) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     total += buf.length;

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, stat, unlink } from 'node:fs/promises';
+// fs.promises, not node:fs/promises: the bundle then loads the promises API (and the readline it pulls in) on the
+// first write, not when seal starts (docs/cli-startup.md).
+import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError, ExitCode } from './cli-error.js';
 import { describeFsError } from './read-input.js';
@@ -32,10 +34,10 @@ export async function stageFile(path: string, content: string, options: WriteOpt
   const discard = async (): Promise<void> => {
     if (!pending) return;
     pending = false;
-    await unlink(temp).catch(() => undefined);
+    await fs.unlink(temp).catch(() => undefined);
   };
   try {
-    const handle = await open(temp, 'wx', options.mode ?? 0o644);
+    const handle = await fs.open(temp, 'wx', options.mode ?? 0o644);
     pending = true;
     try {
       await handle.writeFile(content, 'utf8');
@@ -52,7 +54,7 @@ export async function stageFile(path: string, content: string, options: WriteOpt
       if (options.exclusive) {
         await linkExclusive(temp, path);
       } else {
-        await rename(temp, path);
+        await fs.rename(temp, path);
       }
       pending = false;
     } catch (error) {
@@ -74,17 +76,17 @@ export async function writeFileAtomic(path: string, content: string, options: Wr
 /** rename() would replace an existing file; link() refuses with EEXIST, so "create only" stays race-free. */
 async function linkExclusive(temp: string, path: string): Promise<void> {
   try {
-    await link(temp, path);
+    await fs.link(temp, path);
   } catch (error) {
     throw new CliError(`${path}: cannot write: ${describeFsError(error)}`);
   }
-  await unlink(temp).catch(() => undefined); // the target is in place; a stray temp name is harmless
+  await fs.unlink(temp).catch(() => undefined); // the target is in place; a stray temp name is harmless
 }
 
 /** The permission bits of an existing file, so that rewriting it in place keeps them; undefined if absent. */
 export async function existingMode(path: string): Promise<number | undefined> {
   try {
-    return (await stat(path)).mode & 0o777;
+    return (await fs.stat(path)).mode & 0o777;
   } catch {
     return undefined;
   }

@@ -40,10 +40,17 @@ export function sshFingerprint(key: KeyObject): string {
   return `SHA256:${createHash('sha256').update(wire).digest('base64').replace(/=+$/, '')}`;
 }
 
+/** Key ids already computed, per key object (a KeyObject never changes): sealing asks once per value. */
+const keyIds = new WeakMap<KeyObject, string>();
+
 /** The v2 key id: base64url (unpadded) of the first 12 bytes of SHA-256 over the public key's SPKI DER. */
 export function keyId(key: KeyObject): string {
+  const known = keyIds.get(key);
+  if (known !== undefined) return known;
   const der = toPublic(key).export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(der).digest().subarray(0, KEY_ID_BYTES).toString('base64url');
+  const id = createHash('sha256').update(der).digest().subarray(0, KEY_ID_BYTES).toString('base64url');
+  keyIds.set(key, id);
+  return id;
 }
 
 const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{16}$/;

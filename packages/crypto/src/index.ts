@@ -22,15 +22,13 @@ export {
   parsePublicKey,
   type KeyPair,
 } from './key-pair.js';
+export { parseCertificate, readCertificate, type CertificateInfo } from './certificate.js';
 export {
   createSelfSignedCertificate,
   DEFAULT_COMMON_NAME,
   DEFAULT_VALIDITY_DAYS,
-  parseCertificate,
-  readCertificate,
-  type CertificateInfo,
   type SelfSignedCertificateOptions,
-} from './certificate.js';
+} from './self-signed-certificate.js';
 export { detectEnvelope, Envelope } from './envelope.js';
 export {
   ENVELOPE_V2_DOMAIN,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSelfSignedCertificate } from './certificate.js';
+import { createSelfSignedCertificate } from './self-signed-certificate.js';
 import { CryptoError } from './errors.js';
 import { keyId, sshFingerprint } from './fingerprint.js';
 import { exportPrivateKeyPem, exportPublicKeyPem, generateKeyPairSync } from './key-pair.js';

@@ -2,7 +2,8 @@
 // envelopes, all three scopes, empty and binary values; and the v2 binding (item key, scope) still holds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createSelfSignedCertificate, readCertificate } from '../certificate.js';
+import { readCertificate } from '../certificate.js';
+import { createSelfSignedCertificate } from '../self-signed-certificate.js';
 import { createHeldKey, createKeyRing } from '../key-ring.js';
 import { exportPrivateKeyPem, generateKeyPairSync } from '../key-pair.js';
 import { Scope, scopeLabel } from '../scope-label.js';

@@ -46,6 +46,12 @@ const plugin = {
       contents: "module.exports = { get spawn() { return require('node:child_process').spawn; } };",
       loader: 'js',
     }));
+    // @gitseal/kube picks its client-node values with a top-level await, which CommonJS output cannot hold: the
+    // bundle gets the same choice made with require() (Node 20.19+ requires ES modules without top-level await).
+    b.onLoad({ filter: /[\\/]packages[\\/]kube[\\/]dist[\\/]client-node\.js$/ }, () => ({
+      contents: CLIENT_NODE_SHIM,
+      loader: 'js',
+    }));
     b.onLoad({ filter: /[\\/]packages[\\/][a-z]+[\\/]dist[\\/].*\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
@@ -53,6 +59,33 @@ const plugin = {
     });
   },
 };
+
+/** packages/kube/src/client-node.ts, synchronously: its tree-shaken bundle if built, else the package. */
+const CLIENT_NODE_SHIM = `
+const ClientNodeSource = { Bundle: 'bundle', Package: 'package' };
+let values;
+let clientNodeSource = ClientNodeSource.Bundle;
+try {
+  values = require(require('node:path').join(__gitsealPackageDir('@gitseal/kube'), 'client-node.bundle.js'));
+} catch (error) {
+  if (error.code !== 'MODULE_NOT_FOUND') throw error;
+  values = require('@kubernetes/client-node');
+  clientNodeSource = ClientNodeSource.Package;
+}
+module.exports = {
+  ClientNodeSource,
+  clientNodeSource,
+  CoordinationV1Api: values.CoordinationV1Api,
+  CoreV1Api: values.CoreV1Api,
+  CustomObjectsApi: values.CustomObjectsApi,
+  KubeConfig: values.KubeConfig,
+  KubernetesObjectApi: values.KubernetesObjectApi,
+  PatchStrategy: values.PatchStrategy,
+  V1MicroTime: values.V1MicroTime,
+  Watch: values.Watch,
+  setHeaderOptions: values.setHeaderOptions,
+};
+`;
 
 // Helpers the replaced `import.meta.url` expressions call; defined once at the top of the bundle.
 const banner = `'use strict';

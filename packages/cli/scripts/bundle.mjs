@@ -60,31 +60,31 @@ const plugin = {
   },
 };
 
-/** packages/kube/src/client-node.ts, synchronously: its tree-shaken bundle if built, else the package. */
+/**
+ * packages/kube/src/client-node.ts without its top-level await: the same choice made with require() (an ES module of
+ * a "type": "module" package, so esbuild keeps it lazily initialised like the rest).
+ */
 const CLIENT_NODE_SHIM = `
-const ClientNodeSource = { Bundle: 'bundle', Package: 'package' };
+export const ClientNodeSource = { Bundle: 'bundle', Package: 'package' };
 let values;
-let clientNodeSource = ClientNodeSource.Bundle;
+let source = ClientNodeSource.Bundle;
 try {
   values = require(require('node:path').join(__gitsealPackageDir('@gitseal/kube'), 'client-node.bundle.js'));
 } catch (error) {
   if (error.code !== 'MODULE_NOT_FOUND') throw error;
   values = require('@kubernetes/client-node');
-  clientNodeSource = ClientNodeSource.Package;
+  source = ClientNodeSource.Package;
 }
-module.exports = {
-  ClientNodeSource,
-  clientNodeSource,
-  CoordinationV1Api: values.CoordinationV1Api,
-  CoreV1Api: values.CoreV1Api,
-  CustomObjectsApi: values.CustomObjectsApi,
-  KubeConfig: values.KubeConfig,
-  KubernetesObjectApi: values.KubernetesObjectApi,
-  PatchStrategy: values.PatchStrategy,
-  V1MicroTime: values.V1MicroTime,
-  Watch: values.Watch,
-  setHeaderOptions: values.setHeaderOptions,
-};
+export const clientNodeSource = source;
+export const CoordinationV1Api = values.CoordinationV1Api;
+export const CoreV1Api = values.CoreV1Api;
+export const CustomObjectsApi = values.CustomObjectsApi;
+export const KubeConfig = values.KubeConfig;
+export const KubernetesObjectApi = values.KubernetesObjectApi;
+export const PatchStrategy = values.PatchStrategy;
+export const V1MicroTime = values.V1MicroTime;
+export const Watch = values.Watch;
+export const setHeaderOptions = values.setHeaderOptions;
 `;
 
 // Helpers the replaced `import.meta.url` expressions call; defined once at the top of the bundle.

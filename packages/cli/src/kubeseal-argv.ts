@@ -1,17 +1,6 @@
-/** gitseal's subcommands; anything else in first position means "kubeseal-style flags, no subcommand". */
-export const COMMANDS = [
-  'seal',
-  'unseal',
-  'reencrypt',
-  'validate',
-  'cert',
-  'keygen',
-  'diff',
-  'sync',
-  'keys',
-  'ui',
-  'help',
-] as const;
+import { COMMAND_NAMES } from './command-names.js';
+/** gitseal's subcommands and `help`; anything else in first position means "kubeseal-style flags, no subcommand". */
+export const COMMANDS = [...COMMAND_NAMES, 'help'] as const;
 
 /** kubeseal's mode flags and the gitseal subcommand each one means. */
 const MODE_FLAGS = {

@@ -217,21 +217,9 @@ function addKeysCommands(program: Command, output: Output, notice: Notice): void
   });
 }
 
-/** The subcommands, in the order help lists them. */
-export const COMMAND_NAMES = [
-  'seal',
-  'unseal',
-  'reencrypt',
-  'validate',
-  'cert',
-  'keygen',
-  'diff',
-  'ui',
-  'sync',
-  'keys',
-] as const;
+import type { CommandName } from './command-names.js';
 
-export type CommandName = (typeof COMMAND_NAMES)[number];
+export { COMMAND_NAMES, type CommandName } from './command-names.js';
 
 /**
  * The gitseal program. With `only`, it defines that one subcommand and no other: what a run of that subcommand

@@ -32,7 +32,7 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-/** One reconciler hosted by the process. The sync engine (GitSync) plugs in here as a second kind later. */
+/** One reconciler hosted by the process: SealedSecrets (gitseal.dev, and bitnami.com in compat mode) and GitSyncs. */
 interface HostedReconciler {
   readonly name: string;
   readonly watch: Pick<SealedSecretWatch, 'start' | 'hasSynced' | 'stop'>;

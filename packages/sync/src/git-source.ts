@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GitRef } from '@gitseal/manifests';
@@ -17,6 +17,7 @@ import {
   type RemoteRefs,
   type ResolvedRef,
 } from './ref-resolve.js';
+import { pathExists } from './path-exists.js';
 
 export interface GitSourceOptions extends GitPolicy {
   timeoutMs?: number;
@@ -125,15 +126,6 @@ export function cacheRepoPath(cacheDir: string, url: string): string {
 /** One fetch per cache repository at a time within this process. */
 const withLock = keyedLock();
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const FETCHED_REF = 'refs/gitseal/fetched';
 
 export interface GitCall {
@@ -171,7 +163,7 @@ async function fetchIntoCache(
 ): Promise<{ bare: string; commit: string; fetched: boolean }> {
   const bare = cacheRepoPath(input.cacheDir, url.url);
   const base = callOf(input, session);
-  const present = await exists(join(bare, 'HEAD'));
+  const present = await pathExists(join(bare, 'HEAD'));
   // A repository made afresh (the first fetch, or after it was removed) holds none of the commits seen before.
   const known = present ? fetchedCommits.get(bare) : undefined;
   if (known?.has(resolved.commit)) return { bare, commit: resolved.commit, fetched: false };

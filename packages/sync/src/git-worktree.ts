@@ -1,10 +1,11 @@
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { runGit } from './git-command.js';
 import { cacheRepoPath, withLocalGit, type FetchedCommit, type FetchRevisionInput } from './git-source.js';
 import { parseGitUrl } from './git-url.js';
 import { keyedLock } from './keyed-lock.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
+import { pathExists } from './path-exists.js';
 
 /** A persistent checkout, held until released. */
 export interface Worktree {
@@ -22,15 +23,6 @@ const WORKSPACE = /^[0-9a-f]{16,64}$/;
 export function worktreePath(cacheDir: string, url: string, workspace: string): string {
   if (!WORKSPACE.test(workspace)) throw new SyncError(SyncErrorCode.InvalidPath, 'invalid render workspace id');
   return join(cacheDir, 'worktrees', basename(cacheRepoPath(cacheDir, url), '.git'), workspace);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** One use of a worktree at a time within this process. */
@@ -70,7 +62,7 @@ export async function withWorktree<T>(
 
 async function openWorktree(input: FetchRevisionInput, dir: string, fetched: FetchedCommit): Promise<Worktree> {
   const [index, busy] = [`${dir}.index`, `${dir}.busy`];
-  const reusable = (await exists(index)) && (await exists(dir)) && !(await exists(busy));
+  const reusable = (await pathExists(index)) && (await pathExists(dir)) && !(await pathExists(busy));
   if (!reusable) await Promise.all([dir, index].map((p) => rm(p, { recursive: true, force: true })));
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const owner = String(process.pid);

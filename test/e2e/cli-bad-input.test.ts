@@ -248,3 +248,18 @@ describe('unseal: bad ciphertext', () => {
     });
   });
 });
+
+describe('the command line', () => {
+  test('an unknown subcommand says so and names the nearest, instead of falling through to seal', async () => {
+    assertFailure(await runCli(['sael'], { input: '' }), {
+      code: 2,
+      mentions: ['unknown command "sael"', 'did you mean "seal"?'],
+      markers: [],
+    });
+    assertFailure(await runCli(['completion', 'bash']), {
+      code: 2,
+      mentions: ['unknown command "completion"'],
+      markers: [],
+    });
+  });
+});

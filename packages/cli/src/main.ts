@@ -2,6 +2,7 @@ import { CommanderError, type Command } from 'commander';
 import { ExitCode, oneLine } from './cli-error.js';
 import { describeError } from './describe-error.js';
 import { rewriteKubesealArgv } from './kubeseal-argv.js';
+import { unknownCommand } from './unknown-command.js';
 import { COMMAND_NAMES, createProgram, type CommandName } from './program.js';
 
 /** A command and all its subcommands (`sync list`, …), depth first. */
@@ -24,6 +25,11 @@ export async function main(argv: string[]): Promise<number> {
   const notices: string[] = [];
   let commanderError = '';
   let exitCode: number = ExitCode.Ok;
+  const unknown = unknownCommand(argv.slice(2));
+  if (unknown !== undefined) {
+    process.stderr.write(`gitseal: ${unknown}\n`);
+    return ExitCode.Usage;
+  }
   const args = rewriteKubesealArgv(argv);
   const program = createProgram(
     (text) => {

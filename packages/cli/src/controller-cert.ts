@@ -1,16 +1,8 @@
 import { readCertificate } from '@gitseal/crypto';
-import {
-  getJson,
-  getViaServiceProxy,
-  KubeError,
-  KubeErrorCode,
-  loadKubeConfig,
-  resourcePath,
-  Resources,
-} from '@gitseal/kube';
+import { getJson, getViaServiceProxy, KubeError, loadKubeConfig, resourcePath, Resources } from '@gitseal/kube';
 import { CERT_PATH, crossCheckCert, type ControllerAnswer } from './cert-cross-check.js';
 import type { CertPem } from './cert-source.js';
-import { CliError, ExitCode } from './cli-error.js';
+import { CliError, toCliError } from './cli-error.js';
 
 export interface ControllerCertOptions {
   readonly namespace: string;
@@ -30,16 +22,6 @@ const CROSS_CHECK_TIMEOUT_MS = 5_000;
 const MAX_BYTES = 1024 * 1024;
 
 type KubeConfig = ReturnType<typeof loadKubeConfig>;
-
-function toCliError(error: unknown, source: string): CliError {
-  if (error instanceof CliError) return error;
-  if (error instanceof KubeError) {
-    const local = error.code === KubeErrorCode.ConfigNotFound || error.code === KubeErrorCode.ConfigInvalid;
-    return new CliError(error.message, local ? ExitCode.User : ExitCode.Remote);
-  }
-  // e.g. the client refusing a plain-http server: its message is not ours to print.
-  return new CliError(`${source}: cannot reach the API server`, ExitCode.Remote);
-}
 
 function loadConfig(options: ControllerCertOptions): KubeConfig {
   const kc = loadKubeConfig(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig });

@@ -1,6 +1,7 @@
 import { requestRaw, toKubeError } from '@gitseal/kube';
 import type { ControllerEndpoint, ControllerReply, ControllerRoute } from './controller-endpoint.js';
-import { openKubeSession, toCliError } from './kube-session.js';
+import { openKubeSession } from './kube-session.js';
+import { toCliError } from './cli-error.js';
 
 export interface ProxyEndpointOptions {
   readonly namespace: string;

@@ -1,7 +1,7 @@
 import { assertOk, getJson, KubeError, requestRaw, resourcePath, Resources } from '@gitseal/kube';
 import { CliError, ExitCode } from './cli-error.js';
 import type { KubeConfig } from './kube-session.js';
-import { toCliError } from './kube-session.js';
+import { toCliError } from './cli-error.js';
 
 /** A GitSync as read from the API server: raw JSON, checked field by field where it is used. */
 export interface GitSyncObject {

@@ -1,5 +1,5 @@
-import { currentNamespace, KubeError, KubeErrorCode, loadKubeConfig } from '@gitseal/kube';
-import { CliError, ExitCode } from './cli-error.js';
+import { currentNamespace, loadKubeConfig } from '@gitseal/kube';
+import { CliError, toCliError } from './cli-error.js';
 
 /** The options every command that talks to the API server shares. */
 export interface ClusterOptions {
@@ -34,23 +34,4 @@ export function openKubeSession(options: ClusterOptions): KubeSession {
   } catch (error) {
     throw toCliError(error, 'kubeconfig');
   }
-}
-
-/**
- * Maps what a cluster call threw to a CliError: a broken kubeconfig or an object the API server cannot take is
- * bad input (exit 1), and so is a 400/422 answer (the object itself is invalid); anything else — no answer, timeouts, 403, 5xx — is a remote error (exit 3). KubeError
- * messages are already safe one-liners; anything else is replaced, never printed as is.
- */
-export function toCliError(error: unknown, what: string): CliError {
-  if (error instanceof CliError) return error;
-  if (error instanceof KubeError) {
-    const local =
-      error.code === KubeErrorCode.ConfigNotFound ||
-      error.code === KubeErrorCode.ConfigInvalid ||
-      error.code === KubeErrorCode.InvalidObject ||
-      error.status === 400 ||
-      error.status === 422;
-    return new CliError(error.message, local ? ExitCode.User : ExitCode.Remote);
-  }
-  return new CliError(`${what}: cannot reach the API server`, ExitCode.Remote);
 }

@@ -1,6 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import { ExitCode, oneLine } from './cli-error.js';
-import { describeError } from './describe-error.js';
+import { describeError, ExitCode, oneLine } from './cli-error.js';
 import { rewriteKubesealArgv } from './kubeseal-argv.js';
 import { unknownCommand } from './unknown-command.js';
 import { COMMAND_NAMES, createProgram, type CommandName } from './program.js';

@@ -1,3 +1,5 @@
+import { CodedError } from '@gitseal/crypto';
+
 export const ControllerErrorCode = {
   InvalidFlag: 'INVALID_FLAG',
   InvalidSealedSecret: 'INVALID_SEALED_SECRET',
@@ -13,12 +15,6 @@ export const ControllerErrorCode = {
 export type ControllerErrorCode = (typeof ControllerErrorCode)[keyof typeof ControllerErrorCode];
 
 /** The controller's one error class: a code plus a one-line message that names the object and never holds secrets. */
-export class ControllerError extends Error {
+export class ControllerError extends CodedError<ControllerErrorCode> {
   override readonly name = 'ControllerError';
-  constructor(
-    readonly code: ControllerErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

@@ -33,7 +33,6 @@ import {
   GitSyncCondition,
   GitSyncReason,
   gitSyncStatus,
-  sameGitSyncStatus,
   type GitSyncOutcome,
   type GitSyncStatusView,
 } from './git-sync-status.js';
@@ -43,6 +42,7 @@ import type { ObjectRef } from '@gitseal/notify';
 import type { InvolvedObject } from './notification-routes.js';
 import type { NotificationSink } from './notification-sink.js';
 import { putDriftBack, syncAnnouncements, type SyncStart } from './sync-announcements.js';
+import { statusPatchChangesNothing } from './status-patch.js';
 
 export interface GitSyncReconcilerOptions {
   readonly watch: GitSyncWatch;
@@ -538,7 +538,7 @@ export class GitSyncReconciler {
     for (let attempt = 0; ; attempt++) {
       const current = base.status as GitSyncStatusView | undefined;
       const next = gitSyncStatus(current, generation, outcome);
-      if (sameGitSyncStatus(current, next)) return base;
+      if (statusPatchChangesNothing(current, next)) return base;
       try {
         const written = await this.#o.kube.patchStatus(
           namespace,

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SyncRevisionResult } from '@gitseal/sync';
-import {
-  gitSyncStatus,
-  MAX_REQUESTED_AT_LENGTH,
-  nextHistory,
-  sameGitSyncStatus,
-  withHandledRequest,
-} from './git-sync-status.js';
+import { gitSyncStatus, MAX_REQUESTED_AT_LENGTH, nextHistory, withHandledRequest } from './git-sync-status.js';
+import { statusPatchChangesNothing } from './status-patch.js';
 
 const now = new Date('2026-01-02T03:04:05Z');
 const result = (over: Partial<SyncRevisionResult> = {}): SyncRevisionResult => ({
@@ -58,7 +53,7 @@ describe('gitSyncStatus', () => {
       { kind: 'synced', result: result({ applied: 0, pruned: 0 }), startedAt: new Date() },
       new Date(),
     );
-    assert.equal(sameGitSyncStatus(done, again), true, 'a no-op resync writes nothing');
+    assert.equal(statusPatchChangesNothing(done, again), true, 'a no-op resync writes nothing');
   });
 
   it('failure: keeps lastAppliedRevision; Stalled only for failures a retry cannot fix', () => {
@@ -160,6 +155,10 @@ describe('self-heal status', () => {
     );
     assert.equal(withHandledRequest(status, undefined), status);
     assert.equal(withHandledRequest(status, 'x'.repeat(MAX_REQUESTED_AT_LENGTH + 1)), status);
-    assert.equal(sameGitSyncStatus(status, withHandledRequest(status, 't')), false, 'a handled request is written');
+    assert.equal(
+      statusPatchChangesNothing(status, withHandledRequest(status, 't')),
+      false,
+      'a handled request is written',
+    );
   });
 });

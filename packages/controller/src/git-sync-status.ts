@@ -1,6 +1,6 @@
 import { ConditionStatus, removeCondition, setCondition, type Condition } from '@gitseal/kube';
 import type { GitSyncHistoryEntry, GitSyncStatus, InventoryEntry } from '@gitseal/manifests';
-import { canonicalJson, SyncReason, type SyncRevisionResult } from '@gitseal/sync';
+import { SyncReason, type SyncRevisionResult } from '@gitseal/sync';
 import { formatDuration } from './duration.js';
 
 export const GitSyncCondition = {
@@ -253,9 +253,4 @@ export const MAX_REQUESTED_AT_LENGTH = 256;
 export function withHandledRequest(status: GitSyncStatusView, requestedAt: string | undefined): GitSyncStatusView {
   if (requestedAt === undefined || requestedAt.length > MAX_REQUESTED_AT_LENGTH) return status;
   return { ...status, lastHandledRequestedAt: requestedAt };
-}
-
-/** Equal as far as a status write is concerned. */
-export function sameGitSyncStatus(a: GitSyncStatusView | undefined, b: GitSyncStatusView): boolean {
-  return canonicalJson(a ?? {}) === canonicalJson(b);
 }

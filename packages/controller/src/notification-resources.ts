@@ -1,7 +1,6 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
   createInformer,
-  findCondition,
   isForbidden,
   Resources,
   safeErrorMessage,
@@ -20,6 +19,7 @@ import { NotificationHub, type FingerprintedProvider } from './notification-hub.
 import type { NotificationKube } from './notification-kube.js';
 import { buildProvider, providerKey } from './notification-provider-build.js';
 import { alertProblem } from './notification-routes.js';
+import { statusPatchChangesNothing } from './status-patch.js';
 
 export interface NotificationResourcesOptions {
   readonly kubeConfig: KubeConfig;
@@ -197,16 +197,7 @@ export class NotificationResources {
   ): Promise<void> {
     const { namespace = 'default', name, generation } = resource.metadata;
     const current = resource.status as { conditions?: Condition[]; observedGeneration?: number } | undefined;
-    const before = findCondition(current?.conditions, 'Ready');
     const status = readiness.ready ? 'True' : 'False';
-    if (
-      current?.observedGeneration === generation &&
-      before?.status === status &&
-      before.reason === readiness.reason &&
-      before.message === readiness.message
-    ) {
-      return;
-    }
     const next: NotificationStatus = {
       ...(generation === undefined ? {} : { observedGeneration: generation }),
       conditions: setCondition(current?.conditions, {
@@ -217,6 +208,7 @@ export class NotificationResources {
         ...(generation === undefined ? {} : { observedGeneration: generation }),
       }) as NotificationStatus['conditions'],
     };
+    if (statusPatchChangesNothing(current, next)) return;
     try {
       await this.#o.kube.patchStatus(type, namespace, name, next);
     } catch (error) {

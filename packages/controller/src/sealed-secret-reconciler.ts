@@ -23,17 +23,29 @@ import { sealedSecretChecksum } from './secret-checksum.js';
 import {
   ConditionType,
   desiredStatus,
-  sameStatus,
   SyncReason,
   type SealedSecretStatusView,
   type SyncResult,
 } from './sealed-secret-status.js';
+import { statusPatchChangesNothing } from './status-patch.js';
 
 /**
  * An object with no items (kubeseal --allow-empty-data): nothing to open, so its Secret holds only the template's
  * data, as with Bitnami. The newest key vouches for it (the key-id and keyed HMAC of its Secret), so it is
  * recognised as intact later like any other.
  */
+/** What one reconcile decided, reported once by the caller. */
+interface Outcome {
+  readonly result: SyncResult;
+  readonly secretWritten: boolean;
+  /** The Secret write failed: reported, then thrown again. */
+  readonly failedWrite?: unknown;
+}
+
+function report(result: SyncResult, secretWritten = false): Outcome {
+  return { result, secretWritten };
+}
+
 function withoutItems(object: string, keys: KeySet): UnsealOutcome {
   const keyId = (keys.sealing ?? keys.keys[0])?.held.keyId;
   if (keyId === undefined) {
@@ -142,30 +154,42 @@ export class SealedSecretReconciler {
     }
     this.#o.metrics.bitnami?.unsealRequests.inc();
     const log = this.#o.logger.child({ sealedSecret: key, generation: raw.metadata.generation });
+    // Every path decides an outcome; status, metrics and events are reported once, here (Flux's finalizeStatus).
+    const outcome = await this.#decide(key, raw, log);
+    if (outcome.failedWrite !== undefined) {
+      await this.#finish(raw, log, outcome.result).catch(() => undefined);
+      throw outcome.failedWrite; // the work queue retries with backoff
+    }
+    return this.#finish(raw, log, outcome.result, outcome.secretWritten);
+  }
+
+  /** Reads, plans, unseals and writes the Secret as needed; says what to report. */
+  async #decide(key: string, raw: SealedSecret, log: Logger): Promise<Outcome> {
     let read: ReadSealedSecret;
     try {
       read = readSealedSecret(raw);
     } catch (error) {
       const message = error instanceof ControllerError ? error.message : 'not a valid SealedSecret';
-      return this.#finish(raw, log, { synced: false, reason: SyncReason.InvalidSealedSecret, message });
+      return report({ synced: false, reason: SyncReason.InvalidSealedSecret, message });
     }
     const existing = await this.#existingSecret(key, read);
     const keys = this.#o.keys();
     const plan = planSecret(read.sealedSecret, existing, keys, this.#o.hmacKeyFor);
     if (plan.kind === 'foreign') {
-      return this.#finish(raw, log, {
+      return report({
         synced: false,
         reason: SyncReason.SecretNotOwned,
         message: `Secret ${key} exists and is not owned by this SealedSecret (annotate it ${managedAnnotation(raw)}: "true" to hand it over)`,
       });
     }
     if (plan.kind === 'intact') {
-      if (plan.repair) await this.#write(raw, plan.repair, existing, log);
-      return this.#finish(raw, log, this.#success(key, plan.keyIds, keys), !!plan.repair);
+      const failed = plan.repair ? await this.#write(plan.repair, existing, log) : undefined;
+      if (failed) return failed;
+      return report(this.#success(key, plan.keyIds, keys), !!plan.repair);
     }
     const attempt = attemptChecksum(read.sealedSecret, keys);
     const remembered = this.#rememberedFailure(key, raw, attempt);
-    if (remembered) return this.#finish(raw, log, remembered);
+    if (remembered) return report(remembered);
     const { encryptedData } = read.sealedSecret.spec;
     const outcome =
       Object.keys(encryptedData).length === 0
@@ -181,7 +205,7 @@ export class SealedSecretReconciler {
         { reason: SyncReason.UnsealFailed, code: outcome.code, rsaOperations: outcome.rsaOperations },
         'unseal failed',
       );
-      return this.#finish(raw, log, this.#failed(key, attempt, SyncReason.UnsealFailed, outcome.message));
+      return report(this.#failed(key, attempt, SyncReason.UnsealFailed, outcome.message));
     }
     this.#failures.delete(key);
     let desired: Secret;
@@ -190,11 +214,12 @@ export class SealedSecretReconciler {
     } catch (error) {
       // A template that fails fails again under the same spec and keys: remembered like a failed unseal.
       const message = error instanceof ControllerError ? error.message : 'cannot build the Secret';
-      return this.#finish(raw, log, this.#failed(key, attempt, SyncReason.InvalidSealedSecret, message));
+      return report(this.#failed(key, attempt, SyncReason.InvalidSealedSecret, message));
     }
-    await this.#write(raw, desired, existing, log);
+    const failed = await this.#write(desired, existing, log);
+    if (failed) return failed;
     log.info({ reason: SyncReason.Unsealed, keyIds: outcome.keyIds, rsaOperations: outcome.rsaOperations }, 'unsealed');
-    return this.#finish(raw, log, this.#success(key, outcome.keyIds, keys), true);
+    return report(this.#success(key, outcome.keyIds, keys), true);
   }
 
   /** Records a failure after RSA work; its checksum goes to status.failedChecksum, so a restart remembers it. */
@@ -254,21 +279,23 @@ export class SealedSecretReconciler {
   }
 
   /**
-   * Writes the Secret. A failed write is reported on the SealedSecret (Synced=False, ApplyFailed, a safe message)
-   * and then thrown again, so that the work queue retries with backoff.
+   * Writes the Secret. A failed write becomes an outcome (Synced=False, ApplyFailed, a safe message) that is
+   * reported and then thrown again, so that the work queue retries with backoff.
    */
-  async #write(raw: SealedSecret, desired: Secret, existing: Secret | undefined, log: Logger): Promise<void> {
+  async #write(desired: Secret, existing: Secret | undefined, log: Logger): Promise<Outcome | undefined> {
     try {
       await this.#writeSecret(desired, existing, log);
+      return undefined;
     } catch (error) {
       // A conflict only means the cache was behind: the retry reads afresh, no need to report it.
-      if (!isConflict(error)) {
-        const { namespace = '', name = '' } = desired.metadata;
-        const message = safeErrorMessage(error, `write Secret ${namespace}/${name}`);
-        const failed = { synced: false, reason: SyncReason.ApplyFailed, message };
-        await this.#finish(raw, log, failed).catch(() => undefined);
-      }
-      throw error;
+      if (isConflict(error)) throw error;
+      const { namespace = '', name = '' } = desired.metadata;
+      const message = safeErrorMessage(error, `write Secret ${namespace}/${name}`);
+      return {
+        result: { synced: false, reason: SyncReason.ApplyFailed, message },
+        secretWritten: false,
+        failedWrite: error,
+      };
     }
   }
 
@@ -294,7 +321,7 @@ export class SealedSecretReconciler {
     }
     const current = raw.status as SealedSecretStatusView | undefined;
     const next = desiredStatus(current, raw.metadata.generation, result);
-    const statusChanged = !sameStatus(current, next);
+    const statusChanged = !statusPatchChangesNothing(current, next);
     const subject = {
       apiVersion: raw.apiVersion,
       kind: 'SealedSecret',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { desiredStatus, sameStatus, SyncReason } from './sealed-secret-status.js';
+import { desiredStatus, SyncReason } from './sealed-secret-status.js';
+import { statusPatchChangesNothing as sameStatus } from './status-patch.js';
 
 test('failedChecksum: written with a failure that cost RSA work, cleared (null, merge patch) once it no longer applies', () => {
   const failed = desiredStatus(undefined, 3, {

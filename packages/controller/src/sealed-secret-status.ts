@@ -78,24 +78,3 @@ export function desiredStatus(
   else if (current?.failedChecksum) status.failedChecksum = null;
   return status;
 }
-
-function comparable(status: SealedSecretStatusView | undefined): string {
-  const conditions = (status?.conditions ?? []).map(({ type, status: s, reason, message, observedGeneration }) => ({
-    type,
-    status: s,
-    reason,
-    message,
-    observedGeneration,
-  }));
-  return JSON.stringify([
-    status?.observedGeneration,
-    status?.keyFingerprint ?? '',
-    status?.failedChecksum ?? '',
-    conditions,
-  ]);
-}
-
-/** Whether two statuses say the same (timestamps aside): then no status write is needed. */
-export function sameStatus(a: SealedSecretStatusView | undefined, b: SealedSecretStatusView | undefined): boolean {
-  return comparable(a) === comparable(b);
-}

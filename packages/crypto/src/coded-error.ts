@@ -1,23 +1,31 @@
-/**
- * Names of gitseal's coded error classes, one per layer. Their messages are one line, name the object or file
- * and never hold secret bytes (house rule), so they are the only messages passed on as they are. The check is by
- * name plus a string `code` rather than `instanceof`, so that a layer can recognise another's errors without
- * importing it (SyncError lives above kube; CliError has an exit code instead of a code).
- */
-export const CODED_ERROR_NAMES: ReadonlySet<string> = new Set([
-  'CryptoError',
-  'ManifestError',
-  'KubeError',
-  'ControllerError',
-  'CliError',
-  'SyncError',
-]);
+const CODED = Symbol.for('gitseal.CodedError');
 
-/** True for an error of one of gitseal's coded error classes, whose message is safe to print. */
-export function isCodedError(error: unknown): error is Error {
-  if (!(error instanceof Error) || !CODED_ERROR_NAMES.has(error.name)) return false;
-  const { code, exitCode } = error as { code?: unknown; exitCode?: unknown };
-  return typeof code === 'string' || (error.name === 'CliError' && typeof exitCode === 'number');
+/**
+ * The base of gitseal's error classes, one per layer (sigstore's BaseError shape): a string `code`, a one-line
+ * message that names the object or file and never holds secret bytes (house rule), and an optional `cause` that is
+ * itself a CodedError — never a library's exception, whose message or body could quote input or a response, so a
+ * logger that serializes causes cannot leak one. Only these messages are passed on as they are.
+ *
+ * Recognised by a registered symbol rather than `instanceof`, so that a copy of this package loaded twice (a
+ * bundle beside the workspace package) still recognises the other's errors.
+ */
+export abstract class CodedError<Code extends string = string> extends Error {
+  abstract override readonly name: string;
+  declare readonly cause?: CodedError;
+  readonly [CODED] = true;
+
+  constructor(
+    readonly code: Code,
+    message: string,
+    options: { readonly cause?: CodedError } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  }
+}
+
+/** True for one of gitseal's coded errors, whose message is safe to print. */
+export function isCodedError(error: unknown): error is CodedError {
+  return error instanceof Error && (error as { [CODED]?: unknown })[CODED] === true;
 }
 
 /** What to print for an error that is not one of ours: its class name only, never its message. */
@@ -25,4 +33,9 @@ export function unexpectedError(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error';
   const name = /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(error.name) ? error.name : 'Error';
   return `unexpected ${name}`;
+}
+
+/** A coded error's message, else `fallback` (never a foreign error's message, which may quote input). */
+export function safeMessage(error: unknown, fallback: string): string {
+  return isCodedError(error) ? error.message : fallback;
 }

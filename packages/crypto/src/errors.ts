@@ -1,3 +1,5 @@
+import { CodedError } from './coded-error.js';
+
 export const CryptoErrorCode = {
   InvalidBase64: 'INVALID_BASE64',
   DecryptFailed: 'DECRYPT_FAILED',
@@ -12,16 +14,12 @@ export const CryptoErrorCode = {
 export type CryptoErrorCode = (typeof CryptoErrorCode)[keyof typeof CryptoErrorCode];
 
 /** The crypto layer's one error class: a code plus a one-line message that never holds secret bytes. */
-export class CryptoError extends Error {
+export class CryptoError extends CodedError<CryptoErrorCode> {
   override readonly name = 'CryptoError';
   /** Set by unsealValue: RSA private-key operations spent before it failed. */
   readonly rsaOperations: number | undefined;
-  constructor(
-    readonly code: CryptoErrorCode,
-    message: string,
-    details: { readonly rsaOperations?: number } = {},
-  ) {
-    super(message);
+  constructor(code: CryptoErrorCode, message: string, details: { readonly rsaOperations?: number } = {}) {
+    super(code, message);
     this.rsaOperations = details.rsaOperations;
   }
 }

@@ -48,4 +48,4 @@ export { orderKeysForTrial } from './key-order.js';
 export { sealValue, type SealValueInput } from './seal-value.js';
 export { unsealValue, type UnsealedValue, type UnsealValueInput } from './unseal-value.js';
 export { inspectSealedValue, type SealedValueInfo } from './inspect-sealed-value.js';
-export { CODED_ERROR_NAMES, isCodedError, unexpectedError } from './coded-error.js';
+export { CodedError, isCodedError, safeMessage, unexpectedError } from './coded-error.js';

@@ -12,7 +12,6 @@ export {
   Watch,
 } from './client-node.js';
 export { KubeError, KubeErrorCode, type KubeErrorDetails } from './kube-error.js';
-export { CODED_ERROR_NAMES, isCodedError, unexpectedError } from '@gitseal/crypto';
 export {
   apiErrorStatus,
   describeApiError,

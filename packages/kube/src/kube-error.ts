@@ -1,3 +1,5 @@
+import { CodedError } from '@gitseal/crypto';
+
 /** Error codes of the kube layer. */
 export const KubeErrorCode = {
   ConfigNotFound: 'CONFIG_NOT_FOUND',
@@ -21,18 +23,17 @@ export interface KubeErrorDetails {
 
 /**
  * The one error class of the kube layer. Its message is always a safe one-liner: it names the object and
- * the HTTP status/reason and never carries a response or request body. It deliberately has no `cause`, so a
- * logger that serializes causes cannot leak the original API exception.
+ * the HTTP status/reason and never carries a response or request body. The original API exception is never
+ * its `cause` (a CodedError's cause can only be another CodedError), so a logger that serializes causes cannot
+ * leak it.
  */
-export class KubeError extends Error {
+export class KubeError extends CodedError<KubeErrorCode> {
   override readonly name = 'KubeError';
-  readonly code: KubeErrorCode;
   readonly status: number | undefined;
   readonly reason: string | undefined;
 
   constructor(code: KubeErrorCode, message: string, details: KubeErrorDetails = {}) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.status = details.status;
     this.reason = details.reason;
   }

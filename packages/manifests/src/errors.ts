@@ -1,3 +1,5 @@
+import { CodedError } from '@gitseal/crypto';
+
 export const ManifestErrorCode = {
   TooLarge: 'TOO_LARGE',
   TooManyDocuments: 'TOO_MANY_DOCUMENTS',
@@ -17,12 +19,6 @@ export const ManifestErrorCode = {
 export type ManifestErrorCode = (typeof ManifestErrorCode)[keyof typeof ManifestErrorCode];
 
 /** The manifests layer's one error class: a code plus a one-line message naming the file or object, never secret bytes. */
-export class ManifestError extends Error {
+export class ManifestError extends CodedError<ManifestErrorCode> {
   override readonly name = 'ManifestError';
-  constructor(
-    readonly code: ManifestErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

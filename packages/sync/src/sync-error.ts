@@ -1,3 +1,5 @@
+import { CodedError } from '@gitseal/crypto';
+
 /** PascalCase reasons, usable as a condition reason on a GitSync. */
 export const SyncReason = {
   GitFetchFailed: 'GitFetchFailed',
@@ -87,14 +89,11 @@ const REASON_OF: Record<SyncErrorCode, SyncReason> = {
  * The sync layer's one error class: a code, the condition reason it maps to, and a one-line message that
  * names the repository, file or object and never holds credentials or secret bytes.
  */
-export class SyncError extends Error {
+export class SyncError extends CodedError<SyncErrorCode> {
   override readonly name = 'SyncError';
   readonly reason: SyncReason;
-  constructor(
-    readonly code: SyncErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: SyncErrorCode, message: string, options: { readonly cause?: CodedError } = {}) {
+    super(code, message, options);
     this.reason = REASON_OF[code];
   }
 }

@@ -3,7 +3,8 @@ import { createObject, getJson, KubeError, resourcePath, Resources } from '@gits
 import { Label, type KubeObject } from '@gitseal/manifests';
 import { CliError } from '../cli-error.js';
 import { keySecretObject, readKeyBackup, type KeySecret } from '../key-backup.js';
-import { openKubeSession, toCliError, type KubeConfig } from '../kube-session.js';
+import { openKubeSession, type KubeConfig } from '../kube-session.js';
+import { toCliError } from '../cli-error.js';
 import { readFileCapped } from '../read-input.js';
 import type { KeysOptions } from './keys-backup.js';
 

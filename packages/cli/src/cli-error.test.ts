@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CryptoError, CryptoErrorCode } from '@gitseal/crypto';
 import { ManifestError, ManifestErrorCode } from '@gitseal/manifests';
-import { CliError, ExitCode, wrapError } from './cli-error.js';
-import { describeError } from './describe-error.js';
+import { SyncError, SyncErrorCode } from '@gitseal/sync';
+import { CliError, describeError, ExitCode, wrapError } from './cli-error.js';
 
 const SECRET = 'hunter2-plaintext';
 
@@ -21,7 +21,7 @@ test('describeError passes on the messages of coded errors only', () => {
     describeError(new ManifestError(ManifestErrorCode.InvalidYaml, 'f: invalid YAML')).message,
     'f: invalid YAML',
   );
-  const sync = Object.assign(new Error('repo: fetch failed'), { name: 'SyncError', code: 'GIT_FAILED' });
+  const sync = new SyncError(SyncErrorCode.GitFailed, 'repo: fetch failed');
   assert.equal(describeError(sync).message, 'repo: fetch failed');
   assert.equal(describeError(new TypeError(`cannot read ${SECRET}`)).message, 'unexpected TypeError');
   assert.equal(describeError(new SyntaxError(`Unexpected token ${SECRET}`)).message, 'unexpected SyntaxError');

@@ -15,12 +15,12 @@ import { requestSync, setSuspended, waitHandled } from '../commands/sync-request
 import type { KubeConfig } from '../kube-session.js';
 import { canI } from './access-review.js';
 import { createDetailReader, type DetailReader } from './git-sync-detail.js';
-import { GitSyncFeed } from './git-sync-feed.js';
+import { createGitSyncFeed, type GitSyncFeed } from './git-sync-feed.js';
 import { allowedHosts, isAllowedHost, isAllowedOrigin } from './host-check.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { readKeys, readSealingCert, type KeysSource } from './keys-reader.js';
 import { createObjectDiffReader, type ObjectDiffReader, type ObjectRefQuery } from './object-diff-reader.js';
-import { SealedSecretFeed } from './sealed-secret-feed.js';
+import { createSealedSecretFeed, type SealedSecretFeed } from './sealed-secret-feed.js';
 import { openEventStream } from './sse.js';
 import { sameToken, UiAuth, type UiSessionRecord } from './ui-auth.js';
 
@@ -113,9 +113,9 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
   const port = await listen(server, options.host, options.port);
   const hosts = allowedHosts(options.host, port);
   const auth = new UiAuth(`gitseal-ui-${port}`);
-  const feed = new GitSyncFeed(options.kc, options.namespace);
+  const feed = createGitSyncFeed(options.kc, options.namespace);
   const reader = createDetailReader(options.kc, createApiDiscovery(options.kc));
-  const sealedSecrets = new SealedSecretFeed(options.kc, options.namespace);
+  const sealedSecrets = createSealedSecretFeed(options.kc, options.namespace);
   const diffs = createObjectDiffReader(options.kc);
   server.on('request', createApp(options, { hosts, auth, feed, reader, sealedSecrets, diffs }));
   void feed.start();

@@ -1,48 +1,12 @@
-import type { UiGitSyncSummary, UiOverviewMessage } from '@gitseal/manifests';
+import type { UiGitSyncSummary } from '@gitseal/manifests';
 import { useMemo, useState } from 'preact/hooks';
 import { Badge } from '../components/badge';
+import { ListHead, NamespaceSelect } from '../components/list-head';
 import { ago, exactTime, gitSyncHref } from '../format';
-import { useEventStream } from '../live';
+import { useLiveList } from '../live-list';
 import { countStates, matches, STATES, type OverviewFilter } from '../overview-filter';
 
 type View = 'table' | 'tiles';
-
-interface ListState {
-  readonly items: ReadonlyMap<string, UiGitSyncSummary>;
-  readonly loaded: boolean;
-  readonly live: boolean;
-  readonly scope: string;
-  readonly problems: readonly string[];
-}
-
-const EMPTY: ListState = { items: new Map(), loaded: false, live: false, scope: '', problems: [] };
-
-function reduce(state: ListState, message: UiOverviewMessage): ListState {
-  switch (message.type) {
-    case 'snapshot':
-      return {
-        ...state,
-        items: new Map(message.items.map((i) => [i.key, i])),
-        loaded: true,
-        live: message.live,
-        scope: message.scope,
-      };
-    case 'upsert': {
-      const items = new Map(state.items);
-      items.set(message.item.key, message.item);
-      return { ...state, items };
-    }
-    case 'delete': {
-      const items = new Map(state.items);
-      items.delete(message.key);
-      return { ...state, items };
-    }
-    case 'problem':
-      return state.problems.includes(message.message)
-        ? state
-        : { ...state, problems: [...state.problems, message.message] };
-  }
-}
 
 function StateCell({ item }: { item: UiGitSyncSummary }) {
   return (
@@ -140,37 +104,16 @@ function Tiles({ items }: { items: readonly UiGitSyncSummary[] }) {
 }
 
 export function Overview() {
-  const [state, setState] = useState<ListState>(EMPTY);
   const [filter, setFilter] = useState<OverviewFilter>({ namespace: '', status: '', text: '' });
   const [view, setView] = useState<View>('table');
-  const connection = useEventStream<UiOverviewMessage>('/api/gitsyncs/stream', (m) => setState((s) => reduce(s, m)));
-
-  const all = useMemo(() => [...state.items.values()].sort((a, b) => a.key.localeCompare(b.key)), [state.items]);
-  const namespaces = useMemo(() => [...new Set(all.map((i) => i.namespace))].sort(), [all]);
+  const list = useLiveList<UiGitSyncSummary>('/api/gitsyncs/stream');
+  const { all } = list;
   const shown = useMemo(() => all.filter((i) => matches(i, filter)), [all, filter]);
   const counts = countStates(all);
-  const liveText = !state.loaded
-    ? 'Loading…'
-    : !state.live
-      ? 'Not live'
-      : connection === 'live'
-        ? 'Live'
-        : 'Reconnecting…';
 
   return (
     <section aria-labelledby="overview-title">
-      <div class="page-head">
-        <h1 id="overview-title">GitSyncs</h1>
-        <span class={`live live-${connection}`} role="status" aria-live="polite">
-          {liveText}
-          {state.loaded && state.scope !== '' && <span class="muted"> · {state.scope}</span>}
-        </span>
-      </div>
-      {state.problems.map((p) => (
-        <p class="problem" role="alert" key={p}>
-          {p}
-        </p>
-      ))}
+      <ListHead id="overview-title" title="GitSyncs" list={list} />
       <ul class="counts" aria-label="GitSyncs per state">
         <li>
           <strong data-count="Total">{all.length}</strong> total
@@ -184,20 +127,11 @@ export function Overview() {
         ))}
       </ul>
       <form class="filters" role="search" aria-label="Filter GitSyncs" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Namespace
-          <select
-            value={filter.namespace}
-            onChange={(e) => setFilter({ ...filter, namespace: (e.target as HTMLSelectElement).value })}
-          >
-            <option value="">All namespaces</option>
-            {namespaces.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NamespaceSelect
+          value={filter.namespace}
+          namespaces={list.namespaces}
+          onChange={(namespace) => setFilter({ ...filter, namespace })}
+        />
         <label>
           Status
           <select
@@ -231,9 +165,9 @@ export function Overview() {
         </fieldset>
       </form>
       <p class="muted" aria-live="polite">
-        {state.loaded ? `Showing ${shown.length} of ${all.length}` : 'Reading GitSyncs…'}
+        {list.loaded ? `Showing ${shown.length} of ${all.length}` : 'Reading GitSyncs…'}
       </p>
-      {state.loaded && all.length === 0 && state.problems.length === 0 && (
+      {list.loaded && all.length === 0 && list.problems.length === 0 && (
         <p class="empty">No GitSyncs yet. Create one with kubectl and it appears here.</p>
       )}
       {shown.length > 0 && (view === 'table' ? <Table items={shown} /> : <Tiles items={shown} />)}

@@ -1,42 +1,9 @@
-import type { UiSealedSecret, UiSealedSecretsMessage } from '@gitseal/manifests';
+import type { UiSealedSecret } from '@gitseal/manifests';
 import { useMemo, useState } from 'preact/hooks';
 import { Badge } from '../components/badge';
+import { ListHead, NamespaceSelect } from '../components/list-head';
 import { ago, exactTime } from '../format';
-import { useEventStream } from '../live';
-
-interface ListState {
-  readonly items: ReadonlyMap<string, UiSealedSecret>;
-  readonly loaded: boolean;
-  readonly live: boolean;
-  readonly scope: string;
-  readonly problems: readonly string[];
-}
-
-const EMPTY: ListState = { items: new Map(), loaded: false, live: false, scope: '', problems: [] };
-
-function reduce(state: ListState, message: UiSealedSecretsMessage): ListState {
-  switch (message.type) {
-    case 'snapshot':
-      return {
-        ...state,
-        items: new Map(message.items.map((i) => [i.key, i])),
-        loaded: true,
-        live: message.live,
-        scope: message.scope,
-      };
-    case 'upsert':
-      return { ...state, items: new Map(state.items).set(message.item.key, message.item) };
-    case 'delete': {
-      const items = new Map(state.items);
-      items.delete(message.key);
-      return { ...state, items };
-    }
-    case 'problem':
-      return state.problems.includes(message.message)
-        ? state
-        : { ...state, problems: [...state.problems, message.message] };
-  }
-}
+import { useLiveList } from '../live-list';
 
 const syncedLabel = (s: UiSealedSecret): string =>
   s.synced === 'True' ? 'Synced' : s.synced === 'False' ? 'Failed' : 'Unknown';
@@ -91,14 +58,10 @@ function Row({ item }: { item: UiSealedSecret }) {
 }
 
 export function SealedSecretsPage() {
-  const [state, setState] = useState<ListState>(EMPTY);
   const [namespace, setNamespace] = useState('');
   const [text, setText] = useState('');
-  const connection = useEventStream<UiSealedSecretsMessage>('/api/sealedsecrets/stream', (m) =>
-    setState((s) => reduce(s, m)),
-  );
-  const all = useMemo(() => [...state.items.values()].sort((a, b) => a.key.localeCompare(b.key)), [state.items]);
-  const namespaces = useMemo(() => [...new Set(all.map((i) => i.namespace))].sort(), [all]);
+  const list = useLiveList<UiSealedSecret>('/api/sealedsecrets/stream');
+  const { all } = list;
   const needle = text.trim().toLowerCase();
   const shown = useMemo(
     () =>
@@ -114,27 +77,9 @@ export function SealedSecretsPage() {
   );
   const failed = all.filter((i) => i.synced === 'False').length;
   const compromised = all.filter((i) => i.compromised).length;
-  const liveText = !state.loaded
-    ? 'Loading…'
-    : !state.live
-      ? 'Not live'
-      : connection === 'live'
-        ? 'Live'
-        : 'Reconnecting…';
   return (
     <section aria-labelledby="sealed-title">
-      <div class="page-head">
-        <h1 id="sealed-title">SealedSecrets</h1>
-        <span class={`live live-${connection}`} role="status" aria-live="polite">
-          {liveText}
-          {state.loaded && state.scope !== '' && <span class="muted"> · {state.scope}</span>}
-        </span>
-      </div>
-      {state.problems.map((p) => (
-        <p class="problem" role="alert" key={p}>
-          {p}
-        </p>
-      ))}
+      <ListHead id="sealed-title" title="SealedSecrets" list={list} />
       <ul class="counts" aria-label="SealedSecrets per state">
         <li>
           <strong data-count="Total">{all.length}</strong> total
@@ -156,17 +101,7 @@ export function SealedSecretsPage() {
         </li>
       </ul>
       <form class="filters" role="search" aria-label="Filter SealedSecrets" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Namespace
-          <select value={namespace} onChange={(e) => setNamespace((e.target as HTMLSelectElement).value)}>
-            <option value="">All namespaces</option>
-            {namespaces.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NamespaceSelect value={namespace} namespaces={list.namespaces} onChange={setNamespace} />
         <label class="grow">
           Search
           <input
@@ -178,9 +113,9 @@ export function SealedSecretsPage() {
         </label>
       </form>
       <p class="muted" aria-live="polite">
-        {state.loaded ? `Showing ${shown.length} of ${all.length}` : 'Reading SealedSecrets…'}
+        {list.loaded ? `Showing ${shown.length} of ${all.length}` : 'Reading SealedSecrets…'}
       </p>
-      {state.loaded && all.length === 0 && state.problems.length === 0 && (
+      {list.loaded && all.length === 0 && list.problems.length === 0 && (
         <p class="empty">No SealedSecrets yet. Seal one on the Seal page, or apply one with kubectl.</p>
       )}
       {shown.length > 0 && (

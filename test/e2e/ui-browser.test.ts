@@ -6,31 +6,24 @@
 // event of the walk is scanned for the plaintext markers of the sealed and plain Secrets in Git. With
 // GITSEAL_UI_SCREENSHOTS=1, screenshots of each page go to docs/images/ui-*.png.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import type { Page } from 'playwright-core';
 import { kubectlOk, serviceAccountKubeConfig } from '../support/index.js';
-import { launchChromium, TrafficRecorder, type TestBrowser } from '../support/browser.js';
+import { launchChromium } from '../support/browser.js';
+import { BrowserSession, screenshot as shot } from '../support/browser-session.js';
 import { startGitsealUi, type GitsealUiProcess } from '../support/browser-ui-server.js';
-import { assertNoMarkers, marker, REPO_ROOT } from './cli-harness.js';
+import { assertNoMarkers, marker } from './cli-harness.js';
 import { b64, sealItems } from './controller-harness.js';
 import { configMapJson, createSyncNamespace, syncSuite, type GitRepo } from './sync-harness.js';
 
 const suite = syncSuite('ui-browser.log');
-const IMAGES = join(REPO_ROOT, 'docs', 'images');
 const sealedMarker = marker('ui-sealed');
 const plainMarker = marker('ui-plain');
 suite.markers.push(sealedMarker, plainMarker);
 
-const uis: GitsealUiProcess[] = [];
-const recorders: TrafficRecorder[] = [];
-let browser: TestBrowser | undefined;
-after(async () => {
-  await browser?.close();
-  await Promise.all(uis.map((ui) => ui.stop()));
-});
+const session = new BrowserSession();
+const { uis, recorders } = session;
 
 interface Walk {
   readonly namespace: string;
@@ -41,13 +34,6 @@ interface Walk {
 }
 
 let walk: Promise<Walk | undefined> | undefined;
-
-/** A new page of the shared browser whose traffic is recorded for the plaintext scan. */
-async function recordedPage(b: TestBrowser): Promise<Page> {
-  const page = await b.context.newPage();
-  recorders.push(await TrafficRecorder.attach(page));
-  return page;
-}
 
 function files(namespace: string, certPem: string, data: string): Record<string, string> {
   return {
@@ -86,14 +72,14 @@ function start(t: TestContext): Promise<Walk | undefined> {
   walk ??= (async () => {
     const sync = await suite.ready(t);
     if (!sync) return undefined;
-    browser = await launchChromium(t);
-    if (!browser) return undefined;
+    session.browser = await launchChromium(t);
+    if (!session.browser) return undefined;
     const namespace = await createSyncNamespace(sync.kc, 'ui-walk');
     const repo = suite.newRepo();
     repo.commit(files(namespace, sync.certPem, 'hello'));
     const ui = await startGitsealUi(sync.plane.kubeconfigPath);
     uis.push(ui);
-    const page = await recordedPage(browser);
+    const page = await session.recordedPage();
     await page.goto(ui.loginUrl);
     return { namespace, repo, ui, page, kubeconfig: sync.plane.kubeconfigPath };
   })();
@@ -101,12 +87,6 @@ function start(t: TestContext): Promise<Walk | undefined> {
 }
 
 /** Screenshots for the docs, only when asked for (GITSEAL_UI_SCREENSHOTS=1), so test runs leave the tree clean. */
-const shot = async (page: Page, name: string): Promise<void> => {
-  if (process.env.GITSEAL_UI_SCREENSHOTS !== '1') return;
-  mkdirSync(IMAGES, { recursive: true });
-  await page.screenshot({ path: join(IMAGES, `ui-${name}.png`), fullPage: true });
-};
-
 test('overview: a GitSync created with kubectl appears and turns Ready live; tiles, filters, keyboard', async (t) => {
   const w = await start(t);
   if (!w) return;
@@ -212,7 +192,7 @@ test('GitSync page: resource tree, Sync now adds a history entry, a deleted obje
 
 test('a viewer whose RBAC forbids patching GitSyncs sees Sync now and Suspend disabled, with the reason', async (t) => {
   const w = await start(t);
-  if (!w || !browser) return;
+  if (!w || !session.browser) return;
   const sync = await suite.ready(t);
   assert.ok(sync);
   const { namespace } = w;
@@ -239,7 +219,7 @@ test('a viewer whose RBAC forbids patching GitSyncs sees Sync now and Suspend di
   const viewer = await serviceAccountKubeConfig(sync.plane, { namespace, name: 'viewer' });
   const ui = await startGitsealUi(viewer.path, ['-n', namespace]);
   uis.push(ui);
-  const page = await recordedPage(browser);
+  const page = await session.recordedPage();
   await page.goto(ui.loginUrl);
   await page.getByRole('alert').filter({ hasText: 'You may not list GitSyncs in all namespaces' }).waitFor();
   await page.locator(`tr[data-key="${namespace}/app"]`).waitFor();
@@ -259,8 +239,8 @@ test('a viewer whose RBAC forbids patching GitSyncs sees Sync now and Suspend di
 
 test('a phone-width window (390×844) shows the Overview without sideways scrolling', async (t) => {
   const w = await start(t);
-  if (!w || !browser) return;
-  const page = await recordedPage(browser);
+  if (!w || !session.browser) return;
+  const page = await session.recordedPage();
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(w.ui.url);
   await page.locator(`tr[data-key="${w.namespace}/app"]`).waitFor();

@@ -7,21 +7,19 @@
 // ConfigMap (key names and changes, never values); keyboard use and a phone-width window; a user without RBAC for
 // SealedSecrets and the certificates ConfigMap told so. Screenshots only with GITSEAL_UI_SCREENSHOTS=1.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { readCertificate } from '@gitseal/crypto';
 import { RbacAuthorizationV1Api, type CoreV1Api } from '@kubernetes/client-node';
 import type { Page, Request } from 'playwright-core';
 import { createTestNamespace, kubectlOk, serviceAccountKubeConfig } from '../support/index.js';
-import { launchChromium, TrafficRecorder, type TestBrowser } from '../support/browser.js';
+import { launchChromium } from '../support/browser.js';
+import { BrowserSession, screenshot as shot } from '../support/browser-session.js';
 import { startGitsealUi, type GitsealUiProcess } from '../support/browser-ui-server.js';
-import { assertNoMarkers, marker, REPO_ROOT } from './cli-harness.js';
+import { assertNoMarkers, marker } from './cli-harness.js';
 import { b64, sealItems, waitFor } from './controller-harness.js';
 import { configMapJson, createSyncNamespace, readyAt, syncSuite, type GitRepo } from './sync-harness.js';
 
 const suite = syncSuite('ui-seal-browser.log');
-const IMAGES = join(REPO_ROOT, 'docs', 'images');
 const typedV2 = marker('ui-typed-v2');
 const typedV1 = marker('ui-typed-v1');
 const typedDirect = marker('ui-typed-direct');
@@ -30,13 +28,8 @@ const driftMarker = marker('ui-drift');
 const sealedMarker = marker('ui-sealed2');
 suite.markers.push(typedV2, typedV1, typedDirect, plainMarker, driftMarker, sealedMarker);
 
-const uis: GitsealUiProcess[] = [];
-const recorders: TrafficRecorder[] = [];
-let browser: TestBrowser | undefined;
-after(async () => {
-  await browser?.close();
-  await Promise.all(uis.map((ui) => ui.stop()));
-});
+const session = new BrowserSession();
+const { uis, recorders } = session;
 
 interface Walk {
   readonly namespace: string;
@@ -50,18 +43,6 @@ interface Walk {
 }
 
 let walk: Promise<Walk | undefined> | undefined;
-
-async function recordedPage(b: TestBrowser): Promise<Page> {
-  const page = await b.context.newPage();
-  recorders.push(await TrafficRecorder.attach(page));
-  return page;
-}
-
-const shot = async (page: Page, name: string): Promise<void> => {
-  if (process.env.GITSEAL_UI_SCREENSHOTS !== '1') return;
-  mkdirSync(IMAGES, { recursive: true });
-  await page.screenshot({ path: join(IMAGES, `ui-${name}.png`), fullPage: true });
-};
 
 const sealedSecretJson = (certPem: string, namespace: string, name: string, value: string): string =>
   JSON.stringify({
@@ -108,8 +89,8 @@ function start(t: TestContext): Promise<Walk | undefined> {
   walk ??= (async () => {
     const sync = await suite.ready(t);
     if (!sync) return undefined;
-    browser = await launchChromium(t);
-    if (!browser) return undefined;
+    session.browser = await launchChromium(t);
+    if (!session.browser) return undefined;
     const namespace = await createSyncNamespace(sync.kc, 'ui-seal');
     const repo = suite.newRepo();
     const commit = repo.commit(files(namespace, sync.certPem));
@@ -118,7 +99,7 @@ function start(t: TestContext): Promise<Walk | undefined> {
     await sync.syncs.waitFor(namespace, 'app', 'Ready', readyAt(commit));
     const ui = await startGitsealUi(kubeconfig, ['--controller-namespace', sync.namespace]);
     uis.push(ui);
-    const page = await recordedPage(browser);
+    const page = await session.recordedPage();
     await page.goto(ui.loginUrl);
     const fingerprint = readCertificate(sync.certPem).fingerprint;
     return {
@@ -224,9 +205,9 @@ async function secretData(core: CoreV1Api, namespace: string, name: string): Pro
 
 test('Secrets sealed in the browser (v2 and v1) sync from Git and unseal to what was typed; no plaintext in any request', async (t) => {
   const w = await start(t);
-  if (!w || !browser) return;
+  if (!w || !session.browser) return;
   const { namespace } = w;
-  const page = await recordedPage(browser);
+  const page = await session.recordedPage();
   const requests = captureRequests(page);
   await page.goto(`${w.ui.url}#/seal`);
   await page.locator(`.cert[data-fingerprint="${w.fingerprint}"]`).waitFor({ timeout: 15_000 });
@@ -350,8 +331,8 @@ test('the GitSync page diffs a drifted Secret and ConfigMap key by key, without 
 
 test('keyboard only: the navigation, and sealing from the form; a phone-width window fits every new page', async (t) => {
   const w = await start(t);
-  if (!w || !browser) return;
-  const page = await recordedPage(browser);
+  if (!w || !session.browser) return;
+  const page = await session.recordedPage();
   await page.goto(`${w.ui.url}#/`);
   await page.getByRole('heading', { name: 'GitSyncs', level: 1 }).waitFor();
   await page.getByRole('link', { name: 'Seal', exact: true }).focus();
@@ -402,7 +383,7 @@ test('keyboard only: the navigation, and sealing from the form; a phone-width wi
 
 test('a user without RBAC for SealedSecrets and the certificates ConfigMap is told so on both pages', async (t) => {
   const w = await start(t);
-  if (!w || !browser) return;
+  if (!w || !session.browser) return;
   const sync = await suite.ready(t);
   assert.ok(sync);
   const { namespace } = w;
@@ -426,7 +407,7 @@ test('a user without RBAC for SealedSecrets and the certificates ConfigMap is to
   const viewer = await serviceAccountKubeConfig(sync.plane, { namespace, name: 'gitsync-viewer' });
   const ui = await startGitsealUi(viewer.path, ['-n', namespace, '--controller-namespace', w.controllerNamespace]);
   uis.push(ui);
-  const page = await recordedPage(browser);
+  const page = await session.recordedPage();
   await page.goto(ui.loginUrl);
   // As a user does, through the navigation once the app is up (a hash set while the login redirect still loads
   // was lost once under load).

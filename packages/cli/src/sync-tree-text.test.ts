@@ -15,7 +15,7 @@ const r = (kind: string, name: string, extra: Partial<UiResource> = {}): UiResou
 
 test('tree: totals, then objects by kind and name, no WAVE column when no object sets a wave', () => {
   const text = formatSyncTree('GitSync shop/app at main@sha1:abc', [
-    r('Service', 'web'),
+    r('Service', 'web', { healthMessage: 'nothing to wait for' }),
     r('ConfigMap', 'settings', { sync: 'Drifted', syncMessage: 'changed by kubectl-edit' }),
     r('Deployment', 'web', { sync: 'Missing', syncMessage: 'not found in the cluster', health: 'Unknown' }),
   ]);

@@ -9,7 +9,9 @@ export function sortTree(resources: readonly UiResource[]): UiResource[] {
 }
 
 function message(r: UiResource): string {
-  const parts = [r.syncMessage, r.healthMessage].filter((m): m is string => m !== undefined && m !== '');
+  // A Current object's health message says only why it is (e.g. "nothing to wait for").
+  const health = r.health === 'Current' ? undefined : r.healthMessage;
+  const parts = [r.syncMessage, health].filter((m): m is string => m !== undefined && m !== '');
   return parts.length === 0 ? '' : printable(parts.join('; '), 300);
 }
 

@@ -109,7 +109,7 @@ Errors: 1 bad input (unreadable folder, invalid manifest, duplicate object, obje
 function addSyncCommands(program: Command, output: Output): void {
   const sync = program
     .command('sync')
-    .description('list, inspect and drive GitSyncs (sync list|status|now|suspend|resume|events|tree|history|rollback)');
+    .description('list, inspect, drive and roll back GitSyncs (sync list|status|now|history|rollback|…)');
   addClusterOptions(
     sync
       .command('list')

@@ -3,15 +3,27 @@
 // content until --resume goes back to the branch head, and a restricted ServiceAccount gets one-line refusals.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { test, type TestContext } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test, type TestContext } from 'node:test';
 import { CoreV1Api, RbacAuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { serviceAccountKubeConfig } from '../support/index.js';
+import {
+  indexRepository,
+  packageChart,
+  serviceAccountKubeConfig,
+  startChartRepository,
+  writeChart,
+  type ChartRepository,
+} from '../support/index.js';
 import { assertFailure, assertSuccess, BIN, REPO_ROOT, runCli } from './cli-harness.js';
 import { waitFor } from './controller-harness.js';
 import {
   configMapJson,
   createSyncNamespace,
+  gitSyncCondition,
   type GitRepo,
+  type GitSyncObject,
   type GitSyncs,
   orAbsent,
   readyAt,
@@ -271,4 +283,63 @@ test('RBAC and NotFound: one line naming the object and the verb, exit non-zero'
       mentions: [`GitSync ${ns}/ghost: not found`],
     });
   }
+});
+
+const charts = mkdtempSync(join(tmpdir(), 'gitseal-cli-rollback-charts-'));
+let chartRepo: ChartRepository | undefined;
+after(async () => {
+  await chartRepo?.stop();
+  rmSync(charts, { recursive: true, force: true });
+});
+
+/** Packages chart `shop` at `version` into the repository folder and re-indexes it. */
+async function publishShop(version: string): Promise<void> {
+  const chartDir = writeChart(join(charts, 'src', version), { name: 'shop', version });
+  mkdirSync(join(charts, 'repo'), { recursive: true });
+  await packageChart(chartDir, join(charts, 'repo'));
+  await indexRepository(join(charts, 'repo'));
+}
+
+const readyAtChart = (version: string) => (o: GitSyncObject) =>
+  gitSyncCondition(o, 'Ready')?.status === 'True' &&
+  (o.status?.lastAppliedRevision ?? '').startsWith(`${version}@sha256:`);
+
+test('rollback of a chart source pins chart.version; --resume restores the range', async (t) => {
+  if (!(await ready(t))) return;
+  await publishShop('1.0.0');
+  const creds = { username: 'chart-reader', password: 'Pa55-rollback-chart-reader' };
+  suite.markers.push(creds.password);
+  chartRepo = await startChartRepository({ dir: join(charts, 'repo'), basicAuth: creds, tls: true });
+  const ns = await createSyncNamespace(kc, 'cli-rollback-chart');
+  await core.createNamespacedSecret({
+    namespace: ns,
+    body: { metadata: { name: 'chart-creds' }, stringData: { ...creds, 'ca.crt': chartRepo.tls?.caPem ?? '' } },
+  });
+  const chart = { name: 'shop', version: '>=1.0.0 <2' };
+  await syncs.create(ns, 'shop', {
+    source: { url: chartRepo.url, chart, secretRef: { name: 'chart-creds' } },
+    interval: '1h',
+  });
+  await syncs.waitFor(ns, 'shop', 'Ready at 1.0.0', readyAtChart('1.0.0'));
+  await publishShop('1.1.0');
+  await syncs.trigger(ns, 'shop');
+  await syncs.waitFor(ns, 'shop', 'Ready at 1.1.0', readyAtChart('1.1.0'));
+  const args = ['-n', ns, '--kubeconfig', sync.plane.kubeconfigPath];
+  const version = async (): Promise<string | undefined> =>
+    (await core.readNamespacedConfigMap({ namespace: ns, name: 'shop-shop' })).data?.['version'];
+
+  const history = await runCli(['sync', 'history', 'shop', ...args]);
+  assertSuccess(history);
+  assert.match(history.stdout, /CHART\n/);
+  assert.match(history.stdout, /^1\.1\.0@sha256:[0-9a-f]{64} +Succeeded .* shop 1\.1\.0$/m);
+
+  const rolled = await runCli(['sync', 'rollback', 'shop', '--to', '1.0.0', '--wait', ...args]);
+  assertSuccess(rolled);
+  assert.match(rolled.stdout, new RegExp(`^GitSync ${ns}/shop: pinned to 1\\.0\\.0@sha256:`));
+  assert.equal(await version(), '1.0.0');
+  assert.deepEqual((await syncs.get(ns, 'shop')).spec.source.chart, { name: 'shop', version: '1.0.0' });
+
+  assertSuccess(await runCli(['sync', 'rollback', 'shop', '--resume', '--wait', ...args]));
+  assert.deepEqual((await syncs.get(ns, 'shop')).spec.source.chart, chart, 'the range exactly as before');
+  assert.equal(await version(), '1.1.0');
 });

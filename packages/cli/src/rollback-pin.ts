@@ -43,7 +43,7 @@ function sourceOf(object: GitSyncObject): Json {
 }
 
 /** A chart source (spec.source.chart) rather than a Git repository. */
-export function isChartSource(object: GitSyncObject): boolean {
+function isChartSource(object: GitSyncObject): boolean {
   return record(sourceOf(object)['chart']) !== undefined;
 }
 

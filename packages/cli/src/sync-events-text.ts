@@ -2,7 +2,7 @@ import { humanAge } from './human-age.js';
 import type { ObjectEvent } from './object-events.js';
 import { formatTable } from './text-table.js';
 
-export const EVENTS_HEADER = ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'] as const;
+const EVENTS_HEADER = ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'] as const;
 
 function row(e: ObjectEvent, now: Date): string[] {
   return [

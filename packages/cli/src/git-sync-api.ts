@@ -10,6 +10,7 @@ export interface GitSyncObject {
     readonly namespace?: string;
     readonly creationTimestamp?: string;
     readonly generation?: number;
+    readonly resourceVersion?: string;
     readonly annotations?: Record<string, string>;
   };
   readonly spec?: Record<string, unknown>;

@@ -17,7 +17,7 @@ export function formatGitSyncList(views: readonly GitSyncView[], now: Date = new
       printable(v.namespace),
       printable(v.name),
       printable(readyOf(v)),
-      printable(v.lastAppliedRevision),
+      `${printable(v.lastAppliedRevision)}${v.rollback === undefined ? '' : ' (pinned)'}`,
       humanAge(v.createdAt, now),
       v.suspended ? 'true' : 'false',
     ]),
@@ -64,6 +64,13 @@ function historyText(view: GitSyncView, now: Date): string {
   )}`;
 }
 
+function rollbackText(view: GitSyncView): string {
+  const undo = `(gitseal sync rollback ${printable(view.name)} --resume to undo)`;
+  return view.rollbackInEffect === true
+    ? `${printable(view.rollback)} ${undo}`
+    : `${printable(view.rollback)}, but spec.source was changed since (by whatever manages this GitSync) ${undo}`;
+}
+
 /** `sync status`: the GitSync's source, revisions, inventory size, conditions and history. */
 export function formatGitSyncStatus(view: GitSyncView, now: Date = new Date()): string {
   const source = [
@@ -79,6 +86,7 @@ export function formatGitSyncStatus(view: GitSyncView, now: Date = new Date()): 
     field('Suspended', view.suspended ? 'true' : 'false'),
     field('Ready', printable(readyOf(view))),
     field('Last applied revision', printable(view.lastAppliedRevision)),
+    view.rollback === undefined ? '' : field('Pinned by rollback', rollbackText(view)),
     field('Last attempted revision', printable(view.lastAttemptedRevision)),
     view.chart === undefined ? '' : field('Chart', printable(view.chart)),
     field('Observed generation', generationText(view)),

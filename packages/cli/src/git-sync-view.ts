@@ -1,5 +1,6 @@
 import type { GitSyncObject } from './git-sync-api.js';
 import { REQUESTED_AT_ANNOTATION } from './git-sync-api.js';
+import { rollbackInEffect, rollbackOf, type RollbackRecord } from './rollback-pin.js';
 
 export interface ConditionView {
   readonly type: string;
@@ -20,6 +21,8 @@ export interface HistoryView {
   readonly applied?: number;
   readonly unchanged?: number;
   readonly pruned?: number;
+  /** Chart sources: the chart rendered, `<name> <version>`. */
+  readonly chart?: string;
 }
 
 /** What `sync list` and `sync status` show of a GitSync, read defensively from raw JSON (CRD status shape). */
@@ -44,6 +47,10 @@ export interface GitSyncView {
   readonly inventoryCount?: number;
   readonly conditions: readonly ConditionView[];
   readonly history: readonly HistoryView[];
+  /** The revision `gitseal sync rollback` pinned the GitSync to (annotation gitseal.dev/rollback). */
+  readonly rollback?: string;
+  /** False when the spec no longer says what the rollback set (e.g. put back by the GitSync that manages it). */
+  readonly rollbackInEffect?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -126,8 +133,20 @@ export function viewGitSync(object: GitSyncObject): GitSyncView {
       applied: num(h.applied),
       unchanged: num(h.unchanged),
       pruned: num(h.pruned),
+      chart: str(h.chart),
     })),
+    ...rollbackFields(object),
   };
+}
+
+function rollbackFields(object: GitSyncObject): { rollback?: string; rollbackInEffect?: boolean } {
+  let pin: RollbackRecord | undefined;
+  try {
+    pin = rollbackOf(object);
+  } catch {
+    return { rollback: '(unreadable gitseal.dev/rollback annotation)', rollbackInEffect: false };
+  }
+  return pin === undefined ? {} : { rollback: pin.revision, rollbackInEffect: rollbackInEffect(object, pin) };
 }
 
 /** The Ready condition's status (`True`, `False`, `Unknown`), or `Unknown` before the controller wrote any. */

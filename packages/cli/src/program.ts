@@ -11,6 +11,13 @@ import {
   parseScopeOption,
 } from './options.js';
 import { bindKubesealEnv } from './kubeseal-env.js';
+import { addClusterOptions, NAMESPACE_HELP } from './cluster-options.js';
+import {
+  addSyncEventsCommand,
+  addSyncHistoryCommand,
+  addSyncRollbackCommand,
+  addSyncTreeCommand,
+} from './commands/sync-inspect-commands.js';
 
 /** Receives what a command prints on stdout; printed only once the command has fully succeeded. */
 export type Output = (text: string) => void;
@@ -83,16 +90,6 @@ function formatOption(): Option {
   return new Option('-o, --format <format>', 'output format: yaml or json').argParser(parseFormat).default('yaml');
 }
 
-/** Where the cluster commands find the API server and which namespace they use. */
-function addClusterOptions(command: Command, namespaceHelp: string): Command {
-  return command
-    .option('-n, --namespace <ns>', namespaceHelp)
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context to use');
-}
-
-const NAMESPACE_HELP = "namespace of the GitSync (default: the kubeconfig context's namespace, else default)";
-
 const DIFF_HELP = `
 Renders DIR as the sync engine does (plain files, kustomize when DIR holds a kustomization, helm template when it
 holds Chart.yaml: with the --prune-label GitSync's spec.helm, else Helm's defaults and DIR's name as the release
@@ -112,7 +109,7 @@ Errors: 1 bad input (unreadable folder, invalid manifest, duplicate object, obje
 function addSyncCommands(program: Command, output: Output): void {
   const sync = program
     .command('sync')
-    .description('list, inspect and drive GitSyncs (sync list|status|now|suspend|resume)');
+    .description('list, inspect, drive and roll back GitSyncs (sync list|status|now|history|rollback|…)');
   addClusterOptions(
     sync
       .command('list')
@@ -163,6 +160,10 @@ function addSyncCommands(program: Command, output: Output): void {
       output(await runSyncSuspend(name, options, suspend));
     });
   }
+  addSyncEventsCommand(sync, output);
+  addSyncTreeCommand(sync, output);
+  addSyncHistoryCommand(sync, output);
+  addSyncRollbackCommand(sync, output);
   for (const command of sync.commands) {
     command.addHelpText(
       'after',

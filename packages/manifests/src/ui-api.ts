@@ -95,6 +95,8 @@ export interface UiResource {
   readonly healthMessage?: string;
   /** Secrets only: the key names (never values). */
   readonly keys?: readonly string[];
+  /** The live object's sync wave (`gitseal.dev/sync-wave`, else Argo CD's), when it sets a valid one. */
+  readonly wave?: number;
 }
 
 /** The inventory grouped by kind, kinds in alphabetical order. */

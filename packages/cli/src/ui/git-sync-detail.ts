@@ -39,7 +39,8 @@ export function historyOf(view: GitSyncView): UiHistoryEntry[] {
     });
 }
 
-function inventoryOf(object: GitSyncObject): InventoryEntry[] {
+/** `status.inventory.entries` of a GitSync, the well-formed ones. */
+export function inventoryOf(object: GitSyncObject): InventoryEntry[] {
   const inventory = object.status?.['inventory'] as { entries?: unknown } | undefined;
   const entries = Array.isArray(inventory?.entries) ? (inventory.entries as unknown[]) : [];
   return entries.filter(

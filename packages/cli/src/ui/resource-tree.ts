@@ -1,6 +1,13 @@
 import { requestRaw, resourcePath, type ApiDiscovery } from '@gitseal/kube';
 import type { InventoryEntry, KubeObject, UiObjectHealth, UiResource, UiResourceGroup } from '@gitseal/manifests';
-import { objectHealth, parseInventoryEntry, type InventoryObject } from '@gitseal/sync';
+import {
+  objectHealth,
+  parseInventoryEntry,
+  syncWaveOf,
+  SYNC_WAVE_ANNOTATION,
+  ARGOCD_SYNC_WAVE_ANNOTATION,
+  type InventoryObject,
+} from '@gitseal/sync';
 import type { KubeConfig } from '../kube-session.js';
 import { printable } from '../printable.js';
 import { objectSyncState, secretKeyNames, type LiveMetadata } from './object-sync-state.js';
@@ -61,6 +68,19 @@ function keysOf(ref: InventoryObject, live: KubeObject): string[] | undefined {
     : [];
 }
 
+/** The wave the live object names (as the engine reads it from Git), or undefined when none or not an integer. */
+function waveOf(live: KubeObject): number | undefined {
+  const annotations = (live as LiveMetadata).metadata?.annotations;
+  if (annotations?.[SYNC_WAVE_ANNOTATION] === undefined && annotations?.[ARGOCD_SYNC_WAVE_ANNOTATION] === undefined) {
+    return undefined;
+  }
+  try {
+    return syncWaveOf({ object: live, source: '' });
+  } catch {
+    return undefined;
+  }
+}
+
 /** One object of the tree, read live with the user's own rights. */
 export function describeResource(ref: InventoryObject, live: Live, syncLabel: string): UiResource {
   const base = {
@@ -78,12 +98,14 @@ export function describeResource(ref: InventoryObject, live: Live, syncLabel: st
   }
   const state = objectSyncState(live.object as LiveMetadata, syncLabel);
   const keys = keysOf(ref, live.object);
+  const wave = waveOf(live.object);
   return {
     ...base,
     sync: state.sync,
     ...(state.message === undefined ? {} : { syncMessage: state.message }),
     ...healthOf(ref, live.object),
     ...(keys === undefined ? {} : { keys }),
+    ...(wave === undefined ? {} : { wave }),
   };
 }
 

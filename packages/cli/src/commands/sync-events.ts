@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseInventoryEntry, type InventoryObject } from '@gitseal/sync';
 import { getGitSync, type GitSyncObject } from '../git-sync-api.js';
-import { openKubeSession, toCliError, type ClusterOptions, type KubeConfig } from '../kube-session.js';
+import { toCliError } from '../cli-error.js';
+import { openKubeSession, type ClusterOptions, type KubeConfig } from '../kube-session.js';
 import { gitSyncEventSelector, readEvents, sortOldestFirst, type ObjectEvent } from '../object-events.js';
 import { renderStructured, structuredFormat } from '../structured-output.js';
 import { formatEventRows, formatEvents, unseenEvents } from '../sync-events-text.js';

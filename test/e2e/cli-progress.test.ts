@@ -1,5 +1,6 @@
 // Progress of long CLI operations: shown on a real terminal (a pseudo-terminal from util-linux `script`), never in a
 // pipe or a file, and erased before the command's own output; no colour anywhere, NO_COLOR or not.
+/* eslint-disable no-control-regex -- these tests look for terminal control sequences */
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +10,6 @@ import { runCliInTerminal } from './cli-terminal.js';
 
 const SECRETS = 200;
 const ERASE = '\r\u001b[K';
-// eslint-disable-next-line no-control-regex
 const SGR = /\u001b\[[0-9;]*m/;
 
 let dir: string;

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { addCertOptions, FILE_COMMAND_EXIT_HELP, outputOption } from '../command-options.js';
 import { CERT_SOURCE_FIELDS, flag, oneOf, orElse, readOptions } from '../option-values.js';
@@ -20,7 +20,7 @@ export function addCertCommand(parent: Command, io: CommandIo): Command {
       .addOption(outputOption().conflicts('fingerprint')),
   )
     .addHelpText('after', FILE_COMMAND_EXIT_HELP)
-    .action(async (values: Record<string, unknown>) => {
+    .action(async (values: OptionValues) => {
       const { runCert } = await import('./cert.js');
       io.output(await runCert(readOptions(values, CERT_FIELDS), io.notice));
     });

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { addClusterOptions } from '../command-options.js';
 import { CLUSTER_FIELDS, flag, readOptions, requiredText, shaped } from '../option-values.js';
@@ -51,7 +51,7 @@ export function addDiffCommand(parent: Command, io: CommandIo): Command {
       .addHelpText('after', DIFF_HELP),
     "namespace for objects that name none (default: the --prune-label GitSync's, else the kubeconfig context's " +
       'namespace, else default)',
-  ).action(async (values: Record<string, unknown>) => {
+  ).action(async (values: OptionValues) => {
     const { runDiff } = await import('./diff.js');
     const options = readOptions(values, DIFF_FIELDS);
     const result = await runDiff(options);

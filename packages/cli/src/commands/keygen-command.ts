@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command, type OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { FILE_COMMAND_EXIT_HELP } from '../command-options.js';
 import { flag, integer, readOptions, requiredText } from '../option-values.js';
@@ -16,7 +16,7 @@ export function addKeygenCommand(parent: Command, io: CommandIo): Command {
     .addOption(new Option('--bits <n>', 'RSA key size').argParser(parsePositiveInt).default(4096))
     .option('--force', 'overwrite existing files')
     .addHelpText('after', FILE_COMMAND_EXIT_HELP)
-    .action(async (values: Record<string, unknown>) => {
+    .action(async (values: OptionValues) => {
       const { runKeygen } = await import('./keygen.js');
       io.output(await runKeygen(readOptions(values, KEYGEN_FIELDS)));
     });

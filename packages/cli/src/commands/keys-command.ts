@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { readOptions, requiredText, text } from '../option-values.js';
 
@@ -35,7 +35,7 @@ export function addKeysBackupCommand(keys: Command, io: CommandIo): Command {
       .command('backup')
       .description('write every sealing key (gitseal and Bitnami) to FILE as one List, mode 0600 (opens everything!)')
       .requiredOption('-o, --output <file>', 'the backup file (replaced atomically)'),
-  ).action(async (values: Record<string, unknown>) => {
+  ).action(async (values: OptionValues) => {
     const { runKeysBackup } = await import('./keys-backup.js');
     io.output(await runKeysBackup(readOptions(values, { ...KEYS_FIELDS, output: requiredText }), io.notice));
   });
@@ -48,7 +48,7 @@ export function addKeysRestoreCommand(keys: Command, io: CommandIo): Command {
       .command('restore')
       .description('create the key Secrets of a backup in the controller namespace (before the controller starts)')
       .requiredOption('-f, --file <file>', 'the backup file (a List or documents of key Secrets, YAML or JSON)'),
-  ).action(async (values: Record<string, unknown>) => {
+  ).action(async (values: OptionValues) => {
     const { runKeysRestore } = await import('./keys-restore.js');
     io.output(await runKeysRestore(readOptions(values, { ...KEYS_FIELDS, file: requiredText })));
   });

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command, type OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import {
   addCertOptions,
@@ -52,7 +52,7 @@ export function addReencryptCommand(parent: Command, io: CommandIo): Command {
     CONTROLLER_INSECURE_HTTP_HELP,
   )
     .addHelpText('after', FILE_COMMAND_EXIT_HELP)
-    .action(async (values: Record<string, unknown>) => {
+    .action(async (values: OptionValues) => {
       const { runReencrypt } = await import('./reencrypt.js');
       io.output(await runReencrypt(readOptions(values, REENCRYPT_FIELDS), io.notice));
     });

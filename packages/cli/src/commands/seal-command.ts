@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command, type OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { addCertOptions, FILE_COMMAND_EXIT_HELP, formatOption, listing } from '../command-options.js';
 import { CERT_SOURCE_FIELDS, flag, oneOf, orElse, readOptions, text, textList } from '../option-values.js';
@@ -76,7 +76,7 @@ export function addSealCommand(parent: Command, io: CommandIo): Command {
       ),
   )
     .addHelpText('after', FILE_COMMAND_EXIT_HELP)
-    .action(async (values: Record<string, unknown>) => {
+    .action(async (values: OptionValues) => {
       const { runSeal } = await import('./seal.js');
       io.output(await runSeal(readOptions(values, SEAL_FIELDS), io.notice));
     });

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Option, type Command, type OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { addClusterOptions, outputOption } from '../command-options.js';
 import { CLUSTER_FIELDS, flag, oneOf, orElse, readOptions } from '../option-values.js';
@@ -22,7 +22,7 @@ export function addSyncListCommand(sync: Command, io: CommandIo): Command {
     SYNC_NAMESPACE_HELP,
   )
     .addHelpText('after', SYNC_EXIT_HELP)
-    .action(async (values: Record<string, unknown>) => {
+    .action(async (values: OptionValues) => {
       const { runSyncList } = await import('./sync-list.js');
       io.output(await runSyncList(readOptions(values, SYNC_LIST_FIELDS)));
     });

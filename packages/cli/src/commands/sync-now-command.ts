@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { addClusterOptions } from '../command-options.js';
 import { CLUSTER_FIELDS, flag, readOptions, requiredText } from '../option-values.js';
@@ -22,7 +22,7 @@ export function addSyncNowCommand(sync: Command, io: CommandIo): Command {
     SYNC_NAMESPACE_HELP,
   )
     .addHelpText('after', SYNC_EXIT_HELP)
-    .action(async (name: string, values: Record<string, unknown>) => {
+    .action(async (name: string, values: OptionValues) => {
       const { runSyncNow } = await import('./sync-request.js');
       io.output(await runSyncNow(name, readOptions(values, SYNC_NOW_FIELDS)));
     });

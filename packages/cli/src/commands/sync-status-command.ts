@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { addClusterOptions, outputOption } from '../command-options.js';
 import { CLUSTER_FIELDS, oneOf, orElse, readOptions } from '../option-values.js';
@@ -18,7 +18,7 @@ export function addSyncStatusCommand(sync: Command, io: CommandIo): Command {
     SYNC_NAMESPACE_HELP,
   )
     .addHelpText('after', SYNC_EXIT_HELP)
-    .action(async (name: string, values: Record<string, unknown>) => {
+    .action(async (name: string, values: OptionValues) => {
       const { runSyncStatus } = await import('./sync-status.js');
       io.output(await runSyncStatus(name, readOptions(values, SYNC_STATUS_FIELDS)));
     });

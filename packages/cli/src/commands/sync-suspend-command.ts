@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { addClusterOptions } from '../command-options.js';
 import { CLUSTER_FIELDS, readOptions } from '../option-values.js';
@@ -14,7 +14,7 @@ export function addSyncSuspendCommand(sync: Command, io: CommandIo, suspend: boo
     SYNC_NAMESPACE_HELP,
   )
     .addHelpText('after', SYNC_EXIT_HELP)
-    .action(async (name: string, values: Record<string, unknown>) => {
+    .action(async (name: string, values: OptionValues) => {
       const { runSyncSuspend } = await import('./sync-request.js');
       io.output(await runSyncSuspend(name, readOptions(values, CLUSTER_FIELDS), suspend));
     });

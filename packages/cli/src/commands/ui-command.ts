@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { addClusterOptions } from '../command-options.js';
 import { CLUSTER_FIELDS, flag, readOptions, requiredText } from '../option-values.js';
@@ -40,7 +40,7 @@ export function addUiCommand(parent: Command, io: CommandIo): Command {
       )
       .addHelpText('after', UI_HELP),
     "namespace to show when you may not list GitSyncs in all namespaces (default: the context's, else default)",
-  ).action(async (values: Record<string, unknown>) => {
+  ).action(async (values: OptionValues) => {
     const { runUi } = await import('./ui.js');
     io.output(await runUi(readOptions(values, UI_FIELDS), (text) => process.stdout.write(text)));
   });

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { FILE_COMMAND_EXIT_HELP, formatOption } from '../command-options.js';
 import { oneOf, orElse, readOptions, text, textList } from '../option-values.js';
@@ -23,7 +23,7 @@ export function addUnsealCommand(parent: Command, io: CommandIo): Command {
     .option('-f, --file <file>', 'read SealedSecrets from this file instead of stdin')
     .addOption(formatOption())
     .addHelpText('after', FILE_COMMAND_EXIT_HELP)
-    .action(async (values: Record<string, unknown>) => {
+    .action(async (values: OptionValues) => {
       const { runUnseal } = await import('./unseal.js');
       io.output(await runUnseal(readOptions(values, UNSEAL_FIELDS)));
     });

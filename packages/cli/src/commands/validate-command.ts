@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import {
   addCertOptions,
@@ -32,7 +32,7 @@ export function addValidateCommand(parent: Command, io: CommandIo): Command {
     CONTROLLER_INSECURE_HTTP_HELP,
   )
     .addHelpText('after', FILE_COMMAND_EXIT_HELP)
-    .action(async (values: Record<string, unknown>) => {
+    .action(async (values: OptionValues) => {
       const { runValidate } = await import('./validate.js');
       const result = await runValidate(readOptions(values, VALIDATE_FIELDS));
       io.output(result.text);

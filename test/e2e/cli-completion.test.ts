@@ -142,9 +142,11 @@ sleep 0.5
 zpty -w -n z $'li\\t'
 sleep 0.5
 zpty -w -n z $'-o j\\t\\n'
-sleep 1
 out=''
-while zpty -r -t z line; do out+=$line; done
+for i in {1..100}; do
+  if zpty -r -t z line; then out+=$line; else sleep 0.1; fi
+  [[ $out == *RESULT:[a-z]*:* ]] && break
+done
 zpty -d z
 print -r -- "$out"`;
   const out = run(zsh, ['-f', '-c', driver]);

@@ -256,9 +256,19 @@ describe('the command line', () => {
       mentions: ['unknown command "sael"', 'did you mean "seal"?'],
       markers: [],
     });
-    assertFailure(await runCli(['completion', 'bash']), {
+    assertFailure(await runCli(['frobnicate', 'bash']), {
       code: 2,
-      mentions: ['unknown command "completion"'],
+      mentions: ['unknown command "frobnicate"'],
+      markers: [],
+    });
+    assertFailure(await runCli(['completoin', 'bash']), {
+      code: 2,
+      mentions: ['unknown command "completoin"', 'did you mean "completion"?'],
+      markers: [],
+    });
+    assertFailure(await runCli(['completion', 'tcsh']), {
+      code: 2,
+      mentions: ["'tcsh' is invalid", 'bash, zsh, fish'],
       markers: [],
     });
   });

@@ -7,7 +7,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
-import { loadAll } from 'js-yaml';
+import { load, loadAll } from 'js-yaml';
 import { inspectSealedValue, parseCertificate, type CertificateInfo } from '@gitseal/crypto';
 import { findFreePort } from '../cluster/free-port.js';
 import { crdPath, createTestNamespace, installCrd, isCI, kubeConfigFor, sharedControlPlane } from '../support/index.js';
@@ -206,6 +206,49 @@ test('validate: objects sealed with another key or renamed (strict scope) fail w
     lines[1],
   );
   assert.equal(lines[2], 'gitseal: validate: 2 problem(s) in 3 file(s)');
+});
+
+test('validate -o json|yaml: every object with its result and keys on stdout; problems still exit 1, one stderr line', async (t) => {
+  const s = await ready(t);
+  if (!s) return;
+  const other = await keygen(s.dir, 'other-json');
+  const good = join(s.dir, 'good-json.yaml');
+  const foreign = join(s.dir, 'foreign-json.yaml');
+  await writeFile(good, (await sealed(s.certPath, s.workNs, 'good', ['a'])).yaml);
+  await writeFile(foreign, (await sealed(other.certPath, s.workNs, 'foreign', ['a'])).yaml);
+  const fingerprint = parseCertificate(await readFile(s.certPath, 'utf8')).fingerprint;
+
+  const ok = await cli(['validate', ...url(s), '-f', good, '-o', 'json']);
+  assertSuccess(ok);
+  assert.deepEqual(JSON.parse(ok.stdout), {
+    apiVersion: 'cli.gitseal.dev/v1alpha1',
+    kind: 'ValidationReport',
+    mode: 'online',
+    certificate: null,
+    checked: 1,
+    valid: true,
+    results: [{ file: good, namespace: s.workNs, name: 'good', valid: true, problems: [], keys: [fingerprint] }],
+  });
+
+  const mixed = await cli(['validate', ...url(s), '-f', good, '-f', foreign, '-o', 'yaml']);
+  assert.equal(mixed.code, 1, mixed.stderr);
+  assert.equal(mixed.stderr, 'gitseal: validate: 1 problem(s) in 2 file(s)\n', 'one summary line on stderr');
+  const report = load(mixed.stdout) as {
+    valid: boolean;
+    results: { name: string; valid: boolean; problems: string[] }[];
+  };
+  assert.equal(report.valid, false);
+  assert.deepEqual(
+    report.results.map((r) => [r.name, r.valid, r.problems.length]),
+    [
+      ['good', true, 0],
+      ['foreign', false, 1],
+    ],
+  );
+  assert.match(
+    report.results[1]?.problems[0] ?? '',
+    /SealedSecret .*\/foreign: cannot be decrypted by the controller: /,
+  );
 });
 
 test('validate: a burst beyond the controller’s rate limit is waited out (429, Retry-After)', async (t) => {
@@ -504,6 +547,17 @@ test('seal and cert without --cert: the ConfigMap certificate, cross-checked wit
   const fingerprint = await cli(['cert', '--fingerprint', ...inCluster(s, p.controllerNs)]);
   assertSuccess(fingerprint, [certLine('certificate', p.certPem, matched)]);
   assert.equal(fingerprint.stdout, `${p.fingerprint}\n`);
+  const json = await cli(['cert', '-o', 'json', ...inCluster(s, p.controllerNs)]);
+  assertSuccess(json, [certLine('certificate', p.certPem, matched)]);
+  const certDoc = JSON.parse(json.stdout) as Record<string, unknown>;
+  assert.equal(certDoc['kind'], 'Certificate');
+  assert.equal(certDoc['fingerprint'], p.fingerprint);
+  assert.equal(certDoc['pem'], p.certPem);
+  assert.equal(
+    `${String(certDoc['source'])}, ${String(certDoc['checked'])}`,
+    matched,
+    'where it came from and how it was checked',
+  );
 
   // Pinned: the pin decides, the controller is not asked.
   const pinned = await cli(['cert', '--cert-fingerprint', p.fingerprint, ...inCluster(s, p.controllerNs)]);

@@ -10,6 +10,7 @@ import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { patchStatus } from '@gitseal/kube';
 import { dump, load } from 'js-yaml';
 import { assertFailure, assertSuccess, makeTempDir, runCli } from './cli-harness.js';
+import { runCliInTerminal } from './cli-terminal.js';
 import { createTestNamespace, crdPath, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
 
 const shared = sharedControlPlane();
@@ -138,10 +139,19 @@ const readyStatus = (): Record<string, unknown> & { lastAppliedRevision: string 
   ],
 });
 
-/** The data rows of a `sync list` table, split on runs of spaces. */
+/** The data rows of a `sync list` table, split on runs of spaces (MESSAGE, the last column, is split too). */
 function rows(stdout: string): string[][] {
   const lines = stdout.trimEnd().split('\n');
-  assert.deepEqual(lines[0]?.split(/\s+/), ['NAMESPACE', 'NAME', 'READY', 'REVISION', 'AGE', 'SUSPENDED']);
+  assert.deepEqual(lines[0]?.split(/\s+/), [
+    'NAMESPACE',
+    'NAME',
+    'READY',
+    'REASON',
+    'REVISION',
+    'AGE',
+    'SUSPENDED',
+    'MESSAGE',
+  ]);
   return lines.slice(1).map((line) => line.split(/\s+/));
 }
 
@@ -166,11 +176,11 @@ test('sync list: rows from conditions and status, -n, -A and the context namespa
   const table = rows(listed.stdout);
   assert.equal(table.length, 2, listed.stdout);
   const [api, web] = table;
-  assert.deepEqual(api?.slice(0, 4), [env.namespace, 'api', 'Unknown', '-']);
-  assert.equal(api?.[5], 'true');
-  assert.deepEqual(web?.slice(0, 4), [env.namespace, 'web', 'True', status.lastAppliedRevision]);
-  assert.equal(web?.[5], 'false');
-  assert.match(web?.[4] ?? '', /^\d+s$/, 'age of a just-created object');
+  assert.deepEqual(api?.slice(0, 5), [env.namespace, 'api', 'Unknown', '-', '-']);
+  assert.deepEqual(api?.slice(6), ['true', '-']);
+  assert.deepEqual(web?.slice(0, 5), [env.namespace, 'web', 'True', 'Succeeded', status.lastAppliedRevision]);
+  assert.deepEqual(web?.slice(6), ['false', 'applied']);
+  assert.match(web?.[5] ?? '', /^\d+s$/, 'age of a just-created object');
 
   const all = await runCli(['sync', 'list', '-A', '--kubeconfig', env.kubeconfig]);
   assertSuccess(all);
@@ -255,7 +265,7 @@ test('sync now sets gitseal.dev/requested-at to the current time; suspend and re
   assert.equal(suspended.stdout, `GitSync ${env.namespace}/web: suspended\n`);
   assert.equal((await readGitSync(env, 'web')).spec.suspend, true);
   const listed = await runCli(['sync', 'list', ...args]);
-  assert.equal(rows(listed.stdout)[0]?.[5], 'true');
+  assert.equal(rows(listed.stdout)[0]?.[6], 'true');
 
   const nowSuspended = await runCli(['sync', 'now', 'web', ...args]);
   assertSuccess(nowSuspended);
@@ -285,4 +295,169 @@ test('a missing GitSync is "not found" with exit 1; an unreachable API server ex
     code: 1,
     mentions: ['missing', 'not found'],
   });
+});
+
+test('sync list -o json|yaml: a GitSyncList with REASON and MESSAGE; on a terminal MESSAGE is cut to the width', async (t) => {
+  const env = await setup(t, 'sync-list-output');
+  if (env === undefined) return;
+  await createGitSync(env, 'web');
+  await createGitSync(env, 'api', { suspend: true });
+  const long = `Deployment web: ${'field is immutable; '.repeat(20)}end`;
+  await writeStatus(env, 'web', {
+    ...readyStatus(),
+    conditions: [
+      { type: 'Ready', status: 'False', reason: 'ApplyFailed', message: long, lastTransitionTime: minutesAgo(2) },
+    ],
+  });
+  const args = ['-n', env.namespace, '--kubeconfig', env.kubeconfig];
+  const json = await runCli(['sync', 'list', '-o', 'json', ...args]);
+  assertSuccess(json);
+  const list = JSON.parse(json.stdout) as { apiVersion: string; kind: string; items: Record<string, unknown>[] };
+  assert.equal(list.apiVersion, 'cli.gitseal.dev/v1alpha1');
+  assert.equal(list.kind, 'GitSyncList');
+  assert.equal(list.items.length, 2);
+  assert.deepEqual(list.items[0], {
+    namespace: env.namespace,
+    name: 'api',
+    ready: 'Unknown',
+    reason: null,
+    message: null,
+    revision: null,
+    suspended: true,
+    createdAt: list.items[0]?.['createdAt'],
+  });
+  assert.match(String(list.items[0]?.['createdAt']), /^\d{4}-\d\d-\d\dT/);
+  assert.deepEqual(
+    { ...list.items[1], createdAt: undefined },
+    {
+      namespace: env.namespace,
+      name: 'web',
+      ready: 'False',
+      reason: 'ApplyFailed',
+      message: long,
+      revision: readyStatus().lastAppliedRevision,
+      suspended: false,
+      createdAt: undefined,
+    },
+  );
+  const yaml = await runCli(['sync', 'list', '--output', 'yaml', ...args]);
+  assertSuccess(yaml);
+  assert.deepEqual(load(yaml.stdout), list, 'yaml is the same document');
+
+  const empty = await createTestNamespace(env.kc, 'sync-list-output-empty');
+  const none = await runCli(['sync', 'list', '-o', 'json', '-n', empty, '--kubeconfig', env.kubeconfig]);
+  assertSuccess(none);
+  assert.deepEqual(JSON.parse(none.stdout), { apiVersion: 'cli.gitseal.dev/v1alpha1', kind: 'GitSyncList', items: [] });
+
+  const piped = await runCli(['sync', 'list', ...args]);
+  assert.ok(piped.stdout.includes(long), 'a pipe gets the whole message');
+  const tty = await runCliInTerminal(['sync', 'list', ...args], { columns: 170, env: { KUBECONFIG: env.kubeconfig } });
+  assert.equal(tty.code, 0, tty.screen);
+  const lines = tty.screen.split('\r\n').filter((line) => line !== '');
+  assert.ok(lines.length >= 3, tty.screen);
+  for (const line of lines) assert.ok([...line].length <= 170, `fits 170 columns: ${line}`);
+  assert.match(tty.screen, /ApplyFailed .* Deployment web: field is immutable; .*…/);
+
+  const bad = await runCli(['sync', 'list', '-o', 'xml', ...args]);
+  assertFailure(bad, { code: 2, mentions: ['xml', 'text, json, yaml'] });
+});
+
+test('sync status -o json|yaml: a GitSyncStatus with conditions, revisions and history', async (t) => {
+  const env = await setup(t, 'sync-status-output');
+  if (env === undefined) return;
+  await createGitSync(env, 'web', { interval: '10m' });
+  await writeStatus(env, 'web', readyStatus());
+  const args = ['-n', env.namespace, '--kubeconfig', env.kubeconfig];
+  const json = await runCli(['sync', 'status', 'web', '-o', 'json', ...args]);
+  assertSuccess(json);
+  const status = JSON.parse(json.stdout) as Record<string, unknown>;
+  assert.equal(status['apiVersion'], 'cli.gitseal.dev/v1alpha1');
+  assert.equal(status['kind'], 'GitSyncStatus');
+  assert.equal(status['name'], 'web');
+  assert.equal(status['ready'], 'False');
+  assert.equal(status['reason'], 'ApplyFailed');
+  assert.deepEqual(status['source'], {
+    url: 'https://git.example/app.git',
+    ref: 'branch main',
+    path: 'deploy',
+    chart: null,
+  });
+  assert.equal(status['interval'], '10m');
+  assert.equal(status['lastAttemptedRevision'], readyStatus().lastAttemptedRevision);
+  assert.equal(status['inventoryCount'], 3);
+  const conditions = status['conditions'] as { type: string; reason: string }[];
+  assert.deepEqual(
+    conditions.map((c) => `${c.type}/${c.reason}`),
+    ['Ready/ApplyFailed', 'Reconciling/Failed', 'Stalled/ApplyFailed'],
+  );
+  const history = status['history'] as { result: string; objectsChanged: number; digest: string }[];
+  assert.deepEqual(
+    history.map((h) => [h.digest, h.result, h.objectsChanged]),
+    [
+      ['sha256:bbbb', 'Failed', 0],
+      ['sha256:aaaa', 'Succeeded', 3],
+    ],
+  );
+  const yaml = await runCli(['sync', 'status', 'web', '-o', 'yaml', ...args]);
+  assertSuccess(yaml);
+  assert.deepEqual(load(yaml.stdout), status);
+  const missing = await runCli(['sync', 'status', 'ghost', '-o', 'json', ...args]);
+  assertFailure(missing, { code: 1, mentions: [`GitSync ${env.namespace}/ghost: not found`] });
+});
+
+test('sync now --wait: the phase on a terminal while waiting, nothing of it in a pipe', async (t) => {
+  const env = await setup(t, 'sync-wait-progress');
+  if (env === undefined) return;
+  await createGitSync(env, 'web');
+  const args = ['sync', 'now', 'web', '--wait', '--timeout', '30s', '-n', env.namespace];
+  // Plays the controller: Reconciling with a message while the CLI waits, then the request handled and Ready.
+  const controller = async (previous?: string): Promise<string> => {
+    let requestedAt: string | undefined;
+    while (requestedAt === undefined || requestedAt === previous) {
+      await sleep(100);
+      requestedAt = (await readGitSync(env, 'web')).metadata.annotations?.['gitseal.dev/requested-at'];
+    }
+    await writeStatus(env, 'web', {
+      conditions: [
+        {
+          type: 'Reconciling',
+          status: 'True',
+          reason: 'Progressing',
+          message: 'applying wave 2',
+          lastTransitionTime: minutesAgo(0),
+        },
+      ],
+    });
+    await sleep(1500);
+    await writeStatus(env, 'web', {
+      lastHandledRequestedAt: requestedAt,
+      conditions: [
+        { type: 'Ready', status: 'True', reason: 'Succeeded', message: 'applied', lastTransitionTime: minutesAgo(0) },
+        {
+          type: 'Reconciling',
+          status: 'False',
+          reason: 'Succeeded',
+          message: 'done',
+          lastTransitionTime: minutesAgo(0),
+        },
+      ],
+    });
+    return requestedAt;
+  };
+  const [tty, first] = await Promise.all([
+    runCliInTerminal(args, { env: { KUBECONFIG: env.kubeconfig } }),
+    controller(),
+  ]);
+  assert.equal(tty.code, 0, tty.screen);
+  assert.match(
+    tty.screen,
+    new RegExp(`\\rGitSync ${env.namespace}/web: Reconciling \\(Progressing\\): applying wave 2\\u001b\\[K`),
+  );
+  assert.match(tty.screen, /sync handled: Ready=True \(Succeeded\): applied/);
+
+  await writeStatus(env, 'web', { conditions: [] });
+  const [piped] = await Promise.all([runCli([...args, '--kubeconfig', env.kubeconfig]), controller(first)]);
+  assertSuccess(piped);
+  const printed = piped.stdout + piped.stderr;
+  for (const text of ['Reconciling', '\r', '\u001b']) assert.ok(!printed.includes(text), JSON.stringify(text));
 });

@@ -23,6 +23,7 @@ export function renderCliReference(program: Command): string {
     '# gitseal CLI reference',
     '',
     'Generated from the commander definitions by `npm run docs`; a test fails when this file is out of date.',
+    'The `-o json|yaml` shapes, shell completion and progress are described in [cli-output.md](cli-output.md).',
     '',
     ...sections,
   ].join('\n');

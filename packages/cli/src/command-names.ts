@@ -10,6 +10,7 @@ export const COMMAND_NAMES = [
   'ui',
   'sync',
   'keys',
+  'completion',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

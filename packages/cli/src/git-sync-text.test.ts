@@ -54,12 +54,31 @@ test('list: one aligned row per GitSync, sorted, Unknown before any condition', 
   assert.equal(
     formatGitSyncList([viewGitSync(gitSync), viewGitSync(other)], now),
     [
-      'NAMESPACE   NAME   READY     REVISION        AGE   SUSPENDED',
-      'dev         api    Unknown   -               30s   true',
-      'prod        web    False     main@sha1:abc   60m   false',
+      'NAMESPACE   NAME   READY     REASON        REVISION        AGE   SUSPENDED   MESSAGE',
+      'dev         api    Unknown   -             -               30s   true        -',
+      'prod        web    False     ApplyFailed   main@sha1:abc   60m   false       line one [31mline two',
       '',
     ].join('\n'),
   );
+});
+
+test('list: on a terminal MESSAGE is cut so each row fits its width; in a pipe it is whole', () => {
+  const long = {
+    ...gitSync,
+    status: {
+      ...gitSync.status,
+      conditions: [
+        { type: 'Ready', status: 'False', reason: 'ApplyFailed', message: `Deployment web: ${'x'.repeat(300)}` },
+      ],
+    },
+  };
+  const piped = formatGitSyncList([viewGitSync(long)], now);
+  assert.ok(piped.includes('x'.repeat(300)), 'whole message without a width');
+  const narrow = formatGitSyncList([viewGitSync(long)], now, 120);
+  for (const line of narrow.trimEnd().split('\n')) assert.ok([...line].length <= 120, `fits 120 columns: ${line}`);
+  assert.match(narrow, /Deployment web: x+…\n$/);
+  const tiny = formatGitSyncList([viewGitSync(long)], now, 40);
+  assert.match(tiny, /false {7}Deployment web: x{3}…\n$/, 'never narrower than 20 characters');
 });
 
 test('status: fields, conditions (control characters removed) and history', () => {

@@ -1,27 +1,58 @@
 import { humanAge } from './human-age.js';
 import type { GitSyncView } from './git-sync-view.js';
-import { readyOf } from './git-sync-view.js';
+import { readyConditionOf, readyOf } from './git-sync-view.js';
 import { printable } from './printable.js';
 import { formatTable } from './text-table.js';
 
-const LIST_HEADER = ['NAMESPACE', 'NAME', 'READY', 'REVISION', 'AGE', 'SUSPENDED'];
+const LIST_HEADER = ['NAMESPACE', 'NAME', 'READY', 'REASON', 'REVISION', 'AGE', 'SUSPENDED', 'MESSAGE'];
 
-/** `sync list`: one row per GitSync, sorted by namespace then name. */
-export function formatGitSyncList(views: readonly GitSyncView[], now: Date = new Date()): string {
-  const sorted = [...views].sort((a, b) =>
+/** The narrowest MESSAGE column a terminal width cuts to. */
+const MIN_MESSAGE_CHARS = 20;
+
+/** GitSyncs sorted by namespace, then name (the order `sync list` prints, in every format). */
+export function sortGitSyncs(views: readonly GitSyncView[]): GitSyncView[] {
+  return [...views].sort((a, b) =>
     a.namespace === b.namespace ? (a.name < b.name ? -1 : 1) : a.namespace < b.namespace ? -1 : 1,
   );
-  return formatTable(
-    LIST_HEADER,
-    sorted.map((v) => [
+}
+
+/**
+ * `sync list`: one row per GitSync, sorted by namespace then name; REASON and MESSAGE are the Ready condition's.
+ * With `width` (a terminal's columns), MESSAGE is cut with `…` so each row fits, as `flux get` does; without it
+ * (a pipe, a file), the whole message is printed.
+ */
+export function formatGitSyncList(views: readonly GitSyncView[], now: Date = new Date(), width?: number): string {
+  const rows = sortGitSyncs(views).map((v) => {
+    const ready = readyConditionOf(v);
+    return [
       printable(v.namespace),
       printable(v.name),
       printable(readyOf(v)),
+      printable(ready?.reason),
       `${printable(v.lastAppliedRevision)}${v.rollback === undefined ? '' : ' (pinned)'}`,
       humanAge(v.createdAt, now),
       v.suspended ? 'true' : 'false',
-    ]),
+      printable(ready?.message, 2000),
+    ];
+  });
+  if (width === undefined) return formatTable(LIST_HEADER, rows);
+  const before = formatTable(
+    LIST_HEADER.slice(0, -1),
+    rows.map((row) => row.slice(0, -1)),
+  )
+    .split('\n')
+    .reduce((widest, line) => Math.max(widest, [...line].length), 0);
+  const room = Math.max(MIN_MESSAGE_CHARS, width - before - 3);
+  return formatTable(
+    LIST_HEADER,
+    rows.map((row) => [...row.slice(0, -1), cut(row.at(-1) ?? '-', room)]),
   );
+}
+
+/** `text` in at most `chars` characters, the last one `…` when cut. */
+function cut(text: string, chars: number): string {
+  const characters = [...text];
+  return characters.length > chars ? `${characters.slice(0, chars - 1).join('')}…` : text;
 }
 
 function field(label: string, value: string): string {

@@ -149,6 +149,11 @@ function rollbackFields(object: GitSyncObject): { rollback?: string; rollbackInE
   return pin === undefined ? {} : { rollback: pin.revision, rollbackInEffect: rollbackInEffect(object, pin) };
 }
 
+/** The Ready condition, when the controller wrote one. */
+export function readyConditionOf(view: GitSyncView): ConditionView | undefined {
+  return view.conditions.find((c) => c.type === 'Ready');
+}
+
 /** The Ready condition's status (`True`, `False`, `Unknown`), or `Unknown` before the controller wrote any. */
 export function readyOf(view: GitSyncView): string {
   return view.conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';

@@ -80,3 +80,9 @@ export function parsePruneLabel(value: string): PruneLabel {
   }
   return { namespace, name };
 }
+
+/** How a reporting command prints: text for people (tables), json or yaml with a stable shape for scripts. */
+export const ViewFormat = { Text: 'text', Json: 'json', Yaml: 'yaml' } as const;
+export type ViewFormat = (typeof ViewFormat)[keyof typeof ViewFormat];
+export const VIEW_FORMATS: readonly ViewFormat[] = Object.values(ViewFormat);
+export const parseViewFormat = choice('output', VIEW_FORMATS);

@@ -25,6 +25,20 @@ export function handledSync(gitSync: GitSyncObject, requestedAt: string): Handle
   return { ready: state === 'True', summary: `Ready=${printable(state)}${reason}${message}` };
 }
 
+/**
+ * What the controller is doing with a GitSync while `sync now --wait` waits, for the progress line: the Reconciling
+ * condition when it is True (`Reconciling (Progressing): applying wave 1`), else that the request is queued.
+ */
+export function syncPhase(gitSync: GitSyncObject): string {
+  const status = gitSync.status ?? {};
+  const conditions = Array.isArray(status['conditions']) ? (status['conditions'] as Condition[]) : [];
+  const reconciling = conditions.find((c) => c?.type === 'Reconciling' && c.status === 'True');
+  if (reconciling === undefined) return 'waiting for the controller to pick up the request';
+  const reason = typeof reconciling.reason === 'string' ? ` (${printable(reconciling.reason)})` : '';
+  const message = typeof reconciling.message === 'string' ? `: ${printable(reconciling.message, 500)}` : '';
+  return `Reconciling${reason}${message}`;
+}
+
 /** `2m`, `90s`, `1m30s`, `500ms` → milliseconds; undefined when not such a duration. */
 export function parseWaitTimeout(value: string): number | undefined {
   const parts = /^(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(value);

@@ -262,8 +262,7 @@ async function pruneDiffs(
  * Objects that name no namespace go to `-n`, else to the namespace of the `--prune-label` GitSync, else the
  * context's. Secret values and ciphertext are never printed: Secrets and SealedSecrets are compared per key.
  */
-export async function runDiff(raw: Record<string, unknown>): Promise<DiffResult> {
-  const options = raw as unknown as DiffOptions;
+export async function runDiff(options: DiffOptions): Promise<DiffResult> {
   await checkDirectory(options.path);
   const { kc, namespace } = openKubeSession(options);
   const target = options.namespace ?? options.pruneLabel?.namespace ?? namespace;

@@ -24,8 +24,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** `gitseal keygen`: a new RSA key (mode 0600) and a self-signed certificate; prints the fingerprint and key id. */
-export async function runKeygen(raw: Record<string, unknown>): Promise<string> {
-  const options = raw as unknown as KeygenOptions;
+export async function runKeygen(options: KeygenOptions): Promise<string> {
   if (options.outKey === options.outCert) {
     throw new CliError(`${options.outKey}: --out-key and --out-cert must be different files`);
   }

@@ -4,7 +4,7 @@ import { CliError } from '../cli-error.js';
 import { formatKeyBackup, KeyOrigin, readKeyBackup, readKeySecret, type KeySecret } from '../key-backup.js';
 import { openKubeSession, type KubeConfig } from '../kube-session.js';
 import { toCliError } from '../cli-error.js';
-import type { Notice } from '../program.js';
+import type { Notice } from '../command-io.js';
 import { readFileCapped } from '../read-input.js';
 import { formatTable } from '../text-table.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
@@ -15,7 +15,7 @@ export interface KeysOptions {
   readonly context?: string;
 }
 
-interface BackupOptions extends KeysOptions {
+export interface BackupOptions extends KeysOptions {
   readonly output: string;
 }
 
@@ -80,8 +80,7 @@ function describeKeys(keys: readonly KeySecret[]): string {
  * `v1` List, written atomically with mode 0600, then read back and checked key by key. Prints the keys' names and
  * fingerprints, never key material.
  */
-export async function runKeysBackup(raw: Record<string, unknown>, notice: Notice): Promise<string> {
-  const options = raw as unknown as BackupOptions;
+export async function runKeysBackup(options: BackupOptions, notice: Notice): Promise<string> {
   if (options.output === '-') {
     throw new CliError('--output: the backup is written to a file (mode 0600), never to stdout', 2);
   }

@@ -8,7 +8,7 @@ import { toCliError } from '../cli-error.js';
 import { readFileCapped } from '../read-input.js';
 import type { KeysOptions } from './keys-backup.js';
 
-interface RestoreOptions extends KeysOptions {
+export interface RestoreOptions extends KeysOptions {
   readonly file: string;
 }
 
@@ -69,8 +69,7 @@ function labelOf(key: KeySecret): string {
  * all (active / decrypt-only / compromised stay as they were). Keys already there are left alone; a Secret of
  * the same name with other content stops the restore before anything is written.
  */
-export async function runKeysRestore(raw: Record<string, unknown>): Promise<string> {
-  const options = raw as unknown as RestoreOptions;
+export async function runKeysRestore(options: RestoreOptions): Promise<string> {
   const namespace = options.controllerNamespace;
   const { text } = await readFileCapped(options.file);
   const keys = readKeyBackup(text, options.file);

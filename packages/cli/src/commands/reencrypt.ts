@@ -5,8 +5,9 @@ import { CliError, ExitCode, wrapError } from '../cli-error.js';
 import { openControllerEndpoint, type ControllerEndpoint, type ControllerOptions } from '../controller-endpoint.js';
 import { resolveFileArgs } from '../list-manifest-files.js';
 import type { EnvelopeOption } from '../options.js';
-import type { Notice } from '../program.js';
+import type { Notice } from '../command-io.js';
 import { loadPrivateKeyRing } from '../private-keys.js';
+import { progressOn, type Progress } from '../progress.js';
 import { readInput } from '../read-input.js';
 import { parseInput, type ManifestInput } from '../read-manifests.js';
 import { readSealedTarget, type SealedTarget } from '../sealed-target.js';
@@ -58,7 +59,11 @@ function resealValues(target: SealedTarget, context: Context): Record<string, st
 }
 
 /** The file's text with every SealedSecret re-sealed; every other byte (comments, other objects) kept. */
-async function reencryptText(input: ManifestInput, reseal: Reseal): Promise<{ text: string; count: number }> {
+async function reencryptText(
+  input: ManifestInput,
+  reseal: Reseal,
+  onObject: () => void,
+): Promise<{ text: string; count: number }> {
   let text = input.text;
   let count = 0;
   for (const manifest of input.manifests) {
@@ -71,6 +76,7 @@ async function reencryptText(input: ManifestInput, reseal: Reseal): Promise<{ te
       throw wrapError('', error);
     }
     count += 1;
+    onObject();
   }
   return { text, count };
 }
@@ -112,8 +118,11 @@ function checkMode(options: ReencryptOptions): void {
  * memory, so one object that fails leaves every file as it was; without files, stdin goes to stdout. Only
  * encryptedData values change, and plaintext is never printed.
  */
-export async function runReencrypt(raw: Record<string, unknown>, notice: Notice = () => undefined): Promise<string> {
-  const options = raw as unknown as ReencryptOptions;
+export async function runReencrypt(
+  options: ReencryptOptions,
+  notice: Notice = () => undefined,
+  progress: Progress = progressOn(),
+): Promise<string> {
   checkMode(options);
   const files = await resolveFileArgs(options.file, options.recursive);
   if (options.recursive !== undefined && files.length === 0) {
@@ -125,8 +134,21 @@ export async function runReencrypt(raw: Record<string, unknown>, notice: Notice 
   }
   const reseal = options.controller ? withController(options) : await withPrivateKeys(options, notice);
   const results: { input: ManifestInput; text: string; count: number }[] = [];
-  for (const input of inputs) {
-    results.push({ input, ...(await reencryptText(input, reseal)) });
+  const sealedCount = inputs.reduce(
+    (n, i) => n + i.manifests.filter((m) => m.object.kind === 'SealedSecret').length,
+    0,
+  );
+  let done = 0;
+  const onObject = (): void => {
+    done += 1;
+    progress.update(`reencrypted ${done}/${sealedCount}`, done === sealedCount);
+  };
+  try {
+    for (const input of inputs) {
+      results.push({ input, ...(await reencryptText(input, reseal, onObject)) });
+    }
+  } finally {
+    progress.done();
   }
   const total = results.reduce((n, r) => n + r.count, 0);
   if (total === 0) {

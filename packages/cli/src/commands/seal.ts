@@ -14,10 +14,11 @@ import {
 } from '@gitseal/manifests';
 import { certLine, loadSealingCert, type CertSourceOptions } from '../cert-source.js';
 import { CliError, ExitCode, wrapError } from '../cli-error.js';
-import { parseFromFile } from '../from-file.js';
+import { parseFromFiles } from '../from-file.js';
+import { progressOn, type Progress } from '../progress.js';
 import { kubesealEnvFlag } from '../kubeseal-env.js';
 import { defaultEnvelope, type EnvelopeOption, type OutputFormat } from '../options.js';
-import type { Notice } from '../program.js';
+import type { Notice } from '../command-io.js';
 import { readFileBytesCapped, readStdinBytesCapped } from '../read-input.js';
 import { readManifestFile, readManifests } from '../read-manifests.js';
 import { scopeAnnotations, withoutScopeAnnotations } from '../scope-annotations.js';
@@ -34,7 +35,8 @@ export interface SealOptions extends CertSourceOptions {
   readonly namespace?: string;
   readonly name?: string;
   readonly raw?: boolean;
-  readonly fromFile?: string;
+  /** `--from-file [KEY=]PATH`, as often as given (--raw takes one; a key given twice is refused). */
+  readonly fromFile?: readonly string[];
   readonly mergeInto?: string;
   /** kubeseal's --allow-empty-data: seal a Secret with no values (a SealedSecret with no items). */
   readonly allowEmptyData?: boolean;
@@ -165,12 +167,20 @@ async function sealingCert(options: SealOptions, notice: Notice): Promise<Certif
   return cert.info;
 }
 
-async function sealManifests(options: SealOptions, notice: Notice): Promise<string> {
+async function sealManifests(options: SealOptions, notice: Notice, progress: Progress): Promise<string> {
   const input = await readManifests(options.file);
   if (input.manifests.length === 0) throw new CliError(`${input.source}: no Secret found`);
   const planned = input.manifests.map((manifest) => planSecret(manifest, options));
   const cert = await sealingCert(options, notice);
-  const sealed = planned.map((p) => buildOne(p, cert, options));
+  const sealed: SealedSecret[] = [];
+  try {
+    for (const p of planned) {
+      sealed.push(buildOne(p, cert, options));
+      progress.update(`sealed ${sealed.length}/${planned.length}`, sealed.length === planned.length);
+    }
+  } finally {
+    progress.done();
+  }
   const text = formatManifests(sealed, options.format);
   if (options.outputFile !== undefined) {
     await writeFileAtomic(options.outputFile, text, { mode: (await existingMode(options.outputFile)) ?? 0o644 });
@@ -236,8 +246,10 @@ async function sealRaw(options: SealOptions, notice: Notice): Promise<string> {
   const envelope = options.envelope ?? defaultEnvelope(options.apiVersion);
   let itemKey = '';
   let bytes: Buffer;
-  if (options.fromFile !== undefined) {
-    const fromFile = parseFromFile(options.fromFile);
+  const fromFiles = parseFromFiles(options.fromFile ?? []);
+  if (fromFiles.length > 1) throw usage('--raw seals one value: give one --from-file');
+  const [fromFile] = fromFiles;
+  if (fromFile !== undefined) {
     itemKey = fromFile.key;
     bytes = await readFileBytesCapped(fromFile.path);
   } else if (envelope === 'v2') {
@@ -256,10 +268,13 @@ async function sealRaw(options: SealOptions, notice: Notice): Promise<string> {
 }
 
 /** `gitseal seal`: Secrets in, SealedSecrets out (or one raw value, or keys merged into an existing file). */
-export async function runSeal(raw: Record<string, unknown>, notice: Notice = () => undefined): Promise<string> {
-  const options = raw as unknown as SealOptions;
+export async function runSeal(
+  options: SealOptions,
+  notice: Notice = () => undefined,
+  progress: Progress = progressOn(),
+): Promise<string> {
   checkCombinations(options);
   if (options.raw) return sealRaw(options, notice);
   if (options.mergeInto !== undefined) return mergeInto(options.mergeInto, options, notice);
-  return sealManifests(options, notice);
+  return sealManifests(options, notice, progress);
 }

@@ -4,7 +4,7 @@ import { getGitSync, type GitSyncObject } from '../git-sync-api.js';
 import { toCliError } from '../cli-error.js';
 import { openKubeSession, type ClusterOptions, type KubeConfig } from '../kube-session.js';
 import { gitSyncEventSelector, readEvents, sortOldestFirst, type ObjectEvent } from '../object-events.js';
-import { renderStructured, structuredFormat } from '../structured-output.js';
+import { formatReport, reportFormatOf } from '../cli-report.js';
 import { formatEventRows, formatEvents, unseenEvents } from '../sync-events-text.js';
 import { inventoryOf } from '../ui/git-sync-detail.js';
 
@@ -74,9 +74,9 @@ export async function runSyncEvents(
   const gitSync = await getGitSync(kc, namespace, name);
   const all = options.all === true;
   const events = await readSyncEvents(kc, gitSync, namespace, name, all);
-  const format = structuredFormat(raw);
+  const format = reportFormatOf(raw);
   if (options.watch !== true) {
-    if (format !== undefined) return renderStructured({ namespace, name, events }, format);
+    if (format !== undefined) return formatReport('GitSyncEvents', { namespace, name, events }, format);
     return events.length === 0 ? `No Events found for GitSync ${namespace}/${name}.\n` : formatEvents(events);
   }
   const seen = new Map<string, string>();

@@ -1,9 +1,9 @@
 // The registration of `gitseal sync events|tree|history|rollback`. Light on purpose: each action's module (and the
 // cluster client it needs) is imported only when that command runs.
 import { Option, type Command } from 'commander';
-import { addClusterOptions, NAMESPACE_HELP } from '../cluster-options.js';
+import { addClusterOptions, outputOption } from '../command-options.js';
 import type { Output } from '../program.js';
-import { structuredOutputOption } from '../structured-output.js';
+import { SYNC_EXIT_HELP, SYNC_NAMESPACE_HELP } from './sync-command.js';
 
 export function addSyncEventsCommand(sync: Command, output: Output): void {
   addClusterOptions(
@@ -15,8 +15,9 @@ export function addSyncEventsCommand(sync: Command, output: Output): void {
       .addOption(
         new Option('-w, --watch', 'keep printing new Events (every 2 s) until interrupted').conflicts('output'),
       )
-      .addOption(structuredOutputOption()),
-    NAMESPACE_HELP,
+      .addOption(outputOption())
+      .addHelpText('after', SYNC_EXIT_HELP),
+    SYNC_NAMESPACE_HELP,
   ).action(async (name: string, options: Record<string, unknown>) => {
     const { runSyncEvents } = await import('./sync-events.js');
     output(await runSyncEvents(name, options));
@@ -29,8 +30,9 @@ export function addSyncTreeCommand(sync: Command, output: Output): void {
       .command('tree')
       .description('show the objects a GitSync applied: in sync, drifted or missing, and their health (by wave)')
       .argument('<name>', 'GitSync name')
-      .addOption(structuredOutputOption()),
-    NAMESPACE_HELP,
+      .addOption(outputOption())
+      .addHelpText('after', SYNC_EXIT_HELP),
+    SYNC_NAMESPACE_HELP,
   ).action(async (name: string, options: Record<string, unknown>) => {
     const { runSyncTree } = await import('./sync-tree.js');
     output(await runSyncTree(name, options));
@@ -43,8 +45,9 @@ export function addSyncHistoryCommand(sync: Command, output: Output): void {
       .command('history')
       .description("show a GitSync's sync attempts: revision, time, result, applied/unchanged/pruned")
       .argument('<name>', 'GitSync name')
-      .addOption(structuredOutputOption()),
-    NAMESPACE_HELP,
+      .addOption(outputOption())
+      .addHelpText('after', SYNC_EXIT_HELP),
+    SYNC_NAMESPACE_HELP,
   ).action(async (name: string, options: Record<string, unknown>) => {
     const { runSyncHistory } = await import('./sync-history.js');
     output(await runSyncHistory(name, options));
@@ -69,8 +72,8 @@ export function addSyncRollbackCommand(sync: Command, output: Output): void {
       .addOption(new Option('--resume', 'undo the rollback: restore the source it replaced').conflicts('to'))
       .option('--wait', 'wait until the controller handled the change; exit 1 if not Ready')
       .option('--timeout <duration>', 'how long --wait waits, e.g. 90s, 2m', '2m')
-      .addHelpText('after', ROLLBACK_HELP),
-    NAMESPACE_HELP,
+      .addHelpText('after', ROLLBACK_HELP + SYNC_EXIT_HELP),
+    SYNC_NAMESPACE_HELP,
   ).action(async (name: string, options: Record<string, unknown>) => {
     const { runSyncRollback } = await import('./sync-rollback.js');
     output(await runSyncRollback(name, options));

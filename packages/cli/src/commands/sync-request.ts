@@ -2,10 +2,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, ExitCode } from '../cli-error.js';
 import { getGitSync, mergePatchGitSync, REQUESTED_AT_ANNOTATION, type GitSyncObject } from '../git-sync-api.js';
 import { openKubeSession, type ClusterOptions, type KubeConfig } from '../kube-session.js';
-import { handledSync, parseWaitTimeout, type HandledSync } from '../sync-wait.js';
+import { progressOn, type Progress } from '../progress.js';
+import { handledSync, parseWaitTimeout, syncPhase, type HandledSync } from '../sync-wait.js';
 
-const DEFAULT_WAIT = '2m';
 const POLL_MS = 500;
+
+export interface SyncNowOptions extends ClusterOptions {
+  readonly wait: boolean;
+  /** How long --wait waits (`2m`, `90s`). */
+  readonly timeout: string;
+}
 
 /**
  * `gitseal sync now NAME`: sets the `gitseal.dev/requested-at` annotation to the current RFC 3339 time (merge
@@ -13,10 +19,15 @@ const POLL_MS = 500;
  * this request (status.lastHandledRequestedAt) and prints the Ready condition; a GitSync that is not Ready then
  * exits 1, no answer within `--timeout` exits 3.
  */
-export async function runSyncNow(name: string, raw: Record<string, unknown>, now = new Date()): Promise<string> {
-  const { kc, namespace } = openKubeSession(raw as ClusterOptions);
-  const wait = raw['wait'] === true;
-  const timeoutMs = wait ? parseWaitTimeout(String(raw['timeout'] ?? DEFAULT_WAIT)) : 0;
+export async function runSyncNow(
+  name: string,
+  options: SyncNowOptions,
+  now = new Date(),
+  progress: Progress = progressOn(),
+): Promise<string> {
+  const { kc, namespace } = openKubeSession(options);
+  const { wait } = options;
+  const timeoutMs = wait ? parseWaitTimeout(options.timeout) : 0;
   if (timeoutMs === undefined) {
     throw new CliError('--timeout: expected a duration such as 90s, 2m or 1m30s', ExitCode.Usage);
   }
@@ -27,7 +38,14 @@ export async function runSyncNow(name: string, raw: Record<string, unknown>, now
   const requested = `GitSync ${namespace}/${name}: sync requested at ${requestedAt}${note}\n`;
   if (!wait) return requested;
   if (suspended) throw new CliError(`GitSync ${namespace}/${name}: suspended, nothing to wait for`);
-  const handled = await waitHandled(kc, namespace, name, requestedAt, timeoutMs);
+  let handled: HandledSync;
+  try {
+    handled = await waitHandled(kc, namespace, name, requestedAt, timeoutMs, (phase) =>
+      progress.update(`GitSync ${namespace}/${name}: ${phase}`, true),
+    );
+  } finally {
+    progress.done();
+  }
   const line = `GitSync ${namespace}/${name}: sync handled: ${handled.summary}`;
   if (!handled.ready) throw new CliError(line);
   return `${requested}${line}\n`;
@@ -55,11 +73,14 @@ export async function waitHandled(
   name: string,
   requestedAt: string,
   timeoutMs: number,
+  onPhase: (phase: string) => void = () => undefined,
 ): Promise<HandledSync> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const handled = handledSync(await getGitSync(kc, namespace, name), requestedAt);
+    const gitSync = await getGitSync(kc, namespace, name);
+    const handled = handledSync(gitSync, requestedAt);
     if (handled) return handled;
+    onPhase(syncPhase(gitSync));
     if (Date.now() + POLL_MS > deadline) {
       throw new CliError(
         `GitSync ${namespace}/${name}: the request of ${requestedAt} was not handled within ${Math.round(timeoutMs / 1000)}s (is the controller running?)`,
@@ -71,8 +92,8 @@ export async function waitHandled(
 }
 
 /** `gitseal sync suspend|resume NAME`: merge-patches `spec.suspend`. */
-export async function runSyncSuspend(name: string, raw: Record<string, unknown>, suspend: boolean): Promise<string> {
-  const { kc, namespace } = openKubeSession(raw as ClusterOptions);
+export async function runSyncSuspend(name: string, options: ClusterOptions, suspend: boolean): Promise<string> {
+  const { kc, namespace } = openKubeSession(options);
   await setSuspended(kc, namespace, name, suspend);
   return `GitSync ${namespace}/${name}: ${suspend ? 'suspended' : 'resumed'}\n`;
 }

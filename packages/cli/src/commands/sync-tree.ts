@@ -3,7 +3,7 @@ import { syncLabel } from '@gitseal/sync';
 import { getGitSync } from '../git-sync-api.js';
 import { openKubeSession, type ClusterOptions } from '../kube-session.js';
 import { printable } from '../printable.js';
-import { renderStructured, structuredFormat } from '../structured-output.js';
+import { formatReport, reportFormatOf } from '../cli-report.js';
 import { formatSyncTree, sortTree } from '../sync-tree-text.js';
 import { inventoryOf } from '../ui/git-sync-detail.js';
 import { readResourceTree } from '../ui/resource-tree.js';
@@ -19,9 +19,10 @@ export async function runSyncTree(name: string, raw: Record<string, unknown>): P
   const groups = await readResourceTree(kc, createApiDiscovery(kc), inventoryOf(object), label);
   const resources = sortTree(groups.flatMap((g) => g.resources));
   const revision = object.status?.['lastAppliedRevision'];
-  const format = structuredFormat(raw);
+  const format = reportFormatOf(raw);
   if (format !== undefined) {
-    return renderStructured(
+    return formatReport(
+      'GitSyncTree',
       { namespace, name, ...(typeof revision === 'string' ? { lastAppliedRevision: revision } : {}), resources },
       format,
     );

@@ -55,24 +55,30 @@ function untilSignal(): Promise<void> {
  * `gitseal ui`: serves the web UI on loopback with the user's kubeconfig until SIGINT/SIGTERM. `announce` gets the
  * lines to print at once (the URL with the login token); the command itself prints nothing when it ends.
  */
+export interface UiOptions extends ClusterOptions {
+  readonly address: string;
+  readonly open: boolean;
+  readonly controllerNamespace: string;
+  readonly controllerName: string;
+  readonly keyRenewPeriod: string;
+}
+
 export async function runUi(
-  raw: Record<string, unknown>,
+  options: UiOptions,
   announce: (text: string) => void,
   stop: () => Promise<void> = untilSignal,
 ): Promise<string> {
-  const { kc, namespace } = openKubeSession(raw as ClusterOptions);
-  const { host, port } = parseUiAddress(String(raw['address'] ?? '127.0.0.1:0'));
+  const { kc, namespace } = openKubeSession(options);
+  const { host, port } = parseUiAddress(options.address);
   const assetsDir = uiAssetsDir();
-  const renewPeriod = String(raw['keyRenewPeriod'] ?? '720h');
+  const renewPeriod = options.keyRenewPeriod;
   let renewPeriodMs: number;
   try {
     renewPeriodMs = parseRenewPeriod(renewPeriod);
   } catch (error) {
     throw new CliError((error as Error).message, ExitCode.Usage);
   }
-  const optional = (key: string): string | undefined => (typeof raw[key] === 'string' ? raw[key] : undefined);
-  const kubeconfig = optional('kubeconfig');
-  const context = optional('context');
+  const { kubeconfig, context } = options;
   let server: RunningUiServer;
   try {
     server = await startUiServer({
@@ -82,8 +88,8 @@ export async function runUi(
       port,
       assetsDir,
       keys: {
-        controllerNamespace: optional('controllerNamespace') ?? 'gitseal-system',
-        controllerName: optional('controllerName') ?? 'gitseal-controller',
+        controllerNamespace: options.controllerNamespace,
+        controllerName: options.controllerName,
         renewPeriodMs,
         renewPeriod,
         ...(kubeconfig === undefined ? {} : { kubeconfig }),
@@ -104,7 +110,7 @@ export async function runUi(
     `gitseal ui: serving context ${kc.getCurrentContext()} at ${server.url}\n` +
       `Open this URL once to log in (the token works one time):\n  ${server.loginUrl}\n`,
   );
-  if (raw['open'] === true) openBrowser(server.loginUrl);
+  if (options.open) openBrowser(server.loginUrl);
   await stop();
   await server.close();
   return '';

@@ -49,8 +49,7 @@ function unsealOne(target: SealedTarget, keys: PrivateKeyRing): Secret {
 }
 
 /** `gitseal unseal`: recovery decryption with private keys; the only command that prints plaintext (to stdout). */
-export async function runUnseal(raw: Record<string, unknown>): Promise<string> {
-  const options = raw as unknown as UnsealOptions;
+export async function runUnseal(options: UnsealOptions): Promise<string> {
   const input = await readManifests(options.file);
   if (input.manifests.length === 0) throw new CliError(`${input.source}: no SealedSecret found`);
   const targets = input.manifests.map((m) => readSealedTarget(m.object, m.source));

@@ -1,6 +1,13 @@
 import { describeScopeLabel, inspectSealedValue, type CertificateInfo } from '@gitseal/crypto';
 import type { SealedTarget } from '../sealed-target.js';
-import { messageOf, planValidate, type ValidateResult, type ValidateSource } from './validate-source.js';
+import {
+  messageOf,
+  planValidate,
+  problemResult,
+  type ObjectResult,
+  type ValidateResult,
+  type ValidateSource,
+} from './validate-source.js';
 
 /** AES-GCM tag after the RSA block of a v1 value. */
 const GCM_TAG_BYTES = 16;
@@ -35,8 +42,17 @@ function checkValue(target: SealedTarget, value: string, cert: CertificateInfo):
  */
 export function validateOffline(sources: readonly ValidateSource[], cert: CertificateInfo): ValidateResult {
   const { steps, checked } = planValidate(sources);
-  const problems = steps.flatMap((step) => ('problem' in step ? [step.problem] : targetProblems(step.target, cert)));
-  return { passed: [], problems, checked };
+  const results = steps.map((step): ObjectResult => {
+    if ('problem' in step) return problemResult(step);
+    const { namespace, name } = step.target;
+    return {
+      source: step.source,
+      ...(namespace === undefined ? {} : { namespace }),
+      name,
+      problems: targetProblems(step.target, cert),
+    };
+  });
+  return { passed: [], problems: results.flatMap((r) => r.problems), checked, results };
 }
 
 /** One line per value of the object that does not fit the certificate. */

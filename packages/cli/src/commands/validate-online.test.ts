@@ -55,11 +55,26 @@ test('one line per object: ok, refused by the controller, or unreadable; the con
       'gone.yaml: cannot read: no such file',
     ],
     checked: 2,
+    results: [
+      { source: 'a.yaml', namespace: 'prod', name: 'good', problems: [], keys: [FP] },
+      {
+        source: 'a.yaml',
+        namespace: 'prod',
+        name: 'bad',
+        problems: ['a.yaml: SealedSecret prod/bad: cannot be decrypted by the controller: no key opens item "a"'],
+      },
+      { source: 'gone.yaml', problems: ['gone.yaml: cannot read: no such file'] },
+    ],
   });
 });
 
 test('without any SealedSecret the controller is never reached', async () => {
   const sources: ValidateSource[] = [{ source: 'gone.yaml', problem: 'gone.yaml: cannot read: no such file' }];
   const result = await validateOnline(sources, () => Promise.reject(new Error('must not open')));
-  assert.deepEqual(result, { passed: [], problems: ['gone.yaml: cannot read: no such file'], checked: 0 });
+  assert.deepEqual(result, {
+    passed: [],
+    problems: ['gone.yaml: cannot read: no such file'],
+    checked: 0,
+    results: [{ source: 'gone.yaml', problems: ['gone.yaml: cannot read: no such file'] }],
+  });
 });

@@ -3,14 +3,25 @@ import { ControllerRoute, type ControllerEndpoint } from '../controller-endpoint
 import { refusalReason } from '../controller-reply.js';
 import { postSealedSecret } from '../controller-request.js';
 import type { SealedTarget } from '../sealed-target.js';
-import { planValidate, type ValidateResult, type ValidateSource } from './validate-source.js';
+import {
+  planValidate,
+  problemResult,
+  type ObjectResult,
+  type ValidateResult,
+  type ValidateSource,
+} from './validate-source.js';
 
 const KEY_NAME = /^[A-Za-z0-9:+/=_-]{1,80}$/;
 
+/** The verify answer's keyFingerprints that look like fingerprints or key ids. */
+function keysOf(keyFingerprints: unknown): string[] {
+  if (!Array.isArray(keyFingerprints)) return [];
+  return keyFingerprints.filter((k): k is string => typeof k === 'string' && KEY_NAME.test(k));
+}
+
 /** ` (key SHA256:…)` from the verify answer's keyFingerprints, when they look like fingerprints or key ids. */
 export function keysText(keyFingerprints: unknown): string {
-  if (!Array.isArray(keyFingerprints)) return '';
-  const keys = keyFingerprints.filter((k): k is string => typeof k === 'string' && KEY_NAME.test(k));
+  const keys = keysOf(keyFingerprints);
   if (keys.length === 0) return '';
   return ` (${keys.length === 1 ? 'key' : 'keys'} ${keys.join(', ')})`;
 }
@@ -20,7 +31,7 @@ async function verifyOne(
   endpoint: ControllerEndpoint,
   object: unknown,
   target: SealedTarget,
-): Promise<{ passed: string } | { problem: string }> {
+): Promise<{ passed: string; keys: string[] } | { problem: string }> {
   const answer = await postSealedSecret(endpoint, ControllerRoute.Verify, object, target.where);
   if (answer.kind === 'refused') {
     const what = answer.status === 409 ? 'cannot be decrypted by the controller' : 'refused by the controller';
@@ -28,11 +39,11 @@ async function verifyOne(
   }
   const body = answer.body as { decryptable?: unknown; keyFingerprints?: unknown } | null;
   // An empty 200 is Bitnami's controller saying yes; gitseal's controller says which keys opened it.
-  if (body === null) return { passed: `${target.where}: ok` };
+  if (body === null) return { passed: `${target.where}: ok`, keys: [] };
   if (body.decryptable !== true) {
     throw new CliError(`${endpoint.where}: unexpected answer to ${ControllerRoute.Verify}`, ExitCode.Remote);
   }
-  return { passed: `${target.where}: ok${keysText(body.keyFingerprints)}` };
+  return { passed: `${target.where}: ok${keysText(body.keyFingerprints)}`, keys: keysOf(body.keyFingerprints) };
 }
 
 /**
@@ -46,16 +57,25 @@ export async function validateOnline(
   let endpoint: ControllerEndpoint | undefined; // opened at the first SealedSecret: none, no cluster needed
   const passed: string[] = [];
   const problems: string[] = [];
+  const results: ObjectResult[] = [];
   const { steps, checked } = planValidate(sources);
   for (const step of steps) {
     if ('problem' in step) {
       problems.push(step.problem);
+      results.push(problemResult(step));
       continue;
     }
     endpoint ??= await openEndpoint();
     const result = await verifyOne(endpoint, step.object, step.target);
-    if ('passed' in result) passed.push(result.passed);
-    else problems.push(result.problem);
+    const { namespace, name } = step.target;
+    const object = { source: step.source, ...(namespace === undefined ? {} : { namespace }), name };
+    if ('passed' in result) {
+      passed.push(result.passed);
+      results.push({ ...object, problems: [], keys: result.keys });
+    } else {
+      problems.push(result.problem);
+      results.push({ ...object, problems: [result.problem] });
+    }
   }
-  return { passed, problems, checked };
+  return { passed, problems, checked, results };
 }

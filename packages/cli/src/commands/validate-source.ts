@@ -8,7 +8,20 @@ export type ValidateSource =
 
 /** One SealedSecret found in an input: the object as written and where its values are bound, or why not. */
 export type SealedEntry =
-  { readonly object: unknown; readonly target: SealedTarget } | { readonly object: unknown; readonly problem: string };
+  | { readonly source: string; readonly object: unknown; readonly target: SealedTarget }
+  | { readonly source: string; readonly object: unknown; readonly problem: string };
+
+/** What `validate` found for one SealedSecret (or one file it could not read): `-o json|yaml`'s results. */
+export interface ObjectResult {
+  readonly source: string;
+  /** The object's namespace and name as written (absent for a file that could not be read). */
+  readonly namespace?: string;
+  readonly name?: string;
+  /** One line each; none when the object passed. */
+  readonly problems: readonly string[];
+  /** Online: the keys the controller opened it with (as it reports them). */
+  readonly keys?: readonly string[];
+}
 
 export interface ValidateResult {
   /** One line per SealedSecret that passed (online only: the offline check reports a summary). */
@@ -17,6 +30,26 @@ export interface ValidateResult {
   readonly problems: readonly string[];
   /** SealedSecrets looked at. */
   readonly checked: number;
+  /** Per object (and per unreadable file), in input order. */
+  readonly results: readonly ObjectResult[];
+}
+
+/** The namespace and name an object's metadata gives, as far as they are strings. */
+export function metadataOf(object: unknown): { namespace?: string; name?: string } {
+  const metadata = (object as { metadata?: { namespace?: unknown; name?: unknown } } | null)?.metadata;
+  return {
+    ...(typeof metadata?.namespace === 'string' ? { namespace: metadata.namespace } : {}),
+    ...(typeof metadata?.name === 'string' ? { name: metadata.name } : {}),
+  };
+}
+
+/** The result of a step that could not be checked. */
+export function problemResult(step: {
+  readonly source: string;
+  readonly problem: string;
+  readonly object?: unknown;
+}): ObjectResult {
+  return { source: step.source, ...metadataOf(step.object), problems: [step.problem] };
 }
 
 export function messageOf(error: unknown): string {
@@ -40,7 +73,7 @@ export async function readValidateSources(files: readonly string[]): Promise<Val
 }
 
 /** A SealedSecret to check (or one that could not be read), or a file that could not be read. */
-export type ValidateStep = SealedEntry | { readonly problem: string };
+export type ValidateStep = SealedEntry | { readonly source: string; readonly problem: string };
 
 /** What `validate` has to check, in input order, with the problems found while reading in their place. */
 export interface ValidatePlan {
@@ -54,7 +87,7 @@ export function planValidate(sources: readonly ValidateSource[]): ValidatePlan {
   let checked = 0;
   for (const source of sources) {
     if ('problem' in source) {
-      steps.push({ problem: source.problem });
+      steps.push({ source: source.source, problem: source.problem });
       continue;
     }
     const entries = sealedEntries(source.input);
@@ -70,9 +103,13 @@ function sealedEntries(input: ManifestInput): SealedEntry[] {
     .filter((manifest) => manifest.object.kind === 'SealedSecret')
     .map((manifest) => {
       try {
-        return { object: manifest.object, target: readSealedTarget(manifest.object, input.source) };
+        return {
+          source: input.source,
+          object: manifest.object,
+          target: readSealedTarget(manifest.object, input.source),
+        };
       } catch (error) {
-        return { object: manifest.object, problem: messageOf(error) };
+        return { source: input.source, object: manifest.object, problem: messageOf(error) };
       }
     });
 }

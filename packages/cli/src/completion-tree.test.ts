@@ -18,7 +18,17 @@ test('the tree has every command of the program, with its flags, value flags and
   const seal = tree.find((n) => n.path === 'seal');
   assert.deepEqual(seal?.values['--scope'], ['strict', 'namespace-wide', 'cluster-wide']);
   assert.deepEqual(tree.find((n) => n.path === 'completion')?.argChoices, ['bash', 'zsh', 'fish']);
-  assert.deepEqual(tree.find((n) => n.path === 'sync')?.subcommands, ['list', 'status', 'now', 'suspend', 'resume']);
+  assert.deepEqual(tree.find((n) => n.path === 'sync')?.subcommands, [
+    'list',
+    'status',
+    'now',
+    'suspend',
+    'resume',
+    'events',
+    'tree',
+    'history',
+    'rollback',
+  ]);
 });
 
 test('every script names each command and flag, quoted, and registers both bins', () => {

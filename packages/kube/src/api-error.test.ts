@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiException } from '@kubernetes/client-node';
+import { CryptoError, CryptoErrorCode } from '@gitseal/crypto';
 import {
   describeApiError,
   isAlreadyExists,
@@ -151,7 +152,10 @@ test('safeErrorMessage: API errors described, coded errors by message, other err
   assert.equal(safeErrorMessage(kube), 'watch stopped second line');
   const foreign = Object.assign(new Error(SECRET), { name: 'ManifestError' }); // the right name but no code
   assert.equal(safeErrorMessage(foreign), 'unexpected ManifestError');
-  const sync = Object.assign(new Error('repo: fetch failed'), { name: 'SyncError', code: 'GIT_FAILED' });
-  assert.equal(safeErrorMessage(sync), 'repo: fetch failed');
+  const coded = new CryptoError(CryptoErrorCode.DecryptFailed, 'item "a": does not open');
+  assert.equal(safeErrorMessage(coded), 'item "a": does not open');
+  // A name and a code anyone can set do not make an error coded: its message is never passed on.
+  const impostor = Object.assign(new Error(`fetch ${SECRET}`), { name: 'SyncError', code: 'GIT_FAILED' });
+  assert.doesNotMatch(safeErrorMessage(impostor), new RegExp(SECRET));
   assert.equal(safeErrorMessage(42), 'unknown error');
 });

@@ -19,8 +19,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { createKeyRing } from '@gitseal/crypto';
-import { createApiDiscovery, loadKubeConfig, makeObjectApi } from '@gitseal/kube';
-import { createRawApplier, createSyncState, defaultRenderPool, RenderPool, syncRevision } from '@gitseal/sync';
+import { createApiDiscovery, loadKubeConfig, makeObjectApi, createRawApplier } from '@gitseal/kube';
+import { createSyncState, defaultRenderPool, RenderPool, syncRevision } from '@gitseal/sync';
 import { startControlPlane } from '../dist/cluster/index.js';
 import { gitRepo, processMemory, startGitHttpProcess } from './_sync-support.mjs';
 

@@ -12,7 +12,7 @@ import {
   type V1ConfigMap,
 } from '@kubernetes/client-node';
 import {
-  applyObject,
+  createRawApplier,
   deleteObject,
   EventRecorder,
   isConflict,
@@ -26,6 +26,7 @@ import {
   setCondition,
   type Condition,
 } from '@gitseal/kube';
+import type { KubeObject } from '@gitseal/manifests';
 import { createTestNamespace, crdPath, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
 
 const shared = sharedControlPlane();
@@ -45,6 +46,15 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): 
   }
 }
 
+/** Server-side apply through @gitseal/kube's one apply stack (the sync engine's), the object as stored. */
+async function apply<T extends KubernetesObject>(
+  kc: KubeConfig,
+  object: T,
+  options: { fieldManager?: string; force?: boolean; dryRun?: boolean } = {},
+): Promise<T> {
+  return (await createRawApplier(kc, options).apply(object as unknown as KubeObject)) as unknown as T;
+}
+
 function configMap(namespace: string, data: Record<string, string>): V1ConfigMap {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace }, data };
 }
@@ -55,28 +65,28 @@ test('server-side apply: create, no-op, update, dry run, read and delete', async
   const { kc, namespace } = env;
   const client = makeObjectApi(kc);
 
-  const created = await applyObject(client, configMap(namespace, { a: '1' }));
+  const created = await apply(kc, configMap(namespace, { a: '1' }));
   const firstVersion = created.metadata?.resourceVersion;
   assert.ok(firstVersion !== undefined);
   assert.deepEqual(created.data, { a: '1' });
   assert.ok(created.metadata?.managedFields?.some((f) => f.manager === 'gitseal' && f.operation === 'Apply'));
 
-  const again = await applyObject(client, configMap(namespace, { a: '1' }));
+  const again = await apply(kc, configMap(namespace, { a: '1' }));
   assert.equal(again.metadata?.resourceVersion, firstVersion, 'the same apply is a no-op');
 
-  const dry = await applyObject(client, configMap(namespace, { a: 'dry' }), { dryRun: true });
+  const dry = await apply(kc, configMap(namespace, { a: 'dry' }), { dryRun: true });
   assert.equal(dry.data?.a, 'dry');
   const ref = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace } };
   const afterDry = await readObject<V1ConfigMap>(client, ref);
   assert.equal(afterDry?.data?.a, '1', 'a dry run persists nothing');
 
-  const updated = await applyObject(client, configMap(namespace, { a: '2', b: '3' }));
+  const updated = await apply(kc, configMap(namespace, { a: '2', b: '3' }));
   assert.notEqual(updated.metadata?.resourceVersion, firstVersion);
   const read = await readObject<V1ConfigMap>(client, ref);
   assert.deepEqual(read?.data, { a: '2', b: '3' });
 
   // Applying without a field drops it: the manager owns the whole applied set.
-  const pruned = await applyObject(client, configMap(namespace, { a: '2' }));
+  const pruned = await apply(kc, configMap(namespace, { a: '2' }));
   assert.deepEqual(pruned.data, { a: '2' });
 
   assert.equal(await deleteObject(client, ref), true);
@@ -88,9 +98,8 @@ test('server-side apply: a field owned by another manager conflicts unless force
   const env = await setup(t, 'ssa-conflict');
   if (env === undefined) return;
   const { kc, namespace } = env;
-  const client = makeObjectApi(kc);
-  await applyObject(client, configMap(namespace, { owner: 'other' }), { fieldManager: 'someone-else' });
-  const err = await applyObject(client, configMap(namespace, { owner: 'gitseal' }), { force: false }).then(
+  await apply(kc, configMap(namespace, { owner: 'other' }), { fieldManager: 'someone-else' });
+  const err = await apply(kc, configMap(namespace, { owner: 'gitseal' }), { force: false }).then(
     () => assert.fail('expected a conflict'),
     (e: unknown) => e,
   );
@@ -98,17 +107,16 @@ test('server-side apply: a field owned by another manager conflicts unless force
   assert.equal(err.status, 409);
   assert.equal(isConflict(err), true);
   assert.match(err.message, /^apply ConfigMap [a-z0-9-]+\/settings: conflict \(409\)/);
-  const forced = await applyObject(client, configMap(namespace, { owner: 'gitseal' }));
+  const forced = await apply(kc, configMap(namespace, { owner: 'gitseal' }));
   assert.equal(forced.data?.owner, 'gitseal');
 });
 
 test('server-side apply of an unknown kind is a clear INVALID_OBJECT error', async (t) => {
   const env = await setup(t, 'ssa-unknown');
   if (env === undefined) return;
-  const client = makeObjectApi(env.kc);
   for (const apiVersion of ['example.com/v1', 'v1']) {
     const object = { apiVersion, kind: 'Nope', metadata: { name: 'x', namespace: env.namespace } };
-    await assert.rejects(applyObject(client, object), (err: unknown) => {
+    await assert.rejects(apply(env.kc, object), (err: unknown) => {
       assert.ok(err instanceof KubeError);
       assert.equal(err.code, KubeErrorCode.InvalidObject);
       assert.match(err.message, /^apply Nope [a-z0-9-]+\/x: kind not served by the API server$/);
@@ -127,8 +135,7 @@ test('status: merge-patch conditions on the status subresource of a custom objec
   if (env === undefined) return;
   const { kc, namespace } = env;
   await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
-  const client = makeObjectApi(kc);
-  const applied = await applyObject<SealedSecret>(client, {
+  const applied = await apply<SealedSecret>(kc, {
     apiVersion: 'gitseal.dev/v1alpha1',
     kind: 'SealedSecret',
     metadata: { name: 'db', namespace },

@@ -3,8 +3,15 @@ export { KubeError, KubeErrorCode } from './kube-error.js';
 export { isAlreadyExists, isForbidden, isConflict, isNotFound, safeErrorMessage, toKubeError } from './api-error.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { currentNamespace, loadKubeConfig, resolveKubeConfig } from './kube-config.js';
-export { apiVersionPath, objectKey, resourcePath, Resources, type ResourceType } from './resource.js';
-export { createApiDiscovery, type ApiDiscovery, type ServedResource } from './api-discovery.js';
+export {
+  apiVersionPath,
+  describeObject,
+  namespacedName,
+  resourcePath,
+  Resources,
+  type ResourceType,
+} from './resource.js';
+export { createApiDiscovery, type ApiDiscovery } from './api-discovery.js';
 export { createClusterCapabilities, type ClusterCapabilities } from './cluster-capabilities.js';
 export { assertOk, getJson, requestRaw } from './raw-request.js';
 export { createObject, replaceObject } from './write-object.js';
@@ -12,7 +19,9 @@ export { createInformer, Informer } from './informer.js';
 export { stripManagedFields } from './strip-managed-fields.js';
 export { shareAgents } from './shared-agents.js';
 export { WorkQueue } from './work-queue.js';
-export { applyObject, deleteObject, listObjects, makeObjectApi, readObject } from './server-side-apply.js';
+export { deleteObject, listObjects, makeObjectApi, readObject } from './object-api.js';
+export { createRawApplier, type Applier, type RawObjectClient } from './raw-apply.js';
+export { fencedWrite, type MayWrite } from './fenced-write.js';
 export { createLeaderElector, defaultIdentity, LeaderElector } from './leader-election.js';
 export { EventRecorder, EventType } from './events.js';
 export { getViaServiceProxy } from './service-proxy.js';

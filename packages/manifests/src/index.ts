@@ -33,7 +33,7 @@ export {
   type NotificationStatus,
 } from './notification.js';
 export { isValidNamespace, isValidObjectName, isValidSecretKey } from './names.js';
-export { describeObject } from './describe-object.js';
+export { describeObjectInFile } from './describe-object-in-file.js';
 export { decodeUtf8Text } from './utf8-text.js';
 export type { JsonValue } from './to-json-value.js';
 export { loadDocuments, parseManifests, type ManifestLimits, type ParsedManifest } from './parse-manifests.js';

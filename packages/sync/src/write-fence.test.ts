@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { KubeError, loadKubeConfig } from '@gitseal/kube';
+import { KubeError, loadKubeConfig, createRawApplier } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import type { ObjectApi } from './live-objects.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRawApplier } from './raw-apply.js';
 import { fenceObjectApi } from './write-fence.js';
 
 const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'app' } };

@@ -4,12 +4,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { Envelope, parseCertificate, scopeLabel, sealValue, type Scope } from '@gitseal/crypto';
 import { findFreePort } from '../cluster/free-port.js';
 import { resolveHelmBinary } from '../cluster/helm-binary.js';
+import { waitFor } from '../support/wait-for.js';
 import { REPO_ROOT } from './cli-harness.js';
+
+/** The e2e tests' one poll helper (test/support/wait-for.ts), re-exported for the tests that import it from here. */
+export { waitFor };
 
 export const CONTROLLER_BIN = join(REPO_ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
 
@@ -120,28 +123,6 @@ export async function waitReady(controller: ControllerProcess, timeoutMs = 90_00
     },
     timeoutMs,
   );
-}
-
-/** Polls `probe` every `intervalMs` until it returns something other than undefined/false. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-      if (error instanceof Error && error.message.startsWith('controller exited')) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(intervalMs);
-  }
 }
 
 /** The Prometheus text of a controller. */

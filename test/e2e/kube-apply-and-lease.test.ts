@@ -27,7 +27,14 @@ import {
   type Condition,
 } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
-import { createTestNamespace, crdPath, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
+import {
+  createTestNamespace,
+  crdPath,
+  installCrd,
+  kubeConfigFor,
+  sharedControlPlane,
+  waitFor,
+} from '../support/index.js';
 
 const shared = sharedControlPlane();
 
@@ -36,14 +43,6 @@ async function setup(t: TestContext, prefix: string): Promise<{ kc: KubeConfig; 
   if (plane === undefined) return undefined;
   const kc = kubeConfigFor(plane.kubeconfigPath);
   return { kc, namespace: await createTestNamespace(kc, prefix) };
-}
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 /** Server-side apply through @gitseal/kube's one apply stack (the sync engine's), the object as stored. */

@@ -34,3 +34,4 @@ export {
   type TestCredentials,
   type TestTls,
 } from './chart-servers.js';
+export { waitFor } from './wait-for.js';

@@ -25,7 +25,7 @@ import { readState } from '../dist/cluster/state.js';
 import { findFreePort } from '../dist/cluster/free-port.js';
 import { crdPath, installCrd } from '../dist/support/install-crd.js';
 import { kubeConfigFor } from '../dist/support/kube-config-for.js';
-import { waitFor } from '../dist/e2e/controller-harness.js';
+import { waitFor } from '../dist/support/wait-for.js';
 
 const N = Number(process.env.GITSEAL_BENCH_SEALED_SECRETS ?? 1000);
 const CONCURRENCY = 32;

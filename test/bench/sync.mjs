@@ -33,7 +33,7 @@ import { createSyncState, syncRevision } from '@gitseal/sync';
 import { startControlPlane } from '../dist/cluster/index.js';
 import { findFreePort } from '../dist/cluster/free-port.js';
 import { crdPath, installCrd } from '../dist/support/install-crd.js';
-import { waitFor } from '../dist/e2e/controller-harness.js';
+import { waitFor } from '../dist/support/wait-for.js';
 import {
   describeRequests,
   engineInput,

@@ -5,7 +5,8 @@ import { Envelope, parseCertificate, scopeLabel, sealValue, type Scope } from '@
 import { type ControllerProcess } from '../support/controller-process.js';
 import { waitFor } from '../support/wait-for.js';
 
-// The one controller starter and poll helper live in test/support; the controller tests import them from here.
+// The one controller starter (test/support/controller-process.ts) and poll helper (test/support/wait-for.ts), for
+// the tests that import them from here.
 export {
   allControllerOutput,
   CONTROLLER_BIN,

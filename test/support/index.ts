@@ -43,12 +43,3 @@ export {
   type VectorCase,
   type VectorKey,
 } from './bitnami-vectors.js';
-export {
-  allControllerOutput,
-  CONTROLLER_BIN,
-  startControllerProcess,
-  stopAllControllers,
-  waitReady,
-  type ControllerProcess,
-  type StartOptions,
-} from './controller-process.js';

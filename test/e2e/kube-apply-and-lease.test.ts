@@ -124,6 +124,37 @@ test('server-side apply of an unknown kind is a clear INVALID_OBJECT error', asy
   }
 });
 
+test('server-side apply with mayWrite: no write once it says no (dry runs and reads still go)', async (t) => {
+  const env = await setup(t, 'ssa-fence');
+  if (env === undefined) return;
+  const { kc, namespace } = env;
+  let leading = true;
+  const applier = createRawApplier(kc, { mayWrite: () => leading });
+  await applier.apply(configMap(namespace, { a: '1' }) as KubeObject);
+  leading = false;
+  const dry = await applier.apply(configMap(namespace, { a: 'dry' }) as KubeObject, { dryRun: true });
+  assert.equal((dry as V1ConfigMap).data?.a, 'dry');
+  await assert.rejects(applier.apply(configMap(namespace, { a: '2' }) as KubeObject), (error: unknown) => {
+    assert.ok(error instanceof KubeError);
+    assert.equal(error.code, KubeErrorCode.Stopped);
+    assert.equal(
+      error.message,
+      `apply ConfigMap ${namespace}/settings: not written: this replica is no longer the leader`,
+    );
+    return true;
+  });
+  const hook = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'hook-', namespace } };
+  await assert.rejects(applier.create?.(hook) ?? Promise.reject(new Error('no create')), /: not written: /);
+  const live = (await applier.read(configMap(namespace, {}) as KubeObject)) as V1ConfigMap | undefined;
+  assert.deepEqual(live?.data, { a: '1' }, 'neither the refused apply nor the dry run changed the object');
+  const all = await kc.makeApiClient(CoreV1Api).listNamespacedConfigMap({ namespace });
+  assert.deepEqual(
+    all.items.map((c) => c.metadata?.name).filter((n) => n !== 'kube-root-ca.crt'),
+    ['settings'],
+    'the refused create made nothing',
+  );
+});
+
 interface SealedSecret extends KubernetesObject {
   spec: { encryptedData: Record<string, string> };
   status?: { observedGeneration?: number; conditions?: Condition[] };

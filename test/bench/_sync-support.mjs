@@ -9,8 +9,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createKeyRing } from '@gitseal/crypto';
-import { createApiDiscovery, makeObjectApi } from '@gitseal/kube';
-import { createRawApplier } from '@gitseal/sync';
+import { createApiDiscovery, makeObjectApi, createRawApplier } from '@gitseal/kube';
 
 const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'DELETECOLLECTION', 'APPLY']);
 

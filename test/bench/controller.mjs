@@ -25,7 +25,8 @@ import { readState } from '../dist/cluster/state.js';
 import { findFreePort } from '../dist/cluster/free-port.js';
 import { crdPath, installCrd } from '../dist/support/install-crd.js';
 import { kubeConfigFor } from '../dist/support/kube-config-for.js';
-import { waitFor } from '../dist/e2e/controller-harness.js';
+import { waitFor } from '../dist/support/wait-for.js';
+import { loadVectorKeys } from '../vectors/bitnami-vectors.mjs';
 
 const N = Number(process.env.GITSEAL_BENCH_SEALED_SECRETS ?? 1000);
 const CONCURRENCY = 32;
@@ -39,7 +40,7 @@ const CONTROLLER_NS = 'gitseal-system';
 const WORK_NS = 'bench';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'packages', 'controller', 'bin', 'gitseal-controller.js');
-const vectorKeys = JSON.parse(readFileSync(join(root, 'test', 'vectors', 'bitnami-format', 'keys.json'), 'utf8'));
+const vectorKeys = loadVectorKeys();
 const cores = availableParallelism();
 const r = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,21 +7,19 @@
 // GITSEAL_BENCH_UNSEALS sets N (default 3000); GITSEAL_BENCH_ROUNDS the pool rounds (default 2).
 // Prints human lines, then one JSON line for the bench driver. Run after `npm run build`.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createHeldKey, Envelope, scopeLabel, Scope, sealValue } from '@gitseal/crypto';
 import { RsaWorkerPool } from '../../packages/controller/dist/rsa-worker-pool.js';
+import { loadVectorKeys } from '../vectors/bitnami-vectors.mjs';
 
 const N = Number(process.env.GITSEAL_BENCH_UNSEALS ?? 3000);
 const ROUNDS = Number(process.env.GITSEAL_BENCH_ROUNDS ?? 2);
 const cores = availableParallelism();
 const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
 const r = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-const vectors = fileURLToPath(new URL('../vectors/bitnami-format/keys.json', import.meta.url));
-const keys = JSON.parse(readFileSync(vectors, 'utf8'))
+const keys = loadVectorKeys()
   .filter((k) => k.name === 'key1' || k.name === 'key2')
   .map((k) => createHeldKey({ keyPem: k.keyPem, certPem: k.certPem, name: k.name }));
 

@@ -28,12 +28,12 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi, Watch } from '@kubernetes/client-node';
-import { loadKubeConfig } from '@gitseal/kube';
-import { createRawApplier, createSyncState, syncRevision } from '@gitseal/sync';
+import { loadKubeConfig, createRawApplier } from '@gitseal/kube';
+import { createSyncState, syncRevision } from '@gitseal/sync';
 import { startControlPlane } from '../dist/cluster/index.js';
 import { findFreePort } from '../dist/cluster/free-port.js';
 import { crdPath, installCrd } from '../dist/support/install-crd.js';
-import { waitFor } from '../dist/e2e/controller-harness.js';
+import { waitFor } from '../dist/support/wait-for.js';
 import {
   describeRequests,
   engineInput,

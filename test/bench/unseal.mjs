@@ -3,12 +3,13 @@
 // (an RSA-4096 private-key operation, single-threaded), measured in the same run.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createHeldKey, createKeyRing, Envelope, scopeLabel, Scope, sealValue, unsealValue } from '@gitseal/crypto';
+import { loadVectorKeys } from '../vectors/bitnami-vectors.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const vectors = fileURLToPath(new URL('../vectors/bitnami-format/keys.json', import.meta.url));
-const keys = JSON.parse(readFileSync(process.env.GITSEAL_KEYS_JSON ?? vectors, 'utf8'));
+const keys = process.env.GITSEAL_KEYS_JSON
+  ? JSON.parse(readFileSync(process.env.GITSEAL_KEYS_JSON, 'utf8'))
+  : loadVectorKeys();
 
 function opensslSignsPerSecond() {
   const out = execFileSync('openssl', ['speed', '-seconds', String(SECONDS), 'rsa4096'], {

@@ -14,12 +14,9 @@
 // thread of this script, so its traffic does not delay the watch that times the Secrets. GITSEAL_BENCH_SAMPLES
 // sets N (default 7). Prints human lines, then one JSON line for the bench driver.
 /* global fetch */
-import { readFileSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { createHeldKey, Envelope, generateKeyPairSync, scopeLabel, Scope, sealValue } from '@gitseal/crypto';
 import { pino } from 'pino';
@@ -33,13 +30,13 @@ import {
   RsaPriority,
   RsaWorkerPool,
 } from '../../packages/controller/dist/rsa-worker-pool.js';
+import { loadVectorKeys } from '../vectors/bitnami-vectors.mjs';
 
 const N = Number(process.env.GITSEAL_BENCH_SAMPLES ?? 7);
 if (!Number.isSafeInteger(N) || N < 1) throw new Error('GITSEAL_BENCH_SAMPLES must be a positive integer');
 const CONTROLLER_NS = 'gitseal-system';
 const WORK_NS = 'bench';
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const vectorKeys = JSON.parse(readFileSync(join(root, 'test', 'vectors', 'bitnami-format', 'keys.json'), 'utf8'));
+const vectorKeys = loadVectorKeys();
 const r = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? 0;
 

@@ -2,18 +2,17 @@
 // kube-apiserver + etcd, the controller as a process, a Git repository holding an app with a sealed Secret, a GitSync
 // for it; then a secret change through Git and a drift repair. Without a kubelet no Pod runs: it shows objects, not
 // a serving app (the real node demo, node-demo.ts, does).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from '../cluster/index.js';
-import { findFreePort } from '../cluster/free-port.js';
+import { startControllerProcess, waitReady, type ControllerProcess } from '../support/controller-process.js';
 import { crdPath, installCrd } from '../support/install-crd.js';
 import { kubeConfigFor } from '../support/kube-config-for.js';
-import { Cleanups, gitseal, ROOT, secretYaml, step, waitFor } from './demo-steps.js';
+import { Cleanups, gitseal, secretYaml, step, waitFor } from './demo-steps.js';
 
-const CONTROLLER = join(ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
 const APP_NS = 'demo';
 
 function git(cwd: string, ...args: string[]): string {
@@ -59,52 +58,23 @@ spec:
             - secretRef: {name: app-credentials}
 `;
 
+/** The controller as the e2e tests start it (test/support), its log written to `logFile` when it stops. */
 async function startController(
   kubeconfig: string,
   logFile: string,
   gitCacheDir: string,
   cleanups: Cleanups,
-): Promise<{ api: string; child: ChildProcess }> {
-  const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
-  const child = spawn(
-    process.execPath,
-    [
-      CONTROLLER,
-      '--kubeconfig',
-      kubeconfig,
-      '--listen-address',
-      `127.0.0.1:${apiPort}`,
-      '--metrics-address',
-      `127.0.0.1:${metricsPort}`,
-      '--no-leader-elect',
-      '--key-size',
-      '2048',
-      '--git-allow-file',
-      '--git-cache-dir',
-      gitCacheDir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const log: Buffer[] = [];
-  child.stdout?.on('data', (b: Buffer) => log.push(b));
-  child.stderr?.on('data', (b: Buffer) => log.push(b));
+): Promise<ControllerProcess> {
+  const args = ['--key-size', '2048', '--git-allow-file', '--git-cache-dir', gitCacheDir];
+  const controller = await startControllerProcess(kubeconfig, args, { helm: false, waitReady: false });
   cleanups.add('stop the controller', async () => {
-    writeFileSync(logFile, Buffer.concat(log));
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    await controller.stop();
+    writeFileSync(logFile, controller.output());
   });
-  const api = `http://127.0.0.1:${apiPort}`;
-  await waitFor('the controller to be ready', async () => {
-    if (child.exitCode !== null) throw new Error('exited');
-    const res = await fetch(`${api}/readyz`);
-    return res.ok ? true : undefined;
-  }).catch((error: unknown) => {
-    if (child.exitCode !== null) throw new Error(`the controller exited with code ${child.exitCode} (log: ${logFile})`);
-    throw error;
+  await waitReady(controller, 60_000).catch(() => {
+    throw new Error(`the controller did not get ready (exit code ${controller.child.exitCode}; log: ${logFile})`);
   });
-  return { api, child };
+  return controller;
 }
 
 interface GitSyncView {

@@ -2,8 +2,8 @@
 // Ctrl-C), and the gitseal CLI as a process.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { waitFor as pollUntil } from '../support/wait-for.js';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url)); // from test/dist/demo
 const GITSEAL = join(ROOT, 'packages', 'cli', 'bin', 'gitseal.js');
@@ -14,19 +14,14 @@ export function step(text: string): void {
   console.log(`[${seconds}s] ${text}`);
 }
 
-export async function waitFor<T>(
+/** test/support's waitFor with the demo's pace: a minute at most, polled every 300 ms. */
+export function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
   timeoutMs = 60_000,
   intervalMs = 300,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await sleep(intervalMs);
-  }
+  return pollUntil(what, check, timeoutMs, intervalMs);
 }
 
 /** `gitseal …` with the demo's kubeconfig; its stderr goes to the terminal, stdout is returned. */

@@ -10,7 +10,7 @@ import { renderTemplateData } from '@gitseal/controller';
 import { createTestNamespace, crdPath, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
 import { startBitnamiController, type BitnamiController } from '../support/bitnami-controller.js';
 import { findFreePort } from '../cluster/free-port.js';
-import { assertNoMarkers, makeTempDir, readVectorKeys, runCli, type VectorKey } from './cli-harness.js';
+import { assertNoMarkers, makeTempDir, loadVectorKeys, runCli, type VectorKey } from './cli-harness.js';
 import { b64, Cluster, sealItems, waitFor, type SealedSecretObject } from './controller-harness.js';
 
 const BITNAMI = 'bitnami.com/v1alpha1';
@@ -32,7 +32,7 @@ async function ready(t: TestContext): Promise<boolean> {
     await installCrd(kc, crdPath('compat/sealedsecrets.bitnami.com.yaml'));
     const controllerNs = await createTestNamespace(kc, 'bitnami-system');
     ns = await createTestNamespace(kc, 'bitnami-apps');
-    const found = (await readVectorKeys()).find((k) => k.name === 'key1');
+    const found = (await loadVectorKeys()).find((k) => k.name === 'key1');
     assert.ok(found);
     key1 = found;
     await cluster.core.createNamespacedSecret({

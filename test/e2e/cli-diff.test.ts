@@ -9,8 +9,8 @@ import { dump, load } from 'js-yaml';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { KubeObject } from '@gitseal/manifests';
 import { Envelope, generateKeyPair, sealValue, type KeyPair } from '@gitseal/crypto';
-import { applyObject, makeObjectApi, readObject } from '@gitseal/kube';
-import { createRawApplier, desiredObject } from '@gitseal/sync';
+import { createRawApplier, makeObjectApi, readObject } from '@gitseal/kube';
+import { desiredObject } from '@gitseal/sync';
 import { assertFailure, assertNoMarkers, assertSuccess, makeTempDir, marker, runCli } from './cli-harness.js';
 import { createTestNamespace, crdPath, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
 import { resolveHelmBinary } from '../cluster/helm-binary.js';
@@ -51,12 +51,8 @@ const b64 = (text: string): string => Buffer.from(text).toString('base64');
  * (and the sync label the object names, if any).
  */
 async function applyLive(env: Env, objects: readonly KubernetesObject[]): Promise<void> {
-  const client = makeObjectApi(env.kc);
-  for (const object of objects) {
-    await applyObject(client, desiredObject(object as KubeObject, undefined) as KubernetesObject, {
-      fieldManager: 'gitseal',
-    });
-  }
+  const applier = createRawApplier(env.kc, { fieldManager: 'gitseal' });
+  for (const object of objects) await applier.apply(desiredObject(object as KubeObject, undefined));
 }
 
 /** Writes each object to its own file (without a namespace, so that `-n` has to default it). */
@@ -356,34 +352,26 @@ test('diff: a chart folder renders as the engine renders it, with the --prune-la
       '  ns: {{ .Release.Namespace | quote }}\n',
   );
   // The GitSync whose spec.helm the diff uses: its valuesFrom ConfigMap read with the caller's rights.
-  const objects = makeObjectApi(env.kc);
-  await applyObject(
-    objects,
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'shop-values', namespace: ns },
-      data: { 'values.yaml': 'size: large\n' },
-    } as KubernetesObject,
-    { fieldManager: 'test' },
-  );
-  await applyObject(
-    objects,
-    {
-      apiVersion: 'gitseal.dev/v1alpha1',
-      kind: 'GitSync',
-      metadata: { name: 'shop', namespace: ns },
-      spec: {
-        source: { url: 'https://git.example.invalid/shop.git', path: 'chart' },
-        helm: {
-          releaseName: 'web',
-          values: { color: 'green' },
-          valuesFrom: [{ kind: 'ConfigMap', name: 'shop-values' }],
-        },
+  const objects = createRawApplier(env.kc, { fieldManager: 'test' });
+  await objects.apply({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'shop-values', namespace: ns },
+    data: { 'values.yaml': 'size: large\n' },
+  });
+  await objects.apply({
+    apiVersion: 'gitseal.dev/v1alpha1',
+    kind: 'GitSync',
+    metadata: { name: 'shop', namespace: ns },
+    spec: {
+      source: { url: 'https://git.example.invalid/shop.git', path: 'chart' },
+      helm: {
+        releaseName: 'web',
+        values: { color: 'green' },
+        valuesFrom: [{ kind: 'ConfigMap', name: 'shop-values' }],
       },
-    } as KubernetesObject,
-    { fieldManager: 'test' },
-  );
+    },
+  });
   await applyLive(env, [configMap('web-settings', { color: 'blue', size: 'large', ns }, ns)]);
 
   const result = await runCli(

@@ -7,10 +7,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vectorKey } from '../support/index.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'gitseal.js');
-export const VECTORS_DIR = join(REPO_ROOT, 'test', 'vectors', 'bitnami-format');
 
 export interface CliResult {
   readonly code: number | null;
@@ -131,36 +131,11 @@ export async function writeKeyPair(dir: string, name: string, bits = 2048): Prom
   return { keyPath, certPath, keyPem, certPem };
 }
 
-export interface VectorKey {
-  readonly name: string;
-  readonly fingerprint: string;
-  readonly certPem: string;
-  readonly keyPem: string;
-}
-
-export interface VectorCase {
-  readonly id: string;
-  readonly key: string;
-  readonly scope: string;
-  readonly namespace: string;
-  readonly name: string;
-  readonly encryptedData: Record<string, string>;
-  readonly plaintextBase64: Record<string, string>;
-  readonly expect: string;
-}
-
-export async function readVectorKeys(): Promise<VectorKey[]> {
-  return JSON.parse(await readFile(join(VECTORS_DIR, 'keys.json'), 'utf8')) as VectorKey[];
-}
-
-export async function readVectorCases(): Promise<VectorCase[]> {
-  return JSON.parse(await readFile(join(VECTORS_DIR, 'vectors.json'), 'utf8')) as VectorCase[];
-}
+export { loadVectorCases, loadVectorKeys, VECTORS_DIR, type VectorCase, type VectorKey } from '../support/index.js';
 
 /** Writes one vector key's PEMs to dir and returns their paths. */
 export async function writeVectorKey(dir: string, name: string): Promise<KeyFiles> {
-  const key = (await readVectorKeys()).find((k) => k.name === name);
-  assert.ok(key, `vector key ${name}`);
+  const key = vectorKey(name);
   const keyPath = join(dir, `${name}.key`);
   const certPath = join(dir, `${name}.crt`);
   await writeFile(keyPath, key.keyPem, { mode: 0o600 });

@@ -9,7 +9,7 @@ import {
   assertSuccess,
   certLine,
   makeTempDir,
-  readVectorKeys,
+  loadVectorKeys,
   runCli,
   writeKeyPair,
   writeBadCerts,
@@ -80,7 +80,7 @@ describe('gitseal cert', () => {
   });
 
   test('prints the vectors key fingerprint exactly as recorded', async () => {
-    const key1 = (await readVectorKeys()).find((k) => k.name === 'key1');
+    const key1 = (await loadVectorKeys()).find((k) => k.name === 'key1');
     assert.ok(key1);
     const path = join(dir, 'key1.crt');
     await writeFile(path, key1.certPem);

@@ -9,7 +9,7 @@ import {
   assertSuccess,
   makeTempDir,
   marker,
-  readVectorCases,
+  loadVectorCases,
   runCli,
   sealingLine,
   writeKeyPair,
@@ -204,7 +204,7 @@ describe('Bitnami interop', () => {
   test('unseal opens the interop vectors sealed by an independent implementation', async () => {
     const key1 = await writeVectorKey(dir, 'key1');
     const key2 = await writeVectorKey(dir, 'key2');
-    const cases = (await readVectorCases()).filter((c) => c.expect === 'ok');
+    const cases = (await loadVectorCases()).filter((c) => c.expect === 'ok');
     assert.ok(cases.length >= 2);
     for (const vector of cases) {
       const annotations = vector.scope === 'strict' ? {} : { [`sealedsecrets.bitnami.com/${vector.scope}`]: 'true' };

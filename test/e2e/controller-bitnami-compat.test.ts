@@ -14,8 +14,8 @@ import {
   certLine,
   makeTempDir,
   marker,
-  readVectorCases,
-  readVectorKeys,
+  loadVectorCases,
+  loadVectorKeys,
   runCli,
   type VectorCase,
 } from './cli-harness.js';
@@ -54,7 +54,7 @@ async function ready(t: TestContext): Promise<boolean> {
     await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
     await installCrd(kc, crdPath('compat/sealedsecrets.bitnami.com.yaml'));
     controllerNs = await createTestNamespace(kc, 'kube-system-like');
-    const key1 = (await readVectorKeys()).find((k) => k.name === 'key1');
+    const key1 = (await loadVectorKeys()).find((k) => k.name === 'key1');
     assert.ok(key1);
     await cluster.core.createNamespacedSecret({
       namespace: controllerNs,
@@ -64,7 +64,7 @@ async function ready(t: TestContext): Promise<boolean> {
         data: { 'tls.crt': b64(key1.certPem), 'tls.key': b64(key1.keyPem) },
       },
     });
-    cases = await readVectorCases();
+    cases = await loadVectorCases();
     for (const c of cases) {
       for (const value of Object.values(c.plaintextBase64)) {
         const text = Buffer.from(value, 'base64').toString('utf8');
@@ -113,7 +113,7 @@ async function ensureNamespace(name: string): Promise<void> {
 
 test('the Bitnami key Secret is imported and is the sealing key; no gitseal key is made', async (t) => {
   if (!(await ready(t))) return;
-  const key1 = (await readVectorKeys()).find((k) => k.name === 'key1');
+  const key1 = (await loadVectorKeys()).find((k) => k.name === 'key1');
   assert.equal((await (await fetch(`${controller.api}/v1/cert.pem`)).text()).trim(), key1?.certPem.trim());
   const own = await cluster.core.listNamespacedSecret({
     namespace: controllerNs,

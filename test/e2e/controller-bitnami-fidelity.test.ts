@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { Envelope, Scope } from '@gitseal/crypto';
 import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
-import { assertNoMarkers, makeTempDir, readVectorKeys, runCli, type VectorKey } from './cli-harness.js';
+import { assertNoMarkers, makeTempDir, loadVectorKeys, runCli, type VectorKey } from './cli-harness.js';
 import {
   allControllerOutput,
   b64,
@@ -58,7 +58,7 @@ async function ready(t: TestContext): Promise<boolean> {
     await installCrd(kc, crdPath('compat/sealedsecrets.bitnami.com.yaml'));
     controllerNs = await createTestNamespace(kc, 'fidelity-system');
     ns = await createTestNamespace(kc, 'fidelity');
-    const found = (await readVectorKeys()).find((k) => k.name === 'key1');
+    const found = (await loadVectorKeys()).find((k) => k.name === 'key1');
     assert.ok(found);
     key1 = found;
     await cluster.core.createNamespacedSecret({

@@ -1,148 +1,22 @@
 // Shared helpers for the controller's process-level tests (test/e2e/controller-*.test.ts): start
 // gitseal-controller as a real process on free ports, poll, scrape metrics, seal and apply SealedSecrets.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { Envelope, parseCertificate, scopeLabel, sealValue, type Scope } from '@gitseal/crypto';
-import { findFreePort } from '../cluster/free-port.js';
-import { resolveHelmBinary } from '../cluster/helm-binary.js';
-import { REPO_ROOT } from './cli-harness.js';
+import { type ControllerProcess } from '../support/controller-process.js';
+import { waitFor } from '../support/wait-for.js';
 
-export const CONTROLLER_BIN = join(REPO_ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
-
-export interface ControllerProcess {
-  /** The Git cache the harness gave it (absent when the test passed --git-cache-dir). */
-  readonly gitCacheDir?: string;
-  readonly api: string;
-  readonly metrics: string;
-  readonly pid: number;
-  readonly child: ChildProcess;
-  /** Everything it printed so far (stdout and stderr). */
-  output(): string;
-  /** Resolves with the exit code (null when killed by a signal). */
-  readonly exited: Promise<number | null>;
-  /** SIGTERM (unless it already exited) and wait for the exit code. */
-  stop(): Promise<number | null>;
-}
-
-export interface StartOptions {
-  /** Wait for /readyz = 200 (default true). */
-  readonly waitReady?: boolean;
-  /** Keep leader election on (the default of these helpers is `--no-leader-elect`). */
-  readonly leaderElect?: boolean;
-}
-
-const everything: ControllerProcess[] = [];
-/** The Git caches made for controllers here, removed with them. */
-const cacheDirs: string[] = [];
-
-/** The output of every controller any test of this file started: scan it for plaintext markers at the end. */
-export function allControllerOutput(): string {
-  return everything.map((p) => p.output()).join('\n');
-}
-
-/** SIGTERMs every controller still running (for `after`). */
-export async function stopAllControllers(): Promise<void> {
-  await Promise.all(everything.map((p) => p.stop()));
-  for (const dir of cacheDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-export async function startControllerProcess(
-  kubeconfig: string,
-  args: readonly string[],
-  options: StartOptions = {},
-): Promise<ControllerProcess> {
-  const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
-  // Every controller its own Git cache: one that collects unused caches must not take another test file's.
-  const ownCache = args.includes('--git-cache-dir') ? undefined : mkdtempSync(join(tmpdir(), 'gitseal-e2e-git-'));
-  if (ownCache) cacheDirs.push(ownCache);
-  const cacheDir = ownCache ? ['--git-cache-dir', ownCache] : [];
-  const child = spawn(
-    process.execPath,
-    [
-      CONTROLLER_BIN,
-      '--kubeconfig',
-      kubeconfig,
-      '--listen-address',
-      `127.0.0.1:${apiPort}`,
-      '--metrics-address',
-      `127.0.0.1:${metricsPort}`,
-      options.leaderElect === true ? '--leader-elect' : '--no-leader-elect',
-      '--log-level',
-      'debug',
-      ...cacheDir,
-      ...args,
-    ],
-    {
-      cwd: REPO_ROOT,
-      // helm first on PATH, as the image has it in /usr/local/bin: the sync engine renders charts with it.
-      env: {
-        ...process.env,
-        KUBECONFIG: '/nonexistent',
-        PATH: `${dirname(await resolveHelmBinary())}:${process.env.PATH ?? ''}`,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const chunks: Buffer[] = [];
-  child.stdout?.on('data', (c: Buffer) => chunks.push(c));
-  child.stderr?.on('data', (c: Buffer) => chunks.push(c));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const api = `http://127.0.0.1:${apiPort}`;
-  const running: ControllerProcess = {
-    ...(ownCache ? { gitCacheDir: ownCache } : {}),
-    api,
-    metrics: `http://127.0.0.1:${metricsPort}`,
-    pid: child.pid ?? 0,
-    child,
-    exited,
-    output: () => Buffer.concat(chunks).toString('utf8'),
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-  everything.push(running);
-  if (options.waitReady ?? true) await waitReady(running);
-  return running;
-}
-
-export async function waitReady(controller: ControllerProcess, timeoutMs = 90_000): Promise<void> {
-  await waitFor(
-    'controller ready',
-    async () => {
-      if (controller.child.exitCode !== null) throw new Error(`controller exited: ${controller.output()}`);
-      const res = await fetch(`${controller.api}/readyz`).catch(() => undefined);
-      return res?.status === 200;
-    },
-    timeoutMs,
-  );
-}
-
-/** Polls `probe` every `intervalMs` until it returns something other than undefined/false. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-      if (error instanceof Error && error.message.startsWith('controller exited')) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(intervalMs);
-  }
-}
+// The one controller starter (test/support/controller-process.ts) and poll helper (test/support/wait-for.ts), for
+// the tests that import them from here.
+export {
+  allControllerOutput,
+  CONTROLLER_BIN,
+  startControllerProcess,
+  stopAllControllers,
+  waitReady,
+  type ControllerProcess,
+  type StartOptions,
+} from '../support/controller-process.js';
+export { waitFor };
 
 /** The Prometheus text of a controller. */
 export async function scrape(controller: ControllerProcess): Promise<string> {

@@ -1,7 +1,7 @@
 // gitseal-controller as a real process against the real kube-apiserver + etcd: keys, unsealing, restore, no
 // needless RSA, the interop vectors, bad objects, ownership, and no plaintext in its output.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,7 @@ import {
 } from '@kubernetes/client-node';
 import { Envelope, parseCertificate, type Scope } from '@gitseal/crypto';
 import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
-import { assertNoMarkers, marker, VECTORS_DIR } from './cli-harness.js';
+import { assertNoMarkers, loadVectorCases, loadVectorKeys, marker } from './cli-harness.js';
 import {
   allControllerOutput,
   b64,
@@ -438,28 +438,11 @@ test('a Secret the API server refuses to store gives Synced=False ApplyFailed, t
   assert.equal(healed.reason, 'Unsealed');
 });
 
-interface VectorKey {
-  name: string;
-  certPem: string;
-  keyPem: string;
-  fingerprint: string;
-}
-interface VectorCase {
-  id: string;
-  key: string;
-  scope: Scope;
-  namespace: string;
-  name: string;
-  encryptedData: Record<string, string>;
-  plaintextBase64: Record<string, string>;
-  expect: 'ok' | 'error:decrypt' | 'error:decode';
-}
-
 test('every interop vector yields its exact Secret or Synced=False, with keys imported live', async (t) => {
   if (!(await ready(t))) return;
   assert.ok(controller);
-  const keys = JSON.parse(readFileSync(join(VECTORS_DIR, 'keys.json'), 'utf8')) as VectorKey[];
-  const cases = JSON.parse(readFileSync(join(VECTORS_DIR, 'vectors.json'), 'utf8')) as VectorCase[];
+  const keys = loadVectorKeys();
+  const cases = loadVectorCases();
   for (const key of keys.filter((k) => k.name !== 'foreign')) {
     await core.createNamespacedSecret({
       namespace: controllerNs,

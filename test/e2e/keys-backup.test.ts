@@ -17,7 +17,7 @@ import {
   assertNoMarkers,
   makeTempDir,
   marker,
-  readVectorKeys,
+  loadVectorKeys,
   REPO_ROOT,
   runCli,
   type CliResult,
@@ -178,7 +178,7 @@ function ready(t: TestContext): Promise<Story> | undefined {
     };
     const controller = await startController(story);
     story.sealingCert = await (await fetch(`${controller.api}/v1/cert.pem`)).text();
-    const key1 = (await readVectorKeys()).find((k) => k.name === 'key1');
+    const key1 = (await loadVectorKeys()).find((k) => k.name === 'key1');
     assert.ok(key1);
     await createKeySecret(story.controllerNs, 'sealed-secrets-key7xk2p', { [BITNAMI_KEY_LABEL]: '' }, key1);
     const retired = await keygen('retired');

@@ -12,7 +12,7 @@ import {
   type V1ConfigMap,
 } from '@kubernetes/client-node';
 import {
-  applyObject,
+  createRawApplier,
   deleteObject,
   EventRecorder,
   isConflict,
@@ -26,7 +26,15 @@ import {
   setCondition,
   type Condition,
 } from '@gitseal/kube';
-import { createTestNamespace, crdPath, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
+import type { KubeObject } from '@gitseal/manifests';
+import {
+  createTestNamespace,
+  crdPath,
+  installCrd,
+  kubeConfigFor,
+  sharedControlPlane,
+  waitFor,
+} from '../support/index.js';
 
 const shared = sharedControlPlane();
 
@@ -37,12 +45,13 @@ async function setup(t: TestContext, prefix: string): Promise<{ kc: KubeConfig; 
   return { kc, namespace: await createTestNamespace(kc, prefix) };
 }
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+/** Server-side apply through @gitseal/kube's one apply stack (the sync engine's), the object as stored. */
+async function apply<T extends KubernetesObject>(
+  kc: KubeConfig,
+  object: T,
+  options: { fieldManager?: string; force?: boolean; dryRun?: boolean } = {},
+): Promise<T> {
+  return (await createRawApplier(kc, options).apply(object as unknown as KubeObject)) as unknown as T;
 }
 
 function configMap(namespace: string, data: Record<string, string>): V1ConfigMap {
@@ -55,28 +64,28 @@ test('server-side apply: create, no-op, update, dry run, read and delete', async
   const { kc, namespace } = env;
   const client = makeObjectApi(kc);
 
-  const created = await applyObject(client, configMap(namespace, { a: '1' }));
+  const created = await apply(kc, configMap(namespace, { a: '1' }));
   const firstVersion = created.metadata?.resourceVersion;
   assert.ok(firstVersion !== undefined);
   assert.deepEqual(created.data, { a: '1' });
   assert.ok(created.metadata?.managedFields?.some((f) => f.manager === 'gitseal' && f.operation === 'Apply'));
 
-  const again = await applyObject(client, configMap(namespace, { a: '1' }));
+  const again = await apply(kc, configMap(namespace, { a: '1' }));
   assert.equal(again.metadata?.resourceVersion, firstVersion, 'the same apply is a no-op');
 
-  const dry = await applyObject(client, configMap(namespace, { a: 'dry' }), { dryRun: true });
+  const dry = await apply(kc, configMap(namespace, { a: 'dry' }), { dryRun: true });
   assert.equal(dry.data?.a, 'dry');
   const ref = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace } };
   const afterDry = await readObject<V1ConfigMap>(client, ref);
   assert.equal(afterDry?.data?.a, '1', 'a dry run persists nothing');
 
-  const updated = await applyObject(client, configMap(namespace, { a: '2', b: '3' }));
+  const updated = await apply(kc, configMap(namespace, { a: '2', b: '3' }));
   assert.notEqual(updated.metadata?.resourceVersion, firstVersion);
   const read = await readObject<V1ConfigMap>(client, ref);
   assert.deepEqual(read?.data, { a: '2', b: '3' });
 
   // Applying without a field drops it: the manager owns the whole applied set.
-  const pruned = await applyObject(client, configMap(namespace, { a: '2' }));
+  const pruned = await apply(kc, configMap(namespace, { a: '2' }));
   assert.deepEqual(pruned.data, { a: '2' });
 
   assert.equal(await deleteObject(client, ref), true);
@@ -88,9 +97,8 @@ test('server-side apply: a field owned by another manager conflicts unless force
   const env = await setup(t, 'ssa-conflict');
   if (env === undefined) return;
   const { kc, namespace } = env;
-  const client = makeObjectApi(kc);
-  await applyObject(client, configMap(namespace, { owner: 'other' }), { fieldManager: 'someone-else' });
-  const err = await applyObject(client, configMap(namespace, { owner: 'gitseal' }), { force: false }).then(
+  await apply(kc, configMap(namespace, { owner: 'other' }), { fieldManager: 'someone-else' });
+  const err = await apply(kc, configMap(namespace, { owner: 'gitseal' }), { force: false }).then(
     () => assert.fail('expected a conflict'),
     (e: unknown) => e,
   );
@@ -98,23 +106,53 @@ test('server-side apply: a field owned by another manager conflicts unless force
   assert.equal(err.status, 409);
   assert.equal(isConflict(err), true);
   assert.match(err.message, /^apply ConfigMap [a-z0-9-]+\/settings: conflict \(409\)/);
-  const forced = await applyObject(client, configMap(namespace, { owner: 'gitseal' }));
+  const forced = await apply(kc, configMap(namespace, { owner: 'gitseal' }));
   assert.equal(forced.data?.owner, 'gitseal');
 });
 
 test('server-side apply of an unknown kind is a clear INVALID_OBJECT error', async (t) => {
   const env = await setup(t, 'ssa-unknown');
   if (env === undefined) return;
-  const client = makeObjectApi(env.kc);
   for (const apiVersion of ['example.com/v1', 'v1']) {
     const object = { apiVersion, kind: 'Nope', metadata: { name: 'x', namespace: env.namespace } };
-    await assert.rejects(applyObject(client, object), (err: unknown) => {
+    await assert.rejects(apply(env.kc, object), (err: unknown) => {
       assert.ok(err instanceof KubeError);
       assert.equal(err.code, KubeErrorCode.InvalidObject);
       assert.match(err.message, /^apply Nope [a-z0-9-]+\/x: kind not served by the API server$/);
       return true;
     });
   }
+});
+
+test('server-side apply with mayWrite: no write once it says no (dry runs and reads still go)', async (t) => {
+  const env = await setup(t, 'ssa-fence');
+  if (env === undefined) return;
+  const { kc, namespace } = env;
+  let leading = true;
+  const applier = createRawApplier(kc, { mayWrite: () => leading });
+  await applier.apply(configMap(namespace, { a: '1' }) as KubeObject);
+  leading = false;
+  const dry = await applier.apply(configMap(namespace, { a: 'dry' }) as KubeObject, { dryRun: true });
+  assert.equal((dry as V1ConfigMap).data?.a, 'dry');
+  await assert.rejects(applier.apply(configMap(namespace, { a: '2' }) as KubeObject), (error: unknown) => {
+    assert.ok(error instanceof KubeError);
+    assert.equal(error.code, KubeErrorCode.Stopped);
+    assert.equal(
+      error.message,
+      `apply ConfigMap ${namespace}/settings: not written: this replica is no longer the leader`,
+    );
+    return true;
+  });
+  const hook = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'hook-', namespace } };
+  await assert.rejects(applier.create?.(hook) ?? Promise.reject(new Error('no create')), /: not written: /);
+  const live = (await applier.read(configMap(namespace, {}) as KubeObject)) as V1ConfigMap | undefined;
+  assert.deepEqual(live?.data, { a: '1' }, 'neither the refused apply nor the dry run changed the object');
+  const all = await kc.makeApiClient(CoreV1Api).listNamespacedConfigMap({ namespace });
+  assert.deepEqual(
+    all.items.map((c) => c.metadata?.name).filter((n) => n !== 'kube-root-ca.crt'),
+    ['settings'],
+    'the refused create made nothing',
+  );
 });
 
 interface SealedSecret extends KubernetesObject {
@@ -127,8 +165,7 @@ test('status: merge-patch conditions on the status subresource of a custom objec
   if (env === undefined) return;
   const { kc, namespace } = env;
   await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
-  const client = makeObjectApi(kc);
-  const applied = await applyObject<SealedSecret>(client, {
+  const applied = await apply<SealedSecret>(kc, {
     apiVersion: 'gitseal.dev/v1alpha1',
     kind: 'SealedSecret',
     metadata: { name: 'db', namespace },

@@ -10,18 +10,17 @@ import {
   type V1ConfigMap,
 } from '@kubernetes/client-node';
 import { createInformer, KubeError, KubeErrorCode, Resources, type Informer } from '@gitseal/kube';
-import { createTestNamespace, crdPath, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
+import {
+  createTestNamespace,
+  crdPath,
+  installCrd,
+  kubeConfigFor,
+  sharedControlPlane,
+  waitFor,
+} from '../support/index.js';
 
 const shared = sharedControlPlane();
 const fastBackoff = { baseMs: 50, maxMs: 1000, jitter: 0.5 } as const;
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** Records handler calls as short strings: `add a`, `update a 2` (the value `v`), `delete a`. */
 function record<T extends KubernetesObject>(

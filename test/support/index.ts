@@ -34,3 +34,12 @@ export {
   type TestCredentials,
   type TestTls,
 } from './chart-servers.js';
+export { waitFor } from './wait-for.js';
+export {
+  loadVectorCases,
+  loadVectorKeys,
+  vectorKey,
+  VECTORS_DIR,
+  type VectorCase,
+  type VectorKey,
+} from './bitnami-vectors.js';

@@ -80,7 +80,7 @@ function chartText(chart: Json | undefined, versionKey: string): string | undefi
 }
 
 /** `branch main`, `tag v1`, `semver >=1 <2`, `commit abc1234` (several when the spec names several). */
-function describeRef(ref: Json | undefined): string | undefined {
+function describeGitRef(ref: Json | undefined): string | undefined {
   if (ref === undefined) return undefined;
   const parts = ['branch', 'tag', 'semver', 'commit']
     .map((field) => [field, str(ref[field])] as const)
@@ -104,7 +104,7 @@ export function viewGitSync(object: GitSyncObject): GitSyncView {
     generation: num(metadata.generation),
     suspended: spec.suspend === true,
     sourceUrl: str(source?.url),
-    sourceRef: describeRef(record(source?.ref)),
+    sourceRef: describeGitRef(record(source?.ref)),
     sourcePath: str(source?.path),
     sourceChart: chartText(record(source?.chart), 'version'),
     chart: chartText(record(status.chart), 'version'),

@@ -1,5 +1,5 @@
 import { scopeLabel, type Scope } from '@gitseal/crypto';
-import { describeObject, scopeOf, validateSealedSecret, type SealedSecret } from '@gitseal/manifests';
+import { describeObjectInFile, scopeOf, validateSealedSecret, type SealedSecret } from '@gitseal/manifests';
 import { CliError, wrapError } from './cli-error.js';
 
 /** Where a SealedSecret's values are bound: its own namespace, name and scope annotations, never widened. */
@@ -15,7 +15,7 @@ export interface SealedTarget {
 
 /** Checks the object is a well-formed SealedSecret (either apiVersion) and works out the label its values carry. */
 export function readSealedTarget(object: unknown, source: string): SealedTarget {
-  const where = describeObject(object, source);
+  const where = describeObjectInFile(object, source);
   let sealed: SealedSecret;
   let scope: Scope;
   try {

@@ -180,7 +180,7 @@ export async function startController(options: ControllerOptions, logger: Logger
       secrets: watch.secrets,
       writes,
       pool,
-      keys: () => keys.keys,
+      keys: () => keys.keySet,
       hmacKeyFor: keys.hmacKeyFor,
       metrics,
       logger: log,
@@ -204,16 +204,16 @@ export async function startController(options: ControllerOptions, logger: Logger
   }
 
   const backend = {
-    sealingCertPem: () => keys.keys.sealing?.certificatePem,
+    sealingCertPem: () => keys.keySet.sealing?.certificatePem,
     readiness: () => readinessOf(keys, reconcilers, () => started),
-    verify: (body: unknown) => verifySealedSecret({ pool, keys: () => keys.keys, logger }, body),
-    rotate: (body: unknown) => rotateSealedSecret({ pool, keys: () => keys.keys, logger }, body),
+    verify: (body: unknown) => verifySealedSecret({ pool, keys: () => keys.keySet, logger }, body),
+    rotate: (body: unknown) => rotateSealedSecret({ pool, keys: () => keys.keySet, logger }, body),
   };
   const gitSync = options.sync
     ? createGitSyncHost({
         kubeConfig,
         options,
-        keys: () => keys.keys.ring,
+        keys: () => keys.keySet.ring,
         pool,
         metrics,
         logger,
@@ -259,7 +259,7 @@ export async function startController(options: ControllerOptions, logger: Logger
     void notifications?.start();
     for (const r of reconcilers) await r.watch.start(r.queue);
     started = true;
-    logger.info({ keys: keys.keys.keys.length, sealingKeyId: keys.keys.sealing?.held.keyId }, 'started');
+    logger.info({ keys: keys.keySet.keys.length, sealingKeyId: keys.keySet.sealing?.held.keyId }, 'started');
     if (options.resyncPeriodMs > 0) {
       resync = setInterval(enqueueAll, options.resyncPeriodMs);
       resync.unref();

@@ -1,4 +1,4 @@
-import { fencedWrite, type MayWrite } from '@gitseal/sync';
+import { fencedWrite, type MayWrite } from '@gitseal/kube';
 import type { ClusterWrites } from './cluster-writes.js';
 
 /**

@@ -18,16 +18,13 @@ import {
   type ApiDiscovery,
   type ClusterCapabilities,
   type ResourceType,
-} from '@gitseal/kube';
-import type { GitSync } from '@gitseal/manifests';
-import {
   createRawApplier,
   fencedWrite,
-  fenceObjectApi,
   type Applier,
   type MayWrite,
-  type ObjectApi,
-} from '@gitseal/sync';
+} from '@gitseal/kube';
+import type { GitSync } from '@gitseal/manifests';
+import { fenceObjectApi, type ObjectApi } from '@gitseal/sync';
 import type { Logger } from 'pino';
 import type { GitSyncIdentity } from './git-sync-identity.js';
 import type { GitSyncStatusView } from './git-sync-status.js';

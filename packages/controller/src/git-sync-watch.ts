@@ -1,7 +1,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
   createInformer,
-  objectKey,
+  namespacedName,
   Resources,
   stripManagedFields,
   type Informer,
@@ -220,7 +220,7 @@ export class GitSyncWatch {
     if (this.#stopped) return;
     this.#informersStarted = true;
     for (const informer of this.#informers) {
-      const enqueue = (object: KubernetesObject): void => void queue.enqueue(objectKey(object));
+      const enqueue = (object: KubernetesObject): void => void queue.enqueue(namespacedName(object));
       informer.onAdd(enqueue);
       informer.onUpdate((previous, current) => {
         if (wantsSync(previous as Meta, current as Meta)) enqueue(current);
@@ -335,10 +335,10 @@ export class GitSyncWatch {
       const delayMs = deleted
         ? 0
         : managers.length === 0
-          ? this.#heals.ownWrite(tracked.key, `${type.kind} ${objectKey(object)}`, now)
-          : this.#heals.drift(tracked.key, `${type.kind} ${objectKey(object)}`, managers, now);
+          ? this.#heals.ownWrite(tracked.key, `${type.kind} ${namespacedName(object)}`, now)
+          : this.#heals.drift(tracked.key, `${type.kind} ${namespacedName(object)}`, managers, now);
       this.#o.logger.debug(
-        { gitSync: tracked.key, kind: type.kind, object: objectKey(object), deleted, managers, delayMs },
+        { gitSync: tracked.key, kind: type.kind, object: namespacedName(object), deleted, managers, delayMs },
         'drift',
       );
       if (deleted || managers.length > 0) {

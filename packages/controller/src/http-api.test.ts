@@ -10,7 +10,7 @@ import { buildKeySet, KeySource, readKeySecret, type KeySet } from './key-set.js
 import { createMetrics } from './metrics.js';
 import { RsaWorkerPool, type RsaPriority } from './rsa-worker-pool.js';
 import { rotateSealedSecret, verifySealedSecret } from './sealed-secret-api.js';
-import { loadVectorKeys } from './test-vectors.js';
+import { loadVectorKeys } from '../../../test/vectors/bitnami-vectors.mjs';
 
 const logger = pino({ enabled: false });
 const b64 = (text: string): string => Buffer.from(text).toString('base64');

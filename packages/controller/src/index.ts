@@ -1,11 +1,2 @@
-export { main } from './main.js';
-export { startController, type RunningController } from './controller.js';
-export { ControllerError, ControllerErrorCode } from './controller-error.js';
-export { createProgram, parseFlags, LogLevel, type ControllerOptions } from './flags.js';
-export { parseDuration, formatDuration } from './duration.js';
-export { Ownership } from './desired-secret.js';
-export { ProducedSecret } from '@gitseal/manifests';
-export { KeyState } from './key-set.js';
-export { CERTS_CONFIG_MAP } from './certs-config-map.js';
-export { ConditionType, SyncReason } from './sealed-secret-status.js';
+export { createProgram, type ControllerOptions } from './flags.js';
 export { renderTemplateData } from './template-data.js';

@@ -100,7 +100,7 @@ export class KeyManager {
     });
   }
 
-  get keys(): KeySet {
+  get keySet(): KeySet {
     return this.#keys;
   }
 

@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { makeCustomObjectsApi, makeObjectApi, patchStatus, readObject, type ResourceType } from '@gitseal/kube';
+import {
+  makeCustomObjectsApi,
+  makeObjectApi,
+  patchStatus,
+  readObject,
+  type ResourceType,
+  fencedWrite,
+  type MayWrite,
+} from '@gitseal/kube';
 import type { NotificationStatus } from '@gitseal/manifests';
-import { fencedWrite, type MayWrite, type ObjectApi } from '@gitseal/sync';
+import { type ObjectApi } from '@gitseal/sync';
 import type { GitSyncIdentity } from './git-sync-identity.js';
 import { impersonatingKubeConfig } from './git-sync-kube.js';
 

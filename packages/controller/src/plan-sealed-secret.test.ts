@@ -5,7 +5,7 @@ import { ControllerError } from './controller-error.js';
 import { buildKeySet, KeySource, KeyState, readKeySecret } from './key-set.js';
 import { buildSecret, planSecret, readSealedSecret } from './plan-sealed-secret.js';
 import { deriveDataHmacKey } from './secret-checksum.js';
-import { loadVectorCases, loadVectorKeys } from './test-vectors.js';
+import { loadVectorCases, loadVectorKeys } from '../../../test/vectors/bitnami-vectors.mjs';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const vectorKeys = loadVectorKeys();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createHeldKey, createKeyRing, Envelope, sealValue, type HeldKey } from '@gitseal/crypto';
 import { mergeReseal, mergeUnseal, resealSlice, unsealSlice } from './rsa-slice.js';
-import { loadVectorKeys } from './test-vectors.js';
+import { loadVectorKeys } from '../../../test/vectors/bitnami-vectors.mjs';
 import { resealSealedSecret, unsealSealedSecret, type UnsealRequest } from './unseal-sealed-secret.js';
 
 const keys = new Map<string, HeldKey>(

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { createHeldKey, Envelope, Redacted, sealValue } from '@gitseal/crypto';
 import { pino } from 'pino';
 import { DEFAULT_API_SLICE_OPERATIONS, RsaPriority, RsaWorkerPool } from './rsa-worker-pool.js';
-import { loadVectorKeys } from './test-vectors.js';
+import { loadVectorKeys } from '../../../test/vectors/bitnami-vectors.mjs';
 
 test('generateKey hands the private key to the main thread wrapped in Redacted', async () => {
   const pool = new RsaWorkerPool({ size: 1, logger: pino({ enabled: false }) });

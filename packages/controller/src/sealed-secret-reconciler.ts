@@ -23,7 +23,7 @@ import { sealedSecretChecksum } from './secret-checksum.js';
 import {
   ConditionType,
   desiredStatus,
-  SyncReason,
+  SealedSecretReason,
   type SealedSecretStatusView,
   type SyncResult,
 } from './sealed-secret-status.js';
@@ -56,9 +56,9 @@ function withoutItems(object: string, keys: KeySet): UnsealOutcome {
 }
 
 /** Bitnami's `reason` label of sealed_secrets_controller_unseal_errors_total for a failed reconcile. */
-function bitnamiErrorReason(reason: SyncReason): BitnamiErrorReason {
-  if (reason === SyncReason.SecretNotOwned) return BitnamiErrorReason.Unmanaged;
-  if (reason === SyncReason.ApplyFailed) return BitnamiErrorReason.Update;
+function bitnamiErrorReason(reason: SealedSecretReason): BitnamiErrorReason {
+  if (reason === SealedSecretReason.SecretNotOwned) return BitnamiErrorReason.Unmanaged;
+  if (reason === SealedSecretReason.ApplyFailed) return BitnamiErrorReason.Update;
   return BitnamiErrorReason.Unseal;
 }
 
@@ -66,9 +66,10 @@ function bitnamiErrorReason(reason: SyncReason): BitnamiErrorReason {
  * The Warning Event's reason. For bitnami.com objects, Bitnami's own (`ErrUnsealFailed` when the object does not
  * open or its template fails, `ErrUpdateFailed` when the Secret cannot be written), so existing alerts match.
  */
-export function eventReason(reason: SyncReason, bitnami: boolean): string {
+export function eventReason(reason: SealedSecretReason, bitnami: boolean): string {
   if (!bitnami) return reason;
-  if (reason === SyncReason.SecretNotOwned || reason === SyncReason.ApplyFailed) return BitnamiEventReason.UpdateFailed;
+  if (reason === SealedSecretReason.SecretNotOwned || reason === SealedSecretReason.ApplyFailed)
+    return BitnamiEventReason.UpdateFailed;
   return BitnamiEventReason.UnsealFailed;
 }
 
@@ -131,7 +132,7 @@ export class SealedSecretReconciler {
    * The last failed unseal per object, by a checksum over its ciphertexts, template and the whole key set: the
    * same object under the same keys fails the same way, so a status write or resync costs no RSA again.
    */
-  readonly #failures = new Map<string, { attempt: string; reason: SyncReason; message: string }>();
+  readonly #failures = new Map<string, { attempt: string; reason: SealedSecretReason; message: string }>();
 
   constructor(options: SealedSecretReconcilerOptions) {
     this.#o = options;
@@ -170,7 +171,7 @@ export class SealedSecretReconciler {
       read = readSealedSecret(raw);
     } catch (error) {
       const message = error instanceof ControllerError ? error.message : 'not a valid SealedSecret';
-      return report({ synced: false, reason: SyncReason.InvalidSealedSecret, message });
+      return report({ synced: false, reason: SealedSecretReason.InvalidSealedSecret, message });
     }
     const existing = await this.#existingSecret(key, read);
     const keys = this.#o.keys();
@@ -178,7 +179,7 @@ export class SealedSecretReconciler {
     if (plan.kind === 'foreign') {
       return report({
         synced: false,
-        reason: SyncReason.SecretNotOwned,
+        reason: SealedSecretReason.SecretNotOwned,
         message: `Secret ${key} exists and is not owned by this SealedSecret (annotate it ${managedAnnotation(raw)}: "true" to hand it over)`,
       });
     }
@@ -202,10 +203,10 @@ export class SealedSecretReconciler {
           });
     if (!outcome.ok) {
       log.warn(
-        { reason: SyncReason.UnsealFailed, code: outcome.code, rsaOperations: outcome.rsaOperations },
+        { reason: SealedSecretReason.UnsealFailed, code: outcome.code, rsaOperations: outcome.rsaOperations },
         'unseal failed',
       );
-      return report(this.#failed(key, attempt, SyncReason.UnsealFailed, outcome.message));
+      return report(this.#failed(key, attempt, SealedSecretReason.UnsealFailed, outcome.message));
     }
     this.#failures.delete(key);
     let desired: Secret;
@@ -214,16 +215,19 @@ export class SealedSecretReconciler {
     } catch (error) {
       // A template that fails fails again under the same spec and keys: remembered like a failed unseal.
       const message = error instanceof ControllerError ? error.message : 'cannot build the Secret';
-      return report(this.#failed(key, attempt, SyncReason.InvalidSealedSecret, message));
+      return report(this.#failed(key, attempt, SealedSecretReason.InvalidSealedSecret, message));
     }
     const failed = await this.#write(desired, existing, log);
     if (failed) return failed;
-    log.info({ reason: SyncReason.Unsealed, keyIds: outcome.keyIds, rsaOperations: outcome.rsaOperations }, 'unsealed');
+    log.info(
+      { reason: SealedSecretReason.Unsealed, keyIds: outcome.keyIds, rsaOperations: outcome.rsaOperations },
+      'unsealed',
+    );
     return report(this.#success(key, outcome.keyIds, keys), true);
   }
 
   /** Records a failure after RSA work; its checksum goes to status.failedChecksum, so a restart remembers it. */
-  #failed(key: string, attempt: string, reason: SyncReason, message: string): SyncResult {
+  #failed(key: string, attempt: string, reason: SealedSecretReason, message: string): SyncResult {
     this.#failures.set(key, { attempt, reason, message });
     return { synced: false, reason, message, failedChecksum: attempt };
   }
@@ -238,7 +242,8 @@ export class SealedSecretReconciler {
     const status = raw.status as SealedSecretStatusView | undefined;
     const synced = status?.conditions?.find((c) => c.type === ConditionType.Synced);
     const reason = synced?.reason;
-    const rememberable = reason === SyncReason.UnsealFailed || reason === SyncReason.InvalidSealedSecret;
+    const rememberable =
+      reason === SealedSecretReason.UnsealFailed || reason === SealedSecretReason.InvalidSealedSecret;
     if (status?.failedChecksum !== attempt || synced?.status !== 'False' || !rememberable) return undefined;
     const message = synced.message ?? `SealedSecret ${key}: unseal failed`;
     this.#failures.set(key, { attempt, reason, message });
@@ -254,7 +259,7 @@ export class SealedSecretReconciler {
     this.#o.metrics.compromisedKeyObjects.set(this.#compromised.size);
     return {
       synced: true,
-      reason: SyncReason.Unsealed,
+      reason: SealedSecretReason.Unsealed,
       message: 'Secret is up to date',
       keyFingerprints: used.map((k) => k.held.fingerprint),
       compromised,
@@ -292,7 +297,7 @@ export class SealedSecretReconciler {
       const { namespace = '', name = '' } = desired.metadata;
       const message = safeErrorMessage(error, `write Secret ${namespace}/${name}`);
       return {
-        result: { synced: false, reason: SyncReason.ApplyFailed, message },
+        result: { synced: false, reason: SealedSecretReason.ApplyFailed, message },
         secretWritten: false,
         failedWrite: error,
       };
@@ -342,7 +347,13 @@ export class SealedSecretReconciler {
     this.#observeConditions(subject.namespace, subject.name, next);
     const isBitnami = raw.apiVersion === BITNAMI_API_VERSION;
     if (secretWritten && result.synced) {
-      await this.#event(subject, EventType.Normal, SyncReason.Unsealed, 'Secret written from SealedSecret', log);
+      await this.#event(
+        subject,
+        EventType.Normal,
+        SealedSecretReason.Unsealed,
+        'Secret written from SealedSecret',
+        log,
+      );
     } else if (!result.synced && statusChanged) {
       await this.#event(subject, EventType.Warning, eventReason(result.reason, isBitnami), result.message, log);
       this.#o.notify?.emit(

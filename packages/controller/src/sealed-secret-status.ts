@@ -3,7 +3,7 @@ import { ConditionStatus, setCondition, removeCondition, type Condition } from '
 export const ConditionType = { Synced: 'Synced', KeyCompromised: 'KeyCompromised' } as const;
 
 /** Condition reasons (PascalCase) of a SealedSecret. */
-export const SyncReason = {
+export const SealedSecretReason = {
   Unsealed: 'Unsealed',
   UnsealFailed: 'UnsealFailed',
   SecretNotOwned: 'SecretNotOwned',
@@ -11,7 +11,7 @@ export const SyncReason = {
   ApplyFailed: 'ApplyFailed',
   SealedWithCompromisedKey: 'SealedWithCompromisedKey',
 } as const;
-export type SyncReason = (typeof SyncReason)[keyof typeof SyncReason];
+export type SealedSecretReason = (typeof SealedSecretReason)[keyof typeof SealedSecretReason];
 
 export interface SealedSecretStatusView {
   observedGeneration?: number;
@@ -27,7 +27,7 @@ export interface SealedSecretStatusView {
 
 export interface SyncResult {
   readonly synced: boolean;
-  readonly reason: SyncReason;
+  readonly reason: SealedSecretReason;
   /** Never holds plaintext: built from coded, safe messages only. */
   readonly message: string;
   readonly keyFingerprints?: readonly string[];
@@ -60,7 +60,7 @@ export function desiredStatus(
       {
         type: ConditionType.KeyCompromised,
         status: ConditionStatus.True,
-        reason: SyncReason.SealedWithCompromisedKey,
+        reason: SealedSecretReason.SealedWithCompromisedKey,
         message: 'opened with a key marked compromised: re-seal it with the current certificate',
       },
       now,

@@ -1,7 +1,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
   createInformer,
-  objectKey,
+  namespacedName,
   Resources,
   stripManagedFields,
   type Informer,
@@ -104,7 +104,7 @@ export class SealedSecretWatch {
     }
     await Promise.all(this.#secretInformers.map((i) => i.waitForSync()));
     for (const informer of this.#ssInformers) {
-      const enqueue = (object: KubernetesObject): void => void queue.enqueue(objectKey(object));
+      const enqueue = (object: KubernetesObject): void => void queue.enqueue(namespacedName(object));
       informer.onAdd(enqueue);
       informer.onUpdate((_previous, current) => enqueue(current));
       informer.onDelete(enqueue);

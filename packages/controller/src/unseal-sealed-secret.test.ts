@@ -10,7 +10,7 @@ import {
   sealValue,
   type HeldKey,
 } from '@gitseal/crypto';
-import { loadVectorCases, loadVectorKeys } from './test-vectors.js';
+import { loadVectorCases, loadVectorKeys } from '../../../test/vectors/bitnami-vectors.mjs';
 import { resealSealedSecret, unsealSealedSecret } from './unseal-sealed-secret.js';
 
 const keys = loadVectorKeys();

@@ -1,8 +1,7 @@
 // Every case of the shared Bitnami-format vectors, with key1 and key2 held and `foreign` not held.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { loadVectorCases, loadVectorKeys, vectorKey } from '../../../test/vectors/bitnami-vectors.mjs';
 import { CryptoError } from './errors.js';
 import { sshFingerprint } from './fingerprint.js';
 import { parsePrivateKey } from './key-pair.js';
@@ -10,34 +9,8 @@ import { createHeldKey, createKeyRing } from './key-ring.js';
 import { isScope, scopeLabel } from './scope-label.js';
 import { unsealValue } from './unseal-value.js';
 
-interface VectorKey {
-  name: string;
-  fingerprint: string;
-  certPem: string;
-  keyPem: string;
-}
-interface VectorCase {
-  id: string;
-  key: string;
-  scope: string;
-  namespace: string;
-  name: string;
-  label: string;
-  encryptedData: Record<string, string>;
-  plaintextBase64?: Record<string, string>;
-  expect: 'ok' | 'error:decrypt' | 'error:decode';
-}
-
-const dir =
-  process.env.GITSEAL_VECTORS_DIR ?? fileURLToPath(new URL('../../../test/vectors/bitnami-format/', import.meta.url));
-const keys = JSON.parse(readFileSync(`${dir}/keys.json`, 'utf8')) as VectorKey[];
-const cases = JSON.parse(readFileSync(`${dir}/vectors.json`, 'utf8')) as VectorCase[];
-
-function vectorKey(name: string): VectorKey {
-  const key = keys.find((k) => k.name === name);
-  assert.ok(key, `keys.json has ${name}`);
-  return key;
-}
+const keys = loadVectorKeys();
+const cases = loadVectorCases();
 
 const ring = createKeyRing(
   ['key1', 'key2'].map((name) =>

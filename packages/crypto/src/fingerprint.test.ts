@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { loadVectorKeys } from '../../../test/vectors/bitnami-vectors.mjs';
 import { CryptoError } from './errors.js';
 import { isKeyId, keyId, sshFingerprint } from './fingerprint.js';
 
-const dir =
-  process.env.GITSEAL_VECTORS_DIR ?? fileURLToPath(new URL('../../../test/vectors/bitnami-format/', import.meta.url));
-const keys = JSON.parse(readFileSync(`${dir}/keys.json`, 'utf8')) as {
-  name: string;
-  fingerprint: string;
-  keyPem: string;
-  certPem: string;
-}[];
+const keys = loadVectorKeys();
 
 describe('sshFingerprint', () => {
   for (const key of keys) {

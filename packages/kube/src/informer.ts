@@ -6,7 +6,7 @@ import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { KubeError, KubeErrorCode } from './kube-error.js';
 import { getJson } from './raw-request.js';
 import { diffRelist } from './relist-diff.js';
-import { objectKey, resourcePath, type ResourceType } from './resource.js';
+import { namespacedName, resourcePath, type ResourceType } from './resource.js';
 
 export type AddHandler<T> = (object: T) => void | Promise<void>;
 export type UpdateHandler<T> = (previous: T, current: T) => void | Promise<void>;
@@ -101,7 +101,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     this.#watch = new Watch(options.kubeConfig);
     this.#path = resourcePath(options.resource, options.namespace);
     if (options.resumeFrom !== undefined) {
-      for (const object of options.resumeFrom.objects) this.#cache.set(objectKey(object), object);
+      for (const object of options.resumeFrom.objects) this.#cache.set(namespacedName(object), object);
       this.#resourceVersion = options.resumeFrom.resourceVersion;
       this.#synced = true;
     }
@@ -251,7 +251,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       });
       for (const item of page.items) {
         const object = this.#transform({ ...item, apiVersion: resource.apiVersion, kind: resource.kind });
-        items.set(objectKey(object), object);
+        items.set(namespacedName(object), object);
       }
       continueToken = page.metadata?._continue ?? (page.metadata as { continue?: string } | undefined)?.continue;
       if (continueToken === '') continueToken = undefined;
@@ -381,7 +381,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     }
     if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return undefined;
     const object = this.#transform(raw as T);
-    const key = objectKey(object);
+    const key = namespacedName(object);
     const previous = this.#cache.get(key);
     if (resourceVersion !== undefined) this.#resourceVersion = resourceVersion;
     if (type === 'DELETED') {
@@ -409,7 +409,10 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
 
   #call(event: string, object: T, invoke: () => void | Promise<void>): void {
     const report = (err: unknown): void => {
-      this.#logger?.error({ event, key: objectKey(object), error: safeErrorMessage(err, 'handler') }, 'handler failed');
+      this.#logger?.error(
+        { event, key: namespacedName(object), error: safeErrorMessage(err, 'handler') },
+        'handler failed',
+      );
     };
     try {
       const result = invoke();

@@ -40,21 +40,47 @@ export function resourcePath(type: ResourceType, namespace?: string, name?: stri
 }
 
 /** The cache and queue key of an object: `namespace/name`, or `name` for cluster-scoped objects. */
-export function objectKey(object: KubernetesObject): string {
+export function namespacedName(object: KubernetesObject): string {
   const namespace = object.metadata?.namespace;
   const name = object.metadata?.name ?? '';
   return namespace === undefined || namespace === '' ? name : `${namespace}/${name}`;
 }
 
-/** Splits a key made by {@link objectKey}. */
-export function splitObjectKey(key: string): { namespace: string | undefined; name: string } {
+/** Splits a key made by {@link namespacedName}. */
+export function splitNamespacedName(key: string): { namespace: string | undefined; name: string } {
   const slash = key.indexOf('/');
   return slash < 0
     ? { namespace: undefined, name: key }
     : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
-/** `Kind namespace/name` for messages and logs, e.g. `Secret prod/db`. */
-export function describeObject(object: KubernetesObject): string {
-  return `${object.kind ?? 'object'} ${objectKey(object)}`;
+/** An object named without its manifest (`namespace` empty for a cluster-scoped object). */
+export interface NamedKind {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** A name as messages show it: names longer than a DNS label's 63 characters are cut, with their length. */
+function shown(name: string): string {
+  return name.length > 80 ? `${name.slice(0, 63)}…(${name.length} characters)` : name;
+}
+
+/** Any manifest: only its kind, namespace and name are read. */
+interface Manifest {
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+}
+
+/** `Deployment prod/web`, `ClusterRole admin`: how messages and logs name an object (overlong names shortened). */
+export function describeObject(object: Manifest | NamedKind): string {
+  const named =
+    'name' in object
+      ? object
+      : {
+          kind: object.kind ?? 'object',
+          namespace: object.metadata?.namespace ?? '',
+          name: object.metadata?.name ?? '',
+        };
+  return `${shown(named.kind)} ${named.namespace ? `${shown(named.namespace)}/` : ''}${shown(named.name)}`;
 }

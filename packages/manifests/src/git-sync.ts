@@ -1,4 +1,4 @@
-import type { Condition, ObjectMeta } from './object-meta.js';
+import type { ObservedCondition, ObjectMeta } from './object-meta.js';
 
 /** Exactly one of these selects the revision; `commit` may be combined with `branch` to pin within it. */
 export interface GitRef {
@@ -169,7 +169,7 @@ export interface RenderedChartStatus {
 }
 
 export interface GitSyncStatus {
-  conditions?: Condition[];
+  conditions?: ObservedCondition[];
   observedGeneration?: number;
   lastAppliedRevision?: string;
   lastAttemptedRevision?: string;

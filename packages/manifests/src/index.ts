@@ -4,40 +4,22 @@ export {
   BITNAMI_GROUP,
   GITSEAL_API_VERSION,
   GITSEAL_GROUP,
-  isSealedSecretApiVersion,
-  Kind,
-  SEALED_SECRET_API_VERSIONS,
   type SealedSecretApiVersion,
 } from './api-versions.js';
 export { Annotation, Label, ProducedSecret, SEALING_KEY_ACTIVE } from './annotations.js';
-export { isPlainObject, type Condition, type KubeObject, type ObjectMeta, type OwnerReference } from './object-meta.js';
+export { isPlainObject, type KubeObject, type OwnerReference } from './object-meta.js';
 export { SecretType, type Secret } from './secret.js';
+export { type SealedSecret, type SealedSecretTemplate } from './sealed-secret.js';
 export {
-  SealedSecretConditionType,
-  type SealedSecret,
-  type SealedSecretSpec,
-  type SealedSecretStatus,
-  type SealedSecretTemplate,
-  type SecretTemplateMeta,
-} from './sealed-secret.js';
-export {
-  GitSyncConditionType,
-  type ChartReference,
   type GitRef,
-  type GitSource,
   type GitSync,
   type GitSyncHistoryEntry,
-  type GitSyncInventory,
-  type GitSyncSpec,
   type GitSyncStatus,
   type HealthCheckSpec,
   type HelmSpec,
   type HelmValuesReference,
   type IgnoreDifferencesRule,
   type InventoryEntry,
-  type LocalObjectReference,
-  type NamespacedObjectReference,
-  type RenderedChartStatus,
 } from './git-sync.js';
 export {
   NotificationEventKind,
@@ -51,31 +33,22 @@ export {
   type NotificationStatus,
 } from './notification.js';
 export { isValidNamespace, isValidObjectName, isValidSecretKey } from './names.js';
-export { describeObject } from './describe-object.js';
+export { describeObjectInFile } from './describe-object-in-file.js';
 export { decodeUtf8Text } from './utf8-text.js';
-export { KUBE_YAML_SCHEMA, resolveGoYamlNumber } from './kube-yaml-schema.js';
 export type { JsonValue } from './to-json-value.js';
-export {
-  DEFAULT_MANIFEST_LIMITS,
-  loadDocuments,
-  parseManifests,
-  type ManifestLimits,
-  type ParsedManifest,
-  type ParseManifestsOptions,
-} from './parse-manifests.js';
-export { readSecret, type SecretInput } from './secret-input.js';
+export { loadDocuments, parseManifests, type ManifestLimits, type ParsedManifest } from './parse-manifests.js';
+export { readSecret } from './secret-input.js';
 export { scopeOf } from './scope-of.js';
-export { buildSealedSecret, type BuildSealedSecretInput } from './sealed-secret-builder.js';
-export { isSealedValueShape, validateSealedSecret } from './validate-sealed-secret.js';
-export { formatManifests, ManifestFormat } from './write-manifests.js';
-export { replaceEncryptedData, type ReplaceEncryptedDataOptions } from './edit-encrypted-data.js';
-export { findDuplicateJsonKey, type JsonPosition } from './json-input.js';
+export { buildSealedSecret } from './sealed-secret-builder.js';
+export { validateSealedSecret } from './validate-sealed-secret.js';
+export { formatManifests } from './write-manifests.js';
+export { replaceEncryptedData } from './edit-encrypted-data.js';
+export { findDuplicateJsonKey } from './json-input.js';
 export {
   UiHealth,
   UiObjectSync,
   UiSyncState,
   type UiActionResult,
-  type UiCondition,
   type UiDetailMessage,
   type UiError,
   type UiEvent,
@@ -83,7 +56,6 @@ export {
   type UiGitSyncSummary,
   type UiHistoryEntry,
   type UiObjectHealth,
-  type UiOverviewMessage,
   type UiPermissions,
   type UiResource,
   type UiResourceGroup,
@@ -96,5 +68,4 @@ export {
   type UiObjectDiff,
   type UiScope,
   type UiSealedSecret,
-  type UiSealedSecretsMessage,
 } from './ui-api.js';

@@ -1,5 +1,5 @@
 import type { LocalObjectReference } from './git-sync.js';
-import type { Condition, ObjectMeta } from './object-meta.js';
+import type { ObservedCondition, ObjectMeta } from './object-meta.js';
 
 /** Where notifications go. The kinds of receiver gitseal speaks to. */
 export const NotificationProviderType = {
@@ -41,7 +41,7 @@ export interface NotificationProviderSpec {
 /** `Ready`: whether a NotificationProvider can deliver, or a NotificationAlert can route (and if not, why). */
 export interface NotificationStatus {
   observedGeneration?: number;
-  conditions?: Condition[];
+  conditions?: ObservedCondition[];
 }
 
 export interface NotificationProvider {

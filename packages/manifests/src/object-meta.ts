@@ -31,8 +31,8 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-/** A kstatus-compatible condition. */
-export interface Condition {
+/** A condition as found on an object (any writer: reason, message and time may be missing); gitseal writes @gitseal/kube's `Condition`. */
+export interface ObservedCondition {
   type: string;
   status: 'True' | 'False' | 'Unknown';
   reason?: string;

@@ -1,7 +1,7 @@
 import { Scope } from '@gitseal/crypto';
 import { Annotation } from './annotations.js';
 import { BITNAMI_API_VERSION } from './api-versions.js';
-import { describeObject } from './describe-object.js';
+import { describeObjectInFile } from './describe-object-in-file.js';
 import { ManifestError, ManifestErrorCode } from './errors.js';
 import { isPlainObject } from './object-meta.js';
 
@@ -33,7 +33,7 @@ export function scopeOf(object: unknown, source = 'manifest'): Scope {
   if (namespaceWide && clusterWide) {
     throw new ManifestError(
       ManifestErrorCode.ScopeConflict,
-      `${describeObject(object, source)}: both namespace-wide and cluster-wide scope annotations are set`,
+      `${describeObjectInFile(object, source)}: both namespace-wide and cluster-wide scope annotations are set`,
     );
   }
   if (clusterWide) return Scope.ClusterWide;

@@ -1,5 +1,5 @@
 import type { SealedSecretApiVersion } from './api-versions.js';
-import type { Condition, ObjectMeta } from './object-meta.js';
+import type { ObservedCondition, ObjectMeta } from './object-meta.js';
 
 /** The metadata a SealedSecret's template may set on the Secret it produces. */
 export interface SecretTemplateMeta {
@@ -29,7 +29,7 @@ export const SealedSecretConditionType = {
 } as const;
 
 export interface SealedSecretStatus {
-  conditions?: Condition[];
+  conditions?: ObservedCondition[];
   observedGeneration?: number;
 }
 

@@ -1,5 +1,5 @@
 import { decodeBase64Strict, isStrictBase64, Redacted } from '@gitseal/crypto';
-import { describeObject } from './describe-object.js';
+import { describeObjectInFile } from './describe-object-in-file.js';
 import { ManifestError, ManifestErrorCode } from './errors.js';
 import { isValidNamespace, isValidObjectName, isValidSecretKey, quoteName } from './names.js';
 import { isPlainObject, type ObjectMeta } from './object-meta.js';
@@ -48,7 +48,7 @@ function readStringMap(where: string, field: string, value: unknown): Record<str
  * (kubeseal's --allow-empty-data).
  */
 export function readSecret(object: unknown, source: string, options: { allowEmpty?: boolean } = {}): SecretInput {
-  const where = describeObject(object, source);
+  const where = describeObjectInFile(object, source);
   if (!isPlainObject(object)) fail(where, 'expected a v1 Secret, got something that is not a mapping');
   if (object['apiVersion'] !== 'v1' || object['kind'] !== 'Secret') {
     fail(where, `expected a v1 Secret, got ${String(object['apiVersion'])} ${String(object['kind'])}`);

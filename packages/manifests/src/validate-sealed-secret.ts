@@ -1,6 +1,6 @@
 import { isStrictBase64 } from '@gitseal/crypto';
 import { isSealedSecretApiVersion } from './api-versions.js';
-import { describeObject } from './describe-object.js';
+import { describeObjectInFile } from './describe-object-in-file.js';
 import { ManifestError, ManifestErrorCode } from './errors.js';
 import { isValidNamespace, isValidObjectName, isValidSecretKey, quoteName } from './names.js';
 import { isPlainObject } from './object-meta.js';
@@ -53,7 +53,7 @@ function checkTemplate(where: string, value: unknown): void {
 
 /** Checks that an object read from a manifest is a well-formed SealedSecret and returns it typed. */
 export function validateSealedSecret(object: unknown, source: string): SealedSecret {
-  const where = describeObject(object, source);
+  const where = describeObjectInFile(object, source);
   if (!isPlainObject(object)) fail(where, 'expected a SealedSecret, got something that is not a mapping');
   if (object['kind'] !== 'SealedSecret') fail(where, `expected kind SealedSecret, got ${String(object['kind'])}`);
   if (!isSealedSecretApiVersion(object['apiVersion'])) {

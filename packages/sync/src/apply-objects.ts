@@ -1,14 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeError, KubeErrorCode, readObject } from '@gitseal/kube';
+import { KubeError, KubeErrorCode, readObject, describeObject, type Applier } from '@gitseal/kube';
 import type { IgnoreDifferencesRule, KubeObject } from '@gitseal/manifests';
 import type { AppliedRecord } from './applied-digest.js';
 import { decideApply } from './apply-decision.js';
 import type { PlannedObject, SealedSecretRef } from './apply-order.js';
 import { inventoryId } from './inventory.js';
 import type { ObjectApi } from './live-objects.js';
-import { describeRef } from './object-ref.js';
 import { sealedSecretOpening } from './sealed-secret-opened.js';
-import type { Applier } from './raw-apply.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 
 export interface ApplyObjectsInput {
@@ -47,7 +45,7 @@ export interface ApplyObjectsResult {
 const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
 
 function failure(item: PlannedObject, cause: string): SyncError {
-  return new SyncError(SyncErrorCode.ApplyFailed, `${item.source}: ${describeRef(item.object)}: ${cause}`);
+  return new SyncError(SyncErrorCode.ApplyFailed, `${item.source}: ${describeObject(item.object)}: ${cause}`);
 }
 
 async function poll(deadline: number, pollMs: number, check: () => Promise<boolean>): Promise<boolean> {

@@ -1,7 +1,6 @@
-import { KubeError, readObject } from '@gitseal/kube';
+import { KubeError, readObject, type Applier } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import type { ObjectApi } from './live-objects.js';
-import type { Applier } from './raw-apply.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 
 /** Annotation on a Namespace that spec.createNamespace created: the sync label value of the GitSync. */

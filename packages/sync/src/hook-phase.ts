@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describeObject, type KubeObject } from '@gitseal/manifests';
+import { describeObjectInFile, type KubeObject } from '@gitseal/manifests';
 import { applyTierOf, type ApplyTier } from './apply-order.js';
 import { groupOf } from './object-ref.js';
 import type { RenderedObject } from './render.js';
@@ -156,7 +156,7 @@ export function hookKey(object: KubeObject): string {
 }
 
 function invalid(item: RenderedObject, what: string): SyncError {
-  return new SyncError(SyncErrorCode.InvalidManifest, `${describeObject(item.object, item.source)}: ${what}`);
+  return new SyncError(SyncErrorCode.InvalidManifest, `${describeObjectInFile(item.object, item.source)}: ${what}`);
 }
 
 function phasesOf(item: RenderedObject, value: string): HookPhase[] | 'Skip' {

@@ -1,5 +1,5 @@
+import { describeObject } from '@gitseal/kube';
 import type { RenderedObject } from './render.js';
-import { describeRef } from './object-ref.js';
 import { throwIfFailures } from './object-failures.js';
 
 /** The longest name the API server stores for any kind (a DNS subdomain). */
@@ -28,7 +28,7 @@ export function checkObjectNames(objects: readonly RenderedObject[]): void {
   const failures: string[] = [];
   for (const { object, source } of objects) {
     const problem = nameProblem(object.metadata?.name ?? '');
-    if (problem) failures.push(`${source}: ${describeRef(object)}: ${problem}`);
+    if (problem) failures.push(`${source}: ${describeObject(object)}: ${problem}`);
   }
   throwIfFailures('have names the API server cannot store', failures);
 }

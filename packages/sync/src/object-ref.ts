@@ -33,14 +33,3 @@ export function objectKey(object: KubeObject | ObjectRef): string {
   const ref = 'apiVersion' in object ? objectRef(object) : object;
   return `${ref.group}/${ref.kind}/${ref.namespace}/${ref.name}`;
 }
-
-/** A name as messages show it: names longer than a DNS label's 63 characters are cut, with their length. */
-function shown(name: string): string {
-  return name.length > 80 ? `${name.slice(0, 63)}…(${name.length} characters)` : name;
-}
-
-/** `Deployment prod/web`, `ClusterRole admin` — for messages (overlong names shortened). */
-export function describeRef(object: KubeObject | ObjectRef): string {
-  const ref = 'apiVersion' in object ? objectRef(object) : object;
-  return `${shown(ref.kind)} ${ref.namespace ? `${shown(ref.namespace)}/` : ''}${shown(ref.name)}`;
-}

@@ -1,7 +1,7 @@
-import { KubeError, type ApiDiscovery } from '@gitseal/kube';
+import { KubeError, type ApiDiscovery, describeObject } from '@gitseal/kube';
 import { isPlainObject, type KubeObject } from '@gitseal/manifests';
 import { throwIfFailures } from './object-failures.js';
-import { describeRef, groupOf } from './object-ref.js';
+import { groupOf } from './object-ref.js';
 import type { RenderedObject } from './render.js';
 
 export type ObjectScope = 'Namespaced' | 'Cluster';
@@ -75,12 +75,12 @@ export async function resolveObjectScopes(
       scope = await input.scopeOf(object.apiVersion, object.kind);
     } catch (error) {
       if (!(error instanceof KubeError)) throw error;
-      const message = `${item.source}: ${describeRef(object)}: ${error.message}`;
+      const message = `${item.source}: ${describeObject(object)}: ${error.message}`;
       throw new KubeError(error.code, message, { status: error.status, reason: error.reason });
     }
     const namespace = typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : '';
     if (scope === undefined) {
-      failures.push(`${item.source}: ${describeRef(object)}: ${notServed(object)}`);
+      failures.push(`${item.source}: ${describeObject(object)}: ${notServed(object)}`);
     } else if (scope === 'Cluster' && namespace !== '') {
       if (item.kustomized) {
         const { namespace: _dropped, ...metadata } = object.metadata ?? {};

@@ -1,7 +1,7 @@
+import { describeObject } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import type { PlannedObject } from './apply-order.js';
 import { inventoryId } from './inventory.js';
-import { describeRef } from './object-ref.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 import { SYNC_LABEL } from './sync-label.js';
 
@@ -110,7 +110,7 @@ export function checkOwnership(input: OwnershipInput): void {
       why === 'both-claim'
         ? `whose manifest carries ${TAKEOVER_ANNOTATION}: "true" too (remove it from one of them)`
         : `(remove it there, or annotate it ${TAKEOVER_ANNOTATION}: "true" to take it over)`;
-    conflicts.push(`${item.source}: ${describeRef(item.object)}: already applied by ${who} ${fix}`);
+    conflicts.push(`${item.source}: ${describeObject(item.object)}: already applied by ${who} ${fix}`);
   }
   if (conflicts.length === 0) return;
   const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more)` : '';

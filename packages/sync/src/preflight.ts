@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { CryptoError, scopeLabel, unsealValue, type PrivateKeyRing } from '@gitseal/crypto';
 import {
   BITNAMI_API_VERSION,
-  describeObject,
+  describeObjectInFile,
   GITSEAL_API_VERSION,
   isPlainObject,
   ManifestError,
@@ -70,7 +70,7 @@ function findDuplicates(objects: readonly RenderedObject[]): PreflightFailure[] 
     const key = objectKey(object);
     const earlier = first.get(key);
     if (earlier === undefined) first.set(key, source);
-    else out.push({ source, message: `${describeObject(object, source)}: duplicate of ${earlier}` });
+    else out.push({ source, message: `${describeObjectInFile(object, source)}: duplicate of ${earlier}` });
   }
   return out;
 }
@@ -82,7 +82,7 @@ const plainSecret: Check = ({ object, source }) => {
   if (!hasEntries(object['data']) && !hasEntries(object['stringData'])) return undefined;
   return {
     source,
-    message: `${describeObject(object, source)}: plain Secret with data in Git (seal it, or set spec.allowPlainSecrets)`,
+    message: `${describeObjectInFile(object, source)}: plain Secret with data in Git (seal it, or set spec.allowPlainSecrets)`,
   };
 };
 
@@ -116,7 +116,7 @@ interface Verifiable {
 }
 
 function readSealedSecret(object: KubeObject, source: string): Verifiable | PreflightFailure {
-  const where = describeObject(object, source);
+  const where = describeObjectInFile(object, source);
   try {
     const sealed = validateSealedSecret(object, source);
     const namespace = sealed.metadata.namespace;

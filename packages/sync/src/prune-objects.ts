@@ -1,8 +1,7 @@
-import { deleteObject, KubeError } from '@gitseal/kube';
+import { deleteObject, KubeError, describeObject } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import { inventoryId } from './inventory.js';
 import type { ObjectApi } from './live-objects.js';
-import { describeRef } from './object-ref.js';
 import type { PrunePlan } from './prune.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 
@@ -27,7 +26,7 @@ export async function pruneObjects(
       });
     } catch (error) {
       const cause = error instanceof KubeError ? error.message : 'delete failed';
-      throw new SyncError(SyncErrorCode.PruneFailed, `prune ${describeRef(object as KubeObject)}: ${cause}`);
+      throw new SyncError(SyncErrorCode.PruneFailed, `prune ${describeObject(object as KubeObject)}: ${cause}`);
     }
     const id = inventoryId(object);
     records?.delete(id);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deleteObject, KubeError, listObjects, readObject } from '@gitseal/kube';
+import { deleteObject, KubeError, listObjects, readObject, describeObject, type Applier } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import {
   HOOK_LABEL,
@@ -12,8 +12,6 @@ import {
 } from './hook-phase.js';
 import { HookState, hookOutcome, type HookOutcome } from './hook-status.js';
 import type { ObjectApi } from './live-objects.js';
-import { describeRef } from './object-ref.js';
-import type { Applier } from './raw-apply.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 import { groupByWave } from './sync-wave.js';
 
@@ -47,7 +45,7 @@ const refOf = (object: KubeObject) => {
 function named(phase: HookPhase, hook: PlannedHook, live?: KubeObject): string {
   const shown = live ?? hook.object;
   const generated = !live && hasGenerateNameOnly(hook.object) ? `${hook.object.metadata?.generateName ?? ''}*` : '';
-  return `${phase} hook ${describeRef(shown)}${generated} (${hook.source})`;
+  return `${phase} hook ${describeObject(shown)}${generated} (${hook.source})`;
 }
 
 function hookFailed(message: string): SyncError {
@@ -80,7 +78,7 @@ async function deleteAndWait(ctx: HookRunContext, what: string, objects: readonl
     try {
       await deleteObject(ctx.client, refOf(object), { propagationPolicy: 'Background' });
     } catch (error) {
-      throw hookFailed(`${what}: delete ${describeRef(object)}: ${cause(error, 'delete failed')}`);
+      throw hookFailed(`${what}: delete ${describeObject(object)}: ${cause(error, 'delete failed')}`);
     }
   }
   const gone = await pollUntil(ctx, async () => {

@@ -1,6 +1,6 @@
+import { describeObject } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import type { RenderedObject } from './render.js';
-import { describeRef } from './object-ref.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 
 /**
@@ -28,7 +28,7 @@ export function checkSsaPolicies(objects: readonly RenderedObject[]): void {
     if (value === undefined || POLICIES.has(value)) continue;
     throw new SyncError(
       SyncErrorCode.InvalidManifest,
-      `${source}: ${describeRef(object)}: annotation ${SSA_ANNOTATION} must be one of ${[...POLICIES].join(', ')}`,
+      `${source}: ${describeObject(object)}: annotation ${SSA_ANNOTATION} must be one of ${[...POLICIES].join(', ')}`,
     );
   }
 }

@@ -1,6 +1,6 @@
 import type { PrivateKeyRing } from '@gitseal/crypto';
 import { createHash } from 'node:crypto';
-import { KubeError, type ApiDiscovery, type ClusterCapabilities } from '@gitseal/kube';
+import { KubeError, type ApiDiscovery, type ClusterCapabilities, type Applier } from '@gitseal/kube';
 import type { GitSync, InventoryEntry } from '@gitseal/manifests';
 import type { AppliedRecord } from './applied-digest.js';
 import { namespaceForRender } from './desired-object.js';
@@ -21,7 +21,6 @@ import { checkOwnership, type OwningGitSync } from './ownership.js';
 import { planApply } from './plan-apply.js';
 import { preflight, type PreflightCache, type SealedSecretVerifier } from './preflight.js';
 import { pruneObjects } from './prune-objects.js';
-import type { Applier } from './raw-apply.js';
 import { planPrune } from './prune.js';
 import type { RenderedObject } from './render.js';
 import { renderInChild, resolveChartInChild, type RenderInChildOptions } from './render-in-child.js';

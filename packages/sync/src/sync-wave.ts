@@ -1,4 +1,4 @@
-import { describeObject, type KubeObject } from '@gitseal/manifests';
+import { describeObjectInFile, type KubeObject } from '@gitseal/manifests';
 import type { RenderedObject } from './render.js';
 import { SyncError, SyncErrorCode } from './sync-error.js';
 
@@ -26,7 +26,7 @@ export function syncWaveOf(item: RenderedObject): number {
   if (!INTEGER.test(value)) {
     throw new SyncError(
       SyncErrorCode.InvalidManifest,
-      `${describeObject(item.object, item.source)}: sync-wave must be an integer, e.g. "-1" or "5"`,
+      `${describeObjectInFile(item.object, item.source)}: sync-wave must be an integer, e.g. "-1" or "5"`,
     );
   }
   return Number(value);

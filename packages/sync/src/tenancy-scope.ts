@@ -1,4 +1,4 @@
-import { describeObject, Label, type InventoryEntry, type KubeObject } from '@gitseal/manifests';
+import { describeObjectInFile, Label, type InventoryEntry, type KubeObject } from '@gitseal/manifests';
 import { parseInventoryEntry } from './inventory.js';
 import { groupOf } from './object-ref.js';
 import type { RenderedObject } from './render.js';
@@ -80,7 +80,7 @@ function protectedFromTenants(object: KubeObject, gitseal: GitsealObjects): stri
 }
 
 function refusal(item: RenderedObject, why: string): string {
-  return `${describeObject(item.object, item.source)}: ${why}`;
+  return `${describeObjectInFile(item.object, item.source)}: ${why}`;
 }
 
 function moreOf(messages: readonly string[]): string {

@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeError, readObject } from '@gitseal/kube';
+import { KubeError, readObject, describeObject } from '@gitseal/kube';
 import type { HealthCheckSpec, KubeObject } from '@gitseal/manifests';
 import { compileHealthChecks, pollBudget } from './health-checks.js';
 import { HealthStatus, objectHealth, type Health } from './health.js';
 import type { ObjectApi } from './live-objects.js';
-import { describeRef } from './object-ref.js';
 import { describeProblem } from './pod-problems.js';
 import { isWorkload, workloadPodProblem, type PodAccess } from './workload-pods.js';
 
@@ -79,7 +78,7 @@ export async function waitHealthy(input: WaitHealthyInput): Promise<WaitHealthyR
         })) as unknown as KubeObject | undefined;
       } catch (error) {
         unhealthy.push({
-          object: describeRef(object),
+          object: describeObject(object),
           message: error instanceof KubeError ? 'cannot be read' : 'error',
         });
         still.push(object);
@@ -92,7 +91,7 @@ export async function waitHealthy(input: WaitHealthyInput): Promise<WaitHealthyR
         : { status: HealthStatus.InProgress, message: 'not found' };
       if (health.status === HealthStatus.Current) continue;
       if (health.status === HealthStatus.Failed) failed = true;
-      unhealthy.push({ object: describeRef(object), message: health.message });
+      unhealthy.push({ object: describeObject(object), message: health.message });
       still.push(object);
     }
     if (unhealthy.length === 0) return { healthy: true };

@@ -1,14 +1,6 @@
-import { KubeError, KubeErrorCode } from '@gitseal/kube';
+import { describeObject, fencedWrite, type MayWrite } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import type { ObjectApi } from './live-objects.js';
-import { describeRef } from './object-ref.js';
-
-/** Whether this process may write now (the Lease is still ours); asked right before every write. */
-export type MayWrite = () => boolean;
-
-export function fencedWrite(what: string): KubeError {
-  return new KubeError(KubeErrorCode.Stopped, `${what}: not written: this replica is no longer the leader`);
-}
 
 const WRITES = new Set(['create', 'delete', 'patch', 'replace']);
 
@@ -19,7 +11,7 @@ export function fenceObjectApi(api: ObjectApi, mayWrite: MayWrite): ObjectApi {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof property !== 'string' || !WRITES.has(property) || typeof value !== 'function') return value;
       return (object: KubeObject, ...rest: unknown[]): unknown => {
-        if (!mayWrite()) return Promise.reject(fencedWrite(`${property} ${describeRef(object)}`));
+        if (!mayWrite()) return Promise.reject(fencedWrite(`${property} ${describeObject(object)}`));
         return (value as (...args: unknown[]) => unknown).apply(target, [object, ...rest]);
       };
     },

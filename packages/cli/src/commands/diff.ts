@@ -7,11 +7,12 @@ import {
   KubeError,
   KubeErrorCode,
   makeObjectApi,
+  describeObject,
+  createRawApplier,
+  type RawObjectClient,
 } from '@gitseal/kube';
 import type { GitSync, KubeObject } from '@gitseal/manifests';
 import {
-  createRawApplier,
-  describeRef,
   desiredObject,
   inventoryEntry,
   inventoryId,
@@ -28,7 +29,6 @@ import {
   syncLabel,
   type HelmRenderSettings,
   type PlannedObject,
-  type RawObjectClient,
   type RenderedObject,
 } from '@gitseal/sync';
 import { enclosingCheckout } from '../enclosing-checkout.js';
@@ -154,7 +154,7 @@ async function render(
   for (const { object, source } of split.main) {
     const first = seen.get(objectKey(object));
     if (first !== undefined) {
-      throw new CliError(`${path}: ${source}: ${describeRef(object)} is also defined in ${first}`);
+      throw new CliError(`${path}: ${source}: ${describeObject(object)} is also defined in ${first}`);
     }
     seen.set(objectKey(object), source);
   }
@@ -185,7 +185,7 @@ export async function diffOne(
   pruneLabel: PruneLabel | undefined,
 ): Promise<ObjectDiff> {
   const { source } = planned;
-  const title = describeRef(planned.object);
+  const title = describeObject(planned.object);
   const pending = (note: string): ObjectDiff => ({
     action: DiffAction.Created,
     title,
@@ -242,14 +242,14 @@ async function pruneDiffs(
   const byId = new Map(live.map((object) => [inventoryId(object), object]));
   const notes = plan.skipped.map((skip) => {
     const object = byId.get(skip.id);
-    return `not pruned: ${object === undefined ? skip.id : describeRef(object)} (${skip.reason})`;
+    return `not pruned: ${object === undefined ? skip.id : describeObject(object)} (${skip.reason})`;
   });
   if (listed.unlisted.length > 0) {
     notes.push(`could not list ${listed.unlisted.join(', ')}: objects of those kinds are not checked for pruning`);
   }
   const diffs = plan.delete.map((object): ObjectDiff => ({
     action: DiffAction.Pruned,
-    title: describeRef(object),
+    title: describeObject(object),
     fields: [],
     keys: [],
   }));

@@ -1,7 +1,7 @@
 import { Scope, scopeLabel, sealValue, type CertificateInfo, type Redacted } from '@gitseal/crypto';
 import {
   buildSealedSecret,
-  describeObject,
+  describeObjectInFile,
   formatManifests,
   isValidNamespace,
   isValidObjectName,
@@ -78,7 +78,7 @@ function labelFor(where: string, scope: Scope, namespace: string | undefined, na
 }
 
 function planSecret(manifest: ParsedManifest, options: SealOptions): PlannedSecret {
-  const where = describeObject(manifest.object, manifest.source);
+  const where = describeObjectInFile(manifest.object, manifest.source);
   let secret;
   let annotatedScope: Scope;
   try {
@@ -207,7 +207,7 @@ async function mergeInto(path: string, options: SealOptions, notice: Notice): Pr
   if (options.scope !== undefined && options.scope !== sealedTarget.scope) {
     throw new CliError(`${sealedTarget.where}: is ${sealedTarget.scope}, not ${options.scope} as --scope asks`);
   }
-  const where = describeObject(secretManifest.object, secretManifest.source);
+  const where = describeObjectInFile(secretManifest.object, secretManifest.source);
   let data;
   try {
     data = readSecret(secretManifest.object, secretManifest.source).data;

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeError } from '@gitseal/kube';
+import { KubeError, createRawApplier } from '@gitseal/kube';
 import type { KubeObject, UiFieldChange, UiKeyChange, UiObjectDiff } from '@gitseal/manifests';
 import {
   commitOfRevision,
-  createRawApplier,
   desiredObject,
   fetchRevision,
   isChartFolder,

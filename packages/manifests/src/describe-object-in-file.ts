@@ -1,7 +1,7 @@
 import { isPlainObject } from './object-meta.js';
 
 /** "file.yaml: Secret prod/db" — how messages name an object; names and namespaces are not secret. */
-export function describeObject(object: unknown, source: string): string {
+export function describeObjectInFile(object: unknown, source: string): string {
   if (!isPlainObject(object)) return source;
   const kind = typeof object['kind'] === 'string' ? object['kind'] : 'object';
   const metadata = isPlainObject(object['metadata']) ? object['metadata'] : {};

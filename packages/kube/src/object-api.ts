@@ -1,18 +1,9 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { KubernetesObjectApi, PatchStrategy } from './client-node.js';
+import { KubernetesObjectApi } from './client-node.js';
 import { isNotFound, safeErrorMessage, toKubeError } from './api-error.js';
 import { KubeError, KubeErrorCode } from './kube-error.js';
 import { describeObject } from './resource.js';
 import { retryThrottled } from './throttle-retry.js';
-
-export interface ApplyOptions {
-  /** Default `gitseal`. */
-  readonly fieldManager?: string;
-  /** Take over fields owned by other managers; default true. */
-  readonly force?: boolean;
-  /** Validate and run admission, persist nothing. */
-  readonly dryRun?: boolean;
-}
 
 export interface DeleteOptions {
   readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
@@ -26,10 +17,7 @@ export interface ObjectReference {
   readonly metadata: { readonly name: string; readonly namespace?: string };
 }
 
-/** Metadata fields the server owns; sending them in an apply is wrong or racy. */
-const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation'] as const;
-
-/** A generic-object client for {@link applyObject} and friends. */
+/** A generic-object client for {@link readObject}, {@link listObjects} and {@link deleteObject}. */
 export function makeObjectApi(kc: KubeConfig): KubernetesObjectApi {
   return KubernetesObjectApi.makeApiClient(kc);
 }
@@ -49,49 +37,6 @@ function wrapError(err: unknown, what: string): KubeError {
     return new KubeError(KubeErrorCode.InvalidObject, `${what}: ${safeErrorMessage(err)}`);
   }
   return toKubeError(err, what);
-}
-
-/**
- * The object as it should be sent in a server-side apply: a deep copy without server-owned metadata
- * (managedFields, resourceVersion, uid, creationTimestamp, generation) and without `status`.
- */
-export function prepareForApply<T extends KubernetesObject>(object: T): T {
-  const copy = structuredClone(object) as T & { status?: unknown };
-  delete copy.status;
-  if (copy.metadata !== undefined) {
-    const metadata = copy.metadata as Record<string, unknown>;
-    for (const field of SERVER_METADATA) delete metadata[field];
-  }
-  return copy;
-}
-
-/**
- * Server-side apply of one object (create or update), returning the object as stored. Conflicts with other field
- * managers are overridden unless `force` is false. Errors are KubeErrors with safe messages.
- */
-export async function applyObject<T extends KubernetesObject>(
-  client: KubernetesObjectApi,
-  object: T,
-  options: ApplyOptions = {},
-): Promise<T> {
-  if (object.metadata?.name === undefined || object.kind === undefined || object.apiVersion === undefined) {
-    throw new KubeError(KubeErrorCode.InvalidObject, `${describeSpec(object)}: apiVersion, kind and name are required`);
-  }
-  const body = prepareForApply(object);
-  try {
-    return await retryThrottled(() =>
-      client.patch<T>(
-        body,
-        undefined,
-        options.dryRun === true ? 'All' : undefined,
-        options.fieldManager ?? 'gitseal',
-        options.force ?? true,
-        PatchStrategy.ServerSideApply,
-      ),
-    );
-  } catch (err) {
-    throw wrapError(err, `apply ${describeSpec(object)}`);
-  }
 }
 
 /** Reads one object; undefined when it does not exist. */

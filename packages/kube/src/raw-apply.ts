@@ -1,16 +1,9 @@
-import {
-  assertOk,
-  createApiDiscovery,
-  KubeError,
-  KubeErrorCode,
-  requestRaw,
-  resourcePath,
-  type ApiDiscovery,
-  type ServedResource,
-} from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
-import { describeRef } from './object-ref.js';
-import { fencedWrite, type MayWrite } from './write-fence.js';
+import { createApiDiscovery, type ApiDiscovery, type ServedResource } from './api-discovery.js';
+import { fencedWrite, type MayWrite } from './fenced-write.js';
+import { KubeError, KubeErrorCode } from './kube-error.js';
+import { assertOk, requestRaw } from './raw-request.js';
+import { describeObject, resourcePath } from './resource.js';
 
 /** The KubeConfig @gitseal/kube's raw requests take (client-node's). */
 export type KubeConfigLike = Parameters<typeof requestRaw>[0];
@@ -103,7 +96,7 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
   return {
     async apply(object, applyOptions = {}) {
       const dryRun = applyOptions.dryRun ?? options.dryRun;
-      const what = `${dryRun === true ? 'dry-run apply' : 'apply'} ${describeRef(object)}`;
+      const what = `${dryRun === true ? 'dry-run apply' : 'apply'} ${describeObject(object)}`;
       const fence = fenceOf(dryRun === true, what);
       const response = await requestRaw(kc, {
         method: 'PATCH',
@@ -122,7 +115,7 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
       return JSON.parse(response.body.toString('utf8')) as KubeObject;
     },
     async create(object) {
-      const what = `create ${describeRef(object)}${object.metadata?.name ? '' : `${object.metadata?.generateName ?? ''}*`}`;
+      const what = `create ${describeObject(object)}${object.metadata?.name ? '' : `${object.metadata?.generateName ?? ''}*`}`;
       const fence = fenceOf(options.dryRun === true, what);
       const response = await requestRaw(kc, {
         method: 'POST',
@@ -137,7 +130,7 @@ export function createRawApplier(kc: KubeConfigLike, options: RawApplierOptions 
       return JSON.parse(response.body.toString('utf8')) as KubeObject;
     },
     async read(object) {
-      const what = `read ${describeRef(object)}`;
+      const what = `read ${describeObject(object)}`;
       const response = await requestRaw(kc, { path: await locate(object, what), what });
       if (response.status === 404) return undefined;
       assertOk(response, what);

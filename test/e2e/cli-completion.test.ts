@@ -75,7 +75,7 @@ test('bash: complete -p registers gitseal and kubectl-gitseal; Tab completes sub
   ];
   const out = run(bash, ['-c', BASH_COMPLETE, 'bash', path, ...lines]).split('\n');
   assert.equal(out[0], 'sync');
-  assert.equal(out[1], 'list status now suspend resume');
+  assert.equal(out[1], 'list status now suspend resume events tree history rollback');
   assert.deepEqual(
     out[2]?.split(' ').sort(),
     [
@@ -164,7 +164,17 @@ test('fish: complete -C completes subcommands, flags and values', async (t) => {
       .filter((l) => l !== '')
       .map((l) => l.split('\t')[0] ?? '');
   assert.deepEqual(ask('gitseal sy'), ['sync']);
-  assert.deepEqual(ask('gitseal sync ').sort(), ['list', 'now', 'resume', 'status', 'suspend']);
+  assert.deepEqual(ask('gitseal sync ').sort(), [
+    'events',
+    'history',
+    'list',
+    'now',
+    'resume',
+    'rollback',
+    'status',
+    'suspend',
+    'tree',
+  ]);
   assert.deepEqual(ask('gitseal sync list -o ').sort(), ['json', 'text', 'yaml']);
   assert.deepEqual(ask('gitseal completion ').sort(), ['bash', 'fish', 'zsh']);
   assert.ok(ask('gitseal validate --').includes('--output'));

@@ -161,7 +161,7 @@ test('history, events and tree show what the controller did', async (t) => {
   const { resources } = JSON.parse(treeJson.stdout) as { resources: { name: string; sync: string }[] };
   const treeYaml = await runCli(['sync', 'tree', 'app', '-o', 'yaml', ...args]);
   assertSuccess(treeYaml);
-  assert.match(treeYaml.stdout, /^namespace: /);
+  assert.match(treeYaml.stdout, /^apiVersion: cli\.gitseal\.dev\/v1alpha1\nkind: GitSyncTree\nnamespace: /);
   assert.deepEqual(resources.map((r) => `${r.name}:${r.sync}`).sort(), [
     'extra:Missing',
     'late:InSync',

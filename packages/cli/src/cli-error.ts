@@ -1,5 +1,5 @@
 import { CodedError, isCodedError, unexpectedError } from '@gitseal/crypto';
-import { KubeError, KubeErrorCode } from '@gitseal/kube';
+import type { KubeError, KubeErrorCode } from '@gitseal/kube';
 
 /** Process exit codes, documented in `gitseal --help`. */
 export const ExitCode = {
@@ -45,7 +45,7 @@ export function oneLine(message: string): string {
  */
 function mapError(error: unknown, where: string, remote: boolean): CliError {
   if (error instanceof CliError) return error;
-  if (error instanceof KubeError)
+  if (isKubeError(error))
     return new CliError(error.message, kubeInputAtFault(error) ? ExitCode.User : ExitCode.Remote);
   const prefixed = (detail: string): string => oneLine(where === '' ? detail : `${where}: ${detail}`);
   if (isCodedError(error)) return new CliError(prefixed(error.message), ExitCode.User);
@@ -53,14 +53,19 @@ function mapError(error: unknown, where: string, remote: boolean): CliError {
   return new CliError(prefixed(unexpectedError(error)), ExitCode.User);
 }
 
+// Type-only imports of the kube layer: the seal path must not load the Kubernetes client (cli-startup test).
+const KUBE_INPUT_CODES: ReadonlySet<KubeErrorCode> = new Set<KubeErrorCode>([
+  'CONFIG_NOT_FOUND',
+  'CONFIG_INVALID',
+  'INVALID_OBJECT',
+]);
+
+function isKubeError(error: unknown): error is KubeError {
+  return isCodedError(error) && error.name === 'KubeError';
+}
+
 function kubeInputAtFault(error: KubeError): boolean {
-  return (
-    error.code === KubeErrorCode.ConfigNotFound ||
-    error.code === KubeErrorCode.ConfigInvalid ||
-    error.code === KubeErrorCode.InvalidObject ||
-    error.status === 400 ||
-    error.status === 422
-  );
+  return KUBE_INPUT_CODES.has(error.code) || error.status === 400 || error.status === 422;
 }
 
 /** A local step failed (reading, parsing, sealing): `prefix: ` goes in front of the safe message. */

@@ -45,8 +45,7 @@ export function oneLine(message: string): string {
  */
 function mapError(error: unknown, where: string, remote: boolean): CliError {
   if (error instanceof CliError) return error;
-  if (isKubeError(error))
-    return new CliError(error.message, kubeInputAtFault(error) ? ExitCode.User : ExitCode.Remote);
+  if (isKubeError(error)) return new CliError(error.message, kubeInputAtFault(error) ? ExitCode.User : ExitCode.Remote);
   const prefixed = (detail: string): string => oneLine(where === '' ? detail : `${where}: ${detail}`);
   if (isCodedError(error)) return new CliError(prefixed(error.message), ExitCode.User);
   if (remote) return new CliError(prefixed('cannot reach the API server'), ExitCode.Remote);

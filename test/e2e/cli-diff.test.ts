@@ -52,7 +52,7 @@ const b64 = (text: string): string => Buffer.from(text).toString('base64');
  */
 async function applyLive(env: Env, objects: readonly KubernetesObject[]): Promise<void> {
   const applier = createRawApplier(env.kc, { fieldManager: 'gitseal' });
-  for (const object of objects) await applier.apply(desiredObject(object as KubeObject, undefined));
+  for (const object of objects) await applier.apply(desiredObject(object as unknown as KubeObject, undefined));
 }
 
 /** Writes each object to its own file (without a namespace, so that `-n` has to default it). */

@@ -130,11 +130,11 @@ test('server-side apply with mayWrite: no write once it says no (dry runs and re
   const { kc, namespace } = env;
   let leading = true;
   const applier = createRawApplier(kc, { mayWrite: () => leading });
-  await applier.apply(configMap(namespace, { a: '1' }) as KubeObject);
+  await applier.apply(configMap(namespace, { a: '1' }) as unknown as KubeObject);
   leading = false;
-  const dry = await applier.apply(configMap(namespace, { a: 'dry' }) as KubeObject, { dryRun: true });
-  assert.equal((dry as V1ConfigMap).data?.a, 'dry');
-  await assert.rejects(applier.apply(configMap(namespace, { a: '2' }) as KubeObject), (error: unknown) => {
+  const dry = await applier.apply(configMap(namespace, { a: 'dry' }) as unknown as KubeObject, { dryRun: true });
+  assert.equal((dry as unknown as V1ConfigMap).data?.a, 'dry');
+  await assert.rejects(applier.apply(configMap(namespace, { a: '2' }) as unknown as KubeObject), (error: unknown) => {
     assert.ok(error instanceof KubeError);
     assert.equal(error.code, KubeErrorCode.Stopped);
     assert.equal(
@@ -145,7 +145,8 @@ test('server-side apply with mayWrite: no write once it says no (dry runs and re
   });
   const hook = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'hook-', namespace } };
   await assert.rejects(applier.create?.(hook) ?? Promise.reject(new Error('no create')), /: not written: /);
-  const live = (await applier.read(configMap(namespace, {}) as KubeObject)) as V1ConfigMap | undefined;
+  const live = (await applier.read(configMap(namespace, {}) as unknown as unknown as KubeObject)) as unknown as
+    V1ConfigMap | undefined;
   assert.deepEqual(live?.data, { a: '1' }, 'neither the refused apply nor the dry run changed the object');
   const all = await kc.makeApiClient(CoreV1Api).listNamespacedConfigMap({ namespace });
   assert.deepEqual(

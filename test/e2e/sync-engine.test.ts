@@ -433,7 +433,7 @@ test('spec.wait: Ready only once the Deployment rolled out, naming it until then
   // No kube-controller-manager here: write the rolled-out status the way the Deployment controller would.
   const web = await apps.readNamespacedDeployment({ namespace: ns, name: 'web' });
   const rolledOut = {
-    observedGeneration: web.metadata?.generation,
+    observedGeneration: web.metadata?.generation ?? 0,
     replicas: 1,
     updatedReplicas: 1,
     readyReplicas: 1,

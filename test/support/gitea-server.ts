@@ -151,7 +151,7 @@ export async function startGitea(options: { repo?: string } = {}): Promise<Runni
     const response = await fetch(`${url}/api/v1${path}`, {
       method,
       headers: { authorization: `token ${token}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
     let json: unknown;

@@ -1,3 +1,4 @@
+import { definedFields } from '@gitseal/manifests';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,7 +31,7 @@ export async function installCrd(
   } catch (error) {
     if (!(error instanceof ApiException) || error.code !== 409) throw error;
     const current = await api.readCustomResourceDefinition({ name });
-    body.metadata = { ...body.metadata, resourceVersion: current.metadata?.resourceVersion };
+    body.metadata = { ...body.metadata, ...definedFields({ resourceVersion: current.metadata?.resourceVersion }) };
     await api.replaceCustomResourceDefinition({ name, body });
   }
   return waitEstablished(api, name, timeoutMs);

@@ -7,13 +7,13 @@ const MAX_CERT_BYTES = 256 * 1024;
 
 /** The options every command that needs the sealing certificate shares. */
 export interface CertSourceOptions {
-  readonly cert?: string;
-  readonly certFingerprint?: string;
-  readonly insecureHttp?: boolean;
-  readonly controllerNamespace?: string;
-  readonly controllerName?: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
+  readonly cert?: string | undefined;
+  readonly certFingerprint?: string | undefined;
+  readonly insecureHttp?: boolean | undefined;
+  readonly controllerNamespace?: string | undefined;
+  readonly controllerName?: string | undefined;
+  readonly kubeconfig?: string | undefined;
+  readonly context?: string | undefined;
 }
 
 export interface CertPem {

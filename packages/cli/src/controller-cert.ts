@@ -7,10 +7,10 @@ import { CliError, toCliError } from './cli-error.js';
 export interface ControllerCertOptions {
   readonly namespace: string;
   readonly name: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
+  readonly kubeconfig?: string | undefined;
+  readonly context?: string | undefined;
   /** Cross-check a ConfigMap certificate with the controller's own /v1/cert.pem (off when it is pinned). */
-  readonly crossCheck?: boolean;
+  readonly crossCheck?: boolean | undefined;
 }
 
 /** The ConfigMap the controller publishes its certificates in (readable with the user's own credentials). */

@@ -21,12 +21,12 @@ export interface ControllerEndpoint {
 
 /** The options of the commands that talk to the controller's API. */
 export interface ControllerOptions {
-  readonly controllerUrl?: string;
-  readonly insecureHttp?: boolean;
-  readonly controllerNamespace?: string;
-  readonly controllerName?: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
+  readonly controllerUrl?: string | undefined;
+  readonly insecureHttp?: boolean | undefined;
+  readonly controllerNamespace?: string | undefined;
+  readonly controllerName?: string | undefined;
+  readonly kubeconfig?: string | undefined;
+  readonly context?: string | undefined;
 }
 
 /** RSA work on many items can take a while on a busy controller. */

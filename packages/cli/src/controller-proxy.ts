@@ -6,8 +6,8 @@ import { toCliError } from './cli-error.js';
 export interface ProxyEndpointOptions {
   readonly namespace: string;
   readonly name: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
+  readonly kubeconfig?: string | undefined;
+  readonly context?: string | undefined;
   readonly timeoutMs: number;
   readonly maxBytes: number;
 }

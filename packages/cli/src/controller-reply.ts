@@ -103,7 +103,7 @@ export type Refusal = Extract<ControllerOutcome, { kind: 'refused' }>;
 /** The controller's message without its own `SealedSecret ns/name: ` prefix (the CLI names file and object). */
 export function refusalReason(
   refusal: Refusal,
-  object: { readonly namespace?: string; readonly name: string },
+  object: { readonly namespace?: string | undefined; readonly name: string },
 ): string {
   const id = object.namespace ? `${object.namespace}/${object.name}` : object.name;
   const prefix = `SealedSecret ${id}: `;

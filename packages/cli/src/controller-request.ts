@@ -7,8 +7,8 @@ export type ControllerAnswer = Exclude<ControllerOutcome, { kind: 'retry' }>;
 
 export interface PostOptions {
   /** Attempts in all, the first included (default 4). */
-  readonly maxAttempts?: number;
-  readonly wait?: (ms: number) => Promise<unknown>;
+  readonly maxAttempts?: number | undefined;
+  readonly wait?: ((ms: number) => Promise<unknown>) | undefined;
 }
 
 const DEFAULT_ATTEMPTS = 4;

@@ -61,7 +61,7 @@ test('routes go below the base path', () => {
 
 let server: Server;
 let base: URL;
-const seen: { method?: string; url?: string; type?: string; body: string }[] = [];
+const seen: { method?: string | undefined; url?: string | undefined; type?: string | undefined; body: string }[] = [];
 
 before(async () => {
   server = createServer((req, res) => {

@@ -2,9 +2,9 @@ import { CliError, ExitCode } from './cli-error.js';
 
 export interface FetchOptions {
   /** Allow plain http:// (refused by default: a certificate fetched in clear text can be swapped). */
-  readonly insecureHttp?: boolean;
-  readonly timeoutMs?: number;
-  readonly maxBytes?: number;
+  readonly insecureHttp?: boolean | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly maxBytes?: number | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;

@@ -5,52 +5,52 @@ import { rollbackInEffect, rollbackOf, type RollbackRecord } from './rollback-pi
 export interface ConditionView {
   readonly type: string;
   readonly status: string;
-  readonly reason?: string;
-  readonly message?: string;
-  readonly lastTransitionTime?: string;
+  readonly reason?: string | undefined;
+  readonly message?: string | undefined;
+  readonly lastTransitionTime?: string | undefined;
 }
 
 export interface HistoryView {
-  readonly revision?: string;
-  readonly digest?: string;
-  readonly result?: string;
-  readonly startedAt?: string;
-  readonly duration?: string;
-  readonly objectsChanged?: number;
+  readonly revision?: string | undefined;
+  readonly digest?: string | undefined;
+  readonly result?: string | undefined;
+  readonly startedAt?: string | undefined;
+  readonly duration?: string | undefined;
+  readonly objectsChanged?: number | undefined;
   /** Objects the attempt applied with a change (created or updated). */
-  readonly applied?: number;
-  readonly unchanged?: number;
-  readonly pruned?: number;
+  readonly applied?: number | undefined;
+  readonly unchanged?: number | undefined;
+  readonly pruned?: number | undefined;
   /** Chart sources: the chart rendered, `<name> <version>`. */
-  readonly chart?: string;
+  readonly chart?: string | undefined;
 }
 
 /** What `sync list` and `sync status` show of a GitSync, read defensively from raw JSON (CRD status shape). */
 export interface GitSyncView {
   readonly namespace: string;
   readonly name: string;
-  readonly createdAt?: string;
-  readonly generation?: number;
+  readonly createdAt?: string | undefined;
+  readonly generation?: number | undefined;
   readonly suspended: boolean;
-  readonly sourceUrl?: string;
-  readonly sourceRef?: string;
-  readonly sourcePath?: string;
+  readonly sourceUrl?: string | undefined;
+  readonly sourceRef?: string | undefined;
+  readonly sourcePath?: string | undefined;
   /** `spec.source.chart`: `<name> <version or range>`. */
-  readonly sourceChart?: string;
+  readonly sourceChart?: string | undefined;
   /** `status.chart`: the chart the last attempt rendered, `<name> <version>`. */
-  readonly chart?: string;
-  readonly interval?: string;
-  readonly requestedAt?: string;
-  readonly observedGeneration?: number;
-  readonly lastAppliedRevision?: string;
-  readonly lastAttemptedRevision?: string;
-  readonly inventoryCount?: number;
+  readonly chart?: string | undefined;
+  readonly interval?: string | undefined;
+  readonly requestedAt?: string | undefined;
+  readonly observedGeneration?: number | undefined;
+  readonly lastAppliedRevision?: string | undefined;
+  readonly lastAttemptedRevision?: string | undefined;
+  readonly inventoryCount?: number | undefined;
   readonly conditions: readonly ConditionView[];
   readonly history: readonly HistoryView[];
   /** The revision `gitseal sync rollback` pinned the GitSync to (annotation gitseal.dev/rollback). */
-  readonly rollback?: string;
+  readonly rollback?: string | undefined;
   /** False when the spec no longer says what the rollback set (e.g. put back by the GitSync that manages it). */
-  readonly rollbackInEffect?: boolean;
+  readonly rollbackInEffect?: boolean | undefined;
 }
 
 type Json = Record<string, unknown>;

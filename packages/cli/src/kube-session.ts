@@ -3,9 +3,9 @@ import { CliError, toCliError } from './cli-error.js';
 
 /** The options every command that talks to the API server shares. */
 export interface ClusterOptions {
-  readonly kubeconfig?: string;
-  readonly context?: string;
-  readonly namespace?: string;
+  readonly kubeconfig?: string | undefined;
+  readonly context?: string | undefined;
+  readonly namespace?: string | undefined;
 }
 
 export type KubeConfig = ReturnType<typeof loadKubeConfig>;

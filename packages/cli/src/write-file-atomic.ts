@@ -8,9 +8,9 @@ import { describeFsError } from './read-input.js';
 
 export interface WriteOptions {
   /** File mode for a new file (default 0o644); the temp file is created with it, so it is never wider. */
-  readonly mode?: number;
+  readonly mode?: number | undefined;
   /** Refuse to replace an existing file. */
-  readonly exclusive?: boolean;
+  readonly exclusive?: boolean | undefined;
 }
 
 /** A file written and synced under a temp name beside its target, waiting to be put in place. */

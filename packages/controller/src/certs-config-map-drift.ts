@@ -12,9 +12,9 @@ export interface LiveConfigMap {
     readonly annotations?: Readonly<Record<string, string>>;
     readonly managedFields?: readonly ManagedFieldsEntry[];
   };
-  readonly data?: Readonly<Record<string, string>>;
-  readonly binaryData?: Readonly<Record<string, string>>;
-  readonly immutable?: boolean;
+  readonly data?: Readonly<Record<string, string>> | undefined;
+  readonly binaryData?: Readonly<Record<string, string>> | undefined;
+  readonly immutable?: boolean | undefined;
 }
 
 /** Data keys named in a drift list before the rest are only counted. */

@@ -1,6 +1,7 @@
 import {
   Annotation,
   BITNAMI_API_VERSION,
+  definedFields,
   ProducedSecret,
   type OwnerReference,
   type SealedSecret,
@@ -66,7 +67,7 @@ export function desiredSecret(input: DesiredSecretInput): Secret {
     kind: 'Secret',
     metadata: {
       name: sealedSecret.metadata.name,
-      namespace: sealedSecret.metadata.namespace,
+      ...definedFields({ namespace: sealedSecret.metadata.namespace }),
       labels: { ...meta.labels, [ProducedSecret.Label]: ProducedSecret.LabelValue },
       annotations: {
         ...meta.annotations,

@@ -549,7 +549,7 @@ export class GitSyncReconciler {
         return {
           ...base,
           metadata: { ...base.metadata, ...(written === undefined ? {} : { resourceVersion: written }) },
-          status: next as GitSync['status'],
+          status: next as NonNullable<GitSync['status']>,
         };
       } catch (error) {
         if (isNotFound(error)) return undefined;

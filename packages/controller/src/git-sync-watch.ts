@@ -92,7 +92,9 @@ function idOf(type: ResourceType, object: KubernetesObject): string {
 
 /** True when a live object is as gitseal last applied it (or, unknown to this process, carries a digest). */
 function isOwnState(tracked: TrackedSync, type: ResourceType, object: KubernetesObject): boolean {
-  const live = { ...object, apiVersion: type.apiVersion, kind: type.kind } as Parameters<typeof isUnchanged>[1];
+  const live = { ...object, apiVersion: type.apiVersion, kind: type.kind } as unknown as Parameters<
+    typeof isUnchanged
+  >[1];
   const record = tracked.records.get(idOf(type, object));
   if (!record) return live?.metadata?.annotations?.[APPLIED_DIGEST_ANNOTATION] !== undefined;
   const expected = {

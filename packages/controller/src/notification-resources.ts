@@ -206,7 +206,7 @@ export class NotificationResources {
         reason: readiness.reason,
         message: readiness.message,
         ...(generation === undefined ? {} : { observedGeneration: generation }),
-      }) as NotificationStatus['conditions'],
+      }) as NonNullable<NotificationStatus['conditions']>,
     };
     if (statusPatchChangesNothing(current, next)) return;
     try {

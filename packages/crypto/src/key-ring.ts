@@ -11,10 +11,10 @@ export interface HeldKey {
   readonly fingerprint: string;
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
-  readonly certificate?: X509Certificate;
-  readonly certificatePem?: string;
+  readonly certificate?: X509Certificate | undefined;
+  readonly certificatePem?: string | undefined;
   /** Orders keys newest first; from the certificate when not given. */
-  readonly notBefore?: Date;
+  readonly notBefore?: Date | undefined;
 }
 
 export interface HeldKeyInput {

@@ -17,7 +17,7 @@ export interface UnsealValueInput {
   readonly itemKey: string;
   readonly value: string;
   /** v1 only: try this key first (e.g. the one that opened the object's other items). */
-  readonly preferKeyId?: string;
+  readonly preferKeyId?: string | undefined;
 }
 
 export interface UnsealedValue {

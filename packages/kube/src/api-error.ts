@@ -5,15 +5,15 @@ import { describeCauses, statusCauses, type StatusCause } from './status-causes.
 
 /** What can be read safely from a failed API call: numbers and fixed tokens, never a body. */
 export interface ApiErrorInfo {
-  readonly status?: number;
-  readonly reason?: string;
+  readonly status?: number | undefined;
+  readonly reason?: string | undefined;
   /** The Status message, kept only to be filtered by {@link describeApiError}; never surface it directly. */
-  readonly statusMessage?: string;
+  readonly statusMessage?: string | undefined;
   /** A system error code such as `ECONNREFUSED`. */
-  readonly errno?: string;
-  readonly timedOut?: boolean;
+  readonly errno?: string | undefined;
+  readonly timedOut?: boolean | undefined;
   /** Field paths and fixed phrases from `details.causes` (never the cause messages, which quote values). */
-  readonly causes?: readonly StatusCause[];
+  readonly causes?: readonly StatusCause[] | undefined;
 }
 
 const REASON_PATTERN = /^[A-Za-z]{1,40}$/;

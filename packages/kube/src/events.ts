@@ -1,3 +1,4 @@
+import { definedFields } from '@gitseal/manifests';
 import { randomBytes } from 'node:crypto';
 import type { CoreV1Event, KubeConfig } from '@kubernetes/client-node';
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from './client-node.js';
@@ -11,9 +12,9 @@ export interface InvolvedObject {
   readonly apiVersion: string;
   readonly kind: string;
   readonly name: string;
-  readonly namespace?: string;
-  readonly uid?: string;
-  readonly resourceVersion?: string;
+  readonly namespace?: string | undefined;
+  readonly uid?: string | undefined;
+  readonly resourceVersion?: string | undefined;
 }
 
 export interface EventInput {
@@ -45,7 +46,7 @@ export function buildEvent(input: EventInput, now: Date = new Date()): CoreV1Eve
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: eventName(involvedObject.name), namespace: namespaceOf(input) },
-    involvedObject: { ...involvedObject },
+    involvedObject: definedFields(involvedObject),
     type: input.type,
     reason: input.reason,
     message: input.message.length > MAX_MESSAGE ? `${input.message.slice(0, MAX_MESSAGE - 1)}…` : input.message,

@@ -16,9 +16,9 @@ export type KubeErrorCode = (typeof KubeErrorCode)[keyof typeof KubeErrorCode];
 
 export interface KubeErrorDetails {
   /** HTTP status code of the failed API call, when there was one. */
-  readonly status?: number;
+  readonly status?: number | undefined;
   /** The Kubernetes `Status.reason` (`NotFound`, `Conflict`, ...), when known. */
-  readonly reason?: string;
+  readonly reason?: string | undefined;
 }
 
 /**

@@ -280,7 +280,8 @@ export class LeaderElector {
     if (holder !== this.identity && !isLeaseExpired(spec, Date.now())) return 'other';
     const now = new V1MicroTime(Date.now());
     const takingOver = holder !== this.identity;
-    lease.metadata = withMetadata(lease.metadata, this.#options);
+    const metadata = withMetadata(lease.metadata, this.#options);
+    if (metadata !== undefined) lease.metadata = metadata;
     lease.spec = {
       ...spec,
       holderIdentity: this.identity,

@@ -11,9 +11,9 @@ import { buildEventTrees, type EventNode } from './yaml-event-tree.js';
 
 export interface ReplaceEncryptedDataOptions {
   /** File name for messages. */
-  source?: string;
+  source?: string | undefined;
   /** For a `List` document: the position of the SealedSecret in its items. */
-  item?: number;
+  item?: number | undefined;
 }
 
 interface Edit {

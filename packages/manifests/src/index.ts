@@ -1,3 +1,4 @@
+export { definedFields } from './defined-fields.js';
 export { ManifestError, ManifestErrorCode } from './errors.js';
 export {
   BITNAMI_API_VERSION,

@@ -1,24 +1,25 @@
 import { Annotation } from './annotations.js';
 import { GITSEAL_API_VERSION, type SealedSecretApiVersion } from './api-versions.js';
+import { definedFields } from './defined-fields.js';
 import { ManifestError, ManifestErrorCode } from './errors.js';
 import { isValidNamespace, isValidObjectName, isValidSecretKey, quoteName } from './names.js';
-import type { SealedSecret, SealedSecretTemplate, SecretTemplateMeta } from './sealed-secret.js';
+import type { SealedSecret, SecretTemplateMeta } from './sealed-secret.js';
 
 export interface BuildSealedSecretInput {
-  apiVersion?: SealedSecretApiVersion;
+  apiVersion?: SealedSecretApiVersion | undefined;
   /** Usually the input Secret's metadata; only name, namespace, labels and annotations are kept. */
   metadata: {
-    name?: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
+    name?: string | undefined;
+    namespace?: string | undefined;
+    labels?: Record<string, string> | undefined;
+    annotations?: Record<string, string> | undefined;
   };
   template?: {
-    type?: string;
-    immutable?: boolean;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    data?: Record<string, string>;
+    type?: string | undefined;
+    immutable?: boolean | undefined;
+    labels?: Record<string, string> | undefined;
+    annotations?: Record<string, string> | undefined;
+    data?: Record<string, string> | undefined;
   };
   encryptedData: Record<string, string>;
 }
@@ -34,10 +35,6 @@ function cleanAnnotations(annotations: Record<string, string> | undefined): Reco
 
 function nonEmpty(map: Record<string, string> | undefined): Record<string, string> | undefined {
   return map && Object.keys(map).length > 0 ? { ...map } : undefined;
-}
-
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**
@@ -65,7 +62,7 @@ export function buildSealedSecret(input: BuildSealedSecretInput): SealedSecret {
     }
   }
   const template = input.template ?? {};
-  const templateMeta: SecretTemplateMeta = compact({
+  const templateMeta: SecretTemplateMeta = definedFields({
     name,
     namespace,
     labels: nonEmpty(template.labels),
@@ -73,7 +70,7 @@ export function buildSealedSecret(input: BuildSealedSecretInput): SealedSecret {
   });
   const spec: SealedSecret['spec'] = {
     encryptedData: { ...input.encryptedData },
-    template: compact<SealedSecretTemplate>({
+    template: definedFields({
       metadata: templateMeta,
       type: template.type,
       immutable: template.immutable,
@@ -83,7 +80,7 @@ export function buildSealedSecret(input: BuildSealedSecretInput): SealedSecret {
   return {
     apiVersion: input.apiVersion ?? GITSEAL_API_VERSION,
     kind: 'SealedSecret',
-    metadata: compact({
+    metadata: definedFields({
       name,
       namespace,
       labels: nonEmpty(input.metadata.labels),

@@ -50,9 +50,9 @@ export interface UiGitSyncSummary {
 export interface UiCondition {
   readonly type: string;
   readonly status: string;
-  readonly reason?: string;
-  readonly message?: string;
-  readonly lastTransitionTime?: string;
+  readonly reason?: string | undefined;
+  readonly message?: string | undefined;
+  readonly lastTransitionTime?: string | undefined;
 }
 
 /** One attempt of `status.history`, newest first. */
@@ -86,17 +86,17 @@ export type UiObjectHealth = 'Current' | 'InProgress' | 'Failed' | 'Unknown';
 export interface UiResource {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly namespace?: string;
+  readonly namespace?: string | undefined;
   readonly name: string;
   readonly sync: UiObjectSync;
   /** Why it is drifted or unknown, e.g. `changed by kubectl-edit`. */
-  readonly syncMessage?: string;
+  readonly syncMessage?: string | undefined;
   readonly health: UiObjectHealth;
-  readonly healthMessage?: string;
+  readonly healthMessage?: string | undefined;
   /** Secrets only: the key names (never values). */
-  readonly keys?: readonly string[];
+  readonly keys?: readonly string[] | undefined;
   /** The live object's sync wave (`gitseal.dev/sync-wave`, else Argo CD's), when it sets a valid one. */
-  readonly wave?: number;
+  readonly wave?: number | undefined;
 }
 
 /** The inventory grouped by kind, kinds in alphabetical order. */

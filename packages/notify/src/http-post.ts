@@ -5,16 +5,16 @@ export interface PostOptions {
   readonly provider: string;
   readonly url: string;
   readonly body: string;
-  readonly headers?: Record<string, string>;
+  readonly headers?: Record<string, string> | undefined;
   readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * A refusal that means "already done" (GitLab's repeated state transition): given the status and the first 4 KiB of
    * the body, true counts it as delivered. The body is only matched here, never put into an error or a log.
    */
-  readonly acceptRefusal?: (status: number, body: string) => boolean;
+  readonly acceptRefusal?: ((status: number, body: string) => boolean) | undefined;
   /** A refusal the receiver marks as temporary by its headers (GitHub's rate-limit 403): retried like a 429. */
-  readonly retryRefusal?: (status: number, headers: Headers) => boolean;
+  readonly retryRefusal?: ((status: number, headers: Headers) => boolean) | undefined;
 }
 
 const REFUSAL_PEEK_BYTES = 4096;

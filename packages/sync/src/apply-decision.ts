@@ -20,14 +20,14 @@ export interface ApplyDecisionInput {
   readonly live: KubeObject | undefined;
   /** What gitseal remembers of its last write (none after a restart). */
   readonly record: AppliedRecord | undefined;
-  readonly ignoreDifferences?: readonly IgnoreDifferencesRule[];
+  readonly ignoreDifferences?: readonly IgnoreDifferencesRule[] | undefined;
   /** Whether the object exists at all, labelled or not (asked for `ssa: IfNotPresent` only). */
   readonly exists: () => Promise<boolean>;
   /**
    * A server-side dry-run apply. Used when gitseal cannot tell from memory that the live object is as it left
    * it: equal to the live object means nothing to do, so a restart writes nothing for untouched objects.
    */
-  readonly dryRun?: (object: KubeObject) => Promise<KubeObject>;
+  readonly dryRun?: ((object: KubeObject) => Promise<KubeObject>) | undefined;
   /** A dry run of `object` exactly as planned, already made (used instead of `dryRun` when no field is ignored). */
   readonly dryRunResult?: KubeObject | undefined;
 }

@@ -69,12 +69,12 @@ describe('spec.healthChecks (Flux healthCheckExprs)', () => {
     assert.equal(noStatus.status, InProgress);
     assert.match(noStatus.message, /inProgress: no such key$/);
     const optional = compileHealthChecks([
-      { ...entry, inProgress: undefined, failed: undefined, current: "status.?phase.orValue('') == 'Running'" },
+      { apiVersion: entry.apiVersion, kind: entry.kind, current: "status.?phase.orValue('') == 'Running'" },
     ]);
     assert.match(objectHealth(database({}), { checks: optional }).message, /no expression is true yet/);
     const { status: _none, ...statusless } = database({});
     assert.match(objectHealth(statusless, { checks: optional }).message, /no expression is true yet/);
-    const dyn = compileHealthChecks([{ ...entry, inProgress: undefined, failed: undefined, current: 'status.phase' }]);
+    const dyn = compileHealthChecks([{ apiVersion: entry.apiVersion, kind: entry.kind, current: 'status.phase' }]);
     assert.match(objectHealth(database({ phase: 'Running' }), { checks: dyn }).message, /current: not a bool/);
   });
 
@@ -142,7 +142,7 @@ describe('spec.healthChecks (Flux healthCheckExprs)', () => {
 
   it('reads nothing but the object: no host variables, no prototype keys', () => {
     for (const current of ['process.env.HOME != ""', "metadata.constructor != ''", "metadata.__proto__ != ''"]) {
-      const c = compileHealthChecks([{ ...entry, inProgress: undefined, failed: undefined, current }]);
+      const c = compileHealthChecks([{ apiVersion: entry.apiVersion, kind: entry.kind, current }]);
       const h = objectHealth(database({ phase: 'Running' }), { checks: c });
       assert.equal(h.status, InProgress, current);
       assert.match(h.message, /unknown variable$|no such key$/);

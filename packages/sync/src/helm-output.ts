@@ -10,7 +10,7 @@ const SOURCE = /^# Source: (.+)$/m;
 export interface HelmOutputLimits {
   readonly maxBytes: number;
   readonly maxObjects: number;
-  readonly manifest?: Pick<ManifestLimits, 'maxAliases' | 'maxAliasExpansion' | 'maxDepth'>;
+  readonly manifest?: Pick<ManifestLimits, 'maxAliases' | 'maxAliasExpansion' | 'maxDepth'> | undefined;
 }
 
 /**

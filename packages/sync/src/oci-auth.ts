@@ -1,3 +1,4 @@
+import { definedFields } from '@gitseal/manifests';
 import { hasControlChars } from './control-chars.js';
 
 /** A token that can go into an Authorization header as is: not empty, no spaces or control characters. */
@@ -28,8 +29,7 @@ export function parseChallenge(header: string | undefined): OciChallenge {
   return {
     scheme: 'bearer',
     realm,
-    ...(params.has('service') ? { service: params.get('service') } : {}),
-    ...(params.has('scope') ? { scope: params.get('scope') } : {}),
+    ...definedFields({ service: params.get('service'), scope: params.get('scope') }),
   };
 }
 

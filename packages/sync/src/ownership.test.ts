@@ -58,7 +58,7 @@ describe('checkOwnership', () => {
 
   const managed = (object: KubeObject, entries: Record<string, unknown>[]): KubeObject => ({
     ...object,
-    metadata: { ...object.metadata, managedFields: entries } as KubeObject['metadata'],
+    metadata: { ...object.metadata, managedFields: entries } as NonNullable<KubeObject['metadata']>,
   });
   const takeoverFields = { 'f:metadata': { 'f:annotations': { [`f:${TAKEOVER_ANNOTATION}`]: {} } } };
   const otherFields = { 'f:data': { 'f:a': {} } };

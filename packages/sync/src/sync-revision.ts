@@ -35,7 +35,7 @@ import { waitHealthy } from './wait-healthy.js';
 /** What one GitSync's engine remembers between runs (in memory; a restart only costs a re-render). */
 export interface SyncState {
   /** Last rendered revision, reused while revision and source settings stay the same. */
-  rendered?: RememberedRender;
+  rendered?: RememberedRender | undefined;
   /** What apply wrote, by inventory id (see isUnchanged). */
   readonly records: Map<string, AppliedRecord>;
   /** The last revision applied successfully (see healToLastApplied). */
@@ -79,13 +79,13 @@ export interface SyncRevisionInput {
   /** The inventory of the last successful run (status.inventory.entries). */
   readonly inventory: readonly InventoryEntry[];
   /** Objects failed runs wrote that the inventory does not hold (status.inventory.pending): pruned like it. */
-  readonly pending?: readonly InventoryEntry[];
+  readonly pending?: readonly InventoryEntry[] | undefined;
   /** API discovery: the scope of every kind (namespaces, inventory ids) comes from here, never from a manifest. */
   readonly discovery: ApiDiscovery;
   /** `.Capabilities` for Helm charts (kube version, served API versions); absent: helm's defaults. */
-  readonly capabilities?: () => Promise<ClusterCapabilities>;
+  readonly capabilities?: (() => Promise<ClusterCapabilities>) | undefined;
   readonly state: SyncState;
-  readonly auth?: GitAuth;
+  readonly auth?: GitAuth | undefined;
   /** Writes (apply, prune): impersonating spec.serviceAccountName when set. */
   readonly applier: Applier;
   /** status.lastAppliedRevision: what drift is undone to while the head revision is refused. */
@@ -94,22 +94,22 @@ export interface SyncRevisionInput {
   /** Reads (live objects, waits, health): the same identity as the writes for a tenant GitSync. */
   readonly reader: ObjectApi;
   /** Where this GitSync may write; checked before anything is written. Absent: no tenancy rules (tests). */
-  readonly tenancy?: TenancyScope;
+  readonly tenancy?: TenancyScope | undefined;
   /** The GitSync behind a sync label value (undefined: gone); absent: every labelled object counts as owned. */
   readonly ownerOf?: (label: string) => OwningGitSync | undefined;
   readonly keys: PrivateKeyRing;
   /** Opens SealedSecrets during preflight; default: in this thread with `keys`. */
-  readonly verifySealedSecret?: SealedSecretVerifier;
+  readonly verifySealedSecret?: SealedSecretVerifier | undefined;
   readonly preflightCache: PreflightCache;
-  readonly bitnamiCompat?: boolean;
+  readonly bitnamiCompat?: boolean | undefined;
   readonly cacheDir: string;
-  readonly allowHttp?: boolean;
-  readonly allowFile?: boolean;
+  readonly allowHttp?: boolean | undefined;
+  readonly allowFile?: boolean | undefined;
   /** Largest fetched repository and checkout, in bytes (default 256 MiB). */
-  readonly gitMaxBytes?: number;
+  readonly gitMaxBytes?: number | undefined;
   /** spec.timeout (or the interval) in ms. */
   readonly timeoutMs: number;
-  readonly render?: RenderInChildOptions;
+  readonly render?: RenderInChildOptions | undefined;
   /** Replaces the render child (tests). */
   readonly renderRevision?: (request: RenderRequest) => Promise<{
     revision: string;
@@ -118,16 +118,16 @@ export interface SyncRevisionInput {
     inputs?: string;
     unchanged?: true;
   }>;
-  readonly onWrite?: (id: string) => void;
+  readonly onWrite?: ((id: string) => void) | undefined;
   /** Called once the source is resolved, before anything is fetched or rendered (a commit status's pending). */
-  readonly onResolved?: (revision: string) => void;
+  readonly onResolved?: ((revision: string) => void) | undefined;
   /** Leader election: once false, nothing more is written (the appliers refuse too), not even SyncFail hooks. */
-  readonly mayWrite?: () => boolean;
+  readonly mayWrite?: (() => boolean) | undefined;
   /**
    * The digest of the last sync that reached apply, when it succeeded (lastSyncedDigest over status.history):
    * hooks run only for a revision whose digest differs, so a no-op resync or a drift correction runs none.
    */
-  readonly lastSyncedDigest?: string;
+  readonly lastSyncedDigest?: string | undefined;
 }
 
 export type SyncResultKind = 'Succeeded' | 'Failed';

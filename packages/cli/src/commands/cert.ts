@@ -4,8 +4,8 @@ import type { Notice } from '../command-io.js';
 import type { ViewFormat } from '../options.js';
 
 export interface CertOptions extends CertSourceOptions {
-  readonly fingerprint?: boolean;
-  readonly output?: ViewFormat;
+  readonly fingerprint?: boolean | undefined;
+  readonly output?: ViewFormat | undefined;
 }
 
 /** An X.509 name as one line (`CN=sealed-secret, O=gitseal`): Node gives one attribute per line. */

@@ -43,8 +43,8 @@ import type { PruneLabel } from '../options.js';
 
 export interface DiffOptions extends ClusterOptions {
   readonly path: string;
-  readonly pruneLabel?: PruneLabel;
-  readonly exitCode?: boolean;
+  readonly pruneLabel?: PruneLabel | undefined;
+  readonly exitCode?: boolean | undefined;
 }
 
 export interface DiffResult {

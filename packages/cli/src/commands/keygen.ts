@@ -13,7 +13,7 @@ export interface KeygenOptions {
   readonly outKey: string;
   readonly outCert: string;
   readonly bits: number;
-  readonly force?: boolean;
+  readonly force?: boolean | undefined;
 }
 
 async function exists(path: string): Promise<boolean> {

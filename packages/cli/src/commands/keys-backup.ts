@@ -11,8 +11,8 @@ import { writeFileAtomic } from '../write-file-atomic.js';
 
 export interface KeysOptions {
   readonly controllerNamespace: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
+  readonly kubeconfig?: string | undefined;
+  readonly context?: string | undefined;
 }
 
 export interface BackupOptions extends KeysOptions {

@@ -15,11 +15,11 @@ import { replaceFiles } from '../write-file-atomic.js';
 import { rotateThroughController } from './reencrypt-controller.js';
 
 export interface ReencryptOptions extends CertSourceOptions, ControllerOptions {
-  readonly privateKey?: string[];
-  readonly controller?: boolean;
-  readonly file?: string[];
-  readonly recursive?: string;
-  readonly envelope?: EnvelopeOption;
+  readonly privateKey?: string[] | undefined;
+  readonly controller?: boolean | undefined;
+  readonly file?: string[] | undefined;
+  readonly recursive?: string | undefined;
+  readonly envelope?: EnvelopeOption | undefined;
 }
 
 interface Context {

@@ -26,20 +26,20 @@ import { readSealedTarget } from '../sealed-target.js';
 import { existingMode, writeFileAtomic } from '../write-file-atomic.js';
 
 export interface SealOptions extends CertSourceOptions {
-  readonly file?: string;
-  readonly outputFile?: string;
+  readonly file?: string | undefined;
+  readonly outputFile?: string | undefined;
   readonly format: OutputFormat;
   readonly apiVersion: SealedSecretApiVersion;
-  readonly envelope?: EnvelopeOption;
-  readonly scope?: Scope;
-  readonly namespace?: string;
-  readonly name?: string;
-  readonly raw?: boolean;
+  readonly envelope?: EnvelopeOption | undefined;
+  readonly scope?: Scope | undefined;
+  readonly namespace?: string | undefined;
+  readonly name?: string | undefined;
+  readonly raw?: boolean | undefined;
   /** `--from-file [KEY=]PATH`, as often as given (--raw takes one; a key given twice is refused). */
-  readonly fromFile?: readonly string[];
-  readonly mergeInto?: string;
+  readonly fromFile?: readonly string[] | undefined;
+  readonly mergeInto?: string | undefined;
   /** kubeseal's --allow-empty-data: seal a Secret with no values (a SealedSecret with no items). */
-  readonly allowEmptyData?: boolean;
+  readonly allowEmptyData?: boolean | undefined;
 }
 
 /** A Secret read from the input with everything sealing needs: its values and the label to bind them to. */

@@ -13,8 +13,8 @@ const WATCH_POLL_MS = 2_000;
 
 export interface SyncEventsOptions extends ClusterOptions {
   /** Also the Events of the objects in the GitSync's inventory. */
-  readonly all?: boolean;
-  readonly watch?: boolean;
+  readonly all?: boolean | undefined;
+  readonly watch?: boolean | undefined;
 }
 
 /** Cluster-scoped objects' Events are recorded in `default` (as kubectl and client-go do). */

@@ -8,7 +8,7 @@ import { openKubeSession, type ClusterOptions } from '../kube-session.js';
 import type { ViewFormat } from '../options.js';
 
 export interface SyncListOptions extends ClusterOptions {
-  readonly allNamespaces?: boolean;
+  readonly allNamespaces?: boolean | undefined;
   readonly output: ViewFormat;
 }
 

@@ -6,10 +6,10 @@ import { parseWaitTimeout } from '../sync-wait.js';
 import { waitHandled } from './sync-request.js';
 
 export interface SyncRollbackOptions extends ClusterOptions {
-  readonly to?: string;
-  readonly resume?: boolean;
-  readonly wait?: boolean;
-  readonly timeout?: string;
+  readonly to?: string | undefined;
+  readonly resume?: boolean | undefined;
+  readonly wait?: boolean | undefined;
+  readonly timeout?: string | undefined;
 }
 
 /**

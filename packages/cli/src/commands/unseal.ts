@@ -7,8 +7,8 @@ import { readManifests } from '../read-manifests.js';
 import { readSealedTarget, type SealedTarget } from '../sealed-target.js';
 
 export interface UnsealOptions {
-  readonly privateKey?: string[];
-  readonly file?: string;
+  readonly privateKey?: string[] | undefined;
+  readonly file?: string | undefined;
   readonly format: OutputFormat;
 }
 

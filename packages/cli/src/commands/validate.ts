@@ -9,10 +9,10 @@ import { validateOnline } from './validate-online.js';
 import { readValidateSources, type ValidateResult } from './validate-source.js';
 
 export interface ValidateOptions extends CertSourceOptions, ControllerOptions {
-  readonly offline?: boolean;
-  readonly file?: string[];
-  readonly recursive?: string;
-  readonly output?: ViewFormat;
+  readonly offline?: boolean | undefined;
+  readonly file?: string[] | undefined;
+  readonly recursive?: string | undefined;
+  readonly output?: ViewFormat | undefined;
 }
 
 /** What `validate` prints on stdout, and whether it ends with exit 1 (`summary` is then its stderr line). */

@@ -13,6 +13,6 @@ export function createGitSyncFeed(kc: KubeConfig, namespace: string): GitSyncFee
     resource: Resources.GitSync,
     plural: 'GitSyncs',
     crd: 'gitsyncs.gitseal.dev',
-    summarize: (object) => summarizeGitSync(object as GitSyncObject),
+    summarize: (object) => summarizeGitSync(object as unknown as GitSyncObject),
   });
 }

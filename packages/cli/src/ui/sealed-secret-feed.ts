@@ -15,6 +15,6 @@ export function createSealedSecretFeed(kc: KubeConfig, namespace: string): Seale
     resource: Resources.SealedSecret,
     plural: 'SealedSecrets',
     crd: 'sealedsecrets.gitseal.dev',
-    summarize: (object) => summarizeSealedSecret(object as SealedSecretJson),
+    summarize: (object) => summarizeSealedSecret(object as unknown as SealedSecretJson),
   });
 }

@@ -36,13 +36,13 @@ export interface UiServerOptions {
   /** Who the UI acts as (names only, never credentials). */
   readonly identity: Omit<UiSession, 'csrfToken'>;
   /** How often an open GitSync page re-reads its objects; default 2 s. */
-  readonly detailPollMs?: number;
+  readonly detailPollMs?: number | undefined;
   /** How long Sync now waits for the controller; default 2 min. */
-  readonly syncTimeoutMs?: number;
+  readonly syncTimeoutMs?: number | undefined;
   /** The controller (its ConfigMap gitseal-certs and /v1/cert.pem) and its key renewal period. */
   readonly keys: Omit<KeysSource, 'kc'>;
   /** How often an open Keys page re-reads the ConfigMap; default 10 s. */
-  readonly keysPollMs?: number;
+  readonly keysPollMs?: number | undefined;
 }
 
 export interface RunningUiServer {

@@ -1,4 +1,5 @@
-import { fencedWrite, type MayWrite } from '@gitseal/sync';
+import { fencedWrite } from '@gitseal/kube';
+import type { MayWrite } from '@gitseal/sync';
 import type { ClusterWrites } from './cluster-writes.js';
 
 /**

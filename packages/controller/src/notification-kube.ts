@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { makeCustomObjectsApi, makeObjectApi, patchStatus, readObject, type ResourceType } from '@gitseal/kube';
+import {
+  fencedWrite,
+  makeCustomObjectsApi,
+  makeObjectApi,
+  patchStatus,
+  readObject,
+  type ResourceType,
+} from '@gitseal/kube';
 import type { NotificationStatus } from '@gitseal/manifests';
-import { fencedWrite, type MayWrite, type ObjectApi } from '@gitseal/sync';
+import type { MayWrite, ObjectApi } from '@gitseal/sync';
 import type { GitSyncIdentity } from './git-sync-identity.js';
-import { impersonatingKubeConfig } from './git-sync-kube.js';
+import { impersonatingKubeConfig } from './impersonating-kube-config.js';
 
 /** A provider Secret's data as text, and a fingerprint of it (to tell whether it changed, without keeping it twice). */
 export interface ProviderSecret {

@@ -12,6 +12,7 @@ export {
   Watch,
 } from './client-node.js';
 export { KubeError, KubeErrorCode, type KubeErrorDetails } from './kube-error.js';
+export { fencedWrite } from './fenced-write.js';
 export { CODED_ERROR_NAMES, isCodedError, unexpectedError } from '@gitseal/crypto';
 export {
   apiErrorStatus,

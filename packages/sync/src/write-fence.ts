@@ -1,4 +1,4 @@
-import { KubeError, KubeErrorCode } from '@gitseal/kube';
+import { fencedWrite } from '@gitseal/kube';
 import type { KubeObject } from '@gitseal/manifests';
 import type { ObjectApi } from './live-objects.js';
 import { describeRef } from './object-ref.js';
@@ -6,9 +6,8 @@ import { describeRef } from './object-ref.js';
 /** Whether this process may write now (the Lease is still ours); asked right before every write. */
 export type MayWrite = () => boolean;
 
-export function fencedWrite(what: string): KubeError {
-  return new KubeError(KubeErrorCode.Stopped, `${what}: not written: this replica is no longer the leader`);
-}
+/** Made in @gitseal/kube, so that the controller can fence its writes without loading the sync engine. */
+export { fencedWrite };
 
 const WRITES = new Set(['create', 'delete', 'patch', 'replace']);
 

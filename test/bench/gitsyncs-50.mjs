@@ -11,7 +11,10 @@
 // deployed (its bin with its shebang's V8 flags), both reconcilers on. Flux is built from the Go module proxy into
 // ~/.cache/gitseal/flux on first use (test/cluster/flux-binaries.ts), never by .ci/run.
 // Env: BENCH_APPS (50), BENCH_NAMESPACES (10), BENCH_INTERVAL (1m), BENCH_WINDOW_S (180), BENCH_SIDES (gitseal,flux),
-// GITSEAL_BENCH_CONTROLLER_ARGS (extra controller flags), GITSEAL_BENCH_KEEP_LOG (keep the logs).
+// GITSEAL_BENCH_CONTROLLER_ARGS (extra controller flags), GITSEAL_BENCH_CONTROLLER_BIN (another checkout's built
+// bin), GITSEAL_BENCH_KEEP_LOG (keep the logs). RSS summed over processes counts the pages they share (the node
+// binary's, ~35 MiB per Node process) once per process; PSS (smaps_rollup) splits shared pages among their users,
+// so the PSS sum is what the tree costs the machine: both are printed.
 /* global fetch */
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +39,9 @@ const SETTLED_S = 30;
 const SIDES = (process.env.BENCH_SIDES ?? 'gitseal,flux').split(',');
 const GIT_AUTH = { username: 'git', password: 'bench-git-password' };
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CONTROLLER_BIN = join(ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
+// Another checkout's bin (built) for a before/after in the same run's conditions.
+const CONTROLLER_BIN =
+  process.env.GITSEAL_BENCH_CONTROLLER_BIN ?? join(ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
 const EXTRA_ARGS = (process.env.GITSEAL_BENCH_CONTROLLER_ARGS ?? '').split(' ').filter((a) => a !== '');
 const MiB = 1024 * 1024;
 const mib = (bytes) => Math.round((bytes / MiB) * 10) / 10;
@@ -155,14 +160,19 @@ function rollup(pid) {
   return { rss: kb('Rss'), pss: kb('Pss'), anonymous: kb('Anonymous'), pssFile: kb('Pss_File') };
 }
 
-/** Samples the trees every second until stopped: peak, the samples, CPU at the end. */
+const pssOf = (processes) => processes.reduce((sum, p) => sum + rollup(p.pid).pss * MiB, 0);
+
+/** Samples the trees every second until stopped: peak, the samples (RSS and PSS sums), CPU at the end. */
 function startSampler(roots) {
   const samples = [];
   let peak = { rss: 0, at: 0, processes: [] };
+  let peakPss = 0;
   const started = Date.now();
   const take = () => {
     const s = sampleTrees(roots());
-    samples.push({ at: Date.now() - started, rss: s.rss });
+    const pss = pssOf(s.processes);
+    samples.push({ at: Date.now() - started, rss: s.rss, pss });
+    peakPss = Math.max(peakPss, pss);
     if (s.rss > peak.rss) peak = { rss: s.rss, at: Date.now() - started, processes: s.processes };
   };
   take();
@@ -171,6 +181,9 @@ function startSampler(roots) {
     samples,
     get peak() {
       return peak;
+    },
+    get peakPss() {
+      return peakPss;
     },
     stop: () => clearInterval(timer),
   };
@@ -188,11 +201,19 @@ async function prepareNamespaces(kc, prefix) {
     await core.createNamespace({ body: { metadata: { name: namespace } } });
     await core.createNamespacedSecret({ namespace, body: { metadata: { name: 'git' }, stringData: GIT_AUTH } });
     await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'syncer' } } });
+    // A Role of its own: the API-only control plane has no controller-manager to fill the aggregated `admin`.
+    await rbac.createNamespacedRole({
+      namespace,
+      body: {
+        metadata: { name: 'syncer' },
+        rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+      },
+    });
     await rbac.createNamespacedRoleBinding({
       namespace,
       body: {
-        metadata: { name: 'syncer-admin' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+        metadata: { name: 'syncer' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'syncer' },
         subjects: [{ kind: 'ServiceAccount', name: 'syncer', namespace }],
       },
     });
@@ -268,6 +289,7 @@ async function measure(what, roots, create, ready, extra = {}) {
   sampler.stop();
   const end = sampleTrees(roots());
   const settledSamples = sampler.samples.slice(-SETTLED_S).map((s) => s.rss);
+  const settledPss = sampler.samples.slice(-SETTLED_S).map((s) => s.pss);
   const processes = end.processes.map((p) => ({ pid: p.pid, name: p.name, rssMiB: mib(p.rss), ...rollup(p.pid) }));
   const figures = {
     side: what,
@@ -277,13 +299,15 @@ async function measure(what, roots, create, ready, extra = {}) {
     peakProcesses: sampler.peak.processes.map((p) => `${p.name} ${mib(p.rss)}`),
     rssAtAllReadyMiB: mib(sampler.samples[readyAt - 1]?.rss ?? 0),
     settledRssMiB: mib(median(settledSamples)),
+    peakPssMiB: mib(sampler.peakPss),
+    settledPssMiB: mib(median(settledPss)),
     endProcesses: processes,
     cpuSeconds: Math.round((end.cpuSeconds - cpuBefore) * 10) / 10,
     windowS: WINDOW_S,
     ...extra,
   };
   console.log(
-    `${what}: all ${APPS} Ready in ${readyMs} ms; RSS peak ${figures.peakRssMiB} MiB (at ${figures.peakAtS} s: ${figures.peakProcesses.join(', ')}), at all-Ready ${figures.rssAtAllReadyMiB} MiB, settled ${figures.settledRssMiB} MiB; CPU ${figures.cpuSeconds} s over ${Math.round(readyMs / 1000) + WINDOW_S} s`,
+    `${what}: all ${APPS} Ready in ${readyMs} ms; RSS peak ${figures.peakRssMiB} MiB (at ${figures.peakAtS} s: ${figures.peakProcesses.join(', ')}), at all-Ready ${figures.rssAtAllReadyMiB} MiB, settled ${figures.settledRssMiB} MiB; PSS peak ${figures.peakPssMiB}, settled ${figures.settledPssMiB} MiB; CPU ${figures.cpuSeconds} s over ${Math.round(readyMs / 1000) + WINDOW_S} s`,
   );
   for (const p of processes) {
     console.log(
@@ -469,12 +493,14 @@ try {
   const ratios = {
     peakRss: ratio('peakRssMiB'),
     settledRss: ratio('settledRssMiB'),
+    peakPss: ratio('peakPssMiB'),
+    settledPss: ratio('settledPssMiB'),
     cpuSeconds: ratio('cpuSeconds'),
     allReady: ratio('allReadyMs'),
   };
   if (results.gitseal && results.flux) {
     console.log(
-      `gitseal ÷ Flux: RSS peak ${ratios.peakRss}, settled ${ratios.settledRss} (goal ≤ 0.7); CPU ${ratios.cpuSeconds}; time to all Ready ${ratios.allReady}`,
+      `gitseal ÷ Flux: RSS peak ${ratios.peakRss}, settled ${ratios.settledRss} (goal ≤ 0.7); PSS peak ${ratios.peakPss}, settled ${ratios.settledPss}; CPU ${ratios.cpuSeconds}; time to all Ready ${ratios.allReady}`,
     );
   }
   const endLoad = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');

@@ -11,8 +11,8 @@
 // deployed (its bin with its shebang's V8 flags), both reconcilers on. Flux is built from the Go module proxy into
 // ~/.cache/gitseal/flux on first use (test/cluster/flux-binaries.ts), never by .ci/run.
 // Env: BENCH_APPS (50), BENCH_NAMESPACES (10), BENCH_INTERVAL (1m), BENCH_WINDOW_S (180), BENCH_SIDES (gitseal,flux),
-// GITSEAL_BENCH_CONTROLLER_ARGS (extra controller flags), GITSEAL_BENCH_CONTROLLER_BIN (another checkout's built
-// bin), GITSEAL_BENCH_KEEP_LOG (keep the logs). RSS summed over processes counts the pages they share (the node
+// GITSEAL_BENCH_CONTROLLER_ARGS (extra controller flags), GITSEAL_BENCH_BEFORE_BIN (another checkout's built bin,
+// run as side `before`: BENCH_SIDES=before,gitseal,flux), GITSEAL_BENCH_KEEP_LOG (keep the logs). RSS summed over processes counts the pages they share (the node
 // binary's, ~35 MiB per Node process) once per process; PSS (smaps_rollup) splits shared pages among their users,
 // so the PSS sum is what the tree costs the machine: both are printed.
 /* global fetch */
@@ -39,9 +39,9 @@ const SETTLED_S = 30;
 const SIDES = (process.env.BENCH_SIDES ?? 'gitseal,flux').split(',');
 const GIT_AUTH = { username: 'git', password: 'bench-git-password' };
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-// Another checkout's bin (built) for a before/after in the same run's conditions.
-const CONTROLLER_BIN =
-  process.env.GITSEAL_BENCH_CONTROLLER_BIN ?? join(ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
+const CONTROLLER_BIN = join(ROOT, 'packages', 'controller', 'bin', 'gitseal-controller.js');
+// Side `before`: another checkout's built bin, for a before/after in the same run.
+const BEFORE_BIN = process.env.GITSEAL_BENCH_BEFORE_BIN;
 const EXTRA_ARGS = (process.env.GITSEAL_BENCH_CONTROLLER_ARGS ?? '').split(' ').filter((a) => a !== '');
 const MiB = 1024 * 1024;
 const mib = (bytes) => Math.round((bytes / MiB) * 10) / 10;
@@ -317,28 +317,30 @@ async function measure(what, roots, create, ready, extra = {}) {
   return figures;
 }
 
-async function runGitseal(kc, plane, dir, gitUrl) {
+async function runGitseal(kc, plane, dir, gitUrl, side, bin) {
   await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
   await installCrd(kc, crdPath('sealedsecrets.gitseal.dev.yaml'));
   const core = kc.makeApiClient(CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name: 'gitseal-system' } } });
-  const namespaces = await prepareNamespaces(kc, 'gs');
+  const controllerNs = `${side}-system`;
+  await core.createNamespace({ body: { metadata: { name: controllerNs } } });
+  const prefix = side === 'gitseal' ? 'gs' : 'gb';
+  const namespaces = await prepareNamespaces(kc, prefix);
   const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
   const args = [
-    ...['--kubeconfig', plane.kubeconfigPath, '--namespace', 'gitseal-system', '--key-size', '2048'],
+    ...['--kubeconfig', plane.kubeconfigPath, '--namespace', controllerNs, '--key-size', '2048'],
     ...['--listen-address', `127.0.0.1:${apiPort}`, '--metrics-address', `127.0.0.1:${metricsPort}`],
-    ...['--no-leader-elect', '--git-allow-http', '--git-cache-dir', join(dir, 'gitseal-cache')],
+    ...['--no-leader-elect', '--git-allow-http', '--git-cache-dir', join(dir, `${side}-cache`)],
     ...EXTRA_ARGS,
   ];
   // The bin itself, as deployed: its shebang line carries the controller's V8 flags.
-  const controller = await startProcess(CONTROLLER_BIN, args, join(dir, 'gitseal.log'), () =>
+  const controller = await startProcess(bin, args, join(dir, `${side}.log`), () =>
     ok(`http://127.0.0.1:${apiPort}/readyz`),
   );
   try {
     await sleep(10_000);
     const idle = sampleTrees([controller.pid]);
     const idleRssMiB = mib(idle.rss);
-    console.log(`gitseal: idle RSS before the first GitSync (10 s after ready): ${idleRssMiB} MiB`);
+    console.log(`${side}: idle RSS before the first GitSync (10 s after ready): ${idleRssMiB} MiB`);
     const api = kc.makeApiClient(CustomObjectsApi);
     const create = async () => {
       for (let i = 0; i < APPS; i++) {
@@ -363,10 +365,10 @@ async function runGitseal(kc, plane, dir, gitUrl) {
       }
     };
     return await measure(
-      'gitseal',
+      side,
       () => [controller.pid],
       create,
-      (t0) => allReady(kc, 'gitseal.dev', 'v1alpha1', 'gitsyncs', 'gs', t0),
+      (t0) => allReady(kc, 'gitseal.dev', 'v1alpha1', 'gitsyncs', prefix, t0),
       { idleRssMiB },
     );
   } finally {
@@ -485,24 +487,30 @@ try {
   );
   const results = {};
   for (const side of SIDES) {
+    if (side === 'before' && !BEFORE_BIN) throw new Error('side "before" needs GITSEAL_BENCH_BEFORE_BIN');
     results[side] =
-      side === 'flux' ? await runFlux(kc, plane, dir, http.url) : await runGitseal(kc, plane, dir, http.url);
+      side === 'flux'
+        ? await runFlux(kc, plane, dir, http.url)
+        : await runGitseal(kc, plane, dir, http.url, side, side === 'before' ? BEFORE_BIN : CONTROLLER_BIN);
   }
-  const ratio = (key) =>
-    results.gitseal && results.flux ? Math.round((results.gitseal[key] / results.flux[key]) * 100) / 100 : undefined;
-  const ratios = {
-    peakRss: ratio('peakRssMiB'),
-    settledRss: ratio('settledRssMiB'),
-    peakPss: ratio('peakPssMiB'),
-    settledPss: ratio('settledPssMiB'),
-    cpuSeconds: ratio('cpuSeconds'),
-    allReady: ratio('allReadyMs'),
-  };
-  if (results.gitseal && results.flux) {
+  const ratiosOf = (side) => {
+    if (!results[side] || !results.flux) return undefined;
+    const ratio = (key) => Math.round((results[side][key] / results.flux[key]) * 100) / 100;
+    const r = {
+      peakRss: ratio('peakRssMiB'),
+      settledRss: ratio('settledRssMiB'),
+      peakPss: ratio('peakPssMiB'),
+      settledPss: ratio('settledPssMiB'),
+      cpuSeconds: ratio('cpuSeconds'),
+      allReady: ratio('allReadyMs'),
+    };
     console.log(
-      `gitseal ÷ Flux: RSS peak ${ratios.peakRss}, settled ${ratios.settledRss} (goal ≤ 0.7); PSS peak ${ratios.peakPss}, settled ${ratios.settledPss}; CPU ${ratios.cpuSeconds}; time to all Ready ${ratios.allReady}`,
+      `${side} ÷ Flux: RSS peak ${r.peakRss}, settled ${r.settledRss} (goal ≤ 0.7); PSS peak ${r.peakPss}, settled ${r.settledPss}; CPU ${r.cpuSeconds}; time to all Ready ${r.allReady}`,
     );
-  }
+    return r;
+  };
+  const ratios = ratiosOf('gitseal');
+  const ratiosBefore = ratiosOf('before');
   const endLoad = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(
     JSON.stringify({
@@ -513,6 +521,7 @@ try {
       load: [load, endLoad],
       ...results,
       ratios,
+      ...(ratiosBefore ? { ratiosBefore } : {}),
     }),
   );
 } finally {

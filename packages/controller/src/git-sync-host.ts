@@ -4,7 +4,7 @@ import type { PrivateKeyRing } from '@gitseal/crypto';
 import { safeErrorMessage, WorkQueue } from '@gitseal/kube';
 import type { Logger } from 'pino';
 import type { ControllerOptions } from './flags.js';
-import { parseGitUrl, removeUnusedGitCaches, type GitsealObjects } from '@gitseal/sync';
+import { configureDefaultRenderPool, parseGitUrl, removeUnusedGitCaches, type GitsealObjects } from '@gitseal/sync';
 import type { GitSync } from '@gitseal/manifests';
 import { CERTS_CONFIG_MAP } from './certs-config-map.js';
 import { decideIdentity } from './git-sync-identity.js';
@@ -67,6 +67,7 @@ export function gitsealObjects(controllerNamespace: string): GitsealObjects {
 export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
   const log = o.logger.child({ reconciler: 'gitsync' });
   mkdirSync(o.options.gitCacheDir, { recursive: true, mode: 0o700 });
+  configureDefaultRenderPool({ size: o.options.renderWorkers });
   const kube = new GitSyncKube(o.kubeConfig, log.child({ component: 'events' }), o.mayWrite);
   const watch = new GitSyncWatch({
     kubeConfig: o.kubeConfig,

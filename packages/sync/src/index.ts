@@ -160,6 +160,7 @@ export {
 export type { RenderRequest, RenderResponse } from './render-messages.js';
 export {
   DEFAULT_RENDER_POOL,
+  configureDefaultRenderPool,
   defaultRenderPool,
   RenderPool,
   type RenderPoolOptions,

@@ -207,6 +207,13 @@ export class RenderPool {
 
 let shared: RenderPool | undefined;
 
+/** Replaces the process's render pool with one of these options (the controller's --render-workers). */
+export function configureDefaultRenderPool(options: RenderPoolOptions): RenderPool {
+  void shared?.close();
+  shared = new RenderPool(options);
+  return shared;
+}
+
 /** The process's render pool, created on first use with the defaults. */
 export function defaultRenderPool(): RenderPool {
   shared ??= new RenderPool();

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // 50 GitSyncs vs Flux (issue 17): the same 50 repositories over smart HTTP (git's own `git http-backend`, basic auth,
 // in a process of its own), synced by gitseal-controller (50 GitSyncs) and by Flux's source-controller +
-// kustomize-controller (50 GitRepository + 50 Kustomization), one after the other on one real control plane, each
-// into its own 10 namespaces, at the same interval. Per side: the process tree's resident memory (the controller(s),
+// kustomize-controller (50 GitRepository + 50 Kustomization), one after the other, each on a real control plane of
+// its own, into 10 namespaces, at the same interval. Per side: the process tree's resident memory (the controller(s),
 // render workers, git children; sampled every second from start until WINDOW seconds after all are Ready: peak and
 // settled = median of the last 30 s), CPU seconds of the tree, time from the first create to all Ready, idle RSS
 // before the first GitSync (gitseal), and each process's smaps_rollup at the end. Ratio gitseal ÷ Flux, same run.
@@ -472,11 +472,10 @@ async function runFlux(kc, plane, dir, gitUrl) {
 
 const dir = mkdtempSync(join(tmpdir(), 'gitseal-bench-gitsyncs-'));
 let http;
-const plane = await startControlPlane({});
+let plane;
 try {
   // Flux first when asked, so a build of it (minutes, once) happens before anything is measured.
   if (SIDES.includes('flux')) await resolveFluxControllers();
-  const kc = loadKubeConfig({ kubeconfig: plane.kubeconfigPath });
   const repos = join(dir, 'repos');
   mkdirSync(repos);
   makeRepositories(repos);
@@ -488,10 +487,16 @@ try {
   const results = {};
   for (const side of SIDES) {
     if (side === 'before' && !BEFORE_BIN) throw new Error('side "before" needs GITSEAL_BENCH_BEFORE_BIN');
+    // A control plane of its own per side: a controller sees no other side's objects (gitseal watches all
+    // namespaces), and each starts from an empty etcd.
+    plane = await startControlPlane({});
+    const kc = loadKubeConfig({ kubeconfig: plane.kubeconfigPath });
     results[side] =
       side === 'flux'
         ? await runFlux(kc, plane, dir, http.url)
         : await runGitseal(kc, plane, dir, http.url, side, side === 'before' ? BEFORE_BIN : CONTROLLER_BIN);
+    await plane.stop();
+    plane = undefined;
   }
   const ratiosOf = (side) => {
     if (!results[side] || !results.flux) return undefined;
@@ -526,7 +531,7 @@ try {
   );
 } finally {
   http?.stop();
-  await plane.stop();
+  await plane?.stop();
   if (process.env.GITSEAL_BENCH_KEEP_LOG) console.error(`logs kept in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
 }

@@ -1,7 +1,8 @@
 // The sync engine inside gitseal-controller, where the controller's own wiring matters: the GitSync CRD installed
 // after the controller started (no restart needed, readiness never drops; the engine is loaded only at the first
-// GitSync), and preflight decryption done in the controller's RSA worker pool (counted by gitseal_rsa_private_operations_total, with the SealedSecret reconciler
-// off so that nothing else spends RSA operations).
+// GitSync), and preflight decryption done in the controller's RSA worker pool (counted by
+// gitseal_rsa_private_operations_total, with the SealedSecret reconciler off so that nothing else spends RSA
+// operations).
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';

@@ -1,8 +1,10 @@
 // The sync engine inside gitseal-controller, where the controller's own wiring matters: the GitSync CRD installed
-// after the controller started (no restart needed, readiness never drops), and preflight decryption done in the
-// controller's RSA worker pool (counted by gitseal_rsa_private_operations_total, with the SealedSecret reconciler
-// off so that nothing else spends RSA operations).
+// after the controller started (no restart needed, readiness never drops; the engine is loaded only at the first
+// GitSync), and preflight decryption done in the controller's RSA worker pool (counted by
+// gitseal_rsa_private_operations_total, with the SealedSecret reconciler off so that nothing else spends RSA
+// operations).
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { crdPath, createTestNamespace, installCrd, kubeConfigFor, sharedControlPlane } from '../support/index.js';
@@ -61,7 +63,11 @@ test('a GitSync CRD installed after start is picked up without a restart; prefli
 
   const certPem = await (await fetch(`${controller.api}/v1/cert.pem`)).text();
   const rsaAtStart = await metricValue(controller, 'gitseal_rsa_private_operations_total');
+  // No GitSync CRD, no GitSync: the sync engine is not loaded (lazy-git-sync-host.ts).
+  await waitFor('the presence watch', async () => /GitSync CRD not installed/.test(controller.output()));
   await installCrd(kc, crdPath('gitsyncs.gitseal.dev.yaml'));
+  await sleep(1_000);
+  assert.doesNotMatch(controller.output(), /sync engine loaded/, 'a CRD without GitSyncs loads no sync engine');
 
   const appNs = await createSyncNamespace(kc, 'late-crd-app');
   const repo = createGitRepo();
@@ -93,5 +99,5 @@ test('a GitSync CRD installed after start is picked up without a restart; prefli
   await syncs.trigger(appNs, 'app');
   await waitFor('the triggered resync', async () => (await gitSyncReconciles()) > reconciled);
   assert.equal(await metricValue(controller, 'gitseal_rsa_private_operations_total'), rsaAfterSync);
-  assert.match(controller.output(), /GitSync CRD installed: starting the sync engine/);
+  assert.match(controller.output(), /first GitSync seen: sync engine loaded/);
 });

@@ -14,7 +14,7 @@ import { fenceClusterWrites } from './fenced-cluster-writes.js';
 import { listen, type Listening } from './http-listen.js';
 import { KeyManager } from './key-manager.js';
 import { createKubeClusterWrites } from './kube-cluster-writes.js';
-import { createGitSyncHost, withWebhook } from './git-sync-host.js';
+import { createLazyGitSyncHost, withWebhook } from './lazy-git-sync-host.js';
 import { createLeadership } from './leadership.js';
 import { createMetrics, type ControllerMetrics } from './metrics.js';
 import { ObjectScope } from './object-scope.js';
@@ -209,8 +209,9 @@ export async function startController(options: ControllerOptions, logger: Logger
     verify: (body: unknown) => verifySealedSecret({ pool, keys: () => keys.keySet, logger }, body),
     rotate: (body: unknown) => rotateSealedSecret({ pool, keys: () => keys.keySet, logger }, body),
   };
+  // The sync engine is loaded when the first GitSync appears (lazy-git-sync-host.ts).
   const gitSync = options.sync
-    ? createGitSyncHost({
+    ? createLazyGitSyncHost({
         kubeConfig,
         options,
         keys: () => keys.keySet.ring,

@@ -181,3 +181,9 @@ test('notifications: on by default, https only, and a link pattern is checked at
   );
   await assert.rejects(parse(['--notification-link', 'ftp://x.example/']), /--notification-link: not an http\(s\) URL/);
 });
+
+test('--render-workers: render worker processes alive at most, default 2', async () => {
+  assert.equal((await parse([])).renderWorkers, 2);
+  assert.equal((await parse(['--render-workers', '1'])).renderWorkers, 1);
+  await assert.rejects(parse(['--render-workers', '0']), /--render-workers/);
+});

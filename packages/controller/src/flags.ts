@@ -45,6 +45,8 @@ export interface ControllerOptions {
   readonly logLevel: LogLevel;
   readonly workers: number;
   readonly rsaWorkers: number;
+  /** Render worker processes alive at most (one per namespace in use; the sync engine's RenderPool size). */
+  readonly renderWorkers: number;
   readonly resyncPeriodMs: number;
   /** Run the GitSync reconciler (--sync, default on). */
   readonly sync: boolean;
@@ -105,6 +107,7 @@ export interface RawFlags {
   readonly logLevel: string;
   readonly workers: string;
   readonly rsaWorkers?: string;
+  readonly renderWorkers?: string;
   readonly resyncPeriod: string;
   readonly sync?: boolean;
   readonly sealedSecrets?: boolean;
@@ -276,6 +279,7 @@ export function parseFlags(raw: RawFlags, env: NodeJS.ProcessEnv = process.env):
     logLevel: raw.logLevel,
     workers: positiveInt(raw.workers, '--workers', 1),
     rsaWorkers: positiveInt(raw.rsaWorkers ?? String(availableParallelism()), '--rsa-workers', 1),
+    renderWorkers: positiveInt(raw.renderWorkers ?? '2', '--render-workers', 1),
     resyncPeriodMs: parseDuration(raw.resyncPeriod),
     sync: raw.sync ?? true,
     sealedSecrets: raw.sealedSecrets ?? true,
@@ -314,6 +318,7 @@ export function createProgram(version: string, run: (options: ControllerOptions)
     .addOption(new Option('--log-level <level>', 'log level').choices(Object.values(LogLevel)).default('info'))
     .option('--workers <n>', 'SealedSecrets reconciled at once', '4')
     .option('--rsa-workers <n>', 'RSA worker threads (default: the number of cores)')
+    .option('--render-workers <n>', 'GitSync render worker processes alive at most, one per namespace (default 2)')
     .option('--resync-period <duration>', 'full resync of every SealedSecret this often', '10m')
     .option('--sync', 'run the GitSync reconciler (default)')
     .option('--no-sync', 'do not reconcile GitSyncs')

@@ -2,10 +2,9 @@ import { mkdirSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { PrivateKeyRing } from '@gitseal/crypto';
 import { safeErrorMessage, WorkQueue } from '@gitseal/kube';
-import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { ControllerOptions } from './flags.js';
-import { parseGitUrl, removeUnusedGitCaches, type GitsealObjects } from '@gitseal/sync';
+import { configureDefaultRenderPool, parseGitUrl, removeUnusedGitCaches, type GitsealObjects } from '@gitseal/sync';
 import type { GitSync } from '@gitseal/manifests';
 import { CERTS_CONFIG_MAP } from './certs-config-map.js';
 import { decideIdentity } from './git-sync-identity.js';
@@ -16,7 +15,7 @@ import { GitSyncReconciler, settled } from './git-sync-reconciler.js';
 import { GitSyncWatch } from './git-sync-watch.js';
 import type { ControllerMetrics, GitSyncHealth } from './metrics.js';
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
-import { createWebhookRouter } from './webhook.js';
+import type { WebhookBackend } from './webhook.js';
 import type { NotificationSink } from './notification-sink.js';
 import type { ObjectScope } from './object-scope.js';
 import { WebhookSecrets } from './webhook-secrets.js';
@@ -45,7 +44,8 @@ export interface GitSyncHost {
   readonly name: string;
   readonly watch: GitSyncWatch;
   readonly queue: WorkQueue;
-  readonly webhook: Router;
+  /** What the push webhook's routes ask (webhook.ts); the routes themselves live in lazy-git-sync-host.ts. */
+  readonly webhook: WebhookBackend;
   enqueueAll(): void;
   /** A GitSync is gone: its Git cache is removed soon unless another GitSync uses the same URL. */
   forgotten(): void;
@@ -67,6 +67,7 @@ export function gitsealObjects(controllerNamespace: string): GitsealObjects {
 export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
   const log = o.logger.child({ reconciler: 'gitsync' });
   mkdirSync(o.options.gitCacheDir, { recursive: true, mode: 0o700 });
+  configureDefaultRenderPool({ size: o.options.renderWorkers });
   const kube = new GitSyncKube(o.kubeConfig, log.child({ component: 'events' }), o.mayWrite);
   const watch = new GitSyncWatch({
     kubeConfig: o.kubeConfig,
@@ -124,23 +125,20 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
     logger: log.child({ component: 'webhook-secrets' }),
   });
   webhookSecrets.start();
-  const webhook = createWebhookRouter({
-    logger: log,
-    backend: {
-      webhookSecret: (namespace, name) => webhookSecrets.get(`${namespace}/${name}`),
-      refused: (namespace, name) => webhookSecrets.refused(`${namespace}/${name}`),
-      trigger: (namespace, name) => {
-        const key = `${namespace}/${name}`;
-        if (!o.sharded || o.mayWriteKey(`GitSync/${key}`)) return void queue.enqueue(key);
-        // Another replica owns it: the annotation's change reaches the owner's watch, which syncs at once.
-        kube.requestSync(namespace, name).then(
-          () => log.info({ gitSync: key }, 'webhook handed to the owning replica'),
-          (error: unknown) =>
-            log.warn({ gitSync: key, error: safeErrorMessage(error, 'request sync') }, 'webhook not handed over'),
-        );
-      },
+  const webhook: WebhookBackend = {
+    webhookSecret: (namespace, name) => webhookSecrets.get(`${namespace}/${name}`),
+    refused: (namespace, name) => webhookSecrets.refused(`${namespace}/${name}`),
+    trigger: (namespace, name) => {
+      const key = `${namespace}/${name}`;
+      if (!o.sharded || o.mayWriteKey(`GitSync/${key}`)) return void queue.enqueue(key);
+      // Another replica owns it: the annotation's change reaches the owner's watch, which syncs at once.
+      kube.requestSync(namespace, name).then(
+        () => log.info({ gitSync: key }, 'webhook handed to the owning replica'),
+        (error: unknown) =>
+          log.warn({ gitSync: key, error: safeErrorMessage(error, 'request sync') }, 'webhook not handed over'),
+      );
     },
-  });
+  };
   return {
     name: 'gitsync',
     watch,
@@ -189,16 +187,6 @@ function gitCacheCollector(cacheDir: string, watch: GitSyncWatch, log: Logger) {
       clearInterval(periodic);
     },
   };
-}
-
-/** The API app with the webhook routes in front of it (its 404 handler would otherwise answer first). */
-export function withWebhook(api: Express, webhook: Router | undefined): Express {
-  if (!webhook) return api;
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(webhook);
-  app.use(api);
-  return app;
 }
 
 /** The per-GitSync gauges' view of every cached GitSync; failure streaks only where this replica syncs it. */

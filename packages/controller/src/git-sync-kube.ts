@@ -4,8 +4,6 @@ import {
   EventType,
   createApiDiscovery,
   createClusterCapabilities,
-  KubeError,
-  KubeErrorCode,
   makeCustomObjectsApi,
   makeObjectApi,
   patchStatus,
@@ -14,7 +12,6 @@ import {
   assertOk,
   resourcePath,
   Resources,
-  shareAgents,
   type ApiDiscovery,
   type ClusterCapabilities,
   type ResourceType,
@@ -27,31 +24,11 @@ import type { GitSync } from '@gitseal/manifests';
 import { fenceObjectApi, type ObjectApi } from '@gitseal/sync';
 import type { Logger } from 'pino';
 import type { GitSyncIdentity } from './git-sync-identity.js';
+import { impersonatingKubeConfig } from './impersonating-kube-config.js';
 import type { GitSyncStatusView } from './git-sync-status.js';
 import { REQUESTED_AT_ANNOTATION } from './git-sync-watch.js';
 
 const FIELD_MANAGER = 'gitseal-controller';
-
-/**
- * A copy of `kc` whose current user impersonates `system:serviceaccount:<namespace>:<name>` (client-node sends
- * `Impersonate-User` for a user with `impersonateUser`): every request then has exactly that account's rights.
- */
-export function impersonatingKubeConfig(kc: KubeConfig, namespace: string, serviceAccount: string): KubeConfig {
-  const user = kc.getCurrentUser();
-  const context = kc.getContextObject(kc.getCurrentContext());
-  if (!user || !context)
-    throw new KubeError(KubeErrorCode.ConfigInvalid, 'kubeconfig has no current user to impersonate with');
-  const name = `${user.name}-as-${namespace}-${serviceAccount}`;
-  // The same class as `kc` (client-node is @gitseal/kube's dependency, not ours).
-  const copy = new (kc.constructor as new () => KubeConfig)();
-  copy.loadFromOptions({
-    clusters: kc.clusters,
-    users: [...kc.users, { ...user, name, impersonateUser: `system:serviceaccount:${namespace}:${serviceAccount}` }],
-    contexts: [...kc.contexts, { ...context, name, user: name }],
-    currentContext: name,
-  });
-  return shareAgents(copy);
-}
 
 /** The clients of one GitSync's sync: writes (client, applier) and reads, all as the same identity. */
 export interface GitSyncSession {

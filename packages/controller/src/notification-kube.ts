@@ -10,9 +10,9 @@ import {
   type MayWrite,
 } from '@gitseal/kube';
 import type { NotificationStatus } from '@gitseal/manifests';
-import { type ObjectApi } from '@gitseal/sync';
+import type { ObjectApi } from '@gitseal/sync';
 import type { GitSyncIdentity } from './git-sync-identity.js';
-import { impersonatingKubeConfig } from './git-sync-kube.js';
+import { impersonatingKubeConfig } from './impersonating-kube-config.js';
 
 /** A provider Secret's data as text, and a fingerprint of it (to tell whether it changed, without keeping it twice). */
 export interface ProviderSecret {

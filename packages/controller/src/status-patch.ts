@@ -1,4 +1,4 @@
-import { canonicalJson } from '@gitseal/sync';
+import { canonicalJson } from '@gitseal/manifests';
 
 type Json = unknown;
 

@@ -1,3 +1,4 @@
+export { canonicalJson } from './canonical-json.js';
 export { definedFields } from './defined-fields.js';
 export { ManifestError, ManifestErrorCode } from './errors.js';
 export {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '@gitseal/manifests';
 import { sameOwnedMetadata, type OwnedMetadata } from './owned-metadata.js';
-import { canonicalJson } from './revision-digest.js';
+import { canonicalJson } from '@gitseal/manifests';
 import { SYNC_LABEL } from './sync-label.js';
 
 /** Annotation on every applied object: the digest of the manifest gitseal applied (see appliedDigest). */

@@ -10,7 +10,7 @@ import {
 import { ignoredPointers, pointerText, withLiveValues, withoutPointers } from './ignore-differences.js';
 import type { JsonPointer } from './json-pointer.js';
 import { ownedMetadata } from './owned-metadata.js';
-import { canonicalJson } from './revision-digest.js';
+import { canonicalJson } from '@gitseal/manifests';
 import { ssaPolicyOf, SsaPolicy } from './ssa-policy.js';
 
 export interface ApplyDecisionInput {

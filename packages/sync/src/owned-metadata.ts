@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '@gitseal/manifests';
 import type { JsonPointer } from './json-pointer.js';
-import { canonicalJson } from './revision-digest.js';
+import { canonicalJson } from '@gitseal/manifests';
 
 /**
  * Never held or hashed, even when Git sets it: kubectl's copy of a whole manifest (a Secret's holds its data).

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { KubeObject } from '@gitseal/manifests';
 import { inventoryEntry, inventoryId, parseInventoryEntry } from './inventory.js';
 import { planApply } from './plan-apply.js';
-import { canonicalJson, revisionDigest } from './revision-digest.js';
+import { canonicalJson } from '@gitseal/manifests';
+import { revisionDigest } from './revision-digest.js';
 import { SYNC_LABEL, syncLabel } from './sync-label.js';
 
 const cm = (name: string, data: Record<string, string> = { a: '1' }): KubeObject => ({

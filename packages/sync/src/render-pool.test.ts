@@ -188,6 +188,34 @@ describe('render workers', () => {
     assert.ok(await gone(a[0]?.pid), "team-a's worker process ended");
   });
 
+  it('past `size` busy workers, a key without one waits: never more render processes than `size`', async () => {
+    const workers = pool({ size: 1 });
+    const held = hanging(1_500, workers);
+    await sleep(200);
+    const busy = workers.workers();
+    assert.equal(busy.length, 1);
+    const started = Date.now();
+    const second = renderInChild(
+      { url: other.fileUrl, ref: { branch: 'main' }, cacheDir },
+      { pool: workers, isolation: 'team-b' },
+    );
+    await sleep(500);
+    assert.deepEqual(
+      workers.workers().map((w) => w.isolation),
+      [''],
+      'team-b has no process while the only one is busy',
+    );
+    await assert.rejects(held, /took longer than/);
+    const out = await second;
+    assert.equal(out.objects.length, 1);
+    assert.ok(Date.now() - started >= 1_000, 'team-b waited for the busy worker');
+    assert.deepEqual(
+      workers.workers().map((w) => w.isolation),
+      ['team-b'],
+    );
+    assert.ok(await gone(busy[0]?.pid), 'the timed-out worker ended');
+  });
+
   it("another key's request for a source URL in use waits until that key is done with it", async () => {
     const workers = pool();
     const held = hanging(1_500, workers);

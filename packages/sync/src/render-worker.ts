@@ -60,9 +60,15 @@ export class RenderWorker {
   #stopReason: string | undefined;
 
   /** `isolation`: whose requests this worker serves (shown in its command line, for `ps` and tests). */
-  constructor(options: { readonly maxHeapMb: number; readonly isolation?: string }) {
+  constructor(options: {
+    readonly maxHeapMb: number;
+    readonly isolation?: string;
+    /** More V8 flags for the worker (render-pool.ts sets its young generation). */
+    readonly v8Flags?: readonly string[];
+  }) {
     const label = options.isolation === undefined ? [] : [`--isolation=${options.isolation}`];
-    this.#child = spawn(process.execPath, [`--max-old-space-size=${options.maxHeapMb}`, CHILD, ...label], {
+    const flags = [`--max-old-space-size=${options.maxHeapMb}`, ...(options.v8Flags ?? [])];
+    this.#child = spawn(process.execPath, [...flags, CHILD, ...label], {
       env: childEnvironment(),
       stdio: ['pipe', 'pipe', 'ignore'],
     });

@@ -1,18 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '@gitseal/manifests';
+import { canonicalJson, type KubeObject } from '@gitseal/manifests';
 import { objectKey } from './object-ref.js';
-
-/** JSON with object keys sorted at every level, so equal data gives equal text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 /**
  * `sha256:<hex>` over the canonical JSON of the revision's objects sorted by identity: independent of file

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { buildOnce, isExecutable } from './build-once.js';
 import { ClusterError, ClusterErrorCode } from './cluster-error.js';
+import { runGo } from './go-command.js';
 
 /**
  * Flux's source-controller and kustomize-controller, the anchor of the 50-GitSync bench (test/bench/gitsyncs-50.mjs).
@@ -81,22 +82,6 @@ export async function resolveFluxControllers(env: NodeJS.ProcessEnv = process.en
   return flux;
 }
 
-function go(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const child = spawn('go', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-8000)));
-    child.once('error', (e) => reject(new ClusterError(ClusterErrorCode.BuildFailed, e.message)));
-    child.once('exit', (code) => {
-      if (code === 0) return resolve(out);
-      const tail = err.trimEnd().split('\n').slice(-20).join('\n');
-      reject(new ClusterError(ClusterErrorCode.BuildFailed, `go ${args[0]} (Flux) failed (exit ${code}):\n${tail}`));
-    });
-  });
-}
-
 /** Both controllers and their CRDs into a scratch folder, then renamed into place: never half there. */
 async function build(cacheDir: string, version: string, env: NodeJS.ProcessEnv): Promise<void> {
   const scratch = `${cacheDir}.build-${process.pid}`;
@@ -107,7 +92,9 @@ async function build(cacheDir: string, version: string, env: NodeJS.ProcessEnv):
   try {
     for (const name of CONTROLLERS) {
       const module = `github.com/fluxcd/${name}`;
-      const info = JSON.parse(await go(['mod', 'download', '-json', `${module}@${version}`], scratch, buildEnv)) as {
+      const info = JSON.parse(
+        await runGo(['mod', 'download', '-json', `${module}@${version}`], scratch, buildEnv, 'Flux'),
+      ) as {
         Dir?: string;
       };
       if (!info.Dir) throw new ClusterError(ClusterErrorCode.BuildFailed, `go mod download ${module}: no Dir`);
@@ -115,8 +102,8 @@ async function build(cacheDir: string, version: string, env: NodeJS.ProcessEnv):
       cpSync(info.Dir, src, { recursive: true });
       spawnSync('chmod', ['-R', 'u+w', src]);
       const edits = [`-dropreplace=${module}/api`, ...REPLACEMENTS.map((r) => `-replace=${r}`)];
-      await go(['mod', 'edit', ...edits], src, buildEnv);
-      await go(['build', '-trimpath', '-ldflags=-s -w', '-o', join(scratch, name), '.'], src, buildEnv);
+      await runGo(['mod', 'edit', ...edits], src, buildEnv, 'Flux');
+      await runGo(['build', '-trimpath', '-ldflags=-s -w', '-o', join(scratch, name), '.'], src, buildEnv, 'Flux');
       const crds = join(src, 'config', 'crd', 'bases');
       for (const file of readdirSync(crds).filter((f) => f.endsWith('.yaml'))) {
         cpSync(join(crds, file), join(scratch, 'crds', file));

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { buildOnce, isExecutable } from './build-once.js';
 import { ClusterError, ClusterErrorCode } from './cluster-error.js';
+import { runGo } from './go-command.js';
 
 /** Bitnami's module path on the proxy; its go.mod calls it github.com/bitnami/sealed-secrets, so no `go install`. */
 const MODULE = 'github.com/bitnami-labs/sealed-secrets';
@@ -49,22 +50,6 @@ export async function resolveKubesealBinary(env: NodeJS.ProcessEnv = process.env
   return binary;
 }
 
-function go(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const child = spawn('go', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-8000)));
-    child.once('error', (e) => reject(new ClusterError(ClusterErrorCode.BuildFailed, e.message)));
-    child.once('exit', (code) => {
-      if (code === 0) return resolve(out);
-      const tail = err.trimEnd().split('\n').slice(-20).join('\n');
-      reject(new ClusterError(ClusterErrorCode.BuildFailed, `go ${args[0]} kubeseal failed (exit ${code}):\n${tail}`));
-    });
-  });
-}
-
 /** Downloads the module zip, copies it to a scratch folder, builds cmd/kubeseal there and renames it into place. */
 async function build(cacheDir: string, binary: string, env: NodeJS.ProcessEnv): Promise<void> {
   const version = kubesealVersion(env);
@@ -74,17 +59,20 @@ async function build(cacheDir: string, binary: string, env: NodeJS.ProcessEnv): 
   process.stderr.write(`gitseal tests: building kubeseal ${version} with Go into ${cacheDir} (once, about a minute)\n`);
   const buildEnv = { ...env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
   try {
-    const info = JSON.parse(await go(['mod', 'download', '-json', `${MODULE}@${version}`], scratch, buildEnv)) as {
+    const info = JSON.parse(
+      await runGo(['mod', 'download', '-json', `${MODULE}@${version}`], scratch, buildEnv, 'kubeseal'),
+    ) as {
       Dir?: string;
     };
     if (!info.Dir) throw new ClusterError(ClusterErrorCode.BuildFailed, `go mod download ${MODULE}: no Dir`);
     const src = join(scratch, 'src');
     cpSync(info.Dir, src, { recursive: true });
     spawnSync('chmod', ['-R', 'u+w', src]);
-    await go(
+    await runGo(
       ['build', '-trimpath', '-ldflags=-s -w', '-o', join(scratch, 'kubeseal'), './cmd/kubeseal'],
       src,
       buildEnv,
+      'kubeseal',
     );
     renameSync(join(scratch, 'kubeseal'), binary);
   } finally {

@@ -92,31 +92,48 @@ export function nextHistory(
   return [entry, ...(same ? rest : list)].slice(0, MAX_HISTORY);
 }
 
-const cond = (
-  list: Condition[] | undefined,
-  type: string,
-  status: ConditionStatus,
-  reason: string,
-  message: string,
-  generation: number | undefined,
-  now: Date,
-): Condition[] =>
-  setCondition(
-    list,
-    { type, status, reason, message, ...(generation === undefined ? {} : { observedGeneration: generation }) },
-    now,
-  );
+/**
+ * The conditions of one status step: every condition it sets carries the step's generation and time, and keeps its
+ * lastTransitionTime while its status holds (setCondition).
+ */
+class StepConditions {
+  #list: Condition[];
+  readonly #generation: number | undefined;
+  readonly #now: Date;
 
-/** Contested=True with `message`, or no Contested condition when there is none. */
-function withContested(
-  list: Condition[] | undefined,
-  message: string | undefined,
-  generation: number | undefined,
-  now: Date,
-): Condition[] | undefined {
-  if (message === undefined) return removeCondition(list, GitSyncCondition.Contested);
-  const reason = GitSyncReason.FieldManagerConflict;
-  return cond(list, GitSyncCondition.Contested, 'True', reason, message, generation, now);
+  constructor(list: Condition[] | undefined, generation: number | undefined, now: Date) {
+    this.#list = list ?? [];
+    this.#generation = generation;
+    this.#now = now;
+  }
+
+  set(type: string, status: ConditionStatus, reason: string, message: string): this {
+    const observed = this.#generation === undefined ? {} : { observedGeneration: this.#generation };
+    this.#list = setCondition(this.#list, { type, status, reason, message, ...observed }, this.#now);
+    return this;
+  }
+
+  remove(type: string): this {
+    this.#list = removeCondition(this.#list, type);
+    return this;
+  }
+
+  /** Stalled=True with the failure when a retry of the same revision cannot fix it, else no Stalled condition. */
+  stalledIf(stalled: boolean, reason: string, message: string): this {
+    return stalled
+      ? this.set(GitSyncCondition.Stalled, 'True', reason, message)
+      : this.remove(GitSyncCondition.Stalled);
+  }
+
+  /** Contested=True with `message`, or no Contested condition when there is none. */
+  contested(message: string | undefined): this {
+    if (message === undefined) return this.remove(GitSyncCondition.Contested);
+    return this.set(GitSyncCondition.Contested, 'True', GitSyncReason.FieldManagerConflict, message);
+  }
+
+  get list(): Condition[] {
+    return this.#list;
+  }
 }
 
 /**
@@ -140,88 +157,65 @@ function stepStatus(
   now: Date,
 ): GitSyncStatusView {
   const base: GitSyncStatusView = { ...current };
-  let conditions = current?.conditions;
+  const observed = generation === undefined ? {} : { observedGeneration: generation };
+  const c = new StepConditions(current?.conditions, generation, now);
   switch (outcome.kind) {
     case 'reconciling':
-      conditions = cond(
-        conditions,
-        GitSyncCondition.Reconciling,
-        'True',
-        GitSyncReason.Progressing,
-        'sync in progress',
-        generation,
-        now,
-      );
-      conditions = removeCondition(conditions, GitSyncCondition.Stalled);
-      return { ...base, conditions };
+      c.set(GitSyncCondition.Reconciling, 'True', GitSyncReason.Progressing, 'sync in progress');
+      return { ...base, conditions: c.remove(GitSyncCondition.Stalled).list };
     case 'waiting':
-      conditions = cond(conditions, GitSyncCondition.Ready, 'False', outcome.reason, outcome.message, generation, now);
-      conditions = cond(
-        conditions,
-        GitSyncCondition.Reconciling,
-        'True',
-        outcome.reason,
-        outcome.message,
-        generation,
-        now,
-      );
-      conditions = removeCondition(conditions, GitSyncCondition.Stalled);
-      return { ...base, conditions, ...(generation === undefined ? {} : { observedGeneration: generation }) };
+      c.set(GitSyncCondition.Ready, 'False', outcome.reason, outcome.message);
+      c.set(GitSyncCondition.Reconciling, 'True', outcome.reason, outcome.message);
+      return { ...base, conditions: c.remove(GitSyncCondition.Stalled).list, ...observed };
     case 'failed':
-      conditions = cond(conditions, GitSyncCondition.Ready, 'False', outcome.reason, outcome.message, generation, now);
-      conditions = removeCondition(conditions, GitSyncCondition.Reconciling);
-      conditions = outcome.stalled
-        ? cond(conditions, GitSyncCondition.Stalled, 'True', outcome.reason, outcome.message, generation, now)
-        : removeCondition(conditions, GitSyncCondition.Stalled);
-      return { ...base, conditions, ...(generation === undefined ? {} : { observedGeneration: generation }) };
-    case 'synced': {
-      const { result } = outcome;
-      const entry = (e: InventoryEntry): InventoryEntry => ({ id: e.id, v: e.v });
-      const inventory = {
-        entries: result.inventory.map(entry),
-        // A merge patch keeps a key it is not given: once written, pending is always written (empty to clear it).
-        ...(result.pending.length > 0 || current?.inventory?.pending ? { pending: result.pending.map(entry) } : {}),
-      };
-      const history = result.revision
-        ? nextHistory(current?.history, historyEntry(result, outcome.startedAt))
-        : current?.history;
-      const status: GitSyncStatusView = {
-        ...base,
-        inventory,
-        ...(history ? { history } : {}),
-        ...(generation === undefined ? {} : { observedGeneration: generation }),
-        ...(result.revision ? { lastAttemptedRevision: result.revision } : {}),
-        ...(result.chart
-          ? { chart: { name: result.chart.name, version: result.chart.version } }
-          : current?.chart
-            ? { chart: null }
-            : {}),
-      };
-      conditions = removeCondition(conditions, GitSyncCondition.Reconciling);
-      conditions = withContested(conditions, outcome.contested, generation, now);
-      if (result.result === 'Succeeded') {
-        status.lastAppliedRevision = result.revision;
-        conditions = cond(
-          conditions,
-          GitSyncCondition.Ready,
-          'True',
-          GitSyncReason.Succeeded,
-          `Applied revision: ${result.revision}`,
-          generation,
-          now,
-        );
-        conditions = removeCondition(conditions, GitSyncCondition.Stalled);
-      } else {
-        const reason = result.reason ?? SyncReason.ApplyFailed;
-        const message = failureMessage(result);
-        conditions = cond(conditions, GitSyncCondition.Ready, 'False', reason, message, generation, now);
-        conditions = STALLING.has(reason)
-          ? cond(conditions, GitSyncCondition.Stalled, 'True', reason, message, generation, now)
-          : removeCondition(conditions, GitSyncCondition.Stalled);
-      }
-      return { ...status, conditions };
-    }
+      c.set(GitSyncCondition.Ready, 'False', outcome.reason, outcome.message).remove(GitSyncCondition.Reconciling);
+      c.stalledIf(outcome.stalled === true, outcome.reason, outcome.message);
+      return { ...base, conditions: c.list, ...observed };
+    case 'synced':
+      return syncedStatus(current, base, observed, outcome, c);
   }
+}
+
+function syncedStatus(
+  current: GitSyncStatusView | undefined,
+  base: GitSyncStatusView,
+  observed: { observedGeneration?: number },
+  outcome: Extract<GitSyncOutcome, { kind: 'synced' }>,
+  c: StepConditions,
+): GitSyncStatusView {
+  const { result } = outcome;
+  const entry = (e: InventoryEntry): InventoryEntry => ({ id: e.id, v: e.v });
+  const inventory = {
+    entries: result.inventory.map(entry),
+    // A merge patch keeps a key it is not given: once written, pending is always written (empty to clear it).
+    ...(result.pending.length > 0 || current?.inventory?.pending ? { pending: result.pending.map(entry) } : {}),
+  };
+  const history = result.revision
+    ? nextHistory(current?.history, historyEntry(result, outcome.startedAt))
+    : current?.history;
+  const status: GitSyncStatusView = {
+    ...base,
+    inventory,
+    ...(history ? { history } : {}),
+    ...observed,
+    ...(result.revision ? { lastAttemptedRevision: result.revision } : {}),
+    ...(result.chart
+      ? { chart: { name: result.chart.name, version: result.chart.version } }
+      : current?.chart
+        ? { chart: null }
+        : {}),
+  };
+  c.remove(GitSyncCondition.Reconciling).contested(outcome.contested);
+  if (result.result === 'Succeeded') {
+    status.lastAppliedRevision = result.revision;
+    c.set(GitSyncCondition.Ready, 'True', GitSyncReason.Succeeded, `Applied revision: ${result.revision}`);
+    c.remove(GitSyncCondition.Stalled);
+  } else {
+    const reason = result.reason ?? SyncReason.ApplyFailed;
+    const message = failureMessage(result);
+    c.set(GitSyncCondition.Ready, 'False', reason, message).stalledIf(STALLING.has(reason), reason, message);
+  }
+  return { ...status, conditions: c.list };
 }
 
 /**

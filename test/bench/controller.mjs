@@ -33,6 +33,8 @@ const CONCURRENCY = 32;
 const CPU_PROF_DIR = process.env.GITSEAL_BENCH_CPU_PROF;
 // Seconds to let the controller settle before an idle figure: longer than the RSA pool's idle timeout.
 const SETTLE_S = Number(process.env.GITSEAL_BENCH_SETTLE_S ?? 40);
+// Node/V8 flags instead of the bin's shebang flags, to compare settings (space-separated, e.g. `--lite-mode`).
+const NODE_FLAGS = process.env.GITSEAL_BENCH_NODE_FLAGS?.split(' ').filter((a) => a !== '');
 const EXTRA_ARGS = (process.env.GITSEAL_BENCH_CONTROLLER_ARGS ?? '').split(' ').filter((a) => a !== '');
 const ITEMS = ['username', 'password', 'token'];
 const CONTROLLER_NS = 'gitseal-system';
@@ -78,9 +80,11 @@ async function startController(kubeconfig, logPath) {
   ];
   // With a profile: node with the shebang's V8 flag plus --cpu-prof (not allowed in NODE_OPTIONS), then the bin.
   const shebangFlags = readFileSync(bin, 'utf8').split('\n')[0].split(' ').slice(3);
-  const [command, argv] = CPU_PROF_DIR
-    ? [process.execPath, [...shebangFlags, '--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`, bin, ...args]]
-    : [bin, args];
+  const profile = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
+  const [command, argv] =
+    CPU_PROF_DIR || NODE_FLAGS
+      ? [process.execPath, [...(NODE_FLAGS ?? shebangFlags), ...profile, bin, ...args]]
+      : [bin, args];
   const child = spawn(command, argv, { cwd: root, stdio: ['ignore', log, log] });
   closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));

@@ -404,6 +404,12 @@ try {
   await sleep(SETTLE_S * 1000);
   const settled = memoryOf(controller.child.pid);
   const settledHeapMiB = (await scrape(controller))('gitseal_controller_nodejs_heap_size_used_bytes') / 2 ** 20;
+  if (NODE_FLAGS?.some((f) => f.startsWith('--heapsnapshot-signal=SIGUSR2'))) {
+    // Where the settled heap is: a heap snapshot in the controller's working folder (the repository root).
+    controller.child.kill('SIGUSR2');
+    console.log(`heap snapshot of the settled controller (pid ${controller.child.pid}) requested; waiting 20 s`);
+    await sleep(20_000);
+  }
 
   console.log(
     `creates: ${N} SealedSecrets × ${ITEMS.length} items in ${r((createdAt - t0) / 1000)} s (${CONCURRENCY} in flight)`,

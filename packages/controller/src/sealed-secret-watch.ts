@@ -1,15 +1,8 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import {
-  createInformer,
-  objectKey,
-  Resources,
-  stripManagedFields,
-  type Informer,
-  type ResourceType,
-  type WorkQueue,
-} from '@gitseal/kube';
+import { createInformer, objectKey, Resources, type Informer, type ResourceType, type WorkQueue } from '@gitseal/kube';
 import { ProducedSecret, type Secret } from '@gitseal/manifests';
 import type { Logger } from 'pino';
+import { leanSealedSecret } from './lean-sealed-secret.js';
 import { leanSecret } from './lean-secret.js';
 import type { HmacKeyFor } from './plan-sealed-secret.js';
 import type { CacheReader } from './sealed-secret-reconciler.js';
@@ -69,7 +62,7 @@ export class SealedSecretWatch {
           kubeConfig: options.kubeConfig,
           resource: options.resource,
           ...(namespace ? { namespace } : {}),
-          transform: stripManagedFields,
+          transform: leanSealedSecret,
           logger: options.logger,
         }),
       );

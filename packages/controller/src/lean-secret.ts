@@ -10,6 +10,8 @@ export interface LeanSecret extends Secret {
   readonly [COMPUTED_DATA_HMAC]: string;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 function firstKeyId(secret: Secret): string | undefined {
   const ids = secret.metadata.annotations?.[ProducedSecret.KeyId] ?? '';
   const first = ids.split(',')[0];
@@ -27,11 +29,18 @@ export function leanSecret(secret: Secret, hmacKeyFor: HmacKeyFor): Secret {
   const keyId = firstKeyId(secret);
   const hmacKey = keyId === undefined ? undefined : hmacKeyFor(keyId);
   if (hmacKey === undefined) return { ...secret, metadata };
-  const { data, ...rest } = secret;
-  const computed = secretDataHmac(hmacKey, data);
+  const computed = secretDataHmac(hmacKey, secret.data);
   const annotated = metadata.annotations?.[ProducedSecret.DataHmac];
-  // The annotation's own string when they agree (the usual case): the lean Secret then costs no extra string.
-  const lean: LeanSecret = { ...rest, metadata, [COMPUTED_DATA_HMAC]: computed === annotated ? annotated : computed };
+  // The annotation's own string when they agree (the usual case): the lean Secret then costs no extra string. Built
+  // field by field, the same way every time, so that all lean Secrets share one hidden class.
+  const lean: Mutable<LeanSecret> = {
+    apiVersion: secret.apiVersion,
+    kind: secret.kind,
+    metadata,
+    [COMPUTED_DATA_HMAC]: computed === annotated ? annotated : computed,
+  };
+  if (secret.type !== undefined) lean.type = secret.type;
+  if (secret.immutable !== undefined) lean.immutable = secret.immutable;
   return lean;
 }
 

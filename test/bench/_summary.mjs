@@ -38,8 +38,8 @@ function sealRows(seal) {
   return rows;
 }
 
-function controllerRows(label, c, command) {
-  const b = c?.bitnami;
+function controllerRows(label, c, command, anchor = c?.bitnami) {
+  const b = anchor;
   const thousand = label === '1,000';
   const rss = b ? c.settledRssMiB / b.settledRssMiB : undefined;
   const rssMet = thousand ? num(rss) && rss <= 1.3 && c.settledRssMiB <= 80 : c && c.settledRssMiB <= 250;
@@ -113,6 +113,12 @@ export function summaryRows(results) {
   return [
     ...sealRows(results['seal.mjs']),
     ...controllerRows('1,000', c1k, '`node test/bench/controller.mjs`'),
+    ...controllerRows(
+      '1,000',
+      results['controller.mjs@no-sync'],
+      '`GITSEAL_BENCH_CONTROLLER_ARGS=--no-sync node test/bench/controller.mjs`',
+      c1k?.bitnami,
+    ).map(([figure, ...rest]) => [`${figure}, \`--no-sync\` (sealed-secrets only, as Bitnami)`, ...rest]),
     ...controllerRows('10,000', c10k, CONTROLLER_10K),
     [
       'controller event-loop p99 over the bulk, 1,000 / 10,000',

@@ -82,13 +82,24 @@ async function startController(kubeconfig, logPath) {
     ...EXTRA_ARGS,
   ];
   // With a profile: node with the shebang's V8 flag plus --cpu-prof (not allowed in NODE_OPTIONS), then the bin.
-  const shebangFlags = readFileSync(bin, 'utf8').split('\n')[0].split(' ').slice(3);
+  // `#!/usr/bin/env -S NAME=value … node --flag …`: the environment settings, then node's flags.
+  const shebang = readFileSync(bin, 'utf8').split('\n')[0].split(' ').slice(2);
+  const shebangEnv = Object.fromEntries(
+    shebang
+      .slice(0, shebang.indexOf('node'))
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  const shebangFlags = shebang.slice(shebang.indexOf('node') + 1);
   const profile = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
   const [command, argv] =
     CPU_PROF_DIR || NODE_FLAGS
       ? [process.execPath, [...(NODE_FLAGS ?? shebangFlags), ...profile, bin, ...args]]
       : [bin, args];
-  const child = spawn(command, argv, { cwd: root, stdio: ['ignore', log, log] });
+  const child = spawn(command, argv, {
+    cwd: root,
+    env: { ...shebangEnv, ...process.env },
+    stdio: ['ignore', log, log],
+  });
   closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   const api = `http://127.0.0.1:${apiPort}`;

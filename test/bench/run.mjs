@@ -14,6 +14,8 @@ const only = process.argv.slice(2);
 const VARIANTS = {
   'controller.mjs': [
     { name: 'controller.mjs', env: {} },
+    // A plain sealed-secrets controller (no sync engine), like Bitnami's: the anchor is the first run's.
+    { name: 'controller.mjs@no-sync', env: { GITSEAL_BENCH_CONTROLLER_ARGS: '--no-sync', GITSEAL_BENCH_BITNAMI: '0' } },
     { name: 'controller.mjs@10000', env: { GITSEAL_BENCH_SEALED_SECRETS: '10000' } },
   ],
 };

@@ -180,6 +180,14 @@ async function pooled(count, limit, task) {
 async function benchBitnami(plane, kc, core, custom) {
   const ns = 'bench-bitnami';
   const system = 'bitnami-system';
+  // Bitnami's controller caches every Secret in the cluster: gitseal's objects go first (no garbage collector here).
+  await custom.deleteCollectionNamespacedCustomObject({
+    group: 'gitseal.dev',
+    version: 'v1alpha1',
+    plural: 'sealedsecrets',
+    namespace: WORK_NS,
+  });
+  await core.deleteCollectionNamespacedSecret({ namespace: WORK_NS });
   await installCrd(kc, crdPath('compat/sealedsecrets.bitnami.com.yaml'));
   for (const name of [ns, system]) await core.createNamespace({ body: { metadata: { name } } });
   const key = vectorKeys.find((k) => k.name === 'key1');

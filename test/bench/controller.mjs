@@ -14,7 +14,7 @@
 // Prints human lines, then one JSON line for the bench driver.
 /* global fetch */
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ import { crdPath, installCrd } from '../dist/support/install-crd.js';
 import { kubeConfigFor } from '../dist/support/kube-config-for.js';
 import { waitFor } from '../dist/support/wait-for.js';
 import { loadVectorKeys } from '../vectors/bitnami-vectors.mjs';
+import { bitnamiControllerPath, startBitnamiController } from '../dist/support/bitnami-controller.js';
 
 const N = Number(process.env.GITSEAL_BENCH_SEALED_SECRETS ?? 1000);
 const CONCURRENCY = 32;
@@ -34,6 +35,10 @@ const CONCURRENCY = 32;
 const CPU_PROF_DIR = process.env.GITSEAL_BENCH_CPU_PROF;
 // Seconds to let the controller settle before an idle figure: longer than the RSA pool's idle timeout.
 const SETTLE_S = Number(process.env.GITSEAL_BENCH_SETTLE_S ?? 40);
+// Node/V8 flags instead of the bin's shebang flags, to compare settings (space-separated, e.g. `--lite-mode`).
+const NODE_FLAGS = process.env.GITSEAL_BENCH_NODE_FLAGS?.split(' ').filter((a) => a !== '');
+// Bitnami's controller as the anchor, in the same run, when the tools step built it (GITSEAL_BENCH_BITNAMI=0: skip).
+const BITNAMI = process.env.GITSEAL_BENCH_BITNAMI !== '0' && existsSync(bitnamiControllerPath());
 const EXTRA_ARGS = (process.env.GITSEAL_BENCH_CONTROLLER_ARGS ?? '').split(' ').filter((a) => a !== '');
 const ITEMS = ['username', 'password', 'token'];
 const CONTROLLER_NS = 'gitseal-system';
@@ -78,11 +83,24 @@ async function startController(kubeconfig, logPath) {
     ...EXTRA_ARGS,
   ];
   // With a profile: node with the shebang's V8 flag plus --cpu-prof (not allowed in NODE_OPTIONS), then the bin.
-  const shebangFlags = readFileSync(bin, 'utf8').split('\n')[0].split(' ').slice(3);
-  const [command, argv] = CPU_PROF_DIR
-    ? [process.execPath, [...shebangFlags, '--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`, bin, ...args]]
-    : [bin, args];
-  const child = spawn(command, argv, { cwd: root, stdio: ['ignore', log, log] });
+  // `#!/usr/bin/env -S NAME=value … node --flag …`: the environment settings, then node's flags.
+  const shebang = readFileSync(bin, 'utf8').split('\n')[0].split(' ').slice(2);
+  const shebangEnv = Object.fromEntries(
+    shebang
+      .slice(0, shebang.indexOf('node'))
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  const shebangFlags = shebang.slice(shebang.indexOf('node') + 1);
+  const profile = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
+  const [command, argv] =
+    CPU_PROF_DIR || NODE_FLAGS
+      ? [process.execPath, [...(NODE_FLAGS ?? shebangFlags), ...profile, bin, ...args]]
+      : [bin, args];
+  const child = spawn(command, argv, {
+    cwd: root,
+    env: { ...shebangEnv, ...process.env },
+    stdio: ['ignore', log, log],
+  });
   closeSync(log);
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   const api = `http://127.0.0.1:${apiPort}`;
@@ -152,6 +170,133 @@ async function pooled(count, limit, task) {
       while (next < count) await task(next++);
     }),
   );
+}
+
+/**
+ * Bitnami's controller (v0.40.0, built by the tools step into ~/.cache/gitseal) as the anchor: its key (vectors
+ * key1) imported, idle memory, then N bitnami.com SealedSecrets × 3 items (its v1 format, strict scope) created
+ * the same way → time until every Secret exists, RSS at the end and once settled. Its client rate limit is off
+ * (`--kubeclient-qps -1`): at its default of 5 requests/s, 1,000 objects would take minutes of sleeping.
+ */
+async function benchBitnami(plane, kc, core, custom) {
+  const ns = 'bench-bitnami';
+  const system = 'bitnami-system';
+  // Bitnami's controller caches every Secret in the cluster: gitseal's objects go first (no garbage collector here).
+  await custom.deleteCollectionNamespacedCustomObject({
+    group: 'gitseal.dev',
+    version: 'v1alpha1',
+    plural: 'sealedsecrets',
+    namespace: WORK_NS,
+  });
+  await core.deleteCollectionNamespacedSecret({ namespace: WORK_NS });
+  await installCrd(kc, crdPath('compat/sealedsecrets.bitnami.com.yaml'));
+  for (const name of [ns, system]) await core.createNamespace({ body: { metadata: { name } } });
+  const key = vectorKeys.find((k) => k.name === 'key1');
+  await core.createNamespacedSecret({
+    namespace: system,
+    body: {
+      metadata: { name: 'sealed-secrets-key1', labels: { 'sealedsecrets.bitnami.com/sealed-secrets-key': 'active' } },
+      type: 'kubernetes.io/tls',
+      data: { 'tls.crt': b64(key.certPem), 'tls.key': b64(key.keyPem) },
+    },
+  });
+  const started = Date.now();
+  const bitnami = await startBitnamiController({
+    server: plane.server,
+    caPem: plane.caPem,
+    token: plane.adminToken,
+    namespace: system,
+    apiPort: await findFreePort(),
+    metricsPort: await findFreePort(),
+    extraArgs: ['--kubeclient-qps', '-1'],
+  });
+  try {
+    await waitFor(
+      "Bitnami's controller serving key1",
+      async () => (await (await fetch(`${bitnami.api}/v1/cert.pem`)).text()).trim() === key.certPem.trim(),
+      120_000,
+      100,
+    );
+    const readyMs = Date.now() - started;
+    await sleep(SETTLE_S * 1000);
+    const idle = memoryOf(bitnami.child.pid);
+    console.log(`Bitnami v0.40.0: ready in ${readyMs} ms; idle, 0 SealedSecrets: ${describeMemory(idle)}`);
+    const publicKey = parseCertificate(key.certPem).publicKey;
+    const objects = Array.from({ length: N }, (_, i) => {
+      const name = `ss-${String(i).padStart(5, '0')}`;
+      const label = scopeLabel(Scope.Strict, ns, name);
+      const encryptedData = Object.fromEntries(
+        ITEMS.map((item) => [
+          item,
+          sealValue({
+            publicKey,
+            scopeLabel: label,
+            itemKey: item,
+            plaintext: Buffer.from(`${item}-${i}`),
+            envelope: Envelope.V1,
+          }),
+        ]),
+      );
+      return {
+        apiVersion: 'bitnami.com/v1alpha1',
+        kind: 'SealedSecret',
+        metadata: { name, namespace: ns },
+        spec: { encryptedData, template: { metadata: { name, namespace: ns } } },
+      };
+    });
+    const produced = new Set();
+    let allProduced;
+    const allDone = new Promise((resolve) => (allProduced = resolve));
+    const watch = await new Watch(kc).watch(
+      `/api/v1/namespaces/${ns}/secrets`,
+      {},
+      (phase, object) => {
+        if (phase !== 'ADDED' && phase !== 'MODIFIED') return;
+        produced.add(object.metadata.name);
+        if (produced.size === N) allProduced(Date.now());
+      },
+      () => undefined,
+    );
+    const cpuBefore = cpuSeconds(bitnami.child.pid);
+    const t0 = Date.now();
+    await pooled(N, CONCURRENCY, async (i) => {
+      await custom.createNamespacedCustomObject({
+        group: 'bitnami.com',
+        version: 'v1alpha1',
+        plural: 'sealedsecrets',
+        namespace: ns,
+        body: objects[i],
+      });
+    });
+    const timeout = new Promise((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`Bitnami: not all Secrets after 30 min (${produced.size}/${N})`)),
+        30 * 60_000,
+      ).unref(),
+    );
+    const t1 = await Promise.race([allDone, timeout]);
+    const cpu = cpuSeconds(bitnami.child.pid) - cpuBefore;
+    const atEnd = memoryOf(bitnami.child.pid);
+    watch.abort();
+    await sleep(SETTLE_S * 1000);
+    const settled = memoryOf(bitnami.child.pid);
+    const bulkSeconds = (t1 - t0) / 1000;
+    console.log(
+      `Bitnami v0.40.0: all ${N} Secrets exist after ${r(bulkSeconds)} s (${r(N / bulkSeconds)} SealedSecrets/s, ${r(cpu)} CPU-s); RSS at the end ${describeMemory(atEnd)}; ${SETTLE_S} s later ${describeMemory(settled)}`,
+    );
+    return {
+      readyMs,
+      bulkSeconds: r(bulkSeconds),
+      sealedSecretsPerSecond: r(N / bulkSeconds),
+      cpuSeconds: r(cpu),
+      idleRssMiB: r(idle.rss, 1),
+      rssMiB: r(atEnd.rss, 1),
+      settledRssMiB: r(settled.rss, 1),
+      settledAnonMiB: r(settled.anon, 1),
+    };
+  } finally {
+    await bitnami.stop();
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'gitseal-bench-controller-'));
@@ -279,6 +424,12 @@ try {
   await sleep(SETTLE_S * 1000);
   const settled = memoryOf(controller.child.pid);
   const settledHeapMiB = (await scrape(controller))('gitseal_controller_nodejs_heap_size_used_bytes') / 2 ** 20;
+  if (NODE_FLAGS?.some((f) => f.startsWith('--heapsnapshot-signal=SIGUSR2'))) {
+    // Where the settled heap is: a heap snapshot in the controller's working folder (the repository root).
+    controller.child.kill('SIGUSR2');
+    console.log(`heap snapshot of the settled controller (pid ${controller.child.pid}) requested; waiting 20 s`);
+    await sleep(20_000);
+  }
 
   console.log(
     `creates: ${N} SealedSecrets × ${ITEMS.length} items in ${r((createdAt - t0) / 1000)} s (${CONCURRENCY} in flight)`,
@@ -327,8 +478,25 @@ try {
     `restart: ready in ${controller.readyMs} ms, all ${N} looked at after ${caughtUpMs} ms, RSA ops ${restartRsa} (target 0), unsealed again ${restartUnsealed}`,
   );
 
+  // The anchor, same control plane: Bitnami's own controller (v0.40.0) with the same number of objects.
+  const stopped = await (controller.child.kill('SIGTERM'), controller.exited);
+  if (stopped !== 0) throw new Error(`controller exited ${stopped} on SIGTERM; see ${logPath}`);
+  const bitnami = BITNAMI ? await benchBitnami(plane, kc, core, custom) : undefined;
+  const vsBitnami = bitnami && {
+    settledRss: r(settled.rss / bitnami.settledRssMiB, 2),
+    rssAtEnd: r(rss / bitnami.rssMiB, 2),
+    idleRss: r(idle.rss / bitnami.idleRssMiB, 2),
+    bulkTime: r(bulkSeconds / bitnami.bulkSeconds, 2),
+  };
+  if (vsBitnami) {
+    console.log(
+      `gitseal ÷ Bitnami: RSS settled ${vsBitnami.settledRss} (goal ≤ 1.3), at the end ${vsBitnami.rssAtEnd}, idle ${vsBitnami.idleRss}; time to all Secrets ${vsBitnami.bulkTime}`,
+    );
+  }
+
   console.log(
     JSON.stringify({
+      ...(bitnami ? { bitnami, vsBitnami } : {}),
       sealedSecrets: N,
       items: ITEMS.length,
       keys: 3,

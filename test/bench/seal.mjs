@@ -8,16 +8,20 @@
 //       RSS (process.resourceUsage().maxRSS at exit, through a --require preload, in separate runs).
 // Prints `name: value unit (target …)` lines, then one JSON line for the bench driver.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kubesealCacheDir } from '../dist/cluster/kubeseal-binary.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'packages', 'cli', 'bin', 'gitseal.js');
 const unbundledEntry = join(root, 'packages', 'cli', 'dist', 'cli-entry.js');
 const runs = Math.max(15, Number(process.env.GITSEAL_BENCH_RUNS ?? 21));
 const dir = mkdtempSync(join(tmpdir(), 'gitseal-bench-'));
+// Bitnami's kubeseal v0.40.0 as a second anchor, when the tools step built it (in the real cache, not this run's).
+const kubeseal = join(kubesealCacheDir(), 'kubeseal');
+const hasKubeseal = existsSync(kubeseal);
 const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') }; // a code cache of this run's own
 
 function gitseal(args, input) {
@@ -98,6 +102,7 @@ try {
     sealNoCache: [seal, { GITSEAL_COMPILE_CACHE: 'off' }],
     sealUnbundled: [[process.execPath, unbundledRunner, 'seal', '--cert', cert]],
     help: [[process.execPath, bin, '--help']],
+    ...(hasKubeseal ? { kubeseal: [[kubeseal, '--cert', cert, '-o', 'yaml']] } : {}),
   };
   timeProcess([process.execPath, bin, '--help'], oneFile); // its code cache too
   const times = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
@@ -124,6 +129,12 @@ try {
 
   const ratio = ms.seal / ms.node;
   const r2 = (x) => Math.round(x * 100) / 100;
+  const kubesealFigures = hasKubeseal
+    ? {
+        'kubeseal-one-median': { value: Math.round(ms.kubeseal), unit: 'ms', target: 'anchor' },
+        'seal-one-vs-kubeseal': { value: r2(ms.seal / ms.kubeseal), unit: '×', target: 'reference' },
+      }
+    : {};
   const figures = {
     'seal-bulk-1000x3': { value: Math.round(bulkMs), unit: 'ms', target: '≤ 2000 ms' },
     'seal-one-median': { value: Math.round(ms.seal), unit: 'ms', target: `≤ 1.3 × node -e 0` },
@@ -135,6 +146,7 @@ try {
     'help-median': { value: Math.round(ms.help), unit: 'ms', target: 'reference' },
     'seal-one-rss': { value: Math.round(sealRss * 10) / 10, unit: 'MiB', target: 'reference' },
     'node-rss': { value: Math.round(nodeRss * 10) / 10, unit: 'MiB', target: 'anchor' },
+    ...kubesealFigures,
   };
   for (const [name, f] of Object.entries(figures)) {
     console.log(`${name}: ${f.value} ${f.unit} (target ${f.target})`);
@@ -146,6 +158,7 @@ try {
       bulkMs: Math.round(bulkMs),
       ...Object.fromEntries(Object.entries(ms).map(([name, value]) => [`${name}MedianMs`, Math.round(value)])),
       sealVsNode: r2(ratio),
+      ...(hasKubeseal ? { sealVsKubeseal: r2(ms.seal / ms.kubeseal) } : {}),
       firstRunMs: Math.round(firstMs),
       sealRssMiB: Math.round(sealRss * 10) / 10,
       nodeRssMiB: Math.round(nodeRss * 10) / 10,

@@ -247,6 +247,21 @@ test('a SealedSecret becomes an owned Secret with the exact data; edits and dele
     body: { ...secret, data: { password: b64('tampered'), extra: b64('x') } },
   });
   await waitSecretData(workNs, 'db', { password: b64(password), token: b64(token) });
+  // Metadata edited, data intact: put back without RSA, with the data read from the API server (the informer cache
+  // holds produced Secrets without their data), never written as empty.
+  const intact = await waitSecretData(workNs, 'db', { password: b64(password), token: b64(token) });
+  const rsaBefore = await metricValue(controller, 'gitseal_rsa_private_operations_total');
+  await core.replaceNamespacedSecret({
+    namespace: workNs,
+    name: 'db',
+    body: { ...intact, metadata: { ...intact.metadata, labels: { 'gitseal.dev/sealed-secret': 'true' } } },
+  });
+  const relabelled = await waitFor('labels put back', async () => {
+    const s = await readSecret(workNs, 'db');
+    return s?.metadata?.labels?.app === 'db' ? s : undefined;
+  });
+  assert.deepEqual(sortKeys(relabelled.data ?? {}), sortKeys({ password: b64(password), token: b64(token) }));
+  assert.equal(await metricValue(controller, 'gitseal_rsa_private_operations_total'), rsaBefore, 'no RSA');
   // Deleted: recreated.
   await core.deleteNamespacedSecret({ namespace: workNs, name: 'db' });
   await waitFor('Secret recreated', async () => {

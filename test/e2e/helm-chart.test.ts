@@ -206,6 +206,8 @@ test('values change the Deployment: image, replicas, resources and every control
   assert.deepEqual([defaults.bitnamiCompat, defaults.namespaces], [false, []]);
   const single = await parsedArgs(await render(bin, ['leaderElection.enabled=false']));
   assert.equal(single.leaderElect, false);
+  assert.equal(defaults.sync, true);
+  assert.equal((await parsedArgs(await render(bin, ['syncEngine.enabled=false']))).sync, false, '--no-sync');
 });
 
 test('values drop objects: sync RBAC, NetworkPolicy, Namespace; watchNamespaces binds per namespace', async (t) => {

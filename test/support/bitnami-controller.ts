@@ -77,6 +77,8 @@ export interface BitnamiControllerOptions {
   readonly namespace: string;
   readonly apiPort: number;
   readonly metricsPort: number;
+  /** More flags for the controller, e.g. `--kubeclient-qps -1` (its client's rate limit off). */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface BitnamiController {
@@ -121,6 +123,7 @@ export async function startBitnamiController(options: BitnamiControllerOptions):
       `127.0.0.1:${options.metricsPort}`,
       '--key-renew-period',
       '0',
+      ...(options.extraArgs ?? []),
     ],
     {
       env: {

@@ -174,7 +174,13 @@ export async function startController(options: ControllerOptions, logger: Logger
   for (const resource of kinds) {
     const name = resource.apiVersion.split('/')[0] ?? resource.apiVersion;
     const log = logger.child({ reconciler: name });
-    const watch = new SealedSecretWatch({ kubeConfig, resource, namespaces: options.namespaces, logger: log });
+    const watch = new SealedSecretWatch({
+      kubeConfig,
+      resource,
+      namespaces: options.namespaces,
+      hmacKeyFor: keys.hmacKeyFor,
+      logger: log,
+    });
     const reconciler = new SealedSecretReconciler({
       sealedSecrets: watch.sealedSecrets,
       secrets: watch.secrets,

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { ProducedSecret, type SealedSecret, type Secret } from '@gitseal/manifests';
 import { ControllerError } from './controller-error.js';
 import { buildKeySet, KeySource, KeyState, readKeySecret } from './key-set.js';
+import { isLeanSecret, leanSecret } from './lean-secret.js';
 import { buildSecret, planSecret, readSealedSecret } from './plan-sealed-secret.js';
 import { deriveDataHmacKey } from './secret-checksum.js';
 import { loadVectorCases, loadVectorKeys } from '../../../test/vectors/bitnami-vectors.mjs';
@@ -166,4 +167,49 @@ test('planSecret, Bitnami annotations: a skip-set-owner-references Secret stays 
   assert.deepEqual(patched.data, { other: b64('kept'), ...vector.plaintextBase64 });
   assert.equal(patched.metadata.ownerReferences, undefined);
   assert.equal(planSecret(plain, patched, keys, hmacKeyFor).kind, 'intact');
+});
+
+test('planSecret with the lean cached Secret (no data): intact → no RSA, no read; a write needs the whole Secret', () => {
+  const written = buildSecret(readSealedSecret(object), vector.plaintextBase64, [key1], hmacKeyFor);
+  const stored: Secret = {
+    ...written,
+    metadata: { ...written.metadata, resourceVersion: '5', uid: 's-1', managedFields: [{ manager: 'x' }] },
+  };
+  const lean = leanSecret(stored, hmacKeyFor);
+  assert.ok(isLeanSecret(lean));
+  assert.equal(lean.data, undefined, 'the cache holds no data');
+  assert.equal(lean.metadata.managedFields, undefined);
+  assert.equal(JSON.stringify(lean).includes(Object.values(vector.plaintextBase64)[0] ?? '?'), false);
+  assert.deepEqual(planSecret(object, lean, keys, hmacKeyFor), { kind: 'intact', keyIds: [key1], repair: undefined });
+
+  // Metadata to repair: the repair writes the data back, so it is read first (never written as empty data).
+  const relabelled = leanSecret({ ...stored, metadata: { ...stored.metadata, labels: {} } }, hmacKeyFor);
+  assert.deepEqual(planSecret(object, relabelled, keys, hmacKeyFor), { kind: 'read' });
+  // Edited data (drift): the HMAC computed at cache time no longer matches → read, then unseal.
+  const edited = { ...stored, data: { ...stored.data, password: b64('changed') } };
+  assert.deepEqual(planSecret(object, leanSecret(edited, hmacKeyFor), keys, hmacKeyFor), { kind: 'read' });
+  assert.deepEqual(planSecret(object, edited, keys, hmacKeyFor), { kind: 'unseal', preferKeyId: key1 });
+  // Changed spec, or the key gone: read, then unseal.
+  const changed = {
+    ...object,
+    spec: { ...object.spec, encryptedData: { ...object.spec.encryptedData, more: 'AAAA' } },
+  };
+  assert.deepEqual(planSecret(changed, lean, keys, hmacKeyFor), { kind: 'read' });
+  const onlyKey2 = buildKeySet(
+    [readKeySecret(keySecret('key2', 'active', '2026-02-01T00:00:00Z'), KeySource.Gitseal)],
+    now,
+  );
+  assert.deepEqual(planSecret(object, lean, onlyKey2, hmacKeyFor), { kind: 'read' });
+  // A Secret whose key is not held when it is cached keeps its data: it is planned as before.
+  const unknownKey = leanSecret(stored, () => undefined);
+  assert.equal(isLeanSecret(unknownKey), false);
+  assert.deepEqual(unknownKey.data, stored.data);
+  assert.deepEqual(planSecret(object, unknownKey, keys, hmacKeyFor), {
+    kind: 'intact',
+    keyIds: [key1],
+    repair: undefined,
+  });
+  // Someone else's Secret stays foreign, lean or not.
+  const foreign = leanSecret({ ...stored, metadata: { ...stored.metadata, ownerReferences: [] } }, hmacKeyFor);
+  assert.deepEqual(planSecret(object, foreign, keys, hmacKeyFor), { kind: 'foreign' });
 });

@@ -11,6 +11,7 @@ import { applySecretRules, secretRules } from './bitnami-secret-rules.js';
 import { ControllerError, ControllerErrorCode } from './controller-error.js';
 import { desiredSecret, secretMatches, secretOwnership, Ownership } from './desired-secret.js';
 import type { KeySet } from './key-set.js';
+import { dataHmacOf, isLeanSecret } from './lean-secret.js';
 import { sealedSecretChecksum, secretDataHmac } from './secret-checksum.js';
 import { renderTemplateData } from './template-data.js';
 
@@ -62,7 +63,9 @@ export type SecretPlan =
   /** The Secret already holds exactly what the ciphertext opens to: no RSA needed. `repair` fixes metadata. */
   | { readonly kind: 'intact'; readonly keyIds: readonly string[]; readonly repair: Secret | undefined }
   /** Decrypt (in the worker pool), then write. */
-  | { readonly kind: 'unseal'; readonly preferKeyId: string | undefined };
+  | { readonly kind: 'unseal'; readonly preferKeyId: string | undefined }
+  /** The cached Secret lacks its data (lean-secret.ts) and must be written: read it whole, then plan again. */
+  | { readonly kind: 'read' };
 
 function checksumOf(sealedSecret: SealedSecret, keyIds: readonly string[]): string {
   return sealedSecretChecksum({
@@ -94,7 +97,7 @@ export function planSecret(
     if (!existing || keyIds.length === 0 || keyIds.some((id) => !keys.byId.has(id))) return undefined;
     const hmacKey = hmacKeyFor(keyIds[0] ?? '');
     if (annotations[ProducedSecret.Checksum] !== checksumOf(sealedSecret, keyIds) || !hmacKey) return undefined;
-    const dataHmac = secretDataHmac(hmacKey, existing.data);
+    const dataHmac = dataHmacOf(existing, hmacKey);
     return annotations[ProducedSecret.DataHmac] === dataHmac ? dataHmac : undefined;
   };
   if (ownership === Ownership.Foreign) {
@@ -106,7 +109,9 @@ export function planSecret(
     if (intactData() === undefined) return { kind: 'foreign' };
   }
   const dataHmac = ownership === Ownership.Absent ? undefined : intactData();
-  if (!existing || dataHmac === undefined) return { kind: 'unseal', preferKeyId };
+  if (!existing || dataHmac === undefined) {
+    return isLeanSecret(existing) ? { kind: 'read' } : { kind: 'unseal', preferKeyId };
+  }
   const desired = desiredSecret({
     sealedSecret,
     data: existing.data ?? {},
@@ -115,7 +120,9 @@ export function planSecret(
     dataHmac,
   });
   const shaped = applySecretRules(desired, existing, rules);
-  return { kind: 'intact', keyIds, repair: secretMatches(existing, shaped) ? undefined : shaped };
+  if (secretMatches(existing, shaped)) return { kind: 'intact', keyIds, repair: undefined };
+  // Intact data, other metadata: the repair writes the data back, so it needs the data itself.
+  return isLeanSecret(existing) ? { kind: 'read' } : { kind: 'intact', keyIds, repair: shaped };
 }
 
 /**

@@ -173,9 +173,16 @@ export class SealedSecretReconciler {
       const message = error instanceof ControllerError ? error.message : 'not a valid SealedSecret';
       return report({ synced: false, reason: SealedSecretReason.InvalidSealedSecret, message });
     }
-    const existing = await this.#existingSecret(key, read);
+    let existing = await this.#existingSecret(key, read);
     const keys = this.#o.keys();
-    const plan = planSecret(read.sealedSecret, existing, keys, this.#o.hmacKeyFor);
+    let plan = planSecret(read.sealedSecret, existing, keys, this.#o.hmacKeyFor);
+    if (plan.kind === 'read') {
+      // The cache keeps produced Secrets without their data; this reconcile writes, so it reads the whole Secret.
+      const { namespace = '', name } = read.sealedSecret.metadata;
+      existing = await this.#o.writes.readSecret(namespace, name);
+      plan = planSecret(read.sealedSecret, existing, keys, this.#o.hmacKeyFor);
+      if (plan.kind === 'read') throw new Error(`Secret ${key}: read without its data`);
+    }
     if (plan.kind === 'foreign') {
       return report({
         synced: false,

@@ -3,13 +3,15 @@ import {
   createInformer,
   namespacedName,
   Resources,
-  stripManagedFields,
   type Informer,
   type ResourceType,
   type WorkQueue,
 } from '@gitseal/kube';
 import { ProducedSecret, type Secret } from '@gitseal/manifests';
 import type { Logger } from 'pino';
+import { leanSealedSecret } from './lean-sealed-secret.js';
+import { leanSecret } from './lean-secret.js';
+import type { HmacKeyFor } from './plan-sealed-secret.js';
 import type { CacheReader } from './sealed-secret-reconciler.js';
 
 export interface SealedSecretWatchOptions {
@@ -17,6 +19,8 @@ export interface SealedSecretWatchOptions {
   readonly resource: ResourceType;
   /** Empty: all namespaces. */
   readonly namespaces: readonly string[];
+  /** Produced Secrets are cached without their data, as the keyed HMAC over it (lean-secret.ts). */
+  readonly hmacKeyFor: HmacKeyFor;
   readonly logger: Logger;
 }
 
@@ -65,7 +69,7 @@ export class SealedSecretWatch {
           kubeConfig: options.kubeConfig,
           resource: options.resource,
           ...(namespace ? { namespace } : {}),
-          transform: stripManagedFields,
+          transform: leanSealedSecret,
           logger: options.logger,
         }),
       );
@@ -75,7 +79,9 @@ export class SealedSecretWatch {
           resource: Resources.Secret,
           ...(namespace ? { namespace } : {}),
           labelSelector: `${ProducedSecret.Label}=${ProducedSecret.LabelValue}`,
-          transform: stripManagedFields,
+          // The informer holds raw JSON objects; the manifests types describe exactly that.
+          transform: (object) =>
+            leanSecret(object as unknown as Secret, options.hmacKeyFor) as unknown as typeof object,
           logger: options.logger,
         }),
       );

@@ -39,9 +39,11 @@ writeFileSync(
   'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: rendered-in-image\n',
 );
 const renderWithSyncEngine = [
-  "import { runKustomize } from '@gitseal/sync';",
+  "import { formatManifests } from '@gitseal/manifests';",
+  "import { renderSource } from '@gitseal/sync';",
   'try {',
-  "  process.stdout.write(await runKustomize(process.argv[1], 'fixture/kustomization.yaml'));",
+  '  const rendered = await renderSource({ checkoutDir: process.argv[1] });',
+  "  process.stdout.write(formatManifests(rendered.map((r) => r.object), 'yaml'));",
   '} catch (error) {',
   '  console.error(`render failed: ${error.code ?? error.name}`);',
   '  process.exit(3);',

@@ -53,6 +53,27 @@ const b64 = (text) => Buffer.from(text).toString('base64');
 
 if (!Number.isSafeInteger(N) || N < 1) throw new Error('GITSEAL_BENCH_SEALED_SECRETS must be a positive integer');
 
+/** N SealedSecrets of ITEMS each, sealed up front (the bulk measures the controller, not the sealing). */
+function sealedSecretsFor({ apiVersion, namespace, publicKeys, envelope, template }) {
+  return Array.from({ length: N }, (_, i) => {
+    const name = `ss-${String(i).padStart(5, '0')}`;
+    const label = scopeLabel(Scope.Strict, namespace, name);
+    const publicKey = publicKeys[i % publicKeys.length];
+    const encryptedData = Object.fromEntries(
+      ITEMS.map((item) => [
+        item,
+        sealValue({ publicKey, scopeLabel: label, itemKey: item, plaintext: Buffer.from(`${item}-${i}`), envelope }),
+      ]),
+    );
+    return {
+      apiVersion,
+      kind: 'SealedSecret',
+      metadata: { name, namespace },
+      spec: { encryptedData, template: template(name) },
+    };
+  });
+}
+
 function opensslSignsPerSecond() {
   const out = execFileSync('openssl', ['speed', '-seconds', '2', 'rsa4096'], {
     encoding: 'utf8',
@@ -221,28 +242,12 @@ async function benchBitnami(plane, kc, core, custom) {
     await sleep(SETTLE_S * 1000);
     const idle = memoryOf(bitnami.child.pid);
     console.log(`Bitnami v0.40.0: ready in ${readyMs} ms; idle, 0 SealedSecrets: ${describeMemory(idle)}`);
-    const publicKey = parseCertificate(key.certPem).publicKey;
-    const objects = Array.from({ length: N }, (_, i) => {
-      const name = `ss-${String(i).padStart(5, '0')}`;
-      const label = scopeLabel(Scope.Strict, ns, name);
-      const encryptedData = Object.fromEntries(
-        ITEMS.map((item) => [
-          item,
-          sealValue({
-            publicKey,
-            scopeLabel: label,
-            itemKey: item,
-            plaintext: Buffer.from(`${item}-${i}`),
-            envelope: Envelope.V1,
-          }),
-        ]),
-      );
-      return {
-        apiVersion: 'bitnami.com/v1alpha1',
-        kind: 'SealedSecret',
-        metadata: { name, namespace: ns },
-        spec: { encryptedData, template: { metadata: { name, namespace: ns } } },
-      };
+    const objects = sealedSecretsFor({
+      apiVersion: 'bitnami.com/v1alpha1',
+      namespace: ns,
+      publicKeys: [parseCertificate(key.certPem).publicKey],
+      envelope: Envelope.V1,
+      template: (name) => ({ metadata: { name, namespace: ns } }),
     });
     const produced = new Set();
     let allProduced;
@@ -336,28 +341,12 @@ try {
   );
 
   // Seal everything up front: the bulk measures the controller, not the sealing.
-  const objects = Array.from({ length: N }, (_, i) => {
-    const name = `ss-${String(i).padStart(5, '0')}`;
-    const label = scopeLabel(Scope.Strict, WORK_NS, name);
-    const publicKey = publicKeys[i % publicKeys.length];
-    const encryptedData = Object.fromEntries(
-      ITEMS.map((item) => [
-        item,
-        sealValue({
-          publicKey,
-          scopeLabel: label,
-          itemKey: item,
-          plaintext: Buffer.from(`${item}-${i}`),
-          envelope: Envelope.V2,
-        }),
-      ]),
-    );
-    return {
-      apiVersion: 'gitseal.dev/v1alpha1',
-      kind: 'SealedSecret',
-      metadata: { name, namespace: WORK_NS },
-      spec: { encryptedData, template: {} },
-    };
+  const objects = sealedSecretsFor({
+    apiVersion: 'gitseal.dev/v1alpha1',
+    namespace: WORK_NS,
+    publicKeys,
+    envelope: Envelope.V2,
+    template: () => ({}),
   });
 
   const produced = new Set();

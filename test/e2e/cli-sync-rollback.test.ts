@@ -133,14 +133,20 @@ test('history, events and tree show what the controller did', async (t) => {
   assert.match(all.stdout, /GitSync\/app +Applied revision/);
 
   // Drift the tree must see: settings rewritten by another manager (self-heal is off here), extra deleted.
-  const live = await core.readNamespacedConfigMap({ namespace: ns, name: 'settings' });
-  await core.replaceNamespacedConfigMap({
-    namespace: ns,
-    name: 'settings',
-    body: { ...live, data: { mode: 'edited' } },
-    fieldManager: 'kubectl-edit',
-  });
+  // A reconcile of the same revision may still be finishing: it can rewrite settings once; drift it again then.
   await core.deleteNamespacedConfigMap({ namespace: ns, name: 'extra' });
+  await waitFor('settings drifted by another manager', async () => {
+    const live = await core.readNamespacedConfigMap({ namespace: ns, name: 'settings' });
+    if (live.data?.['mode'] === 'edited') return true;
+    await core.replaceNamespacedConfigMap({
+      namespace: ns,
+      name: 'settings',
+      body: { ...live, data: { mode: 'edited' } },
+      fieldManager: 'kubectl-edit',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return false;
+  });
   const tree = await runCli(['sync', 'tree', 'app', ...args]);
   assertSuccess(tree);
   const rows = tree.stdout.trimEnd().split('\n');

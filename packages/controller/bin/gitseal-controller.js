@@ -4,13 +4,11 @@
 //   traffic is many short-lived objects;
 // - one glibc malloc arena: V8 compiles on background threads, and each thread's arena kept its freed memory
 //   (−8 MiB resident at 1,000 SealedSecrets);
-// - with --no-sync (a plain sealed-secrets controller) V8's optimizing and baseline compilers are off and V8 favours
-//   size: that path waits on RSA (native, in worker threads) and the API server, so it costs ~10% more CPU and saves
-//   ~12 MiB. The sync engine (plans and diffs over thousands of objects) keeps them: JavaScript-heavy work runs
-//   2.5–3× slower without them.
-import { setFlagsFromString } from 'node:v8';
+// - V8's optimizing and baseline compilers start off (v8-compilers.ts): a controller that only unseals waits on RSA
+//   and the API server, and saves ~12 MiB without them; the sync engine turns them on when it loads.
+import { favourSize } from '../dist/v8-compilers.js';
 
-if (process.argv.includes('--no-sync')) setFlagsFromString('--no-opt --no-sparkplug --optimize-for-size');
+favourSize();
 const { main } = await import('../dist/main.js');
 
 await main(process.argv);

@@ -2,6 +2,7 @@ import { createApiDiscovery, safeErrorMessage, WorkQueue } from '@gitseal/kube';
 import express, { type Express, type Router } from 'express';
 import type { GitSyncHost, GitSyncHostOptions } from './git-sync-host.js';
 import { GitSyncPresence } from './git-sync-presence.js';
+import { favourSpeed } from './v8-compilers.js';
 import { createWebhookRouter } from './webhook.js';
 
 /** The GitSync reconciler as controller.ts hosts it, whether or not the sync engine is loaded yet. */
@@ -33,7 +34,8 @@ export interface LazyGitSyncHostOptions extends GitSyncHostOptions {
 
 /**
  * Hosts the GitSync reconciler without loading the sync engine (@gitseal/sync, its informers, the render pool)
- * until the first GitSync exists: a controller used only for SealedSecrets pays nothing for it. Until then a
+ * until the first GitSync exists: a controller used only for SealedSecrets pays nothing for it, not even V8's
+ * optimizing compiler (v8-compilers.ts), which loading turns on. Until then a
  * presence watch keeps GitSync names only (git-sync-presence.ts), and the push webhook answers as for an unknown
  * GitSync (401, the same as always). Once loaded, everything is the engine's own host (git-sync-host.ts).
  */
@@ -60,6 +62,7 @@ export function createLazyGitSyncHost(o: LazyGitSyncHostOptions): LazyGitSyncHos
   const load = (): Promise<GitSyncHost> => {
     loading ??= (async () => {
       const started = Date.now();
+      favourSpeed();
       const { createGitSyncHost } = await importHost();
       const created = createGitSyncHost(o);
       if (stopped) {

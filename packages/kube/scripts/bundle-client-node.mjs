@@ -9,7 +9,6 @@ import { build } from 'esbuild';
 /** The values gitseal imports at run time; types still come from the package itself. Keep in step with src/client-node.ts. */
 export const CLIENT_NODE_VALUES = [
   'CoordinationV1Api',
-  'CoreV1Api',
   'CustomObjectsApi',
   'KubeConfig',
   'KubernetesObjectApi',

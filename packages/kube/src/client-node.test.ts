@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as ClientNodePackage from '@kubernetes/client-node';
-import { clientNodeSource, ClientNodeSource, CoreV1Api, KubeConfig, PatchStrategy, Watch } from './client-node.js';
+import {
+  clientNodeSource,
+  ClientNodeSource,
+  CoordinationV1Api,
+  KubeConfig,
+  PatchStrategy,
+  Watch,
+} from './client-node.js';
 
 function configFor(server: string): InstanceType<typeof KubeConfig> {
   const kc = new KubeConfig();
@@ -27,10 +34,10 @@ describe('client-node bundle', () => {
   });
 
   it('a generated API client from the bundle makes its request and keeps the error names', async () => {
-    const api = configFor('https://127.0.0.1:1').makeApiClient(CoreV1Api);
-    await assert.rejects(api.readNamespacedSecret({ namespace: 'a', name: 'b' }), (error: Error) => {
+    const api = configFor('https://127.0.0.1:1').makeApiClient(CoordinationV1Api);
+    await assert.rejects(api.readNamespacedLease({ namespace: 'a', name: 'b' }), (error: Error) => {
       assert.equal(error.name, 'FetchError');
-      assert.match(error.message, /\/api\/v1\/namespaces\/a\/secrets\/b/);
+      assert.match(error.message, /\/apis\/coordination\.k8s\.io\/v1\/namespaces\/a\/leases\/b/);
       return true;
     });
   });

@@ -10,7 +10,6 @@ import type * as ClientNode from '@kubernetes/client-node';
 type Values = Pick<
   typeof ClientNode,
   | 'CoordinationV1Api'
-  | 'CoreV1Api'
   | 'CustomObjectsApi'
   | 'KubeConfig'
   | 'KubernetesObjectApi'
@@ -39,8 +38,6 @@ const loaded = await load();
 export const clientNodeSource: ClientNodeSource = loaded.source;
 export const CoordinationV1Api = loaded.values.CoordinationV1Api;
 export type CoordinationV1Api = ClientNode.CoordinationV1Api;
-export const CoreV1Api = loaded.values.CoreV1Api;
-export type CoreV1Api = ClientNode.CoreV1Api;
 export const CustomObjectsApi = loaded.values.CustomObjectsApi;
 export type CustomObjectsApi = ClientNode.CustomObjectsApi;
 export const KubeConfig = loaded.values.KubeConfig;

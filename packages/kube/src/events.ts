@@ -1,9 +1,9 @@
 import { definedFields } from '@gitseal/manifests';
 import { randomBytes } from 'node:crypto';
 import type { CoreV1Event, KubeConfig } from '@kubernetes/client-node';
-import { CoreV1Api, PatchStrategy, setHeaderOptions } from './client-node.js';
 import type { Logger } from 'pino';
-import { isNotFound, safeErrorMessage, toKubeError } from './api-error.js';
+import { safeErrorMessage } from './api-error.js';
+import { assertOk, requestRaw } from './raw-request.js';
 
 export const EventType = { Normal: 'Normal', Warning: 'Warning' } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
@@ -58,14 +58,26 @@ export function buildEvent(input: EventInput, now: Date = new Date()): CoreV1Eve
   };
 }
 
-/** Creates one core/v1 Event. Throws a KubeError with a safe message on failure. */
-export async function recordEvent(client: CoreV1Api, input: EventInput): Promise<CoreV1Event> {
+function eventsPath(namespace: string): string {
+  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`;
+}
+
+/**
+ * Creates one core/v1 Event (a plain request: client-node's CoreV1Api, with every core endpoint and model, would
+ * cost the controller ~1.2 MiB of heap for this one call). Throws a KubeError with a safe message on failure.
+ */
+async function createEvent(kc: KubeConfig, input: EventInput): Promise<CoreV1Event> {
   const body = buildEvent(input);
-  try {
-    return await client.createNamespacedEvent({ namespace: namespaceOf(input), body });
-  } catch (err) {
-    throw toKubeError(err, `Event for ${input.involvedObject.kind} ${namespaceOf(input)}/${input.involvedObject.name}`);
-  }
+  const what = `Event for ${input.involvedObject.kind} ${namespaceOf(input)}/${input.involvedObject.name}`;
+  const response = await requestRaw(kc, {
+    method: 'POST',
+    path: eventsPath(namespaceOf(input)),
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    what,
+  });
+  assertOk(response, what);
+  return JSON.parse(response.body.toString('utf8')) as CoreV1Event;
 }
 
 export interface EventRecorderOptions {
@@ -87,14 +99,14 @@ interface Recorded {
  * and message bumps `count` and `lastTimestamp` of the earlier Event instead of creating another.
  */
 export class EventRecorder {
-  readonly #api: CoreV1Api;
+  readonly #kubeConfig: KubeConfig;
   readonly #component: string;
   readonly #logger: Logger | undefined;
   readonly #maxCached: number;
   readonly #recent = new Map<string, Recorded>();
 
   constructor(options: EventRecorderOptions) {
-    this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.#kubeConfig = options.kubeConfig;
     this.#component = options.component;
     this.#logger = options.logger;
     this.#maxCached = options.maxCached ?? 1000;
@@ -107,7 +119,7 @@ export class EventRecorder {
     try {
       const previous = this.#recent.get(key);
       if (previous !== undefined && (await this.#bump(previous))) return;
-      const created = await recordEvent(this.#api, full);
+      const created = await createEvent(this.#kubeConfig, full);
       this.#remember(key, { name: created.metadata?.name ?? '', namespace: namespaceOf(full), count: 1 });
     } catch (err) {
       this.#logger?.warn(
@@ -120,15 +132,16 @@ export class EventRecorder {
   /** Bumps the count of an earlier event; false when it is gone (expired by the server's TTL). */
   async #bump(previous: Recorded): Promise<boolean> {
     const count = previous.count + 1;
-    try {
-      await this.#api.patchNamespacedEvent(
-        { name: previous.name, namespace: previous.namespace, body: { count, lastTimestamp: new Date() } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      throw toKubeError(err, `Event ${previous.namespace}/${previous.name}`);
-    }
+    const what = `Event ${previous.namespace}/${previous.name}`;
+    const response = await requestRaw(this.#kubeConfig, {
+      method: 'PATCH',
+      path: `${eventsPath(previous.namespace)}/${encodeURIComponent(previous.name)}`,
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body: JSON.stringify({ count, lastTimestamp: new Date() }),
+      what,
+    });
+    if (response.status === 404) return false;
+    assertOk(response, what);
     previous.count = count;
     return true;
   }

@@ -50,6 +50,12 @@ process.on('exit', () => {
 });
 `;
 
+/** Records the built-ins a run loaded, without module hooks (their worker thread loads `node:net` itself). */
+const BUILTINS_AT_EXIT = `process.on('exit', () => {
+  require('node:fs').writeFileSync(process.env.GITSEAL_TEST_MODULE_LOG, process.moduleLoadList.join('\\n'));
+});
+`;
+
 let dir: string;
 let cleanup: () => Promise<void>;
 let pair: KeyFiles;
@@ -60,6 +66,7 @@ before(async () => {
   pair = await writeKeyPair(dir, 'startup');
   await writeFile(join(dir, 'hooks.mjs'), HOOKS);
   await writeFile(join(dir, 'register.mjs'), REGISTER);
+  await writeFile(join(dir, 'builtins.cjs'), BUILTINS_AT_EXIT);
   secretFile = join(dir, 'secret.json');
   const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'prod' } };
   await writeFile(secretFile, JSON.stringify({ ...secret, data: { password: 'aHVudGVyMg==' } }));
@@ -112,6 +119,31 @@ describe('gitseal seal start-up', () => {
     }
     for (const builtin of NETWORK_BUILTINS) assert.ok(!run.builtins.has(builtin), `node:${builtin} loaded`);
     assert.ok(run.builtins.has('crypto'), 'the log sees the built-ins seal does load');
+  });
+
+  test('seal writes its output without creating the stdout and stderr streams (pipes here: no node:net, node:tty)', async () => {
+    const log = join(dir, 'builtins.log');
+    const stdin = await open(secretFile, 'r');
+    try {
+      const result = spawnSync(
+        process.execPath,
+        ['--require', join(dir, 'builtins.cjs'), BIN, 'seal', '--cert', pair.certPath],
+        {
+          stdio: [stdin.fd, 'pipe', 'pipe'],
+          env: { ...process.env, GITSEAL_TEST_MODULE_LOG: log },
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /^kind: SealedSecret$/m);
+      assert.match(result.stderr, /^gitseal: sealing to certificate SHA256:/);
+    } finally {
+      await stdin.close();
+    }
+    const builtins = (await readFile(log, 'utf8')).split('\n');
+    assert.ok(builtins.includes('NativeModule crypto'), 'the log sees what seal loads');
+    for (const builtin of ['net', 'tty'])
+      assert.ok(!builtins.includes(`NativeModule ${builtin}`), `node:${builtin} loaded`);
   });
 
   test('control: the same log shows what a cluster command loads lazily (sync list → client-node, http)', async () => {

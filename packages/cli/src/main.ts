@@ -3,6 +3,7 @@ import { describeError, ExitCode, oneLine } from './cli-error.js';
 import { rewriteKubesealArgv } from './kubeseal-argv.js';
 import { unknownCommand } from './unknown-command.js';
 import { COMMAND_NAMES, createProgram, type CommandName } from './program.js';
+import { writeStd } from './std-output.js';
 
 /** A command and all its subcommands (`sync list`, …), depth first. */
 function allCommands(command: Command): Command[] {
@@ -26,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.Ok;
   const unknown = unknownCommand(argv.slice(2));
   if (unknown !== undefined) {
-    process.stderr.write(`gitseal: ${unknown}\n`);
+    writeStd(2, `gitseal: ${unknown}\n`);
     return ExitCode.Usage;
   }
   const args = rewriteKubesealArgv(argv);
@@ -42,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   );
   program.exitOverride();
   program.configureOutput({
-    writeOut: (text) => process.stdout.write(text),
+    writeOut: (text) => writeStd(1, text),
     writeErr: (text) => {
       commanderError += text;
     },
@@ -60,22 +61,22 @@ export async function main(argv: string[]): Promise<number> {
         return ExitCode.Ok; // --help, --version
       }
       if (error.code === 'commander.help') {
-        process.stderr.write(commanderError); // `gitseal sync` without a subcommand: its help, as is
+        writeStd(2, commanderError); // `gitseal sync` without a subcommand: its help, as is
         return ExitCode.Usage;
       }
       const text = oneLine(commanderError || error.message).replace(/^error: /, '');
-      process.stderr.write(`gitseal: ${text}\n`);
+      writeStd(2, `gitseal: ${text}\n`);
       return ExitCode.Usage;
     }
     const { message, exitCode, details } = describeError(error);
-    process.stderr.write(details.map((line) => `${oneLine(line)}\n`).join('') + `gitseal: ${oneLine(message)}\n`);
+    writeStd(2, details.map((line) => `${oneLine(line)}\n`).join('') + `gitseal: ${oneLine(message)}\n`);
     return exitCode;
   }
   if (notices.length > 0) {
-    process.stderr.write(notices.join(''));
+    writeStd(2, notices.join(''));
   }
   if (stdout !== '') {
-    process.stdout.write(stdout);
+    writeStd(1, stdout);
   }
   return exitCode;
 }

@@ -1,3 +1,5 @@
+import { isTerminal, stdStream } from './std-output.js';
+
 /** Where progress goes: stderr, or anything shaped like it (tests pass their own). */
 export interface ProgressStream {
   readonly isTTY?: boolean;
@@ -23,12 +25,14 @@ const ERASE_LINE = '\u001b[K';
  * Updates are throttled to one per `intervalMs` so a fast loop costs no terminal writes.
  */
 export function progressOn(
-  stream: ProgressStream = process.stderr,
+  on?: ProgressStream,
   env: NodeJS.ProcessEnv = process.env,
   intervalMs = 100,
   clock: () => number = Date.now,
 ): Progress {
-  if (stream.isTTY !== true || env['TERM'] === 'dumb') return SILENT;
+  // stderr's stream is made only for a terminal: off one, a short command never creates it (std-output.ts).
+  const stream = on ?? (isTerminal(2) ? stdStream(2) : undefined);
+  if (stream?.isTTY !== true || env['TERM'] === 'dumb') return SILENT;
   let shown = false;
   let last = -Infinity;
   return {

@@ -7,6 +7,7 @@ import { gitSyncEventSelector, readEvents, sortOldestFirst, type ObjectEvent } f
 import { formatReport, reportFormatOf } from '../cli-report.js';
 import { formatEventRows, formatEvents, unseenEvents } from '../sync-events-text.js';
 import { inventoryOf } from '../ui/git-sync-detail.js';
+import { stdStream } from '../std-output.js';
 
 /** How often `--watch` lists the Events again. */
 const WATCH_POLL_MS = 2_000;
@@ -67,7 +68,7 @@ async function readSyncEvents(
 export async function runSyncEvents(
   name: string,
   raw: Record<string, unknown>,
-  write: (text: string) => void = (text) => process.stdout.write(text),
+  write: (text: string) => void = (text) => stdStream(1).write(text),
 ): Promise<string> {
   const options = raw as SyncEventsOptions;
   const { kc, namespace } = openKubeSession(options);

@@ -6,6 +6,7 @@ import { formatGitSyncList, sortGitSyncs } from '../git-sync-text.js';
 import { viewGitSync } from '../git-sync-view.js';
 import { openKubeSession, type ClusterOptions } from '../kube-session.js';
 import type { ViewFormat } from '../options.js';
+import { isTerminal, stdStream } from '../std-output.js';
 
 export interface SyncListOptions extends ClusterOptions {
   readonly allNamespaces?: boolean | undefined;
@@ -34,5 +35,5 @@ export async function runSyncList(options: SyncListOptions, columns = terminalCo
 
 /** The width of the terminal stdout is, or undefined when it is a pipe or a file. */
 function terminalColumns(): number | undefined {
-  return process.stdout.isTTY ? process.stdout.columns : undefined;
+  return isTerminal(1) ? stdStream(1).columns : undefined;
 }

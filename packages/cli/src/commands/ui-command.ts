@@ -2,6 +2,7 @@ import type { Command, OptionValues } from 'commander';
 import type { CommandIo } from '../command-io.js';
 import { addClusterOptions } from '../command-options.js';
 import { CLUSTER_FIELDS, flag, readOptions, requiredText } from '../option-values.js';
+import { stdStream } from '../std-output.js';
 
 const UI_HELP = `
 Prints a URL with a one-time login token: opening it sets an HttpOnly, SameSite=Strict session cookie. The server
@@ -42,6 +43,6 @@ export function addUiCommand(parent: Command, io: CommandIo): Command {
     "namespace to show when you may not list GitSyncs in all namespaces (default: the context's, else default)",
   ).action(async (values: OptionValues) => {
     const { runUi } = await import('./ui.js');
-    io.output(await runUi(readOptions(values, UI_FIELDS), (text) => process.stdout.write(text)));
+    io.output(await runUi(readOptions(values, UI_FIELDS), (text) => stdStream(1).write(text)));
   });
 }

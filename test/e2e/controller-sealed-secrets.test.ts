@@ -302,6 +302,24 @@ test('a restart with nothing changed does zero RSA private operations', async (t
   assert.equal(keySecrets.items.length, 1, 'no new key on restart');
   const afterRestart = await getSealed(workNs, 'db');
   assert.equal(afterRestart.metadata.resourceVersion, before.metadata.resourceVersion, 'no status rewrite');
+
+  // Its Secret was intact at start, so the cache holds the SealedSecret without ciphertexts; a tampered Secret is
+  // still put back, from the SealedSecret read whole (once) from the API server.
+  assert.equal(await metricValue(controller, 'gitseal_sealed_secret_reads_total'), 0);
+  const intact = await readSecret(workNs, 'db');
+  assert.ok(intact?.data);
+  await core.replaceNamespacedSecret({
+    namespace: workNs,
+    name: 'db',
+    body: { ...intact, data: { ...intact.data, password: b64('tampered') } },
+  });
+  await waitFor(
+    'Secret put back',
+    async () => (await readSecret(workNs, 'db'))?.data?.password === intact.data?.password,
+  );
+  assert.deepEqual(sortKeys((await readSecret(workNs, 'db'))?.data ?? {}), sortKeys(intact.data));
+  assert.equal(await metricValue(controller, 'gitseal_sealed_secret_reads_total'), 1);
+  assert.ok((await metricValue(controller, 'gitseal_rsa_private_operations_total')) > 0, 'unsealed again');
 });
 
 test('an existing Secret not owned by the SealedSecret is never overwritten unless marked managed', async (t) => {

@@ -19,6 +19,8 @@ export { EventType } from '@gitseal/kube';
  */
 export interface ClusterWrites {
   readSecret(namespace: string, name: string): Promise<Secret | undefined>;
+  /** The whole SealedSecret, ciphertexts included (the cache may hold it without them); undefined when gone. */
+  readSealedSecret(apiVersion: string, namespace: string, name: string): Promise<unknown>;
   createSecret(secret: Secret): Promise<void>;
   replaceSecret(secret: Secret, resourceVersion: string): Promise<void>;
   deleteSecret(namespace: string, name: string, uid: string): Promise<void>;

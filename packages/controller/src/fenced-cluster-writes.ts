@@ -11,6 +11,7 @@ export function fenceClusterWrites(writes: ClusterWrites, mayWrite: MayWrite): C
   };
   return {
     readSecret: (namespace, name) => writes.readSecret(namespace, name),
+    readSealedSecret: (apiVersion, namespace, name) => writes.readSealedSecret(apiVersion, namespace, name),
     async createSecret(secret) {
       check(`create Secret ${secret.metadata?.namespace ?? ''}/${secret.metadata?.name ?? ''}`);
       await writes.createSecret(secret);

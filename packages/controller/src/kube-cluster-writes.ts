@@ -48,6 +48,16 @@ export function createKubeClusterWrites(
         throw error;
       }
     },
+    readSealedSecret: async (apiVersion, namespace, name) => {
+      const what = `read SealedSecret ${namespace}/${name}`;
+      const type = { apiVersion, kind: 'SealedSecret', plural: 'sealedsecrets' };
+      try {
+        return await getJson<unknown>(kc, { path: resourcePath(type, namespace, name), what });
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
     createSecret: async (secret) => {
       await counted('Secret', createObject(kc, Resources.Secret, secret, { fieldManager: FIELD_MANAGER }));
     },

@@ -56,6 +56,8 @@ export interface ControllerMetrics {
   readonly httpRequests: Counter<'route' | 'code'>;
   readonly leader: Gauge;
   readonly apiWrites: Counter<'resource'>;
+  /** SealedSecrets read whole because the cache held them without ciphertexts (lean-sealed-secret.ts). */
+  readonly sealedSecretReads: Counter;
   readonly certsConfigMapRestores: Counter;
   /** 1 while a GitSync is Ready, else 0; one series per GitSync in the caches (gone with the GitSync). */
   readonly gitSyncReady: Gauge<'namespace' | 'name'>;
@@ -165,6 +167,11 @@ export function createMetrics(options: MetricsOptions = {}): ControllerMetrics {
       name: 'gitseal_api_writes_total',
       help: 'Writes to the API server by resource (Secret, SealedSecretStatus, Event, ConfigMap, KeySecret)',
       labelNames: ['resource'],
+      registers,
+    }),
+    sealedSecretReads: new Counter({
+      name: 'gitseal_sealed_secret_reads_total',
+      help: 'SealedSecrets read whole from the API server to unseal them: the cache keeps those whose Secret was intact without ciphertexts',
       registers,
     }),
     certsConfigMapRestores: new Counter({

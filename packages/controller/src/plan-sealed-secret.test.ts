@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { ProducedSecret, type SealedSecret, type Secret } from '@gitseal/manifests';
 import { ControllerError } from './controller-error.js';
 import { buildKeySet, KeySource, KeyState, readKeySecret } from './key-set.js';
+import { isSettled, leanSealedSecret } from './lean-sealed-secret.js';
 import { isLeanSecret, leanSecret } from './lean-secret.js';
 import { buildSecret, planSecret, readSealedSecret } from './plan-sealed-secret.js';
 import { deriveDataHmacKey } from './secret-checksum.js';
@@ -212,4 +213,38 @@ test('planSecret with the lean cached Secret (no data): intact → no RSA, no re
   // Someone else's Secret stays foreign, lean or not.
   const foreign = leanSecret({ ...stored, metadata: { ...stored.metadata, ownerReferences: [] } }, hmacKeyFor);
   assert.deepEqual(planSecret(object, foreign, keys, hmacKeyFor), { kind: 'foreign' });
+});
+
+test('planSecret with the settled SealedSecret (cached without ciphertexts): intact → no RSA; anything else → whole object', () => {
+  const written = buildSecret(readSealedSecret(object), vector.plaintextBase64, [key1], hmacKeyFor);
+  const stored: Secret = { ...written, metadata: { ...written.metadata, resourceVersion: '5', uid: 's-1' } };
+  const settled = leanSealedSecret(object as never, () => stored) as unknown as SealedSecret;
+  assert.ok(isSettled(settled));
+  assert.deepEqual(settled.spec.encryptedData, {}, 'no ciphertext kept');
+  assert.equal(readSealedSecret(settled).sealedSecret, settled, 'still a valid SealedSecret');
+  assert.deepEqual(planSecret(settled, stored, keys, hmacKeyFor), {
+    kind: 'intact',
+    keyIds: [key1],
+    repair: undefined,
+  });
+  const relabelled = { ...stored, metadata: { ...stored.metadata, labels: {} } };
+  const repaired = planSecret(settled, relabelled, keys, hmacKeyFor);
+  assert.ok(repaired.kind === 'intact' && repaired.repair !== undefined, 'metadata repaired without RSA');
+  assert.equal(
+    repaired.repair?.metadata.annotations?.[ProducedSecret.Checksum],
+    stored.metadata.annotations?.[ProducedSecret.Checksum],
+  );
+  // Edited data, the Secret gone, or opened by other keys: the plan needs ciphertexts, which a settled object lacks.
+  const edited = { ...stored, data: { ...stored.data, password: b64('changed') } };
+  assert.equal(planSecret(settled, edited, keys, hmacKeyFor).kind, 'unseal');
+  assert.equal(planSecret(settled, undefined, keys, hmacKeyFor).kind, 'unseal');
+  const otherKeys = {
+    ...stored,
+    metadata: { ...stored.metadata, annotations: { ...stored.metadata.annotations, [ProducedSecret.KeyId]: 'other' } },
+  };
+  assert.equal(planSecret(settled, otherKeys, keys, hmacKeyFor).kind, 'unseal');
+  assert.throws(
+    () => buildSecret(readSealedSecret(settled), vector.plaintextBase64, [key1], hmacKeyFor),
+    /whole object/,
+  );
 });

@@ -12,7 +12,8 @@ import { ControllerError, ControllerErrorCode } from './controller-error.js';
 import { desiredSecret, secretMatches, secretOwnership, Ownership } from './desired-secret.js';
 import type { KeySet } from './key-set.js';
 import { dataHmacOf, isLeanSecret } from './lean-secret.js';
-import { sealedSecretChecksum, secretDataHmac } from './secret-checksum.js';
+import { checksumOfSealedSecret, isSettled } from './lean-sealed-secret.js';
+import { secretDataHmac } from './secret-checksum.js';
 import { renderTemplateData } from './template-data.js';
 
 /** Largest Secret the API server stores (data, all items together). */
@@ -67,17 +68,6 @@ export type SecretPlan =
   /** The cached Secret lacks its data (lean-secret.ts) and must be written: read it whole, then plan again. */
   | { readonly kind: 'read' };
 
-function checksumOf(sealedSecret: SealedSecret, keyIds: readonly string[]): string {
-  return sealedSecretChecksum({
-    apiVersion: sealedSecret.apiVersion,
-    namespace: sealedSecret.metadata.namespace ?? '',
-    name: sealedSecret.metadata.name,
-    encryptedData: sealedSecret.spec.encryptedData,
-    template: sealedSecret.spec.template,
-    keyId: keyIds.join(','),
-  });
-}
-
 /**
  * Decides what a reconcile must do without any RSA: a Secret that carries our checksum for the current
  * ciphertexts and template, opened by keys we still hold, whose data still matches its keyed HMAC, is intact.
@@ -93,10 +83,12 @@ export function planSecret(
   const annotations = existing?.metadata.annotations ?? {};
   const keyIds = (annotations[ProducedSecret.KeyId] ?? '').split(',').filter((id) => id !== '');
   const preferKeyId = keyIds.find((id) => keys.byId.has(id));
+  // A settled SealedSecret (lean-sealed-secret.ts) gives no checksum for other keys: not intact, so it is read whole.
+  const checksum = keyIds.length === 0 ? undefined : checksumOfSealedSecret(sealedSecret, keyIds);
   const intactData = (): string | undefined => {
-    if (!existing || keyIds.length === 0 || keyIds.some((id) => !keys.byId.has(id))) return undefined;
+    if (!existing || checksum === undefined || keyIds.some((id) => !keys.byId.has(id))) return undefined;
     const hmacKey = hmacKeyFor(keyIds[0] ?? '');
-    if (annotations[ProducedSecret.Checksum] !== checksumOf(sealedSecret, keyIds) || !hmacKey) return undefined;
+    if (annotations[ProducedSecret.Checksum] !== checksum || !hmacKey) return undefined;
     const dataHmac = dataHmacOf(existing, hmacKey);
     return annotations[ProducedSecret.DataHmac] === dataHmac ? dataHmac : undefined;
   };
@@ -109,13 +101,13 @@ export function planSecret(
     if (intactData() === undefined) return { kind: 'foreign' };
   }
   const dataHmac = ownership === Ownership.Absent ? undefined : intactData();
-  if (!existing || dataHmac === undefined) {
+  if (!existing || dataHmac === undefined || checksum === undefined) {
     return isLeanSecret(existing) ? { kind: 'read' } : { kind: 'unseal', preferKeyId };
   }
   const desired = desiredSecret({
     sealedSecret,
     data: existing.data ?? {},
-    checksum: checksumOf(sealedSecret, keyIds),
+    checksum,
     keyId: keyIds.join(','),
     dataHmac,
   });
@@ -137,6 +129,10 @@ export function buildSecret(
   existing?: Secret,
 ): Secret {
   const { sealedSecret } = read;
+  const checksum = checksumOfSealedSecret(sealedSecret, keyIds);
+  if (isSettled(sealedSecret) || checksum === undefined) {
+    throw new Error(`SealedSecret ${read.object}: a Secret is built from the whole object, not the cached one`);
+  }
   const rules = secretRules(sealedSecret, existing);
   const rendered = renderTemplateData(read.object, sealedSecret.spec.template?.data, decrypted);
   const data = rules.patch && existing ? { ...existing.data, ...rendered } : rendered;
@@ -147,7 +143,7 @@ export function buildSecret(
   const desired = desiredSecret({
     sealedSecret,
     data,
-    checksum: checksumOf(sealedSecret, keyIds),
+    checksum,
     keyId: keyIds.join(','),
     dataHmac: secretDataHmac(hmacKey, data),
   });

@@ -6,6 +6,7 @@ import { BitnamiErrorReason, conditionGaugeValue } from './bitnami-metrics.js';
 import { EventType, type ClusterWrites } from './cluster-writes.js';
 import { planSecretWrite, SecretWrite } from './desired-secret.js';
 import { ControllerError } from './controller-error.js';
+import { isSettled } from './lean-sealed-secret.js';
 import type { UnsealOutcome } from './unseal-sealed-secret.js';
 import { KeyState, type KeySet, type ManagedKey } from './key-set.js';
 import type { InvolvedObject } from './notification-routes.js';
@@ -17,6 +18,7 @@ import {
   readSealedSecret,
   type HmacKeyFor,
   type ReadSealedSecret,
+  type SecretPlan,
 } from './plan-sealed-secret.js';
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
 import { sealedSecretChecksum } from './secret-checksum.js';
@@ -88,6 +90,11 @@ function attemptChecksum(sealedSecret: SealedSecret, keys: KeySet): string {
     template: sealedSecret.spec.template,
     keyId: keys.ring.keys.map((k) => k.keyId).join(','),
   });
+}
+
+/** An unseal planned for a SealedSecret the cache holds without its ciphertexts (lean-sealed-secret.ts). */
+function needsWhole(plan: SecretPlan, read: ReadSealedSecret): boolean {
+  return plan.kind === 'unseal' && isSettled(read.sealedSecret);
 }
 
 /** A SealedSecret as notification routes see it (alerts select by name and labels). */
@@ -183,6 +190,8 @@ export class SealedSecretReconciler {
       plan = planSecret(read.sealedSecret, existing, keys, this.#o.hmacKeyFor);
       if (plan.kind === 'read') throw new Error(`Secret ${key}: read without its data`);
     }
+    // The cache holds it without ciphertexts (its Secret was intact until now): read it whole, once.
+    if (needsWhole(plan, read)) return this.#decide(key, await this.#readWhole(key, read.sealedSecret), log);
     if (plan.kind === 'foreign') {
       return report({
         synced: false,
@@ -231,6 +240,15 @@ export class SealedSecretReconciler {
       'unsealed',
     );
     return report(this.#success(key, outcome.keyIds, keys), true);
+  }
+
+  async #readWhole(key: string, settled: SealedSecret): Promise<SealedSecret> {
+    const { namespace = '', name } = settled.metadata;
+    const whole = await this.#o.writes.readSealedSecret(settled.apiVersion, namespace, name);
+    this.#o.metrics.sealedSecretReads.inc();
+    // Deleted meanwhile: the retry finds it gone from the cache too, and forgets it.
+    if (whole === undefined) throw new Error(`SealedSecret ${key} was deleted while it was reconciled`);
+    return whole as SealedSecret;
   }
 
   /** Records a failure after RSA work; its checksum goes to status.failedChecksum, so a restart remembers it. */

@@ -69,7 +69,11 @@ export class SealedSecretWatch {
           kubeConfig: options.kubeConfig,
           resource: options.resource,
           ...(namespace ? { namespace } : {}),
-          transform: leanSealedSecret,
+          // Cached without its ciphertexts once the Secret it produces is intact (read from the Secret cache).
+          transform: (object) =>
+            leanSealedSecret(object, (ns, name) =>
+              this.secrets.get(namespacedName({ metadata: { namespace: ns, name } })),
+            ),
           logger: options.logger,
         }),
       );

@@ -9,7 +9,7 @@ import {
 } from '@gitseal/kube';
 import { ProducedSecret, type Secret } from '@gitseal/manifests';
 import type { Logger } from 'pino';
-import { leanSealedSecret } from './lean-sealed-secret.js';
+import { leanSealedSecret, type ProducedSecretOf } from './lean-sealed-secret.js';
 import { leanSecret } from './lean-secret.js';
 import type { HmacKeyFor } from './plan-sealed-secret.js';
 import type { CacheReader } from './sealed-secret-reconciler.js';
@@ -59,6 +59,7 @@ export class SealedSecretWatch {
   readonly #ssInformers: Informer[] = [];
   readonly #secretInformers: Informer[] = [];
   readonly #resource: ResourceType;
+  readonly #producedSecret: ProducedSecretOf = (namespace, name) => this.secrets.get(`${namespace}/${name}`);
 
   constructor(options: SealedSecretWatchOptions) {
     this.#resource = options.resource;
@@ -70,10 +71,7 @@ export class SealedSecretWatch {
           resource: options.resource,
           ...(namespace ? { namespace } : {}),
           // Cached without its ciphertexts once the Secret it produces is intact (read from the Secret cache).
-          transform: (object) =>
-            leanSealedSecret(object, (ns, name) =>
-              this.secrets.get(namespacedName({ metadata: { namespace: ns, name } })),
-            ),
+          transform: (object) => leanSealedSecret(object, this.#producedSecret),
           logger: options.logger,
         }),
       );
@@ -107,8 +105,21 @@ export class SealedSecretWatch {
         );
         if (owner) void queue.enqueue(`${secret.metadata?.namespace ?? ''}/${owner.name}`);
       };
-      informer.onAdd(enqueueOwner);
-      informer.onUpdate((_previous, current) => enqueueOwner(current));
+      // A Secret written after its SealedSecret's last event: the cached SealedSecret may now drop its ciphertexts.
+      const settleOwner = (secret: KubernetesObject | Obj): void => {
+        const name = secret.metadata?.name;
+        if (name === undefined) return;
+        const key = `${secret.metadata?.namespace ?? ''}/${name}`;
+        for (const ss of this.#ssInformers) ss.reshape(key, (cached) => leanSealedSecret(cached, this.#producedSecret));
+      };
+      informer.onAdd((secret) => {
+        settleOwner(secret);
+        enqueueOwner(secret);
+      });
+      informer.onUpdate((_previous, current) => {
+        settleOwner(current);
+        enqueueOwner(current);
+      });
       informer.onDelete(enqueueOwner);
       informer.start();
     }

@@ -175,6 +175,17 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     return this.#cache.get(key);
   }
 
+  /**
+   * Replaces the cached object under `key` by `reshape(cached)`, without an event: for a leaner form once something
+   * the transform could not see is known (another cache caught up). The same resourceVersion, the same object.
+   */
+  reshape(key: string, reshape: (cached: T) => T): void {
+    const cached = this.#cache.get(key);
+    if (cached === undefined) return;
+    const reshaped = reshape(cached);
+    if (reshaped !== cached) this.#cache.set(key, reshaped);
+  }
+
   /** All cached objects. */
   list(): T[] {
     return [...this.#cache.values()];

@@ -78,6 +78,17 @@ test('informer: initial list, then add, update and delete events; cache follows'
   assert.deepEqual(events, ['add before', 'add live', 'update live 2', 'delete live']);
   assert.deepEqual(informer.keys(), [`${namespace}/before`]);
   assert.equal(informer.stats().relistsAfterGone, 0);
+
+  // reshape: the cached object is replaced in place (a leaner form), without an event; a missing key is a no-op.
+  informer.reshape(`${namespace}/before`, (cached) => ({ ...cached, data: { v: 'lean' } }));
+  informer.reshape(`${namespace}/absent`, () => assert.fail('not called for a key that is not cached'));
+  assert.equal(informer.get(`${namespace}/before`)?.data?.v, 'lean');
+  assert.equal(informer.get(`${namespace}/absent`), undefined);
+  assert.deepEqual(events, ['add before', 'add live', 'update live 2', 'delete live'], 'no event');
+  // The next watch event replaces it with the object as served.
+  await core.replaceNamespacedConfigMap({ name: 'before', namespace, body: configMap('before', '3') });
+  await waitFor('update before 3', () => events.includes('update before 3'));
+  assert.equal(informer.get(`${namespace}/before`)?.data?.v, '3');
 });
 
 test('informer: a label selector limits the cache and the events', async (t) => {

@@ -37,6 +37,8 @@ export interface GitSyncHostOptions {
   /** --shards auto: a webhook for a GitSync another replica owns is handed to it through the API server. */
   readonly sharded?: boolean;
   readonly notify?: NotificationSink;
+  /** Told after each reconcile (idle-collector.ts). */
+  readonly afterWork?: () => void;
 }
 
 /** The GitSync reconciler as the controller hosts it: watch, queue, and the push webhook's routes. */
@@ -104,7 +106,13 @@ export function createGitSyncHost(o: GitSyncHostOptions): GitSyncHost {
   });
   o.metrics.observeGitSyncs(() => gitSyncHealth(watch, reconciler, (key) => o.mayWriteKey(`GitSync/${key}`)));
   const queue = new WorkQueue({
-    process: (key) => o.objectScope.run(`GitSync/${key}`, () => reconciler.reconcile(key)),
+    process: async (key) => {
+      try {
+        return await o.objectScope.run(`GitSync/${key}`, () => reconciler.reconcile(key));
+      } finally {
+        o.afterWork?.();
+      }
+    },
     concurrency: o.options.workers,
     logger: log,
     retry: { baseMs: 1_000, maxMs: 120_000 },

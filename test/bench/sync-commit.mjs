@@ -12,7 +12,7 @@
 // kustomize), the peak sampled every 20 ms during an extra one-file commit, and the worker's RSS at rest.
 // Concurrency: 4 GitSyncs of 4 repositories committed at once, synced concurrently, with 1 and 2 workers.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,46 +35,32 @@ const mib = (bytes) => Math.round(bytes / 1024 / 1024);
 const after = { createRawApplier, createSyncState, defaultRenderPool, RenderPool, syncRevision };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** @gitseal/sync as of `rev`, compiled once into node_modules/.cache (resolves its siblings from node_modules). */
+/**
+ * @gitseal/sync as of `rev`, compiled once into node_modules/.cache with that revision's own packages and compiler
+ * settings (its siblings as they were then: the current ones have moved on), third-party packages from the
+ * repository's node_modules.
+ */
 async function baselineEngine(rev) {
   const dir = join(ROOT, 'node_modules', '.cache', 'gitseal-bench-baseline', rev);
   const pkg = join(dir, 'packages', 'sync');
   if (!existsSync(join(pkg, 'dist', 'index.js'))) {
     rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const archive = execFileSync('git', [
-      '-C',
-      ROOT,
-      'archive',
-      rev,
-      'packages/sync/src',
-      'packages/sync/package.json',
-    ]);
-    execFileSync('tar', ['-x', '-C', dir], { input: archive });
-    writeFileSync(
-      join(pkg, 'tsconfig.bench.json'),
-      JSON.stringify({
-        extends: join(ROOT, 'tsconfig.base.json'),
-        compilerOptions: {
-          rootDir: 'src',
-          outDir: 'dist',
-          composite: false,
-          incremental: false,
-          declaration: false,
-          declarationMap: false,
-        },
-        include: ['src'],
-        exclude: ['src/**/*.test.ts', 'src/git-test-fixture.ts'],
-      }),
-    );
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.bench.json'],
+    mkdirSync(join(dir, 'node_modules', '@gitseal'), { recursive: true });
+    const archive = execFileSync(
+      'git',
+      ['-C', ROOT, 'archive', rev, 'packages', 'tsconfig.base.json', 'test/vectors'],
       {
-        cwd: pkg,
-        stdio: 'inherit',
+        maxBuffer: 256 * 1024 * 1024,
       },
     );
+    execFileSync('tar', ['-x', '-C', dir], { input: archive });
+    for (const name of readdirSync(join(dir, 'packages'))) {
+      symlinkSync(join('..', '..', 'packages', name), join(dir, 'node_modules', '@gitseal', name));
+    }
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/sync'], {
+      cwd: dir,
+      stdio: 'inherit',
+    });
   }
   return import(pathToFileURL(join(pkg, 'dist', 'index.js')).href);
 }

@@ -12,7 +12,7 @@
 // kustomize), the peak sampled every 20 ms during an extra one-file commit, and the worker's RSS at rest.
 // Concurrency: 4 GitSyncs of 4 repositories committed at once, synced concurrently, with 1 and 2 workers.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';

@@ -6,7 +6,7 @@ import { BitnamiErrorReason, conditionGaugeValue } from './bitnami-metrics.js';
 import { EventType, type ClusterWrites } from './cluster-writes.js';
 import { planSecretWrite, SecretWrite } from './desired-secret.js';
 import { ControllerError } from './controller-error.js';
-import { isSettled } from './lean-sealed-secret.js';
+import { checksumOfSealedSecret, isSettled } from './lean-sealed-secret.js';
 import type { UnsealOutcome } from './unseal-sealed-secret.js';
 import { KeyState, type KeySet, type ManagedKey } from './key-set.js';
 import type { InvolvedObject } from './notification-routes.js';
@@ -21,7 +21,6 @@ import {
   type SecretPlan,
 } from './plan-sealed-secret.js';
 import type { RsaWorkerPool } from './rsa-worker-pool.js';
-import { sealedSecretChecksum } from './secret-checksum.js';
 import {
   ConditionType,
   desiredStatus,
@@ -81,15 +80,14 @@ function managedAnnotation(sealedSecret: SealedSecret): string {
   return sealedSecret.apiVersion === BITNAMI_API_VERSION ? Annotation.BitnamiManaged : Annotation.Managed;
 }
 
+/** The checksum of one unseal attempt: the object under the whole key set (only whole objects get this far). */
 function attemptChecksum(sealedSecret: SealedSecret, keys: KeySet): string {
-  return sealedSecretChecksum({
-    apiVersion: sealedSecret.apiVersion,
-    namespace: sealedSecret.metadata.namespace ?? '',
-    name: sealedSecret.metadata.name,
-    encryptedData: sealedSecret.spec.encryptedData,
-    template: sealedSecret.spec.template,
-    keyId: keys.ring.keys.map((k) => k.keyId).join(','),
-  });
+  const checksum = checksumOfSealedSecret(
+    sealedSecret,
+    keys.ring.keys.map((k) => k.keyId),
+  );
+  if (checksum === undefined) throw new Error('an unseal attempt needs the whole SealedSecret');
+  return checksum;
 }
 
 /** An unseal planned for a SealedSecret the cache holds without its ciphertexts (lean-sealed-secret.ts). */

@@ -11,10 +11,10 @@ import { setFlagsFromString } from 'node:v8';
  * it, functions already loaded included.
  */
 export function favourSize(): void {
-  setFlagsFromString('--no-opt --no-sparkplug --optimize-for-size');
+  setFlagsFromString('--no-turbofan --no-sparkplug --optimize-for-size');
 }
 
 /** Turns the compilers back on (V8's defaults); does nothing visible when they were never off. */
 export function favourSpeed(): void {
-  setFlagsFromString('--opt --sparkplug --no-optimize-for-size');
+  setFlagsFromString('--turbofan --sparkplug --no-optimize-for-size');
 }

@@ -6,10 +6,9 @@ import {
   createObject,
   EventRecorder,
   EventType,
-  getJson,
+  findJson,
   isAlreadyExists,
   isConflict,
-  isNotFound,
   replaceObject,
   requestRaw,
   resourcePath,
@@ -237,12 +236,7 @@ export class CertsConfigMapKeeper {
 
   async #read(): Promise<LiveConfigMap | undefined> {
     const path = resourcePath(Resources.ConfigMap, this.#o.namespace, CERTS_CONFIG_MAP);
-    try {
-      return await getJson<LiveConfigMap>(this.#o.kubeConfig, { path, what: `read ConfigMap ${this.#name}` });
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    return findJson<LiveConfigMap>(this.#o.kubeConfig, { path, what: `read ConfigMap ${this.#name}` });
   }
 
   /** Creates, replaces, or (immutable) deletes and recreates the object; true when it was written. */

@@ -3,8 +3,7 @@ import {
   createObject,
   deleteObject,
   EventRecorder,
-  getJson,
-  isNotFound,
+  findJson,
   makeCustomObjectsApi,
   makeObjectApi,
   patchStatus,
@@ -37,27 +36,18 @@ export function createKubeClusterWrites(
       return result;
     });
   return {
-    readSecret: async (namespace, name) => {
-      // Raw JSON, as the informers hold it (client-node's typed read would turn timestamps into Dates).
-      // getJson refuses a body that is not JSON with a safe KubeError (JSON.parse's message quotes the body).
-      const what = `read Secret ${namespace}/${name}`;
-      try {
-        return await getJson<Secret>(kc, { path: resourcePath(Resources.Secret, namespace, name), what });
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
-    },
-    readSealedSecret: async (apiVersion, namespace, name) => {
-      const what = `read SealedSecret ${namespace}/${name}`;
-      const type = { apiVersion, kind: 'SealedSecret', plural: 'sealedsecrets' };
-      try {
-        return await getJson<unknown>(kc, { path: resourcePath(type, namespace, name), what });
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
-    },
+    // Raw JSON, as the informers hold it (client-node's typed read would turn timestamps into Dates). A body that
+    // is not JSON is a safe KubeError (JSON.parse's message quotes the body); 404 is undefined.
+    readSecret: (namespace, name) =>
+      findJson<Secret>(kc, {
+        path: resourcePath(Resources.Secret, namespace, name),
+        what: `read Secret ${namespace}/${name}`,
+      }),
+    readSealedSecret: (apiVersion, namespace, name) =>
+      findJson<unknown>(kc, {
+        path: resourcePath({ apiVersion, kind: 'SealedSecret', plural: 'sealedsecrets' }, namespace, name),
+        what: `read SealedSecret ${namespace}/${name}`,
+      }),
     createSecret: async (secret) => {
       await counted('Secret', createObject(kc, Resources.Secret, secret, { fieldManager: FIELD_MANAGER }));
     },

@@ -4,6 +4,8 @@ import type { CoreV1Event, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { safeErrorMessage } from './api-error.js';
 import { assertOk, requestRaw } from './raw-request.js';
+import { resourcePath, Resources } from './resource.js';
+import { createObject } from './write-object.js';
 
 export const EventType = { Normal: 'Normal', Warning: 'Warning' } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
@@ -58,28 +60,6 @@ export function buildEvent(input: EventInput, now: Date = new Date()): CoreV1Eve
   };
 }
 
-function eventsPath(namespace: string): string {
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`;
-}
-
-/**
- * Creates one core/v1 Event (a plain request: client-node's CoreV1Api, with every core endpoint and model, would
- * cost the controller ~1.2 MiB of heap for this one call). Throws a KubeError with a safe message on failure.
- */
-async function createEvent(kc: KubeConfig, input: EventInput): Promise<CoreV1Event> {
-  const body = buildEvent(input);
-  const what = `Event for ${input.involvedObject.kind} ${namespaceOf(input)}/${input.involvedObject.name}`;
-  const response = await requestRaw(kc, {
-    method: 'POST',
-    path: eventsPath(namespaceOf(input)),
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-    what,
-  });
-  assertOk(response, what);
-  return JSON.parse(response.body.toString('utf8')) as CoreV1Event;
-}
-
 export interface EventRecorderOptions {
   readonly kubeConfig: KubeConfig;
   readonly component: string;
@@ -119,7 +99,10 @@ export class EventRecorder {
     try {
       const previous = this.#recent.get(key);
       if (previous !== undefined && (await this.#bump(previous))) return;
-      const created = await createEvent(this.#kubeConfig, full);
+      // A plain create: client-node's CoreV1Api (every core endpoint and model) would cost ~1.2 MiB of heap for it.
+      const created = await createObject(this.#kubeConfig, Resources.Event, buildEvent(full), {
+        fieldManager: full.component,
+      });
       this.#remember(key, { name: created.metadata?.name ?? '', namespace: namespaceOf(full), count: 1 });
     } catch (err) {
       this.#logger?.warn(
@@ -135,7 +118,7 @@ export class EventRecorder {
     const what = `Event ${previous.namespace}/${previous.name}`;
     const response = await requestRaw(this.#kubeConfig, {
       method: 'PATCH',
-      path: `${eventsPath(previous.namespace)}/${encodeURIComponent(previous.name)}`,
+      path: resourcePath(Resources.Event, previous.namespace, previous.name),
       headers: { 'Content-Type': 'application/merge-patch+json' },
       body: JSON.stringify({ count, lastTimestamp: new Date() }),
       what,

@@ -13,7 +13,7 @@ export {
 } from './resource.js';
 export { createApiDiscovery, type ApiDiscovery } from './api-discovery.js';
 export { createClusterCapabilities, type ClusterCapabilities } from './cluster-capabilities.js';
-export { assertOk, getJson, requestRaw } from './raw-request.js';
+export { assertOk, findJson, getJson, requestRaw } from './raw-request.js';
 export { createObject, replaceObject } from './write-object.js';
 export { createInformer, Informer } from './informer.js';
 export { stripManagedFields } from './strip-managed-fields.js';

@@ -118,11 +118,23 @@ export function assertOk(response: RawResponse, what: string): void {
 
 /** GET a JSON document from the API server; non-2xx responses become safe {@link KubeError}s. */
 export async function getJson<T>(kc: KubeConfig, request: Omit<RawRequest, 'method' | 'body'>): Promise<T> {
+  return parseJson<T>(await requestRaw(kc, request), request.what);
+}
+
+/** {@link getJson} of an object that may not exist: undefined when the API server answers 404. */
+export async function findJson<T>(
+  kc: KubeConfig,
+  request: Omit<RawRequest, 'method' | 'body'>,
+): Promise<T | undefined> {
   const response = await requestRaw(kc, request);
-  assertOk(response, request.what);
+  return response.status === 404 ? undefined : parseJson<T>(response, request.what);
+}
+
+function parseJson<T>(response: RawResponse, what: string): T {
+  assertOk(response, what);
   try {
     return JSON.parse(response.body.toString('utf8')) as T;
   } catch {
-    throw new KubeError(KubeErrorCode.ApiError, `${request.what}: response is not JSON`, { status: response.status });
+    throw new KubeError(KubeErrorCode.ApiError, `${what}: response is not JSON`, { status: response.status });
   }
 }
